@@ -1,0 +1,139 @@
+// Entry point: the citty root command with lazily loaded subcommands, strict flag checking, and the one place
+// where an error becomes a message and an exit code.
+import pkg from "../package.json" with { type: "json" };
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version")) {
+  // Fast path: nothing else is loaded to answer this.
+  process.stdout.write(`blue ${pkg.version}\n`);
+  process.exit(0);
+}
+
+const { renderUsage, runCommand } = await import("citty");
+const { defineCommand } = await import("citty");
+type CommandDef = import("citty").CommandDef<import("citty").ArgsDef>;
+const { BlueError, ExitCode, formatProblem, UsageError, ConfigError } = await import("./errors.ts");
+const { errorLine } = await import("./ui/output.ts");
+
+export const main = defineCommand({
+  meta: { name: "blue", version: pkg.version, description: "Coordinate the contracts between repositories owned by different teams" },
+  subCommands: {
+    realm: () => import("./commands/realm.ts").then((m) => m.realm),
+    schema: () => import("./commands/schema.ts").then((m) => m.schema),
+  },
+});
+
+const resolve = async <T>(v: T | Promise<T> | (() => T | Promise<T>)): Promise<T> =>
+  typeof v === "function" ? (v as () => T | Promise<T>)() : v;
+
+type Resolved = { cmd: CommandDef; path: string[]; rest: string[] };
+
+/** Walk the subcommand names at the front of argv down to the command that will run. */
+async function resolveCommand(root: CommandDef, args: string[]): Promise<Resolved> {
+  let cmd = root;
+  const path = ["blue"];
+  let rest = args;
+  for (;;) {
+    const subs = await resolve(cmd.subCommands);
+    const name = rest[0];
+    if (!subs || name === undefined || name.startsWith("-")) return { cmd, path, rest };
+    const next = subs[name];
+    if (!next) {
+      throw new UsageError(`unknown command "${name}" for "${path.join(" ")}"`, `Run '${path.join(" ")} --help' to see the commands.`);
+    }
+    cmd = (await resolve(next)) as CommandDef;
+    path.push(name);
+    rest = rest.slice(1);
+  }
+}
+
+/** citty accepts any flag; blue refuses ones the command does not define, and extra positional arguments. */
+async function checkArgs({ cmd, path, rest }: Resolved): Promise<void> {
+  const defs = (await resolve(cmd.args)) ?? {};
+  const flags = new Map<string, string>();
+  let positionals = 0;
+  for (const [name, def] of Object.entries(defs)) {
+    if (def.type === "positional") {
+      positionals++;
+      continue;
+    }
+    const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    for (const n of [name, kebab, ...[("alias" in def ? def.alias : undefined) ?? []].flat()]) flags.set(n, def.type ?? "boolean");
+    if (def.type === "boolean" || def.type === undefined) flags.set(`no-${kebab}`, "boolean");
+  }
+  let seen = 0;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === "--") break;
+    if (!arg.startsWith("-") || arg === "-") {
+      seen++;
+      continue;
+    }
+    const [name, value] = arg.replace(/^--?/, "").split(/=(.*)/s, 2) as [string, string | undefined];
+    const type = flags.get(name);
+    if (!type) throw new UsageError(`unknown flag: ${arg.split("=")[0]}`, `Run '${path.join(" ")} --help' for usage.`);
+    if ((type === "string" || type === "enum") && value === undefined) {
+      const next = rest[i + 1];
+      if (next === undefined || next.startsWith("-")) throw new UsageError(`flag needs a value: --${name}`, `Run '${path.join(" ")} --help' for usage.`);
+      i++;
+    }
+  }
+  if (seen > positionals) {
+    const extra = rest.filter((a) => !a.startsWith("-"))[positionals];
+    throw new UsageError(`unexpected argument "${extra}" for "${path.join(" ")}"`, `Run '${path.join(" ")} --help' for usage.`);
+  }
+}
+
+async function usage(cmd: CommandDef, path: string[]): Promise<string> {
+  const meta = await resolve(cmd.meta);
+  const text = await renderUsage({ ...cmd, meta: { ...meta, name: path.join(" ") } } as CommandDef);
+  return process.stdout.isTTY && !process.env.NO_COLOR ? text : stripAnsi(text);
+}
+
+function stripAnsi(s: string): string {
+  return s.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+async function run(): Promise<number> {
+  const resolved = await resolveCommand(main as CommandDef, argv);
+  const { cmd, path, rest } = resolved;
+  const dashdash = rest.indexOf("--");
+  const own = dashdash === -1 ? rest : rest.slice(0, dashdash);
+  if (own.includes("--help") || own.includes("-h")) {
+    process.stdout.write(`${await usage(cmd, path)}\n`);
+    return ExitCode.ok;
+  }
+  const subs = await resolve(cmd.subCommands);
+  if (subs && !cmd.run) {
+    // A command group without a subcommand: show what it offers, like `gh repo`.
+    process.stdout.write(`${await usage(cmd, path)}\n`);
+    return ExitCode.ok;
+  }
+  await checkArgs(resolved);
+  const { result } = await runCommand(cmd, { rawArgs: rest });
+  return typeof result === "number" ? result : ExitCode.ok;
+}
+
+function report(e: unknown): number {
+  if (e instanceof ConfigError) {
+    for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
+  }
+  if (e instanceof BlueError) {
+    errorLine(e.message, e.hint);
+    return e.exitCode;
+  }
+  const err = e as { code?: string; message?: string };
+  if (typeof err?.code === "string" && (err.code.startsWith("E_") || err.code === "EARG")) {
+    // citty's own argument errors
+    errorLine(stripAnsi(err.message ?? "invalid arguments"), "Run the command with --help for usage.");
+    return ExitCode.usage;
+  }
+  errorLine(`internal error: ${err?.message ?? String(e)}`, "This is a bug in blue. Run again with BLUE_DEBUG=1 for details and report it.");
+  if (process.env.BLUE_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ""}\n`);
+  return ExitCode.failed;
+}
+
+const code = await run().catch(report);
+// Flush stdout before exiting: process.exit can cut off a large write to a pipe.
+await new Promise<void>((done) => (process.stdout.write("") ? done() : process.stdout.once("drain", done)));
+process.exit(code);

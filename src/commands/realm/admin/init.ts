@@ -1,0 +1,99 @@
+import { defineCommand } from "citty";
+import { existsSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../../../atomic-write.ts";
+import { Refused, UsageError } from "../../../errors.ts";
+import { changeRealm, cloneRealm, createBareRemote, probeRemote, userEmail } from "../../../git/realm-repo.ts";
+import { defaultRemotePath } from "../../../home.ts";
+import { newRealmFile } from "../../../realm/membership.ts";
+import { isSafeName } from "../../../realm/schema.ts";
+import { writeRealmFile } from "../../../realm/write.ts";
+import { ok } from "../../../ui/output.ts";
+import { realmLocation } from "../../../workspace.ts";
+
+export const init = defineCommand({
+  meta: {
+    name: "init",
+    description: "Create a new realm: a git repo that records repos, domains, contracts and bindings",
+  },
+  args: {
+    name: { type: "string", description: "Name of the realm (a-z, 0-9, '.', '_', '-')", required: true, valueHint: "name" },
+    remote: {
+      type: "string",
+      description: "An existing, empty git repo to hold the realm (ssh, https or file URL). Default: a bare repo in $BLUE_HOME/remotes/",
+      valueHint: "git-url",
+    },
+    description: { type: "string", description: "One line saying what the realm coordinates" },
+    approvers: { type: "string", description: "Comma-separated emails allowed to approve breaking changes (default: your git user.email)" },
+  },
+  async run({ args }) {
+    const name = args.name;
+    if (!isSafeName(name)) throw new UsageError(`'${name}' is not a valid realm name`, "Use a-z, 0-9, '.', '_' and '-', starting with a letter or digit.");
+    const loc = realmLocation(name);
+    if (existsSync(loc.clone)) {
+      throw new Refused(`a realm named '${name}' already exists on this machine (${loc.clone})`, `Pick another --name, or join it with 'blue realm admin join ${name}'.`);
+    }
+
+    let url: string;
+    let createdRemote: string | undefined;
+    if (args.remote) {
+      url = existsSync(args.remote) ? resolve(args.remote) : args.remote;
+      const { empty } = await probeRemote(url);
+      if (!empty) {
+        throw new Refused(`${url} already has commits; a new realm needs an empty repo`, `To use the realm already there, run 'blue realm admin join ${name} --url ${url}' in a member repo.`);
+      }
+    } else {
+      url = defaultRemotePath(name);
+      if (existsSync(url)) {
+        throw new Refused(`the realm name '${name}' is taken: ${url} exists`, `Pick another --name, or join it with 'blue realm admin join ${name}'.`);
+      }
+      await createBareRemote(url);
+      createdRemote = url;
+    }
+
+    const approvers = args.approvers ? splitList(args.approvers) : [await userEmail(process.cwd())].filter((e): e is string => !!e);
+    try {
+      await cloneRealm(url, loc.clone);
+      await changeRealm(loc.clone, {
+        apply: () => {
+          const realm = newRealmFile(name, new Date(), approvers);
+          writeRealmFile(loc.clone, "realm.yaml", "realm", args.description ? { ...realm, description: args.description } : realm);
+          writeFileAtomic(join(loc.clone, "README.md"), readme(name));
+        },
+        message: () => `blue: create realm ${name}`,
+      });
+    } catch (e) {
+      // Leave nothing behind: not the clone, and not a default remote we made for it.
+      rmSync(loc.clone, { recursive: true, force: true });
+      if (createdRemote) rmSync(createdRemote, { recursive: true, force: true });
+      throw e;
+    }
+
+    ok(createdRemote ? `Created realm repo: ${url}` : `Using realm repo: ${url}`);
+    ok(`Cloned to ${loc.clone}/`);
+    ok("Created realm.yaml");
+    ok(`Pushed to ${url}`);
+  },
+});
+
+export function splitList(s: string): string[] {
+  return s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
+function readme(name: string): string {
+  return `# Realm: ${name}
+
+This repository is a blue realm. It records which repos coordinate with which, and the contracts between them.
+
+- \`realm.yaml\`: the realm's governance and trust settings
+- \`repos/{repo}.yaml\`: one file per member repo
+- \`domains/{domain}/domain.yaml\`: a relationship between repos
+- \`domains/{domain}/contracts/{contract}.yaml\`: a versioned, JSON-Schema-typed value owned by one repo
+- \`domains/{domain}/bindings/{repo}.yaml\`: which contracts a repo exports or imports
+
+Change it with \`blue realm admin ...\` and \`blue realm sync\` rather than by hand; \`blue schema <kind>\` prints each file's JSON Schema.
+`;
+}

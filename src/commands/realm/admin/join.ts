@@ -1,0 +1,103 @@
+import { defineCommand } from "citty";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { basename, join as joinPath, resolve } from "node:path";
+import { writeFileAtomic } from "../../../atomic-write.ts";
+import { ConfigError, Refused, UsageError } from "../../../errors.ts";
+import { changeRealm, cloneRealm, remoteUrl, userEmail } from "../../../git/realm-repo.ts";
+import { loadValidRealm } from "../../../realm/load.ts";
+import { planJoin } from "../../../realm/membership.ts";
+import { isSafeName } from "../../../realm/schema.ts";
+import { writeRealmFile } from "../../../realm/write.ts";
+import { writeYamlFile } from "../../../realm/yaml-source.ts";
+import { ok, warnProblems } from "../../../ui/output.ts";
+import { CONFIG_PATH, readMember, realmLocation, requireRepoRoot } from "../../../workspace.ts";
+import { splitList } from "./init.ts";
+
+export const join = defineCommand({
+  meta: { name: "join", description: "Register this repo in a realm and write .blue/config.yaml" },
+  args: {
+    realm: { type: "positional", description: "Name of the realm to join", required: true },
+    url: { type: "string", description: "Git URL of the realm, when it is not cloned on this machine yet", valueHint: "git-url" },
+    repo: { type: "string", description: "Name of this repo in the realm (default: the basename of the git top level)", valueHint: "name" },
+    maintainers: { type: "string", description: "Comma-separated maintainer emails (default: your git user.email)" },
+  },
+  async run({ args }) {
+    const root = requireRepoRoot();
+    const realmName = args.realm;
+    if (!isSafeName(realmName)) throw new UsageError(`'${realmName}' is not a valid realm name`);
+    const already = readMember(root);
+    if (already) {
+      throw new Refused(
+        `this repo has already joined realm '${already.config.realm.name}' as '${already.config.repo}'`,
+        "Run 'blue realm admin leave' first to join again.",
+      );
+    }
+    const repo = args.repo ?? basename(root);
+    if (!isSafeName(repo)) {
+      throw new UsageError(`'${repo}' is not a valid repo name`, "Pass --repo <name> using a-z, 0-9, '.', '_' and '-'.");
+    }
+
+    const loc = realmLocation(realmName);
+    let clonedNow = false;
+    if (!loc.cloned) {
+      const url = args.url ? (existsSync(args.url) ? resolve(args.url) : args.url) : loc.defaultRemote;
+      if (!url) {
+        throw new UsageError(`unknown realm '${realmName}': it is not cloned on this machine`, `Pass --url <git-url> to clone it, or check the name (ls ${resolve(loc.clone, "..")}).`);
+      }
+      await cloneRealm(url, loc.clone);
+      clonedNow = true;
+    } else if (args.url) {
+      const current = await remoteUrl(loc.clone);
+      const wanted = existsSync(args.url) ? resolve(args.url) : args.url;
+      if (current !== wanted) throw new Refused(`realm '${realmName}' is already cloned from ${current}, not ${wanted}`, "Drop --url to use the existing clone.");
+    }
+
+    try {
+      const url = (await remoteUrl(loc.clone)) ?? loc.clone;
+      const realmYaml = joinPath(loc.clone, "realm.yaml");
+      if (!existsSync(realmYaml)) {
+        throw new ConfigError(`${url} is not a blue realm (it has no realm.yaml)`, `Create one with 'blue realm admin init --name ${realmName} --remote ${url}'.`);
+      }
+      const ownUrl = await remoteUrl(root);
+      const maintainers = args.maintainers ? splitList(args.maintainers) : [await userEmail(root)].filter((e): e is string => !!e);
+      const plan = await changeRealm(loc.clone, {
+        apply: () => {
+          const { model, warnings } = loadValidRealm(loc.clone, realmName);
+          warnProblems(warnings);
+          if (model.realm?.name !== realmName) {
+            throw new ConfigError(`${url} holds realm '${model.realm?.name}', not '${realmName}'`, "Check the realm name and --url.");
+          }
+          const plan = planJoin(model, { repo, path: root, url: ownUrl, maintainers, now: new Date() });
+          writeRealmFile(loc.clone, plan.file, "repo", plan.repo);
+          return plan;
+        },
+        message: (p) => `blue: ${p.repo.name} joins the realm`,
+      });
+
+      writeYamlFile(joinPath(root, CONFIG_PATH), { realm: { name: realmName, url }, repo }, "blue: this repo's realm membership. The realm repo holds everything else.");
+      const ignored = ensureCacheIgnored(root);
+
+      ok(`Created ${plan.file} in realm`);
+      for (const p of plan.participation) {
+        for (const c of p.contracts) ok(`Detected ${p.role === "provider" ? "export" : "import"}: ${c} in domain ${p.domain}`);
+        if (p.role === "member") ok(`Member of domain ${p.domain}`);
+      }
+      ok(`Created ${CONFIG_PATH} locally`);
+      if (ignored) ok("Added .blue/cache.db to .gitignore");
+      ok(`Pushed to ${url}`);
+    } catch (e) {
+      if (clonedNow) rmSync(loc.clone, { recursive: true, force: true });
+      throw e;
+    }
+  },
+});
+
+/** The per-repo cache is machine state, never committed. Returns whether .gitignore changed. */
+function ensureCacheIgnored(root: string): boolean {
+  const path = joinPath(root, ".gitignore");
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  if (text.split(/\r?\n/).some((l) => /^\/?\.blue\/cache\.db\*?$/.test(l.trim()))) return false;
+  const sep = text === "" || text.endsWith("\n") ? "" : "\n";
+  writeFileAtomic(path, `${text}${sep}.blue/cache.db*\n`);
+  return true;
+}

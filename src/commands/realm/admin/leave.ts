@@ -1,0 +1,58 @@
+import { defineCommand } from "citty";
+import { rmdirSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { UsageError } from "../../../errors.ts";
+import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
+import { loadValidRealm } from "../../../realm/load.ts";
+import { planLeave } from "../../../realm/membership.ts";
+import { removeDomainMember, removeRealmPath } from "../../../realm/write.ts";
+import { ok, warnProblems } from "../../../ui/output.ts";
+import { CONFIG_PATH, findRepoRoot, readMember, realmLocation } from "../../../workspace.ts";
+
+export const leave = defineCommand({
+  meta: {
+    name: "leave",
+    description: "Remove this repo from its realm: its repos/ file, bindings and domain memberships",
+  },
+  args: {
+    repo: { type: "string", description: "Remove another repo (with --realm) instead of the one you are in", valueHint: "name" },
+    realm: { type: "string", description: "Realm to leave (default: the realm of the repo you are in)", valueHint: "name" },
+  },
+  async run({ args }) {
+    const root = findRepoRoot();
+    const member = root ? readMember(root) : undefined;
+    const realmName = args.realm ?? member?.config.realm.name;
+    const repo = args.repo ?? member?.config.repo;
+    if (!realmName || !repo) {
+      throw new UsageError("this directory is not in a member repo", "Run it inside the repo that should leave, or pass --realm and --repo.");
+    }
+    const loc = realmLocation(realmName);
+    if (!loc.cloned) throw new UsageError(`unknown realm '${realmName}': it is not cloned on this machine`);
+
+    const plan = await changeRealm(loc.clone, {
+      apply: () => {
+        const { model, warnings } = loadValidRealm(loc.clone, realmName);
+        warnProblems(warnings);
+        const plan = planLeave(model, repo);
+        for (const d of plan.editDomains) removeDomainMember(loc.clone, d, repo);
+        for (const f of plan.deleteFiles) removeRealmPath(loc.clone, f);
+        for (const d of plan.deleteDomains) removeRealmPath(loc.clone, `domains/${d}`);
+        return plan;
+      },
+      message: (p) => `blue: ${p.repo} leaves the realm`,
+    });
+
+    const isThisRepo = member && member.config.repo === repo && member.config.realm.name === realmName;
+    if (isThisRepo) {
+      rmSync(member.configPath, { force: true });
+      try {
+        rmdirSync(dirname(member.configPath)); // only if .blue/ is now empty
+      } catch {}
+    }
+    for (const f of plan.deleteFiles) ok(`Removed ${f} from realm`);
+    for (const d of plan.editDomains) ok(`Left domain ${d}`);
+    for (const d of plan.deleteDomains) ok(`Removed domain ${d} (no members left)`);
+    if (isThisRepo) ok(`Removed ${CONFIG_PATH} locally`);
+    ok(`Pushed to ${(await remoteUrl(loc.clone)) ?? loc.clone}`);
+  },
+});

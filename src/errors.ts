@@ -1,0 +1,67 @@
+// The named errors blue raises. Only cli.ts turns one into output and an exit code (ExitCode below).
+
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  warnings: 2,
+  usage: 64,
+  unavailable: 69,
+  config: 78,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Base class: a message meant for the user, plus an optional hint saying what to do next. */
+export class BlueError extends Error {
+  readonly exitCode: ExitCodeValue = ExitCode.failed;
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The command line itself is wrong: unknown flag, missing argument, bad combination. */
+export class UsageError extends BlueError {
+  override readonly exitCode = ExitCode.usage;
+}
+
+/** Something on disk is malformed or invalid; names the file and, where known, line, column and field. */
+export class ConfigError extends BlueError {
+  override readonly exitCode = ExitCode.config;
+  constructor(
+    message: string,
+    hint?: string,
+    readonly problems: readonly Problem[] = [],
+  ) {
+    super(message, hint);
+  }
+}
+
+/** A git operation failed for a reason other than an unreachable remote. */
+export class GitError extends BlueError {}
+
+/** A git remote, forge or the daemon could not be reached. */
+export class Unreachable extends BlueError {
+  override readonly exitCode = ExitCode.unavailable;
+}
+
+/** The operation was understood but cannot be done in the current state (joined twice, name taken, cycle…). */
+export class Refused extends BlueError {}
+
+/** One finding about a file: `file:line:col: field: message`. */
+export type Problem = {
+  file: string;
+  line: number;
+  col: number;
+  field: string;
+  message: string;
+  severity: "error" | "warning";
+};
+
+export function formatProblem(p: Problem): string {
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file;
+  return p.field ? `${where}: ${p.field}: ${p.message}` : `${where}: ${p.message}`;
+}

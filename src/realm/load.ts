@@ -1,0 +1,238 @@
+// Reads a realm directory into a typed model and reports every problem at once, each with file:line:col.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { z } from "zod";
+import { ConfigError, type Problem } from "../errors.ts";
+import { detectCycles, domainEdges, formatCycle, type Edge } from "./graph.ts";
+import {
+  BindingFile,
+  ContractFile,
+  DomainFile,
+  DomainGovernanceFile,
+  RealmFile,
+  RepoFile,
+} from "./schema.ts";
+import { locate, parseYaml, validate, type PathSegment, type YamlSource } from "./yaml-source.ts";
+
+export type DomainModel = {
+  name: string;
+  file: DomainFile;
+  governance?: DomainGovernanceFile;
+  contracts: Map<string, ContractFile>;
+  bindings: Map<string, BindingFile>;
+};
+
+export type RealmModel = {
+  root: string;
+  realm?: RealmFile;
+  repos: Map<string, RepoFile>;
+  domains: Map<string, DomainModel>;
+  /** Repos named as domain members that have not joined yet. */
+  pending: string[];
+};
+
+export type LoadResult = { model: RealmModel; problems: Problem[] };
+
+export function loadRealm(root: string): LoadResult {
+  const loader = new Loader(root);
+  const model = loader.read();
+  loader.crossCheck(model);
+  return { model, problems: loader.problems };
+}
+
+export function hasErrors(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.severity === "error");
+}
+
+class Loader {
+  readonly problems: Problem[] = [];
+  private readonly sources = new Map<string, YamlSource>();
+
+  constructor(private readonly root: string) {}
+
+  read(): RealmModel {
+    const model: RealmModel = { root: this.root, repos: new Map(), domains: new Map(), pending: [] };
+    if (!existsSync(join(this.root, "realm.yaml"))) {
+      this.problem("realm.yaml", [], "", "missing: this directory is not a realm (no realm.yaml)");
+    } else {
+      model.realm = this.file("realm.yaml", RealmFile);
+    }
+    for (const entry of yamlFiles(join(this.root, "repos"))) {
+      const rel = `repos/${entry}`;
+      const repo = this.file(rel, RepoFile);
+      if (!repo) continue;
+      this.expectName(rel, ["name"], repo.name, stem(entry));
+      model.repos.set(stem(entry), repo);
+    }
+    for (const dir of subdirs(join(this.root, "domains"))) {
+      const domain = this.readDomain(dir);
+      if (domain) model.domains.set(dir, domain);
+    }
+    return model;
+  }
+
+  private readDomain(dir: string): DomainModel | undefined {
+    const base = `domains/${dir}`;
+    if (!existsSync(join(this.root, base, "domain.yaml"))) {
+      this.problem(`${base}/domain.yaml`, [], "", "missing: every directory under domains/ needs a domain.yaml");
+      return undefined;
+    }
+    const file = this.file(`${base}/domain.yaml`, DomainFile);
+    if (!file) return undefined;
+    this.expectName(`${base}/domain.yaml`, ["name"], file.name, dir);
+    const domain: DomainModel = { name: dir, file, contracts: new Map(), bindings: new Map() };
+    if (existsSync(join(this.root, base, "governance.yaml"))) {
+      domain.governance = this.file(`${base}/governance.yaml`, DomainGovernanceFile);
+    }
+    for (const entry of yamlFiles(join(this.root, base, "contracts"))) {
+      const rel = `${base}/contracts/${entry}`;
+      const contract = this.file(rel, ContractFile);
+      if (!contract) continue;
+      this.expectName(rel, ["name"], contract.name, stem(entry));
+      domain.contracts.set(stem(entry), contract);
+    }
+    for (const entry of yamlFiles(join(this.root, base, "bindings"))) {
+      const rel = `${base}/bindings/${entry}`;
+      const binding = this.file(rel, BindingFile);
+      if (!binding) continue;
+      this.expectName(rel, ["repo"], binding.repo, stem(entry));
+      domain.bindings.set(stem(entry), binding);
+    }
+    return domain;
+  }
+
+  crossCheck(model: RealmModel): void {
+    const pending = new Set<string>();
+    const contractHome = new Map<string, string>();
+    for (const [dname, domain] of model.domains) {
+      const base = `domains/${dname}`;
+      const members = new Set<string>();
+      domain.file.members.forEach((m, i) => {
+        if (members.has(m)) this.problem(`${base}/domain.yaml`, ["members", i], `members[${i}]`, `'${m}' is listed twice`);
+        members.add(m);
+        if (!model.repos.has(m)) pending.add(m);
+      });
+      for (const [cname, contract] of domain.contracts) {
+        const rel = `${base}/contracts/${cname}.yaml`;
+        const other = contractHome.get(cname);
+        if (other !== undefined) {
+          this.problem(rel, ["name"], "name", `contract '${cname}' is also defined in domain '${other}'; contract names must be unique in a realm`);
+        } else contractHome.set(cname, dname);
+        if (!members.has(contract.owner)) {
+          this.problem(rel, ["owner"], "owner", `'${contract.owner}' is not a member of domain '${dname}' (members: ${[...members].join(", ")})`);
+        } else if (!domain.bindings.get(contract.owner)?.exports.some((e) => e.contract === cname)) {
+          this.problem(rel, ["owner"], "owner", `owner '${contract.owner}' does not export '${cname}': add it to the exports of ${base}/bindings/${contract.owner}.yaml`);
+        }
+      }
+      for (const [rname, binding] of domain.bindings) {
+        const rel = `${base}/bindings/${rname}.yaml`;
+        if (!members.has(binding.repo)) {
+          this.problem(rel, ["repo"], "repo", `'${binding.repo}' is not a member of domain '${dname}'`);
+        }
+        if (binding.role === "provider" && binding.imports.length > 0) {
+          this.problem(rel, ["imports"], "imports", "a provider binding exports; imports belong in a consumer binding");
+        }
+        if (binding.role === "consumer" && binding.exports.length > 0) {
+          this.problem(rel, ["exports"], "exports", "a consumer binding imports; exports belong in a provider binding");
+        }
+        binding.exports.forEach((exp, i) => {
+          const contract = domain.contracts.get(exp.contract);
+          if (!contract) {
+            this.problem(rel, ["exports", i, "contract"], `exports[${i}].contract`, `no contract '${exp.contract}' in domain '${dname}'`);
+          } else if (contract.owner !== binding.repo) {
+            this.problem(rel, ["exports", i, "contract"], `exports[${i}].contract`, `'${exp.contract}' is owned by '${contract.owner}'; only its owner may export it`);
+          }
+        });
+        binding.imports.forEach((imp, i) => {
+          const contract = domain.contracts.get(imp.contract);
+          if (!contract) {
+            this.problem(rel, ["imports", i, "contract"], `imports[${i}].contract`, `no contract '${imp.contract}' in domain '${dname}'`);
+          } else if (contract.owner === binding.repo) {
+            this.problem(rel, ["imports", i, "contract"], `imports[${i}].contract`, `'${binding.repo}' owns '${imp.contract}' and cannot import it`);
+          }
+        });
+      }
+    }
+    model.pending = [...pending].sort();
+    for (const cycle of detectCycles(realmEdges(model))) {
+      const closing = cycle[cycle.length - 1]!.domain;
+      this.problem(`domains/${closing}/domain.yaml`, ["members"], "members", `domains form a cycle: ${formatCycle(cycle)}`);
+    }
+  }
+
+  private file<S extends z.ZodType>(rel: string, schema: S): z.infer<S> | undefined {
+    const abs = join(this.root, rel);
+    let text: string;
+    try {
+      text = readFileSync(abs, "utf8");
+    } catch (e) {
+      this.problem(rel, [], "", `cannot read: ${(e as Error).message}`);
+      return undefined;
+    }
+    const parsed = parseYaml(rel, text);
+    this.problems.push(...parsed.problems);
+    if (hasErrors(parsed.problems)) return undefined;
+    this.sources.set(rel, parsed.source);
+    const checked = validate(parsed.source, schema);
+    this.problems.push(...checked.problems);
+    return checked.value;
+  }
+
+  private expectName(rel: string, path: PathSegment[], actual: string, expected: string): void {
+    if (actual !== expected) {
+      this.problem(rel, path, path.join("."), `is '${actual}' but the file is named for '${expected}'; they must match`);
+    }
+  }
+
+  private problem(rel: string, path: PathSegment[], field: string, message: string, severity: Problem["severity"] = "error"): void {
+    const source = this.sources.get(rel);
+    const at = source ? locate(source, path) : { line: 0, col: 0 };
+    this.problems.push({ file: rel, ...at, field, message, severity });
+  }
+}
+
+/** The graph's view of a domain. */
+export function graphDomain(d: DomainModel) {
+  return {
+    name: d.name,
+    members: d.file.members,
+    contracts: [...d.contracts.values()].map((c) => ({ name: c.name, owner: c.owner })),
+    imports: [...d.bindings.values()].flatMap((b) => b.imports.map((i) => ({ repo: b.repo, contract: i.contract }))),
+  };
+}
+
+export function realmEdges(model: RealmModel): Edge[] {
+  return [...model.domains.values()].flatMap((d) => domainEdges(graphDomain(d)));
+}
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => (f.endsWith(".yaml") || f.endsWith(".yml")) && !f.startsWith("."))
+    .sort();
+}
+
+function subdirs(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => !f.startsWith(".") && statSync(join(dir, f)).isDirectory())
+    .sort();
+}
+
+function stem(file: string): string {
+  return file.replace(/\.ya?ml$/, "");
+}
+
+/** Load a realm that must be valid to act on: any error throws a ConfigError listing every problem. */
+export function loadValidRealm(root: string, name: string): { model: RealmModel; warnings: Problem[] } {
+  const { model, problems } = loadRealm(root);
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length > 0) {
+    throw new ConfigError(
+      `realm '${name}' has ${errors.length} problem${errors.length === 1 ? "" : "s"} (files relative to ${root})`,
+      "Fix them in the realm repo (commit and push there), then run the command again.",
+      problems,
+    );
+  }
+  return { model, warnings: problems };
+}

@@ -1,0 +1,62 @@
+// The one place that decides how blue talks: results on stdout, diagnostics and progress on stderr,
+// colour and emoji only on a TTY without NO_COLOR, and exactly one JSON document under --json.
+import { createConsola, type ConsolaInstance } from "consola";
+import { formatProblem, type Problem } from "../errors.ts";
+
+const env = process.env;
+const plain = Boolean(env.NO_COLOR) || env.TERM === "dumb";
+export const stdoutIsTTY = Boolean(process.stdout.isTTY);
+const stderrIsTTY = Boolean(process.stderr.isTTY);
+const colour = stdoutIsTTY && !plain;
+
+/** Pictographic emoji (📊 📤 🔔) only where colour is allowed; the marks ✓ ⚠ ✗ are plain text and always shown. */
+export function emoji(e: string): string {
+  return colour ? `${e} ` : "";
+}
+
+const paint = (code: number) => (s: string) => (colour ? `\x1b[${code}m${s}\x1b[39m` : s);
+export const green = paint(32);
+export const yellow = paint(33);
+export const red = paint(31);
+export const dim = (s: string) => (colour ? `\x1b[2m${s}\x1b[22m` : s);
+
+export function line(text = ""): void {
+  process.stdout.write(`${text}\n`);
+}
+export function ok(text: string): void {
+  line(`${green("✓")} ${text}`);
+}
+export function warnLine(text: string): void {
+  line(`${yellow("⚠")} ${text}`);
+}
+export function failLine(text: string): void {
+  line(`${red("✗")} ${text}`);
+}
+
+export function json(doc: unknown): void {
+  process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+}
+
+/** An error for the user: one line on stderr (plus an optional hint line), never a stack trace. */
+export function errorLine(message: string, hint?: string): void {
+  const tag = stderrIsTTY && !plain ? "\x1b[31merror\x1b[39m" : "error";
+  process.stderr.write(`${tag}: ${message}\n`);
+  if (hint) process.stderr.write(`${hint}\n`);
+}
+
+let logger: ConsolaInstance | undefined;
+/** Progress and notes go to stderr through consola, so stdout stays clean for results and --json. */
+export function log(): ConsolaInstance {
+  logger ??= createConsola({
+    stdout: process.stderr,
+    stderr: process.stderr,
+    level: env.BLUE_QUIET ? 1 : 3,
+    formatOptions: { date: false, colors: stderrIsTTY && !plain, compact: true },
+  });
+  return logger;
+}
+
+/** Problems that do not stop the command (unknown fields, …), one line each on stderr. */
+export function warnProblems(problems: readonly Problem[]): void {
+  for (const p of problems) if (p.severity === "warning") process.stderr.write(`warning: ${formatProblem(p)}\n`);
+}

@@ -1,0 +1,65 @@
+// Where a command runs: the member repo around the working directory, its .blue/config.yaml, and the realm
+// clone it points at (cloned on first use when a teammate's checkout names a realm this machine lacks).
+import { existsSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { UsageError } from "./errors.ts";
+import { defaultRemotePath, realmClonePath } from "./home.ts";
+import { LocalConfig } from "./realm/schema.ts";
+import { readValidated } from "./realm/yaml-source.ts";
+
+export const CONFIG_PATH = join(".blue", "config.yaml");
+
+/** The top of the git work tree containing `dir` (a `.git` directory or worktree file), or undefined. */
+export function findRepoRoot(dir: string = process.cwd()): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, ".git"))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+export function requireRepoRoot(dir: string = process.cwd()): string {
+  const root = findRepoRoot(dir);
+  if (!root) throw new UsageError(`${resolve(dir)} is not inside a git repository`, "Run blue from inside the repo you want to work with (cd into it).");
+  return root;
+}
+
+export type Member = { root: string; config: LocalConfig; configPath: string };
+
+/** The member repo's config, or undefined when the repo has not joined a realm. */
+export function readMember(root: string): Member | undefined {
+  const configPath = join(root, CONFIG_PATH);
+  if (!existsSync(configPath)) return undefined;
+  const { value } = readValidated(configPath, CONFIG_PATH, LocalConfig);
+  return { root, config: value, configPath };
+}
+
+export function requireMember(dir: string = process.cwd()): Member {
+  const root = requireRepoRoot(dir);
+  const member = readMember(root);
+  if (!member) {
+    throw new UsageError(`${basename(root)} has not joined a realm (no ${CONFIG_PATH})`, "Run 'blue realm admin join <realm>' in this repo first, or pass --realm.");
+  }
+  return member;
+}
+
+/** The realm to act on: --realm if given, else the one this repo belongs to. */
+export function resolveRealmName(flag: string | undefined, dir: string = process.cwd()): string {
+  if (flag) return flag;
+  const root = findRepoRoot(dir);
+  const member = root ? readMember(root) : undefined;
+  if (!member) {
+    throw new UsageError("no realm given and this directory is not in a member repo", "Pass --realm <name>, or run the command inside a repo that has joined a realm.");
+  }
+  return member.config.realm.name;
+}
+
+/** Where a realm's clone is; whether it exists; and the embedded default remote if that exists. */
+export function realmLocation(name: string): { clone: string; cloned: boolean; defaultRemote?: string } {
+  const clone = realmClonePath(name);
+  const remote = defaultRemotePath(name);
+  return {
+    clone,
+    cloned: existsSync(join(clone, ".git")),
+    defaultRemote: existsSync(remote) && statSync(remote).isDirectory() ? remote : undefined,
+  };
+}
