@@ -20,6 +20,8 @@ export type DomainModel = {
   governance?: DomainGovernanceFile;
   contracts: Map<string, ContractFile>;
   bindings: Map<string, BindingFile>;
+  /** Contract files present but invalid: already reported, so references to them are not errors too. */
+  invalidContracts: Set<string>;
 };
 
 export type RealmModel = {
@@ -80,14 +82,17 @@ class Loader {
     const file = this.file(`${base}/domain.yaml`, DomainFile);
     if (!file) return undefined;
     this.expectName(`${base}/domain.yaml`, ["name"], file.name, dir);
-    const domain: DomainModel = { name: dir, file, contracts: new Map(), bindings: new Map() };
+    const domain: DomainModel = { name: dir, file, contracts: new Map(), bindings: new Map(), invalidContracts: new Set() };
     if (existsSync(join(this.root, base, "governance.yaml"))) {
       domain.governance = this.file(`${base}/governance.yaml`, DomainGovernanceFile);
     }
     for (const entry of yamlFiles(join(this.root, base, "contracts"))) {
       const rel = `${base}/contracts/${entry}`;
       const contract = this.file(rel, ContractFile);
-      if (!contract) continue;
+      if (!contract) {
+        domain.invalidContracts.add(stem(entry));
+        continue;
+      }
       this.expectName(rel, ["name"], contract.name, stem(entry));
       domain.contracts.set(stem(entry), contract);
     }
@@ -137,6 +142,7 @@ class Loader {
         }
         binding.exports.forEach((exp, i) => {
           const contract = domain.contracts.get(exp.contract);
+          if (domain.invalidContracts.has(exp.contract)) return;
           if (!contract) {
             this.problem(rel, ["exports", i, "contract"], `exports[${i}].contract`, `no contract '${exp.contract}' in domain '${dname}'`);
           } else if (contract.owner !== binding.repo) {
@@ -145,6 +151,7 @@ class Loader {
         });
         binding.imports.forEach((imp, i) => {
           const contract = domain.contracts.get(imp.contract);
+          if (domain.invalidContracts.has(imp.contract)) return;
           if (!contract) {
             this.problem(rel, ["imports", i, "contract"], `imports[${i}].contract`, `no contract '${imp.contract}' in domain '${dname}'`);
           } else if (contract.owner === binding.repo) {

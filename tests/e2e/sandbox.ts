@@ -1,0 +1,89 @@
+// A throwaway world for running the compiled binary as a user would: its own BLUE_HOME, runtime dir,
+// daemon port, git identity and repos, all under one temp dir.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const BIN = resolve(import.meta.dir, "../../dist/blue");
+
+export type Run = { code: number; stdout: string; stderr: string };
+
+export class Sandbox {
+  readonly root = mkdtempSync(join(tmpdir(), "blue-e2e-"));
+  readonly env: Record<string, string>;
+
+  constructor(readonly name = "machine") {
+    if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run 'bun run build.ts' first (the test script does)`);
+    const gitconfig = join(this.root, "gitconfig");
+    writeFileSync(gitconfig, "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n");
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("GIT_") && !k.startsWith("BLUE_")) env[k] = v;
+    delete env.NO_COLOR;
+    this.env = {
+      ...env,
+      HOME: join(this.root, "user-home"),
+      BLUE_HOME: join(this.root, "blue-home"),
+      XDG_RUNTIME_DIR: join(this.root, "run"),
+      BLUE_DAEMON_PORT: "0",
+      GIT_CONFIG_GLOBAL: gitconfig,
+      GIT_CONFIG_NOSYSTEM: "1",
+    };
+    mkdirSync(this.env.HOME!, { recursive: true });
+  }
+
+  path(...parts: string[]): string {
+    return join(this.root, ...parts);
+  }
+
+  /** A new git repo (with one commit) at root/<name>. */
+  repo(name: string): string {
+    const dir = this.path(name);
+    mkdirSync(dir, { recursive: true });
+    this.git(dir, "init", "-q");
+    writeFileSync(join(dir, "README.md"), `# ${name}\n`);
+    this.git(dir, "add", "README.md");
+    this.git(dir, "commit", "-q", "-m", "initial");
+    return dir;
+  }
+
+  blue(cwd: string, ...args: string[]): Run {
+    return this.exec(BIN, args, cwd);
+  }
+
+  git(cwd: string, ...args: string[]): string {
+    const r = this.exec("git", args, cwd);
+    if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed in ${cwd}: ${r.stderr}`);
+    return r.stdout.trim();
+  }
+
+  exec(cmd: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Run {
+    const r = spawnSync(cmd, args, { cwd, env: { ...this.env, ...extraEnv }, encoding: "utf8", timeout: 60_000 });
+    return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+  }
+
+  realmClone(name: string): string {
+    return join(this.env.BLUE_HOME!, "realms", name);
+  }
+  defaultRemote(name: string): string {
+    return join(this.env.BLUE_HOME!, "remotes", `${name}.git`);
+  }
+}
+
+/** The RFC's Initial Setup, verbatim, in a fresh sandbox. */
+export function initialSetup(sb = new Sandbox()) {
+  const aperture = sb.repo("aperture");
+  const fungal = sb.repo("fungal-image-analysis");
+  const steps = [
+    sb.blue(sb.root, "realm", "admin", "init", "--name", "letemcook"),
+    sb.blue(aperture, "realm", "admin", "join", "letemcook"),
+    sb.blue(aperture, "realm", "admin", "domain", "create", "s3-access", "--repos", "aperture,fungal-image-analysis", "--contract", "s3-permissions"),
+    sb.blue(fungal, "realm", "admin", "join", "letemcook"),
+  ];
+  return { sb, aperture, fungal, steps };
+}
+
+/** Lines of stderr that look like a stack trace: a user must never see one. */
+export function stackTrace(r: Run): boolean {
+  return /^\s+at .+[:(]/m.test(r.stderr) || /\bTypeError\b|\bReferenceError\b/.test(r.stderr);
+}
