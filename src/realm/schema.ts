@@ -121,7 +121,7 @@ export const ContractFile = z.strictObject({
   description: z.string().optional(),
   compatibility: Compatibility.default({ backwards: true, forwards: false }),
   schema: z.record(z.string(), z.unknown()),
-  value: z.unknown(),
+  value: z.unknown().refine((v) => v !== undefined, "is required"),
   validation: Validation.optional(),
   evolution: z.array(EvolutionEntry).default([]),
 });

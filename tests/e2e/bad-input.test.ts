@@ -1,0 +1,187 @@
+// Bad input ends in one clear line, a documented exit code, no stack trace, and nothing half-written.
+import { describe, expect, test } from "bun:test";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { initialSetup, Sandbox, stackTrace, type Run } from "./sandbox.ts";
+
+function expectOneError(r: Run, code: number, text: string) {
+  expect(stackTrace(r)).toBe(false);
+  expect(r.code).toBe(code);
+  const first = r.stderr.split("\n")[0]!;
+  expect(first).toStartWith("error: ");
+  expect(first).toContain(text);
+}
+
+describe("bad input", () => {
+  test("outside a git repo: exit 64", () => {
+    const sb = new Sandbox();
+    mkdirSync(sb.path("not-a-repo"));
+    sb.blue(sb.root, "realm", "admin", "init", "--name", "r1");
+    const r = sb.blue(sb.path("not-a-repo"), "realm", "admin", "join", "r1");
+    expectOneError(r, 64, "is not inside a git repository");
+  });
+
+  test("an unknown realm: exit 64, and it says how to join one", () => {
+    const sb = new Sandbox();
+    const r = sb.blue(sb.repo("app"), "realm", "admin", "join", "nowhere");
+    expectOneError(r, 64, "unknown realm 'nowhere'");
+    expect(r.stderr).toContain("--url");
+    expect(existsSync(sb.path("app", ".blue"))).toBe(false);
+  });
+
+  test("joining twice: exit 1", () => {
+    const { sb, aperture } = initialSetup();
+    expectOneError(sb.blue(aperture, "realm", "admin", "join", "letemcook"), 1, "already joined realm 'letemcook' as 'aperture'");
+  });
+
+  test("a realm name that is taken: exit 1, and the first realm is untouched", () => {
+    const sb = new Sandbox();
+    expect(sb.blue(sb.root, "realm", "admin", "init", "--name", "taken").code).toBe(0);
+    const head = sb.git(sb.realmClone("taken"), "rev-parse", "HEAD");
+    expectOneError(sb.blue(sb.root, "realm", "admin", "init", "--name", "taken"), 1, "a realm named 'taken' already exists");
+    expect(sb.git(sb.realmClone("taken"), "rev-parse", "HEAD")).toBe(head);
+  });
+
+  test("an invalid realm name: exit 64", () => {
+    const sb = new Sandbox();
+    expectOneError(sb.blue(sb.root, "realm", "admin", "init", "--name", "../escape"), 64, "not a valid realm name");
+    expect(existsSync(join(sb.env.BLUE_HOME!, "remotes"))).toBe(false);
+  });
+
+  test("a remote that cannot be reached: exit 69, and nothing is left behind", () => {
+    const sb = new Sandbox();
+    const r = sb.blue(sb.root, "realm", "admin", "init", "--name", "far", "--remote", "git://127.0.0.1:9/nothing.git");
+    expectOneError(r, 69, "cannot reach realm remote git://127.0.0.1:9/nothing.git");
+    expect(existsSync(sb.realmClone("far"))).toBe(false);
+  });
+
+  test("a remote that already holds commits is not made into a new realm", () => {
+    const { sb } = initialSetup();
+    const r = sb.blue(sb.root, "realm", "admin", "init", "--name", "again", "--remote", sb.defaultRemote("letemcook"));
+    expectOneError(r, 1, "already has commits");
+    expect(r.stderr).toContain("blue realm admin join again --url");
+  });
+
+  test("malformed YAML in the realm: exit 78 with file:line:col, and the clone is left as it was", () => {
+    const { sb, aperture } = initialSetup();
+    // A teammate pushes a broken domain file to the realm.
+    const other = sb.path("teammate-clone");
+    sb.git(sb.root, "clone", "-q", sb.defaultRemote("letemcook"), other);
+    mkdirSync(join(other, "domains/broken"), { recursive: true });
+    writeFileSync(join(other, "domains/broken/domain.yaml"), "name: broken\ncreated_at: 2026-01-24T10:00:00Z\nmembers: [aperture\n");
+    sb.git(other, "add", "-A");
+    sb.git(other, "commit", "-q", "-m", "broken");
+    sb.git(other, "push", "-q", "origin", "main");
+
+    const clone = sb.realmClone("letemcook");
+    const before = sb.git(clone, "rev-parse", "HEAD");
+    const r = sb.blue(aperture, "realm", "admin", "domain", "create", "metrics", "--repos", "aperture,fungal-image-analysis");
+    expect(stackTrace(r)).toBe(false);
+    expect(r.code).toBe(78);
+    expect(r.stderr.split("\n")[0]).toMatch(/^domains\/broken\/domain\.yaml:4:1: invalid YAML: /);
+    expect(r.stderr).toContain("error: realm 'letemcook' has 1 problem");
+    expect(sb.git(clone, "rev-parse", "HEAD")).toBe(before);
+    expect(existsSync(join(clone, "domains/metrics"))).toBe(false);
+  });
+
+  test("a schema violation names the field: exit 78", () => {
+    const { sb, aperture } = initialSetup();
+    writeFileSync(join(aperture, ".blue/config.yaml"), "realm:\n  name: letemcook\nrepo: Aperture\n");
+    const r = sb.blue(aperture, "realm", "admin", "domain", "list");
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain(".blue/config.yaml:2:3: realm.url: is required\n");
+    expect(r.stderr).toContain(".blue/config.yaml:3:7: repo: must start with a lowercase letter");
+    expect(stackTrace(r)).toBe(false);
+  });
+
+  test("a push the remote rejects leaves the clone as it was and writes nothing in the repo", () => {
+    const { sb } = initialSetup();
+    const remote = sb.defaultRemote("letemcook");
+    const hook = join(remote, "hooks/pre-receive");
+    writeFileSync(hook, "#!/bin/sh\necho 'realm is frozen' >&2\nexit 1\n");
+    chmodSync(hook, 0o755);
+    const clone = sb.realmClone("letemcook");
+    const before = sb.git(clone, "rev-parse", "HEAD");
+    const app = sb.repo("late-joiner");
+    const r = sb.blue(app, "realm", "admin", "join", "letemcook");
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toStartWith("error: git push failed");
+    expect(stackTrace(r)).toBe(false);
+    expect(sb.git(clone, "rev-parse", "HEAD")).toBe(before);
+    expect(sb.git(clone, "status", "--porcelain")).toBe("");
+    expect(existsSync(join(app, ".blue"))).toBe(false);
+  });
+
+  test("git without an identity: exit 78 and how to set one", () => {
+    const sb = new Sandbox();
+    writeFileSync(sb.env.GIT_CONFIG_GLOBAL!, "[init]\n\tdefaultBranch = main\n");
+    const r = sb.exec(join(import.meta.dir, "../../dist/blue"), ["realm", "admin", "init", "--name", "anon"], sb.root, {
+      GIT_AUTHOR_NAME: "",
+      EMAIL: "",
+      GIT_COMMITTER_NAME: "",
+    });
+    // Some systems derive an identity from the host; only check the message when git refused.
+    if (r.code !== 0) {
+      expectOneError(r, 78, "git does not know who you are");
+      expect(existsSync(sb.realmClone("anon"))).toBe(false);
+      expect(existsSync(sb.defaultRemote("anon"))).toBe(false);
+    }
+  });
+
+  test("domain create with a duplicate or unknown owner: exit 64", () => {
+    const { sb, aperture } = initialSetup();
+    expectOneError(sb.blue(aperture, "realm", "admin", "domain", "create", "x", "--repos", "aperture,aperture"), 64, "--repos lists a repo twice");
+    expectOneError(sb.blue(aperture, "realm", "admin", "domain", "create", "x", "--repos", "aperture,b", "--owner", "c"), 64, "--owner c is not one of --repos");
+    expectOneError(sb.blue(aperture, "realm", "admin", "domain", "create", "s3-access", "--repos", "aperture,b"), 1, "domain 's3-access' already exists");
+    expectOneError(sb.blue(aperture, "realm", "admin", "domain", "show", "nope"), 64, "unknown domain 'nope'");
+  });
+});
+
+describe("the command line", () => {
+  const sb = new Sandbox();
+  const commands = [
+    [],
+    ["realm"],
+    ["realm", "admin"],
+    ["realm", "admin", "init"],
+    ["realm", "admin", "join"],
+    ["realm", "admin", "domain"],
+    ["realm", "admin", "domain", "create"],
+    ["realm", "admin", "domain", "list"],
+    ["realm", "admin", "domain", "show"],
+    ["realm", "admin", "leave"],
+    ["schema"],
+  ];
+  for (const cmd of commands) {
+    test(`blue ${cmd.join(" ")} --help prints its usage`, () => {
+      const r = sb.blue(sb.root, ...cmd, "--help");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`USAGE blue${cmd.length ? ` ${cmd.join(" ")}` : ""}`);
+      expect(r.stdout).not.toContain("\x1b[");
+    });
+  }
+
+  test("blue --version prints the version", () => {
+    const r = sb.blue(sb.root, "--version");
+    expect(r).toEqual({ code: 0, stdout: "blue 0.1.0\n", stderr: "" });
+  });
+
+  test("an unknown command or flag is a usage error (64)", () => {
+    expectOneError(sb.blue(sb.root, "realm", "teleport"), 64, 'unknown command "teleport" for "blue realm"');
+    expectOneError(sb.blue(sb.root, "realm", "admin", "init", "--name", "x", "--colour"), 64, "unknown flag: --colour");
+    expectOneError(sb.blue(sb.root, "realm", "admin", "init"), 64, "Missing required argument: --name");
+    expectOneError(sb.blue(sb.root, "realm", "admin", "init", "--name"), 64, "flag needs a value: --name");
+    expectOneError(sb.blue(sb.root, "realm", "admin", "join", "a", "b"), 64, 'unexpected argument "b"');
+  });
+
+  test("blue schema prints each kind's JSON Schema, generated from the same Zod schema", () => {
+    const list = sb.blue(sb.root, "schema");
+    expect(list.stdout.split("\n").filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(["realm", "repo", "domain", "governance", "contract", "binding", "config"]);
+    const r = sb.blue(sb.root, "schema", "contract");
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+    expect(schema.required).toEqual(["name", "version", "owner", "schema", "value"]);
+    expectOneError(sb.blue(sb.root, "schema", "nope"), 64, "unknown kind 'nope'");
+  });
+});
