@@ -9,16 +9,26 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0]
   process.exit(0);
 }
 
+if (argv[0] === "__daemon") {
+  // Hidden: the daemon is this same executable (DESIGN.md §1). It runs until SIGTERM.
+  const { runDaemon } = await import("./daemon/server.ts");
+  await runDaemon();
+} else {
+  await runCli();
+}
+
+async function runCli(): Promise<void> {
 const { renderUsage, runCommand } = await import("citty");
 const { defineCommand } = await import("citty");
 type CommandDef = import("citty").CommandDef<import("citty").ArgsDef>;
 const { BlueError, ExitCode, formatProblem, UsageError, ConfigError } = await import("./errors.ts");
 const { errorLine } = await import("./ui/output.ts");
 
-export const main = defineCommand({
+const main = defineCommand({
   meta: { name: "blue", version: pkg.version, description: "Coordinate the contracts between repositories owned by different teams" },
   subCommands: {
     realm: () => import("./commands/realm.ts").then((m) => m.realm),
+    daemon: () => import("./commands/daemon.ts").then((m) => m.daemon),
     schema: () => import("./commands/schema.ts").then((m) => m.schema),
   },
 });
@@ -137,3 +147,4 @@ const code = await run().catch(report);
 // Flush stdout before exiting: process.exit can cut off a large write to a pipe.
 await new Promise<void>((done) => (process.stdout.write("") ? done() : process.stdout.once("drain", done)));
 process.exit(code);
+}

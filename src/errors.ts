@@ -48,6 +48,9 @@ export class Unreachable extends BlueError {
   override readonly exitCode = ExitCode.unavailable;
 }
 
+/** The daemon is not running and could not be started, or does not answer. */
+export class DaemonUnavailable extends Unreachable {}
+
 /** The operation was understood but cannot be done in the current state (joined twice, name taken, cycle…). */
 export class Refused extends BlueError {}
 

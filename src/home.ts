@@ -1,4 +1,5 @@
 // Where blue keeps its state (DESIGN.md §2). Everything is derived from BLUE_HOME so tests never touch ~/.blue.
+import { accessSync, constants } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -12,4 +13,32 @@ export function realmClonePath(name: string): string {
 /** The embedded default remote: a bare repo, so a realm works on one machine with no server. */
 export function defaultRemotePath(name: string): string {
   return join(blueHome(), "remotes", `${name}.git`);
+}
+
+/** blue.pid and daemon.json: $XDG_RUNTIME_DIR/blue, else /var/run/blue if writable, else $BLUE_HOME/run. */
+export function runtimeDir(): string {
+  if (process.env.XDG_RUNTIME_DIR) return join(process.env.XDG_RUNTIME_DIR, "blue");
+  try {
+    accessSync("/var/run/blue", constants.W_OK);
+    return "/var/run/blue";
+  } catch {
+    return join(blueHome(), "run");
+  }
+}
+
+export const daemonFiles = () => ({
+  db: join(blueHome(), "daemon.db"),
+  token: join(blueHome(), "daemon.token"),
+  log: join(blueHome(), "daemon.log"),
+  pid: join(runtimeDir(), "blue.pid"),
+  info: join(runtimeDir(), "daemon.json"),
+  startLock: join(runtimeDir(), "start.lock"),
+});
+
+export const DEFAULT_DAEMON_PORT = 7865;
+export function daemonPort(): number {
+  const v = process.env.BLUE_DAEMON_PORT;
+  if (v === undefined || v === "") return DEFAULT_DAEMON_PORT;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 && n < 65536 ? n : DEFAULT_DAEMON_PORT;
 }

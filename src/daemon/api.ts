@@ -1,0 +1,71 @@
+// The daemon API's payloads: Zod schemas for what each route takes and returns. The client's types come
+// from the Hono app built on these; tests check responses against them.
+import { z } from "zod";
+
+export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const Health = z.object({ status: z.literal("ok"), version: z.string(), pid: z.number(), started_at: z.string() });
+
+export const Realm = z.object({
+  name: z.string(),
+  url: z.string(),
+  local_path: z.string(),
+  last_sync: z.string().nullable(),
+  status: z.string(),
+});
+export const RegisterRealm = z.object({ name: z.string().min(1), url: z.string().min(1), local_path: z.string().min(1) });
+
+const list = z.array(z.string().max(200)).max(200);
+export const SessionInput = z.object({
+  id: z.string().min(1).max(200),
+  repo: z.string().min(1).max(200),
+  realm: z.string().min(1).max(200),
+  client_id: z.string().max(200).optional(),
+  pid: z.number().int().positive().optional(),
+  repo_path: z.string().max(4096).optional(),
+  active_rfc: z.string().max(200).optional(),
+  active_domains: list.optional(),
+  exports_modified: list.optional(),
+  imports_watching: list.optional(),
+});
+export const Session = SessionInput.required({ client_id: true }).extend({
+  client_id: z.string().nullable(),
+  pid: z.number().nullable(),
+  repo_path: z.string().nullable(),
+  active_rfc: z.string().nullable(),
+  active_domains: list,
+  exports_modified: list,
+  imports_watching: list,
+  started_at: z.string(),
+  last_activity: z.string(),
+  state: z.enum(["active", "idle"]),
+});
+
+export const NotificationInput = z.object({
+  realm: z.string().min(1),
+  domain: z.string().min(1),
+  contract: z.string().min(1),
+  from_repo: z.string().min(1),
+  change_type: z.enum(["updated", "breaking", "new"]),
+  version: z.string().optional(),
+  changes: z.array(z.string()).max(10_000).optional(),
+  recipients: z.array(z.string()).max(10_000).optional(),
+});
+export const Notification = NotificationInput.required({ changes: true, recipients: true }).extend({
+  id: z.number(),
+  version: z.string().nullable(),
+  created_at: z.string(),
+  acknowledged_by: z.array(z.string()),
+});
+export const NotificationQuery = z.object({
+  realm: z.string().optional(),
+  repo: z.string().optional(),
+  pending: z.enum(["true", "false"]).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).optional(),
+});
+export const Ack = z.object({ repo: z.string().min(1) });
+
+export type SessionInput = z.infer<typeof SessionInput>;
+export type Session = z.infer<typeof Session>;
+export type Notification = z.infer<typeof Notification>;
+export type NotificationInput = z.infer<typeof NotificationInput>;

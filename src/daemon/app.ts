@@ -1,0 +1,132 @@
+// The daemon's Hono app. Routes are chained so `typeof app` carries them and the client is derived from it.
+// Security (DESIGN.md §7): the Host must be this daemon's loopback address, a foreign Origin is refused, and
+// every route but /health needs the bearer token.
+import { zValidator } from "@hono/zod-validator";
+import { timingSafeEqual } from "node:crypto";
+import { Hono, type Context } from "hono";
+import type { ZodType } from "zod";
+import { loadRealm } from "../realm/load.ts";
+import type { DaemonDb, SessionRow } from "../store/daemon-db.ts";
+import { Ack, NotificationInput, NotificationQuery, RegisterRealm, SessionInput } from "./api.ts";
+
+export const IDLE_AFTER_MS = 15 * 60 * 1000;
+
+export type AppDeps = {
+  db: DaemonDb;
+  token: string;
+  /** The bound port (known only after Bun.serve binds when the port is 0). */
+  port: () => number;
+  version: string;
+  startedAt: string;
+  clock: () => Date;
+  /** Fetch a realm's clone; returns its new head commit. */
+  syncRealm: (name: string, localPath: string) => Promise<{ head: string }>;
+};
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 500 | 502;
+const fail = (c: Context, status: ErrorStatus, code: string, message: string) => c.json({ error: { code, message } }, status);
+
+/** zValidator with blue's error shape instead of a ZodError dump. */
+const valid = <T extends ZodType, K extends "json" | "query" | "param">(target: K, schema: T) =>
+  zValidator(target, schema, (result, c) => {
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+      return fail(c, 400, "invalid_request", `${where}${issue?.message ?? "invalid request"}`);
+    }
+  });
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function createApp(deps: AppDeps) {
+  const withState = (s: SessionRow) => ({
+    ...s,
+    state: deps.clock().getTime() - Date.parse(s.last_activity) > IDLE_AFTER_MS ? ("idle" as const) : ("active" as const),
+  });
+
+  return new Hono()
+    .use("*", async (c, next) => {
+      const port = deps.port();
+      const host = c.req.header("host");
+      if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+        return fail(c, 403, "forbidden_host", "requests must be addressed to the daemon's loopback address");
+      }
+      const origin = c.req.header("origin");
+      if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
+        return fail(c, 403, "forbidden_origin", "cross-origin requests are refused");
+      }
+      if (c.req.path !== "/health") {
+        const auth = c.req.header("authorization") ?? "";
+        const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
+        if (!sameSecret(token, deps.token)) return fail(c, 401, "unauthorized", "missing or wrong bearer token (see daemon.token)");
+      }
+      await next();
+    })
+    .get("/health", (c) => c.json({ status: "ok" as const, version: deps.version, pid: process.pid, started_at: deps.startedAt }))
+    .get("/realms", (c) => c.json({ realms: deps.db.realms().map(({ forgejo_url, ...r }) => ({ ...r, url: forgejo_url })) }))
+    .post("/realms", valid("json", RegisterRealm), (c) => {
+      deps.db.upsertRealm(c.req.valid("json"));
+      return c.json({ ok: true as const }, 201);
+    })
+    .get("/realms/:name", (c) => {
+      const row = deps.db.realm(c.req.param("name"));
+      if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
+      const { model, problems } = loadRealm(row.local_path);
+      return c.json({
+        realm: { name: row.name, url: row.forgejo_url, local_path: row.local_path, last_sync: row.last_sync, status: row.status },
+        repos: [...model.repos.keys()],
+        pending: model.pending,
+        domains: [...model.domains.values()].map((d) => ({
+          name: d.name,
+          members: d.file.members,
+          contracts: [...d.contracts.values()].map((k) => ({ name: k.name, version: k.version, owner: k.owner })),
+        })),
+        problems: problems.length,
+      });
+    })
+    .post("/realms/:name/sync", async (c) => {
+      const row = deps.db.realm(c.req.param("name"));
+      if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
+      try {
+        const { head } = await deps.syncRealm(row.name, row.local_path);
+        const at = deps.clock().toISOString();
+        deps.db.markRealmSynced(row.name, at);
+        return c.json({ name: row.name, head, last_sync: at });
+      } catch (e) {
+        return fail(c, 502, "sync_failed", (e as Error).message);
+      }
+    })
+    .get("/sessions", valid("query", NotificationQuery.pick({ realm: true })), (c) => {
+      return c.json({ sessions: deps.db.sessions({ realm: c.req.valid("query").realm }).map(withState) });
+    })
+    .post("/sessions", valid("json", SessionInput), (c) => {
+      return c.json({ session: withState(deps.db.touchSession(c.req.valid("json"), deps.clock().toISOString())) }, 201);
+    })
+    .delete("/sessions/:id", (c) => {
+      if (!deps.db.deleteSession(c.req.param("id"))) return fail(c, 404, "not_found", `no session '${c.req.param("id")}'`);
+      return c.body(null, 204);
+    })
+    .get("/notifications", valid("query", NotificationQuery), (c) => {
+      const q = c.req.valid("query");
+      const pendingFor = q.pending === "true" ? q.repo : undefined;
+      if (q.pending === "true" && !q.repo) return fail(c, 400, "invalid_request", "pending=true needs repo=<name>");
+      return c.json({ notifications: deps.db.notifications({ realm: q.realm, repo: q.repo, pendingFor, limit: q.limit }) });
+    })
+    .post("/notifications", valid("json", NotificationInput), (c) => {
+      return c.json({ notification: deps.db.addNotification(c.req.valid("json"), deps.clock().toISOString()) }, 201);
+    })
+    .post("/notifications/:id/ack", valid("json", Ack), (c) => {
+      const id = Number(c.req.param("id"));
+      const n = Number.isInteger(id) ? deps.db.acknowledge(id, c.req.valid("json").repo) : undefined;
+      if (!n) return fail(c, 404, "not_found", `no notification ${c.req.param("id")}`);
+      return c.json({ notification: n });
+    })
+    .notFound((c) => fail(c, 404, "not_found", `no route ${c.req.method} ${c.req.path}`))
+    .onError((e, c) => fail(c, 500, "internal", e.message));
+}
+
+export type App = ReturnType<typeof createApp>;

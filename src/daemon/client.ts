@@ -1,0 +1,153 @@
+// The CLI's side of the daemon: find it through daemon.json, start it when asked (one daemon however many
+// clients start at once: the start lock, then a second look), replace one of another version, and talk to it
+// through the client typed from the Hono app.
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { hc } from "hono/client";
+import pkg from "../../package.json" with { type: "json" };
+import { BlueError, DaemonUnavailable } from "../errors.ts";
+import { daemonFiles } from "../home.ts";
+import { withLock } from "../lock.ts";
+import type { App } from "./app.ts";
+import type { DaemonInfo } from "./server.ts";
+
+const START_TIMEOUT_MS = 10_000;
+
+export function readDaemonInfo(): DaemonInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(daemonFiles().info, "utf8")) as DaemonInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function health(port: number, timeoutMs = 1000): Promise<{ version: string; pid: number; started_at: string } | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.ok ? ((await res.json()) as { version: string; pid: number; started_at: string }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export function makeClient(port: number, token: string) {
+  return hc<App>(`http://127.0.0.1:${port}`, { headers: { Authorization: `Bearer ${token}` } });
+}
+export type DaemonClient = ReturnType<typeof makeClient>;
+export type Connection = { client: DaemonClient; info: DaemonInfo };
+
+function connect(info: DaemonInfo): Connection {
+  const token = readFileSync(daemonFiles().token, "utf8").trim();
+  return { client: makeClient(info.port, token), info };
+}
+
+/** A running daemon of this version, if there is one. */
+async function running(): Promise<DaemonInfo | undefined> {
+  const info = readDaemonInfo();
+  if (!info) return undefined;
+  const h = await health(info.port);
+  return h && h.pid === info.pid && h.version === pkg.version ? info : undefined;
+}
+
+/** Connect to the daemon; with `start`, start it first when it is not running. */
+export async function ensureDaemon(opts: { start: boolean }): Promise<Connection> {
+  const found = await running();
+  if (found) return connect(found);
+  if (!opts.start) throw new DaemonUnavailable("the blue daemon is not running", "Start it with 'blue daemon start'.");
+  const files = daemonFiles();
+  mkdirSync(dirname(files.startLock), { recursive: true, mode: 0o700 });
+  return withLock(files.startLock, async () => {
+    const raced = await running();
+    if (raced) return connect(raced);
+    await stopDaemon(); // a daemon of another version, or a stale pid file
+    return connect(await spawnDaemon());
+  });
+}
+
+async function spawnDaemon(): Promise<DaemonInfo> {
+  const files = daemonFiles();
+  mkdirSync(dirname(files.log), { recursive: true });
+  const logFd = openSync(files.log, "a");
+  // Compiled: the binary itself. From source: bun running cli.ts (NOTES-STACK.md: argv[0] is "bun" when compiled).
+  const cmd = Bun.isStandaloneExecutable ? [process.execPath, "__daemon"] : [process.execPath, Bun.main, "__daemon"];
+  const child = Bun.spawn(cmd, { detached: true, stdio: ["ignore", logFd, logFd], env: process.env });
+  child.unref();
+  closeSync(logFd);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    const info = readDaemonInfo();
+    if (info?.pid === child.pid && (await health(info.port, 500))) return info;
+    await Bun.sleep(20);
+  }
+  const lastLine = readLastLine(files.log);
+  throw new DaemonUnavailable(
+    `the blue daemon did not start${lastLine ? `: ${lastLine}` : ""}`,
+    `See ${files.log}; if port ${process.env.BLUE_DAEMON_PORT ?? 7865} is taken, set BLUE_DAEMON_PORT.`,
+  );
+}
+
+function readLastLine(path: string): string {
+  try {
+    const lines = readFileSync(path, "utf8").trim().split("\n");
+    return (lines[lines.length - 1] ?? "").replace(/^\S+Z /, "");
+  } catch {
+    return "";
+  }
+}
+
+/** Whether `pid` is a blue daemon: it says so on /health, or (hung) its command line says `__daemon`. */
+async function isOurDaemon(pid: number, info: DaemonInfo | undefined): Promise<boolean> {
+  if (!alive(pid)) return false;
+  if (info?.pid === pid && (await health(info.port, 1000))?.pid === pid) return true;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes("__daemon");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SIGTERM the daemon named by the pid file and wait for it to go. Returns whether one was running. A pid
+ * file whose process is gone, or is not a blue daemon (the pid was reused), is stale and only removed.
+ */
+export async function stopDaemon(timeoutMs = 10_000): Promise<boolean> {
+  const files = daemonFiles();
+  const info = readDaemonInfo();
+  let pid = info?.pid ?? Number.NaN;
+  try {
+    pid = Number.parseInt(readFileSync(files.pid, "utf8").trim(), 10);
+  } catch {}
+  if (!Number.isInteger(pid) || pid <= 0 || !(await isOurDaemon(pid, info))) {
+    for (const f of [files.pid, files.info]) rmSync(f, { force: true });
+    return false;
+  }
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) throw new BlueError(`the daemon (pid ${pid}) did not stop within ${timeoutMs / 1000}s`);
+    await Bun.sleep(20);
+  }
+  return true;
+}
+
+/** Unwrap a typed response: the JSON body, or the daemon's error as a BlueError. */
+type Success<R extends { json(): Promise<unknown> }> = Exclude<Awaited<ReturnType<R["json"]>>, { error: unknown }>;
+export async function body<R extends { ok: boolean; status: number; json(): Promise<unknown> }>(res: R): Promise<Success<R>> {
+  if (res.ok) return (await res.json()) as Success<R>;
+  let message = `daemon answered ${res.status}`;
+  try {
+    const err = (await res.json()) as { error?: { message?: string } };
+    if (err.error?.message) message = `daemon: ${err.error.message}`;
+  } catch {}
+  throw new BlueError(message);
+}

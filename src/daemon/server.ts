@@ -1,0 +1,105 @@
+// The daemon process (`blue __daemon`): binds 127.0.0.1, then publishes blue.pid and daemon.json, cleans
+// sessions whose process is gone (at start and every minute), and shuts down gracefully on SIGTERM/SIGINT:
+// in-flight requests finish, the DB is closed, the pid file removed.
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import pkg from "../../package.json" with { type: "json" };
+import { writeFileAtomic } from "../atomic-write.ts";
+import { daemonFiles, daemonPort } from "../home.ts";
+import { git } from "../git/realm-repo.ts";
+import { openDaemonDb, type SessionRow } from "../store/daemon-db.ts";
+import { createApp } from "./app.ts";
+
+export type DaemonInfo = { pid: number; port: number; version: string; started_at: string };
+
+const SWEEP_MS = 60_000;
+
+function log(message: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${message}\n`);
+}
+
+/** The bearer token: created once (0600) and reused; a token file others can read is refused. */
+export function ensureToken(path: string): string {
+  if (existsSync(path)) {
+    const mode = statSync(path).mode & 0o777;
+    if (mode & 0o077) chmodSync(path, 0o600);
+    return readFileSync(path, "utf8").trim();
+  }
+  const token = randomBytes(32).toString("base64url");
+  writeFileAtomic(path, `${token}\n`, 0o600);
+  return token;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+const orphaned = (s: SessionRow) => s.pid !== null && !processAlive(s.pid);
+
+async function fetchRealm(_name: string, localPath: string): Promise<{ head: string }> {
+  const g = git(localPath);
+  await g.raw(["fetch", "-q", "origin"]);
+  await g.raw(["merge", "-q", "--ff-only", "origin/main"]).catch(() => undefined);
+  return { head: (await g.raw(["rev-parse", "HEAD"])).trim() };
+}
+
+export async function runDaemon(): Promise<void> {
+  const files = daemonFiles();
+  mkdirSync(dirname(files.db), { recursive: true });
+  mkdirSync(dirname(files.info), { recursive: true, mode: 0o700 });
+  const token = ensureToken(files.token);
+  const db = openDaemonDb(files.db);
+  const removed = db.removeSessionsWhere(orphaned);
+  if (removed) log(`removed ${removed} orphaned session(s)`);
+
+  const startedAt = new Date().toISOString();
+  let port = 0;
+  const app = createApp({ db, token, port: () => port, version: pkg.version, startedAt, clock: () => new Date(), syncRealm: fetchRealm });
+
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = Bun.serve({ hostname: "127.0.0.1", port: daemonPort(), fetch: app.fetch, idleTimeout: 30 });
+  } catch (e) {
+    log(`cannot listen on 127.0.0.1:${daemonPort()}: ${(e as Error).message}`);
+    db.close();
+    process.exit(1);
+  }
+  port = server.port ?? 0;
+
+  // Published only once the port is bound, so a client that reads them can connect.
+  const info: DaemonInfo = { pid: process.pid, port, version: pkg.version, started_at: startedAt };
+  writeFileAtomic(files.pid, `${process.pid}\n`);
+  writeFileAtomic(files.info, `${JSON.stringify(info)}\n`);
+  log(`blue daemon ${pkg.version} listening on 127.0.0.1:${port} (pid ${process.pid})`);
+
+  const sweep = setInterval(() => {
+    const n = db.removeSessionsWhere(orphaned);
+    if (n) log(`removed ${n} orphaned session(s)`);
+  }, SWEEP_MS);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing in-flight requests`);
+    clearInterval(sweep);
+    await server.stop(false);
+    db.close();
+    // Remove the files only if they are still ours (a replacement daemon may have written its own).
+    for (const f of [files.pid, files.info]) {
+      try {
+        if (readFileSync(f, "utf8").includes(String(process.pid))) rmSync(f, { force: true });
+      } catch {}
+    }
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}

@@ -1,0 +1,228 @@
+// daemon.db: the daemon's state (realms, sessions, notifications) in SQLite. WAL, a busy timeout, numbered
+// migrations, and every write in an IMMEDIATE transaction (deferred ones failed with SQLITE_BUSY under two
+// writers on this machine; NOTES-STACK.md).
+import { Database } from "bun:sqlite";
+import { MIGRATIONS } from "./migrations/daemon.ts";
+
+export type RealmRow = { name: string; forgejo_url: string; local_path: string; last_sync: string | null; status: string };
+export type SessionRow = {
+  id: string;
+  repo: string;
+  realm: string;
+  client_id: string | null;
+  pid: number | null;
+  repo_path: string | null;
+  started_at: string;
+  last_activity: string;
+  active_rfc: string | null;
+  active_domains: string[];
+  exports_modified: string[];
+  imports_watching: string[];
+};
+export type NotificationRow = {
+  id: number;
+  realm: string;
+  domain: string;
+  contract: string;
+  from_repo: string;
+  change_type: "updated" | "breaking" | "new";
+  version: string | null;
+  changes: string[];
+  recipients: string[];
+  created_at: string;
+  acknowledged_by: string[];
+};
+
+export function openDaemonDb(path: string): DaemonDb {
+  const db = new Database(path, { create: true, strict: true });
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA foreign_keys = ON");
+  migrate(db);
+  return new DaemonDb(db);
+}
+
+function migrate(db: Database): void {
+  db.transaction(() => {
+    const current = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+    for (const [i, sql] of MIGRATIONS.entries()) {
+      if (i + 1 > current) db.exec(sql);
+    }
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+const json = (v: unknown) => JSON.stringify(v ?? []);
+const parseList = (s: unknown): string[] => (typeof s === "string" ? (JSON.parse(s) as string[]) : []);
+
+function toSession(r: Record<string, unknown>): SessionRow {
+  return {
+    ...(r as unknown as SessionRow),
+    active_domains: parseList(r.active_domains),
+    exports_modified: parseList(r.exports_modified),
+    imports_watching: parseList(r.imports_watching),
+  };
+}
+function toNotification(r: Record<string, unknown>): NotificationRow {
+  return {
+    ...(r as unknown as NotificationRow),
+    changes: parseList(r.changes),
+    recipients: parseList(r.recipients),
+    acknowledged_by: parseList(r.acknowledged_by),
+  };
+}
+
+export type SessionInput = {
+  id: string;
+  repo: string;
+  realm: string;
+  client_id?: string;
+  pid?: number;
+  repo_path?: string;
+  active_rfc?: string;
+  active_domains?: string[];
+  exports_modified?: string[];
+  imports_watching?: string[];
+};
+
+export type NotificationInput = {
+  realm: string;
+  domain: string;
+  contract: string;
+  from_repo: string;
+  change_type: NotificationRow["change_type"];
+  version?: string;
+  changes?: string[];
+  /** The repos that import the contract: the ones the notification is for. */
+  recipients?: string[];
+};
+
+export class DaemonDb {
+  constructor(readonly db: Database) {}
+
+  close(): void {
+    this.db.close();
+  }
+
+  upsertRealm(r: { name: string; url: string; local_path: string }): void {
+    this.db.transaction(() => {
+      this.db
+        .query(
+          `INSERT INTO realms (name, forgejo_url, local_path) VALUES ($name, $url, $local_path)
+           ON CONFLICT(name) DO UPDATE SET forgejo_url = excluded.forgejo_url, local_path = excluded.local_path`,
+        )
+        .run(r);
+    }).immediate();
+  }
+
+  markRealmSynced(name: string, at: string): void {
+    this.db.transaction(() => this.db.query("UPDATE realms SET last_sync = $at WHERE name = $name").run({ name, at })).immediate();
+  }
+
+  realms(): RealmRow[] {
+    return this.db.query("SELECT * FROM realms ORDER BY name").all() as RealmRow[];
+  }
+
+  realm(name: string): RealmRow | undefined {
+    return (this.db.query("SELECT * FROM realms WHERE name = $name").get({ name }) as RealmRow | null) ?? undefined;
+  }
+
+  /** Register a session, or refresh it (activity, and any field given) when the id exists. */
+  touchSession(s: SessionInput, now: string): SessionRow {
+    return this.db.transaction(() => {
+      this.db
+        .query(
+          `INSERT INTO sessions (id, repo, realm, client_id, pid, repo_path, started_at, last_activity, active_rfc, active_domains, exports_modified, imports_watching)
+           VALUES ($id, $repo, $realm, $client_id, $pid, $repo_path, $now, $now, $active_rfc, $active_domains, $exports_modified, $imports_watching)
+           ON CONFLICT(id) DO UPDATE SET
+             repo = excluded.repo, realm = excluded.realm, last_activity = excluded.last_activity,
+             client_id = COALESCE(excluded.client_id, client_id), pid = COALESCE(excluded.pid, pid),
+             repo_path = COALESCE(excluded.repo_path, repo_path),
+             active_rfc = COALESCE(excluded.active_rfc, active_rfc),
+             active_domains = CASE WHEN $has_domains THEN excluded.active_domains ELSE active_domains END,
+             exports_modified = CASE WHEN $has_exports THEN excluded.exports_modified ELSE exports_modified END,
+             imports_watching = CASE WHEN $has_imports THEN excluded.imports_watching ELSE imports_watching END`,
+        )
+        .run({
+          id: s.id,
+          repo: s.repo,
+          realm: s.realm,
+          client_id: s.client_id ?? null,
+          pid: s.pid ?? null,
+          repo_path: s.repo_path ?? null,
+          now,
+          active_rfc: s.active_rfc ?? null,
+          active_domains: json(s.active_domains),
+          exports_modified: json(s.exports_modified),
+          imports_watching: json(s.imports_watching),
+          has_domains: s.active_domains ? 1 : 0,
+          has_exports: s.exports_modified ? 1 : 0,
+          has_imports: s.imports_watching ? 1 : 0,
+        });
+      return toSession(this.db.query("SELECT * FROM sessions WHERE id = $id").get({ id: s.id }) as Record<string, unknown>);
+    }).immediate();
+  }
+
+  sessions(filter: { realm?: string } = {}): SessionRow[] {
+    const rows = filter.realm
+      ? this.db.query("SELECT * FROM sessions WHERE realm = $realm ORDER BY last_activity DESC").all({ realm: filter.realm })
+      : this.db.query("SELECT * FROM sessions ORDER BY last_activity DESC").all();
+    return (rows as Record<string, unknown>[]).map(toSession);
+  }
+
+  deleteSession(id: string): boolean {
+    return this.db.transaction(() => this.db.query("DELETE FROM sessions WHERE id = $id").run({ id }).changes > 0).immediate();
+  }
+
+  /** Remove sessions whose process is gone; returns how many. */
+  removeSessionsWhere(gone: (s: SessionRow) => boolean): number {
+    const stale = this.sessions().filter(gone);
+    if (stale.length === 0) return 0;
+    this.db.transaction(() => {
+      const del = this.db.query("DELETE FROM sessions WHERE id = $id");
+      for (const s of stale) del.run({ id: s.id });
+    }).immediate();
+    return stale.length;
+  }
+
+  addNotification(n: NotificationInput, now: string): NotificationRow {
+    return this.db.transaction(() => {
+      const row = this.db
+        .query(
+          `INSERT INTO notifications (realm, domain, contract, from_repo, change_type, version, changes, recipients, created_at)
+           VALUES ($realm, $domain, $contract, $from_repo, $change_type, $version, $changes, $recipients, $now) RETURNING *`,
+        )
+        .get({ ...n, version: n.version ?? null, changes: json(n.changes), recipients: json(n.recipients), now }) as Record<string, unknown>;
+      return toNotification(row);
+    }).immediate();
+  }
+
+  /** Notifications, newest first. `repo`: those meant for it; `pendingFor`: those it has not acknowledged. */
+  notifications(filter: { realm?: string; repo?: string; pendingFor?: string; limit?: number }): NotificationRow[] {
+    const rows = this.db
+      .query(
+        `SELECT * FROM notifications
+         WHERE ($realm IS NULL OR realm = $realm)
+           AND ($repo IS NULL OR EXISTS (SELECT 1 FROM json_each(recipients) WHERE value = $repo))
+           AND ($pending IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(acknowledged_by) WHERE value = $pending))
+         ORDER BY id DESC LIMIT $limit`,
+      )
+      .all({ realm: filter.realm ?? null, repo: filter.repo ?? null, pending: filter.pendingFor ?? null, limit: filter.limit ?? 1000 });
+    return (rows as Record<string, unknown>[]).map(toNotification);
+  }
+
+  /** Record that `repo` acknowledged notification `id`; idempotent. Undefined when there is no such notification. */
+  acknowledge(id: number, repo: string): NotificationRow | undefined {
+    return this.db.transaction(() => {
+      const row = this.db.query("SELECT * FROM notifications WHERE id = $id").get({ id }) as Record<string, unknown> | null;
+      if (!row) return undefined;
+      const n = toNotification(row);
+      if (!n.acknowledged_by.includes(repo)) {
+        n.acknowledged_by.push(repo);
+        this.db.query("UPDATE notifications SET acknowledged_by = $ack WHERE id = $id").run({ id, ack: JSON.stringify(n.acknowledged_by) });
+      }
+      return n;
+    }).immediate();
+  }
+}
