@@ -1,0 +1,129 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Health, Notification, Session } from "../../src/daemon/api.ts";
+import { createApp, IDLE_AFTER_MS } from "../../src/daemon/app.ts";
+import { openDaemonDb } from "../../src/store/daemon-db.ts";
+
+const PORT = 40123;
+const TOKEN = "test-token-123";
+
+function setup(now = () => new Date("2026-11-25T10:00:00Z")) {
+  const db = openDaemonDb(join(mkdtempSync(join(tmpdir(), "blue-app-")), "daemon.db"));
+  const app = createApp({ db, token: TOKEN, port: () => PORT, version: "0.1.0", startedAt: "2026-11-25T09:00:00Z", clock: now, syncRealm: async () => ({ head: "abc" }) });
+  const call = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
+    app.request(`http://127.0.0.1:${PORT}${path}`, {
+      ...init,
+      headers: { host: `127.0.0.1:${PORT}`, authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...init.headers },
+    });
+  return { db, app, call };
+}
+
+describe("daemon security", () => {
+  test("/health answers without a token", async () => {
+    const { call } = setup();
+    const res = await call("/health", { headers: { authorization: "" } });
+    expect(res.status).toBe(200);
+    expect(Health.parse(await res.json()).version).toBe("0.1.0");
+  });
+
+  test("every other route refuses a missing or wrong token with 401", async () => {
+    const { call } = setup();
+    for (const path of ["/realms", "/sessions", "/notifications"]) {
+      const none = await call(path, { headers: { authorization: "" } });
+      expect(none.status).toBe(401);
+      expect(await none.json()).toEqual({ error: { code: "unauthorized", message: "missing or wrong bearer token (see daemon.token)" } });
+      expect((await call(path, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+      expect((await call(path, { headers: { authorization: TOKEN } })).status).toBe(401);
+    }
+  });
+
+  test("a foreign Host is refused (DNS rebinding), even with the token", async () => {
+    const { call } = setup();
+    for (const host of ["evil.example:40123", `127.0.0.1:${PORT + 1}`, "127.0.0.1"]) {
+      const res = await call("/health", { headers: { host } });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden_host");
+    }
+    expect((await call("/health", { headers: { host: `localhost:${PORT}` } })).status).toBe(200);
+  });
+
+  test("a request from a web page (foreign Origin) is refused", async () => {
+    const { call } = setup();
+    const res = await call("/sessions", { headers: { origin: "https://evil.example" } });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden_origin");
+    expect((await call("/sessions", { headers: { origin: `http://127.0.0.1:${PORT}` } })).status).toBe(200);
+  });
+});
+
+describe("sessions", () => {
+  test("register, refresh, list with active/idle, and deregister", async () => {
+    let now = new Date("2026-11-25T10:00:00Z");
+    const { call } = setup(() => now);
+    const created = await call("/sessions", { method: "POST", body: JSON.stringify({ id: "s1", repo: "aperture", realm: "letemcook", pid: 4242, active_rfc: "training-metrics-v2" }) });
+    expect(created.status).toBe(201);
+    const s = Session.parse(((await created.json()) as { session: unknown }).session);
+    expect(s).toMatchObject({ id: "s1", state: "active", active_rfc: "training-metrics-v2", started_at: "2026-11-25T10:00:00.000Z" });
+
+    now = new Date(now.getTime() + IDLE_AFTER_MS + 1000);
+    const listed = ((await (await call("/sessions?realm=letemcook")).json()) as { sessions: unknown[] }).sessions.map((x) => Session.parse(x));
+    expect(listed.map((x) => [x.id, x.state])).toEqual([["s1", "idle"]]);
+
+    await call("/sessions", { method: "POST", body: JSON.stringify({ id: "s1", repo: "aperture", realm: "letemcook" }) });
+    const again = ((await (await call("/sessions")).json()) as { sessions: unknown[] }).sessions.map((x) => Session.parse(x));
+    expect(again[0]).toMatchObject({ state: "active", active_rfc: "training-metrics-v2", pid: 4242, started_at: "2026-11-25T10:00:00.000Z" });
+
+    expect((await call("/sessions/s1", { method: "DELETE" })).status).toBe(204);
+    expect((await call("/sessions/s1", { method: "DELETE" })).status).toBe(404);
+  });
+
+  test("a bad session body is a 400 in blue's error shape", async () => {
+    const { call } = setup();
+    const res = await call("/sessions", { method: "POST", body: JSON.stringify({ id: "s1", repo: "" }) });
+    expect(res.status).toBe(400);
+    const err = (await res.json()) as { error: { code: string; message: string } };
+    expect(err.error.code).toBe("invalid_request");
+    expect(err.error.message).toStartWith("repo: ");
+  });
+});
+
+describe("notifications", () => {
+  test("listed for the repos they are meant for until each acknowledges; never shown again after", async () => {
+    const { call } = setup();
+    const post = await call("/notifications", {
+      method: "POST",
+      body: JSON.stringify({ realm: "letemcook", domain: "s3-access", contract: "s3-permissions", from_repo: "aperture", change_type: "updated", version: "1.5.0", changes: ["+ training-metrics/experiments/*"], recipients: ["fungal", "ml-infra"] }),
+    });
+    expect(post.status).toBe(201);
+    const n = Notification.parse(((await post.json()) as { notification: unknown }).notification);
+    const pending = async (repo: string) =>
+      ((await (await call(`/notifications?realm=letemcook&repo=${repo}&pending=true`)).json()) as { notifications: { id: number }[] }).notifications.map((x) => x.id);
+    expect(await pending("fungal")).toEqual([n.id]);
+    expect(await pending("aperture")).toEqual([]);
+
+    const ack = await call(`/notifications/${n.id}/ack`, { method: "POST", body: JSON.stringify({ repo: "fungal" }) });
+    expect(Notification.parse(((await ack.json()) as { notification: unknown }).notification).acknowledged_by).toEqual(["fungal"]);
+    await call(`/notifications/${n.id}/ack`, { method: "POST", body: JSON.stringify({ repo: "fungal" }) });
+    expect(await pending("fungal")).toEqual([]);
+    expect(await pending("ml-infra")).toEqual([n.id]);
+    expect((await call("/notifications/999/ack", { method: "POST", body: JSON.stringify({ repo: "fungal" }) })).status).toBe(404);
+  });
+
+  test("pending=true without a repo is refused", async () => {
+    const { call } = setup();
+    expect((await call("/notifications?pending=true")).status).toBe(400);
+  });
+});
+
+describe("realms", () => {
+  test("registered realms are listed, unknown ones are 404", async () => {
+    const { call } = setup();
+    expect((await call("/realms", { method: "POST", body: JSON.stringify({ name: "letemcook", url: "/r.git", local_path: "/nowhere" }) })).status).toBe(201);
+    expect(await (await call("/realms")).json()).toEqual({ realms: [{ name: "letemcook", url: "/r.git", local_path: "/nowhere", last_sync: null, status: "active" }] });
+    expect((await call("/realms/other")).status).toBe(404);
+    expect((await call("/realms/other/sync", { method: "POST" })).status).toBe(404);
+    expect((await call("/no/such/route")).status).toBe(404);
+  });
+});
