@@ -71,12 +71,12 @@ async function checkArgs({ cmd, path, rest }: Resolved): Promise<void> {
     for (const n of [name, kebab, ...[("alias" in def ? def.alias : undefined) ?? []].flat()]) flags.set(n, def.type ?? "boolean");
     if (def.type === "boolean" || def.type === undefined) flags.set(`no-${kebab}`, "boolean");
   }
-  let seen = 0;
+  const extras: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (arg === "--") break;
     if (!arg.startsWith("-") || arg === "-") {
-      seen++;
+      extras.push(arg);
       continue;
     }
     const [name, value] = arg.replace(/^--?/, "").split(/=(.*)/s, 2) as [string, string | undefined];
@@ -88,9 +88,8 @@ async function checkArgs({ cmd, path, rest }: Resolved): Promise<void> {
       i++;
     }
   }
-  if (seen > positionals) {
-    const extra = rest.filter((a) => !a.startsWith("-"))[positionals];
-    throw new UsageError(`unexpected argument "${extra}" for "${path.join(" ")}"`, `Run '${path.join(" ")} --help' for usage.`);
+  if (extras.length > positionals) {
+    throw new UsageError(`unexpected argument "${extras[positionals]}" for "${path.join(" ")}"`, `Run '${path.join(" ")} --help' for usage.`);
   }
 }
 
@@ -115,6 +114,8 @@ async function run(): Promise<number> {
   }
   const subs = await resolve(cmd.subCommands);
   if (subs && !cmd.run) {
+    const stray = own.find((a) => a.startsWith("-"));
+    if (stray) throw new UsageError(`unknown flag: ${stray.split("=")[0]}`, `Run '${path.join(" ")} --help' for usage.`);
     // A command group without a subcommand: show what it offers, like `gh repo`.
     process.stdout.write(`${await usage(cmd, path)}\n`);
     return ExitCode.ok;
@@ -126,7 +127,7 @@ async function run(): Promise<number> {
 
 function report(e: unknown): number {
   if (e instanceof ConfigError) {
-    for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
+    for (const p of e.problems) process.stderr.write(`${p.severity === "warning" ? "warning: " : ""}${formatProblem(p)}\n`);
   }
   if (e instanceof BlueError) {
     errorLine(e.message, e.hint);

@@ -43,11 +43,17 @@ const UNREACHABLE = [
   /authentication failed/i,
   /terminal prompts disabled/i,
   /no such device or address/i,
+  /does not exist/i,
+  /network is unreachable/i,
+  /timed out/i,
 ];
 
 function describeGitFailure(e: unknown, url: string, doing: string): Error {
   const text = e instanceof Error ? e.message : String(e);
-  const detail = text.split("\n").map((l) => l.replace(/^(fatal|error): /, "").trim()).find((l) => l.length > 0) ?? text;
+  // git's first line is often progress ("Cloning into '…'"); the cause is on a fatal:/error: line.
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const cause = lines.find((l) => /^(fatal|error): /.test(l)) ?? lines.find((l) => !/^Cloning into /.test(l)) ?? text;
+  const detail = cause.replace(/^(fatal|error): /, "");
   if (UNREACHABLE.some((re) => re.test(text))) {
     return new Unreachable(`cannot reach realm remote ${url}: ${detail}`, "Check the URL and your git credentials (git credential fill, BLUE_REALM_TOKEN), then run the command again.");
   }
@@ -137,7 +143,7 @@ export async function changeRealm<T>(clone: string, change: RealmChange<T>): Pro
     const url = (await remoteUrl(clone)) ?? clone;
     const before = await head(g);
     try {
-      await pull(g, url);
+      await pull(g, url, clone);
       const result = await change.apply();
       await g.raw(["add", "-A"]);
       const staged = (await g.raw(["diff", "--cached", "--name-only"])).trim();
@@ -152,7 +158,7 @@ export async function changeRealm<T>(clone: string, change: RealmChange<T>): Pro
   });
 }
 
-async function pull(g: SimpleGit, url: string): Promise<void> {
+async function pull(g: SimpleGit, url: string, clone: string): Promise<void> {
   try {
     await g.raw(["fetch", "-q", "origin"]);
   } catch (e) {
@@ -165,7 +171,7 @@ async function pull(g: SimpleGit, url: string): Promise<void> {
   } catch {
     throw new Refused(
       "the realm clone has commits that are not on the remote",
-      `Inspect it with 'git -C <clone> log origin/${REALM_BRANCH}..', then reset it or push them.`,
+      `Inspect them with 'git -C ${clone} log origin/${REALM_BRANCH}..', then reset the clone or push them.`,
     );
   }
 }

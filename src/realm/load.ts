@@ -236,7 +236,7 @@ export function loadValidRealm(root: string, name: string): { model: RealmModel;
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length > 0) {
     throw new ConfigError(
-      `realm '${name}' has ${errors.length} problem${errors.length === 1 ? "" : "s"} (files relative to ${root})`,
+      `realm '${name}' has ${errors.length} error${errors.length === 1 ? "" : "s"} (files relative to ${root})`,
       "Fix them in the realm repo (commit and push there), then run the command again.",
       problems,
     );

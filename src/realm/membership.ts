@@ -99,7 +99,7 @@ export function planLeave(model: RealmModel, repo: string): LeavePlan {
   if (blocking.length > 0) {
     throw new Refused(
       `'${repo}' still owns contracts that other repos import: ${blocking.join("; ")}`,
-      "Transfer ownership of those contracts, or have their importers remove the imports, then leave.",
+      "Transfer ownership of those contracts (their owner: field and the bindings, edited in the realm repo and pushed), or have their importers remove the imports, then leave.",
     );
   }
   for (const { domain, contract } of plan.deleteContracts) {

@@ -79,7 +79,7 @@ describe("bad input", () => {
     expect(stackTrace(r)).toBe(false);
     expect(r.code).toBe(78);
     expect(r.stderr.split("\n")[0]).toMatch(/^domains\/broken\/domain\.yaml:4:1: invalid YAML: /);
-    expect(r.stderr).toContain("error: realm 'letemcook' has 1 problem");
+    expect(r.stderr).toContain("error: realm 'letemcook' has 1 error");
     expect(sb.git(clone, "rev-parse", "HEAD")).toBe(before);
     expect(existsSync(join(clone, "domains/metrics"))).toBe(false);
   });
@@ -128,6 +128,28 @@ describe("bad input", () => {
     }
   });
 
+  test("a realm URL that does not exist is unreachable (69), named without git's progress noise", () => {
+    const sb = new Sandbox();
+    const r = sb.blue(sb.repo("app"), "realm", "admin", "join", "other", "--url", sb.path("nothing.git"));
+    expectOneError(r, 69, `cannot reach realm remote ${sb.path("nothing.git")}`);
+    expect(r.stderr).not.toContain("Cloning into");
+    expect(existsSync(sb.realmClone("other"))).toBe(false);
+  });
+
+  test("a repo removed from elsewhere can leave (clearing its stale config) and join again", () => {
+    const { sb, aperture, fungal } = initialSetup();
+    expect(sb.blue(aperture, "realm", "admin", "leave", "--realm", "letemcook", "--repo", "fungal-image-analysis").code).toBe(0);
+    expect(existsSync(join(fungal, ".blue/config.yaml"))).toBe(true);
+    const rejoin = sb.blue(fungal, "realm", "admin", "join", "letemcook");
+    expect(rejoin.stderr).toBe("");
+    expect(rejoin.code).toBe(0);
+    expect(sb.blue(aperture, "realm", "admin", "leave", "--realm", "letemcook", "--repo", "fungal-image-analysis").code).toBe(0);
+    const leave = sb.blue(fungal, "realm", "admin", "leave");
+    expect(leave.code).toBe(0);
+    expect(leave.stdout).toBe("✓ 'fungal-image-analysis' was no longer a member of realm 'letemcook'; removed the stale .blue/config.yaml\n");
+    expect(existsSync(join(fungal, ".blue/config.yaml"))).toBe(false);
+  });
+
   test("domain create with a duplicate or unknown owner: exit 64", () => {
     const { sb, aperture } = initialSetup();
     expectOneError(sb.blue(aperture, "realm", "admin", "domain", "create", "x", "--repos", "aperture,aperture"), 64, "--repos lists a repo twice");
@@ -172,6 +194,8 @@ describe("the command line", () => {
     expectOneError(sb.blue(sb.root, "realm", "admin", "init"), 64, "Missing required argument: --name");
     expectOneError(sb.blue(sb.root, "realm", "admin", "init", "--name"), 64, "flag needs a value: --name");
     expectOneError(sb.blue(sb.root, "realm", "admin", "join", "a", "b"), 64, 'unexpected argument "b"');
+    expectOneError(sb.blue(sb.root, "realm", "admin", "init", "--name", "x", "extra"), 64, 'unexpected argument "extra"');
+    expectOneError(sb.blue(sb.root, "realm", "--bogus"), 64, "unknown flag: --bogus");
   });
 
   test("blue schema prints each kind's JSON Schema, generated from the same Zod schema", () => {

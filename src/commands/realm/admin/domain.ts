@@ -63,7 +63,7 @@ const create = defineCommand({
       const pending = plan.pending.includes(b.repo) ? ", has not joined yet" : "";
       ok(`Created ${base}/bindings/${b.repo}.yaml (${b.role}${pending})`);
     }
-    if (plan.bindings.length === 0) for (const r of plan.pending) ok(`${r} has not joined yet; it is a pending member`);
+    if (plan.bindings.length === 0) for (const r of plan.pending) line(`  ${r} has not joined yet: a pending member`);
     ok(`Pushed to ${(await remoteUrl(clone)) ?? clone}`);
   },
 });

@@ -57,7 +57,8 @@ export const init = defineCommand({
       await changeRealm(loc.clone, {
         apply: () => {
           const realm = newRealmFile(name, new Date(), approvers);
-          writeRealmFile(loc.clone, "realm.yaml", "realm", args.description ? { ...realm, description: args.description } : realm);
+          const { name: n, version, ...rest } = realm;
+          writeRealmFile(loc.clone, "realm.yaml", "realm", { name: n, version, ...(args.description ? { description: args.description } : {}), ...rest });
           writeFileAtomic(join(loc.clone, "README.md"), readme(name));
         },
         message: () => `blue: create realm ${name}`,

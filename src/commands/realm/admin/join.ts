@@ -26,7 +26,9 @@ export const join = defineCommand({
     const realmName = args.realm;
     if (!isSafeName(realmName)) throw new UsageError(`'${realmName}' is not a valid realm name`);
     const already = readMember(root);
-    if (already) {
+    // A config whose repo the realm no longer lists (removed with `leave --repo` from elsewhere) is stale.
+    const stale = already && already.config.realm.name === realmName && realmLocation(realmName).cloned && !existsSync(joinPath(realmLocation(realmName).clone, "repos", `${already.config.repo}.yaml`));
+    if (already && !stale) {
       throw new Refused(
         `this repo has already joined realm '${already.config.realm.name}' as '${already.config.repo}'`,
         "Run 'blue realm admin leave' first to join again.",

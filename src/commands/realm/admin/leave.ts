@@ -29,25 +29,31 @@ export const leave = defineCommand({
     const loc = realmLocation(realmName);
     if (!loc.cloned) throw new UsageError(`unknown realm '${realmName}': it is not cloned on this machine`);
 
+    const isThisRepo = member !== undefined && member.config.repo === repo && member.config.realm.name === realmName;
     const plan = await changeRealm(loc.clone, {
       apply: () => {
         const { model, warnings } = loadValidRealm(loc.clone, realmName);
         warnProblems(warnings);
+        // Removed from the realm already (e.g. `leave --repo` run elsewhere): only the local config is left.
+        if (isThisRepo && !model.repos.has(repo)) return undefined;
         const plan = planLeave(model, repo);
         for (const d of plan.editDomains) removeDomainMember(loc.clone, d, repo);
         for (const f of plan.deleteFiles) removeRealmPath(loc.clone, f);
         for (const d of plan.deleteDomains) removeRealmPath(loc.clone, `domains/${d}`);
         return plan;
       },
-      message: (p) => `blue: ${p.repo} leaves the realm`,
+      message: (p) => `blue: ${p?.repo} leaves the realm`,
     });
 
-    const isThisRepo = member && member.config.repo === repo && member.config.realm.name === realmName;
     if (isThisRepo) {
       rmSync(member.configPath, { force: true });
       try {
         rmdirSync(dirname(member.configPath)); // only if .blue/ is now empty
       } catch {}
+    }
+    if (!plan) {
+      ok(`'${repo}' was no longer a member of realm '${realmName}'; removed the stale ${CONFIG_PATH}`);
+      return;
     }
     for (const f of plan.deleteFiles) ok(`Removed ${f} from realm`);
     for (const d of plan.editDomains) ok(`Left domain ${d}`);
