@@ -2,15 +2,8 @@
 // A lock whose holder is gone is stale and taken over.
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { Refused } from "./errors.ts";
+import { processAlive } from "./process-alive.ts";
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function tryAcquire(path: string): boolean {
   try {
@@ -29,7 +22,7 @@ function tryAcquire(path: string): boolean {
   } catch {
     return false; // released between our open and our read: try again
   }
-  if (Number.isFinite(holder) && holder > 0 ? alive(holder) : age < 5_000) return false;
+  if (Number.isFinite(holder) && holder > 0 ? processAlive(holder) : age < 5_000) return false;
   // Stale: its process is gone, or it never wrote its pid. Remove it and race for it again.
   rmSync(path, { force: true });
   return false;

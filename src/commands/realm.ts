@@ -3,6 +3,7 @@ import { defineCommand } from "citty";
 export const realm = defineCommand({
   meta: { name: "realm", description: "Work with the realm this repo belongs to" },
   subCommands: {
+    status: () => import("./realm/status.ts").then((m) => m.status),
     admin: () => import("./realm/admin.ts").then((m) => m.admin),
   },
 });

@@ -10,6 +10,7 @@ import { daemonFiles } from "../home.ts";
 import { withLock } from "../lock.ts";
 import type { App } from "./app.ts";
 import type { DaemonInfo } from "./server.ts";
+import { processAlive } from "../process-alive.ts";
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -30,14 +31,6 @@ export async function health(port: number, timeoutMs = 1000): Promise<{ version:
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 export function makeClient(port: number, token: string) {
   return hc<App>(`http://127.0.0.1:${port}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -107,7 +100,7 @@ function readLastLine(path: string): string {
 
 /** Whether `pid` is a blue daemon: it says so on /health, or (hung) its command line says `__daemon`. */
 async function isOurDaemon(pid: number, info: DaemonInfo | undefined): Promise<boolean> {
-  if (!alive(pid)) return false;
+  if (!processAlive(pid)) return false;
   if (info?.pid === pid && (await health(info.port, 1000))?.pid === pid) return true;
   try {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes("__daemon");
@@ -133,7 +126,7 @@ export async function stopDaemon(timeoutMs = 10_000): Promise<boolean> {
   }
   process.kill(pid, "SIGTERM");
   const deadline = Date.now() + timeoutMs;
-  while (alive(pid)) {
+  while (processAlive(pid)) {
     if (Date.now() > deadline) throw new BlueError(`the daemon (pid ${pid}) did not stop within ${timeoutMs / 1000}s`);
     await Bun.sleep(20);
   }

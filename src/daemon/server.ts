@@ -10,6 +10,7 @@ import { daemonFiles, daemonPort } from "../home.ts";
 import { git } from "../git/realm-repo.ts";
 import { openDaemonDb, type SessionRow } from "../store/daemon-db.ts";
 import { createApp } from "./app.ts";
+import { processAlive } from "../process-alive.ts";
 
 export type DaemonInfo = { pid: number; port: number; version: string; started_at: string };
 
@@ -31,14 +32,6 @@ export function ensureToken(path: string): string {
   return token;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 const orphaned = (s: SessionRow) => s.pid !== null && !processAlive(s.pid);
 

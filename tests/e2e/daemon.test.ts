@@ -4,6 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
+import { processAlive } from "../../src/process-alive.ts";
 import { BIN, Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
@@ -19,14 +20,7 @@ afterAll(() => {
 const runtime = (sb: Sandbox) => join(sb.env.XDG_RUNTIME_DIR!, "blue");
 const info = (sb: Sandbox) => JSON.parse(readFileSync(join(runtime(sb), "daemon.json"), "utf8")) as { pid: number; port: number; version: string };
 const token = (sb: Sandbox) => readFileSync(join(sb.env.BLUE_HOME!, "daemon.token"), "utf8").trim();
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 describe("daemon lifecycle", () => {
   test("starts from a cold state, publishes its files, and stops cleanly", () => {
@@ -72,6 +66,18 @@ describe("daemon lifecycle", () => {
     expect(r.code).toBe(0);
     expect(info(sb).pid).not.toBe(dead);
     expect(alive(info(sb).pid)).toBe(true);
+  });
+
+  test("a daemon of another blue version is replaced on start", async () => {
+    const sb = world();
+    const old = Bun.spawn(["bun", join(import.meta.dir, "../fixtures/old-daemon.ts"), "__daemon", runtime(sb)], { stdout: "pipe" });
+    await old.stdout.getReader().read(); // "ready"
+    expect(info(sb).version).toBe("0.0.9");
+    const start = Bun.spawn([BIN, "daemon", "start"], { cwd: sb.root, env: sb.env, stdout: "pipe", stderr: "pipe" });
+    expect(await start.exited).toBe(0);
+    expect(await old.exited).toBe(0);
+    expect(info(sb)).toMatchObject({ version: "0.1.0" });
+    expect(info(sb).pid).not.toBe(old.pid);
   });
 
   test("listens on 127.0.0.1 only and checks the token over the wire", async () => {

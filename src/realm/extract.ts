@@ -1,0 +1,71 @@
+// Reads the value a provider's code exports (DESIGN.md §4): a JSON/YAML file and a JSON pointer into it, or a
+// command in the repo that prints JSON. Paths are confined to the repo: no '..', no absolute path, no symlink
+// that leads outside. Commands run as an argv, never through a shell, with the repo root as cwd and a timeout.
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
+import { parse } from "yaml";
+import { BlueError, ConfigError } from "../errors.ts";
+import type { ExportBinding } from "./schema.ts";
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** The absolute path of `rel` inside `root`, refusing anything that resolves outside it. */
+export function confinedPath(root: string, rel: string, what: string): string {
+  if (isAbsolute(rel) || rel.split(/[\\/]/).includes("..")) {
+    throw new ConfigError(`${what} '${rel}' must be a relative path inside the repo, without '..'`);
+  }
+  const abs = join(root, rel);
+  if (!existsSync(abs)) throw new BlueError(`${what} '${rel}' does not exist in ${root}`);
+  const real = realpathSync(abs);
+  const inside = relative(realpathSync(root), real);
+  if (inside.startsWith(`..${sep}`) || inside === ".." || isAbsolute(inside)) {
+    throw new ConfigError(`${what} '${rel}' leads outside the repo (symlink to ${real})`);
+  }
+  return real;
+}
+
+/** RFC 6901 JSON pointer lookup; undefined when a segment is missing. */
+export function getPointer(doc: unknown, pointer: string): unknown {
+  if (pointer === "" || pointer === "/") return doc;
+  let cur: unknown = doc;
+  for (const raw of pointer.replace(/^\//, "").split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+export type Extracted = { value: unknown; sources: string[] };
+
+/** The exported value, or undefined when the binding does not say how to read it. */
+export async function extractExport(root: string, exp: ExportBinding, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Extracted | undefined> {
+  const how = exp.extract;
+  if (!how) return undefined;
+  if ("file" in how) {
+    const path = confinedPath(root, how.file, "extract.file");
+    const text = readFileSync(path, "utf8");
+    let doc: unknown;
+    try {
+      doc = how.file.endsWith(".json") ? JSON.parse(text) : parse(text);
+    } catch (e) {
+      throw new ConfigError(`${how.file}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const value = getPointer(doc, how.pointer);
+    if (value === undefined) throw new ConfigError(`${how.file}: no value at JSON pointer '${how.pointer}' (extract of ${exp.contract})`);
+    return { value, sources: [how.file] };
+  }
+  const argv = typeof how.command === "string" ? [how.command] : how.command;
+  const program = argv[0]!;
+  // A repo-relative program is confined to the repo; a bare name (node, python3) is looked up on PATH.
+  const exe = program.includes("/") ? confinedPath(root, program, "extract.command") : program;
+  const proc = Bun.spawn([exe, ...argv.slice(1)], { cwd: root, stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: timeoutMs, killSignal: "SIGKILL" });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (proc.signalCode === "SIGKILL") throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} timed out after ${timeoutMs / 1000}s`);
+  if (code !== 0) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} exited ${code}: ${err.trim().split("\n")[0] ?? ""}`);
+  try {
+    return { value: JSON.parse(out), sources: exp.source_files };
+  } catch {
+    throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} did not print JSON`);
+  }
+}

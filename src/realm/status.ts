@@ -1,0 +1,118 @@
+// What `blue realm status` reports, as one Zod-defined document built from data (no I/O here): this repo's
+// domains and roles, each contract's version, local changes its code makes to contracts it exports, the
+// sessions in the realm and the notifications waiting for this repo.
+import semver from "semver";
+import { z } from "zod";
+import type { RealmModel } from "./load.ts";
+import { normalizeRange } from "./schema.ts";
+
+export const StatusDoc = z.object({
+  realm: z.string(),
+  repo: z.string(),
+  domains: z.array(
+    z.object({
+      name: z.string(),
+      role: z.enum(["provider", "consumer", "member"]),
+      contracts: z.array(
+        z.object({
+          name: z.string(),
+          version: z.string(),
+          owner: z.string(),
+          /** For an import: the range, what it resolved to, and whether the latest version satisfies it. */
+          import: z.object({ range: z.string(), resolved_version: z.string().nullable(), satisfied: z.boolean(), stale: z.boolean() }).optional(),
+        }),
+      ),
+    }),
+  ),
+  local_changes: z.array(
+    z.object({
+      contract: z.string(),
+      domain: z.string(),
+      changes: z.array(z.object({ kind: z.enum(["added", "removed", "changed"]), pointer: z.string(), text: z.string() })),
+      affected: z.array(z.object({ repo: z.string(), range: z.string() })),
+    }),
+  ),
+  extract_errors: z.array(z.object({ contract: z.string(), message: z.string() })),
+  sessions: z.array(z.object({ repo: z.string(), you: z.boolean(), state: z.enum(["active", "idle"]), active_rfc: z.string().nullable(), last_activity: z.string() })).nullable(),
+  notifications: z
+    .array(
+      z.object({
+        id: z.number(),
+        from_repo: z.string(),
+        domain: z.string(),
+        contract: z.string(),
+        change_type: z.string(),
+        version: z.string().nullable(),
+        changes: z.array(z.string()),
+        created_at: z.string(),
+        import_range: z.string().nullable(),
+        still_satisfied: z.boolean().nullable(),
+      }),
+    )
+    .nullable(),
+  /** Why sessions and notifications are missing, when the daemon could not be reached. */
+  daemon_error: z.string().nullable(),
+});
+export type StatusDoc = z.infer<typeof StatusDoc>;
+
+export type ValueChange = { kind: "added" | "removed" | "changed"; pointer: string; before?: unknown; after?: unknown };
+
+export function describeChange(c: ValueChange): string {
+  const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  if (c.kind === "added") return `+ ${show(c.after)}`;
+  if (c.kind === "removed") return `- ${show(c.before)}`;
+  return `~ ${c.pointer}: ${show(c.before)} → ${show(c.after)}`;
+}
+
+export function rangeSatisfied(version: string, range: string): boolean {
+  return semver.satisfies(version, normalizeRange(range));
+}
+
+/** Domains, roles and contracts of `repo`, with the state of each import. */
+export function repoDomains(model: RealmModel, repo: string): StatusDoc["domains"] {
+  const out: StatusDoc["domains"] = [];
+  for (const [name, d] of model.domains) {
+    if (!d.file.members.includes(repo)) continue;
+    const b = d.bindings.get(repo);
+    const role = b?.role ?? "member";
+    const contracts: StatusDoc["domains"][number]["contracts"] = [];
+    for (const c of d.contracts.values()) {
+      const imp = b?.imports.find((i) => i.contract === c.name);
+      if (b?.role === "provider" && c.owner !== repo) continue;
+      if (b?.role === "consumer" && !imp) continue;
+      contracts.push({
+        name: c.name,
+        version: c.version,
+        owner: c.owner,
+        ...(imp
+          ? {
+              import: {
+                range: imp.version,
+                resolved_version: imp.resolved_version ?? null,
+                satisfied: rangeSatisfied(c.version, imp.version),
+                stale: imp.resolved_version !== undefined && semver.lt(imp.resolved_version, c.version),
+              },
+            }
+          : {}),
+      });
+    }
+    out.push({ name, role, contracts });
+  }
+  return out;
+}
+
+/** The repos that import `contract` in `domain`, with their ranges. */
+export function importersOf(model: RealmModel, domain: string, contract: string): { repo: string; range: string }[] {
+  const d = model.domains.get(domain);
+  if (!d) return [];
+  return [...d.bindings.values()].flatMap((b) => b.imports.filter((i) => i.contract === contract).map((i) => ({ repo: b.repo, range: i.version })));
+}
+
+/** "5 min ago" */
+export function ago(iso: string, now: Date): string {
+  const s = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
+  if (s < 60) return "just now";
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} days ago`;
+}

@@ -1,0 +1,139 @@
+// `blue realm status` through the compiled binary, with a real daemon on a free port.
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { StatusDoc } from "../../src/realm/status.ts";
+import { initialSetup, type Sandbox } from "./sandbox.ts";
+
+const sandboxes: Sandbox[] = [];
+afterAll(() => {
+  for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
+}, 60_000);
+
+const VALUE = { read: ["jobs/*/masks/*", "training-runs/*"], write: ["training-metrics/*"], delete: [] as string[] };
+
+/** The RFC's Daily Development starting point: aperture exports s3-permissions 1.4.0, read from its code. */
+function dailyDevelopment() {
+  const setup = initialSetup();
+  const { sb, aperture } = setup;
+  sandboxes.push(sb);
+  const clone = sb.realmClone("letemcook");
+  const edit = (rel: string, fn: (doc: ReturnType<typeof parseDocument>) => void) => {
+    const doc = parseDocument(readFileSync(join(clone, rel), "utf8"));
+    fn(doc);
+    writeFileSync(join(clone, rel), doc.toString());
+  };
+  edit("domains/s3-access/contracts/s3-permissions.yaml", (d) => {
+    d.set("version", "1.4.0");
+    d.set("value", VALUE);
+  });
+  edit("domains/s3-access/bindings/aperture.yaml", (d) => {
+    d.setIn(["exports", 0, "extract"], { file: "config/s3.json", pointer: "/permissions" });
+  });
+  sb.git(clone, "commit", "-qam", "aperture exports s3-permissions 1.4.0");
+  sb.git(clone, "push", "-q", "origin", "main");
+  mkdirSync(join(aperture, "config"), { recursive: true });
+  const writeCode = (value: typeof VALUE) => writeFileSync(join(aperture, "config/s3.json"), JSON.stringify({ permissions: value }, null, 2));
+  writeCode(VALUE);
+  return { ...setup, writeCode };
+}
+
+describe("blue realm status", () => {
+  const { sb, aperture, fungal, writeCode } = dailyDevelopment();
+
+  test("shows the realm, this repo's domains and contracts, and its own session", () => {
+    const r = sb.blue(aperture, "realm", "status");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        "aperture (in realm: letemcook)",
+        "",
+        "Domains:",
+        "  s3-access (provider)",
+        "    Contract: s3-permissions v1.4.0",
+        "",
+        "Active sessions:",
+        "  • aperture (you)",
+        "",
+        "Notifications:",
+        "  none",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("detects a local contract change from the code and names the affected repos", () => {
+    writeCode({ ...VALUE, read: [...VALUE.read, "training-metrics/experiments/*"] });
+    const r = sb.blue(aperture, "realm", "status");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        "⚠ Contract change detected:",
+        "  s3-permissions has local changes:",
+        "    + training-metrics/experiments/*",
+        "  Affected repos:",
+        "    - fungal-image-analysis (imports >=1.0.0 <2.0.0)",
+        "  Run 'blue realm sync' to update realm",
+      ].join("\n"),
+    );
+    const doc = StatusDoc.parse(JSON.parse(sb.blue(aperture, "realm", "status", "--json").stdout));
+    expect(doc.local_changes).toEqual([
+      {
+        contract: "s3-permissions",
+        domain: "s3-access",
+        changes: [{ kind: "added", pointer: "/read/2", text: "+ training-metrics/experiments/*" }],
+        affected: [{ repo: "fungal-image-analysis", range: ">=1.0.0 <2.0.0" }],
+      },
+    ]);
+  });
+
+  test("a consumer sees the other repo's session and its pending notifications until it acknowledges", async () => {
+    const info = JSON.parse(readFileSync(join(sb.env.XDG_RUNTIME_DIR!, "blue", "daemon.json"), "utf8"));
+    const token = readFileSync(join(sb.env.BLUE_HOME!, "daemon.token"), "utf8").trim();
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const res = await fetch(`http://127.0.0.1:${info.port}/notifications`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ realm: "letemcook", domain: "s3-access", contract: "s3-permissions", from_repo: "aperture", change_type: "updated", version: "1.5.0", changes: ["+ training-metrics/experiments/*"], recipients: ["fungal-image-analysis"] }),
+    });
+    expect(res.status).toBe(201);
+    const { notification } = (await res.json()) as { notification: { id: number } };
+
+    const r = sb.blue(fungal, "realm", "status");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("  s3-access (consumer)\n    Contract: s3-permissions v1.4.0 · import >=1.0.0 <2.0.0, not resolved yet\n");
+    expect(r.stdout).toContain("  • fungal-image-analysis (you)\n");
+    expect(r.stdout).toContain("  • aperture\n");
+    expect(r.stdout).toContain(
+      "  Notification from aperture (just now):\n    Contract 's3-permissions' updated to 1.5.0\n    + training-metrics/experiments/*\n    Your import (>=1.0.0 <2.0.0) is still satisfied.\n    Update binding when ready.\n",
+    );
+    expect(sb.blue(aperture, "realm", "status").stdout).toContain("Notifications:\n  none\n");
+
+    await fetch(`http://127.0.0.1:${info.port}/notifications/${notification.id}/ack`, { method: "POST", headers, body: JSON.stringify({ repo: "fungal-image-analysis" }) });
+    const doc = StatusDoc.parse(JSON.parse(sb.blue(fungal, "realm", "status", "--json").stdout));
+    expect(doc.notifications).toEqual([]);
+    expect(doc.sessions?.map((s) => [s.repo, s.you, s.state]).sort()).toEqual([
+      ["aperture", false, "active"],
+      ["fungal-image-analysis", true, "active"],
+    ]);
+  });
+});
+
+describe("blue realm status without a daemon", () => {
+  test("prints what the realm clone says and one line on what is missing and why", () => {
+    const { sb, aperture } = dailyDevelopment();
+    const blocker = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("not blue") });
+    try {
+      const r = sb.exec(join(import.meta.dir, "../../dist/blue"), ["realm", "status"], aperture, { BLUE_DAEMON_PORT: String(blocker.port) });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("  s3-access (provider)\n    Contract: s3-permissions v1.4.0\n");
+      const last = r.stdout.trimEnd().split("\n").at(-1)!;
+      expect(last).toStartWith("Sessions and notifications unavailable: the blue daemon did not start: cannot listen on 127.0.0.1:");
+      expect(r.stdout).not.toContain("Active sessions:");
+    } finally {
+      blocker.stop(true);
+    }
+  });
+});
