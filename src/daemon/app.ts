@@ -112,16 +112,15 @@ export function createApp(deps: AppDeps) {
     })
     .get("/notifications", valid("query", NotificationQuery), (c) => {
       const q = c.req.valid("query");
-      const pendingFor = q.pending === "true" ? q.repo : undefined;
       if (q.pending === "true" && !q.repo) return fail(c, 400, "invalid_request", "pending=true needs repo=<name>");
-      return c.json({ notifications: deps.db.notifications({ realm: q.realm, repo: q.repo, pendingFor, limit: q.limit }) });
+      return c.json({ notifications: deps.db.notifications({ realm: q.realm, repo: q.repo, pending: q.pending === "true", limit: q.limit }) });
     })
     .post("/notifications", valid("json", NotificationInput), (c) => {
       return c.json({ notification: deps.db.addNotification(c.req.valid("json"), deps.clock().toISOString()) }, 201);
     })
     .post("/notifications/:id/ack", valid("json", Ack), (c) => {
       const id = Number(c.req.param("id"));
-      const n = Number.isInteger(id) ? deps.db.acknowledge(id, c.req.valid("json").repo) : undefined;
+      const n = Number.isInteger(id) ? deps.db.acknowledge(id, c.req.valid("json").repo, deps.clock().toISOString()) : undefined;
       if (!n) return fail(c, 404, "not_found", `no notification ${c.req.param("id")}`);
       return c.json({ notification: n });
     })

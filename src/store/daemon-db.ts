@@ -194,26 +194,29 @@ export class DaemonDb {
            VALUES ($realm, $domain, $contract, $from_repo, $change_type, $version, $changes, $recipients, $now) RETURNING *`,
         )
         .get({ ...n, version: n.version ?? null, changes: json(n.changes), recipients: json(n.recipients), now }) as Record<string, unknown>;
+      const inbox = this.db.query("INSERT OR IGNORE INTO notification_inbox (repo, notification_id) VALUES ($repo, $id)");
+      for (const repo of n.recipients ?? []) inbox.run({ repo, id: row.id as number });
       return toNotification(row);
     }).immediate();
   }
 
-  /** Notifications, newest first. `repo`: those meant for it; `pendingFor`: those it has not acknowledged. */
-  notifications(filter: { realm?: string; repo?: string; pendingFor?: string; limit?: number }): NotificationRow[] {
-    const rows = this.db
-      .query(
-        `SELECT * FROM notifications
-         WHERE ($realm IS NULL OR realm = $realm)
-           AND ($repo IS NULL OR EXISTS (SELECT 1 FROM json_each(recipients) WHERE value = $repo))
-           AND ($pending IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(acknowledged_by) WHERE value = $pending))
-         ORDER BY id DESC LIMIT $limit`,
-      )
-      .all({ realm: filter.realm ?? null, repo: filter.repo ?? null, pending: filter.pendingFor ?? null, limit: filter.limit ?? 1000 });
+  /** Notifications, newest first. `repo`: those meant for it; `pending`: only those it has not acknowledged. */
+  notifications(filter: { realm?: string; repo?: string; pending?: boolean; limit?: number }): NotificationRow[] {
+    const params = { realm: filter.realm ?? null, limit: filter.limit ?? 1000 };
+    const rows = filter.repo
+      ? this.db
+          .query(
+            `SELECT n.* FROM notification_inbox i JOIN notifications n ON n.id = i.notification_id
+             WHERE i.repo = $repo AND ($pending = 0 OR i.acknowledged_at IS NULL) AND ($realm IS NULL OR n.realm = $realm)
+             ORDER BY i.notification_id DESC LIMIT $limit`,
+          )
+          .all({ ...params, repo: filter.repo, pending: filter.pending ? 1 : 0 })
+      : this.db.query("SELECT * FROM notifications WHERE ($realm IS NULL OR realm = $realm) ORDER BY id DESC LIMIT $limit").all(params);
     return (rows as Record<string, unknown>[]).map(toNotification);
   }
 
   /** Record that `repo` acknowledged notification `id`; idempotent. Undefined when there is no such notification. */
-  acknowledge(id: number, repo: string): NotificationRow | undefined {
+  acknowledge(id: number, repo: string, now: string): NotificationRow | undefined {
     return this.db.transaction(() => {
       const row = this.db.query("SELECT * FROM notifications WHERE id = $id").get({ id }) as Record<string, unknown> | null;
       if (!row) return undefined;
@@ -222,6 +225,12 @@ export class DaemonDb {
         n.acknowledged_by.push(repo);
         this.db.query("UPDATE notifications SET acknowledged_by = $ack WHERE id = $id").run({ id, ack: JSON.stringify(n.acknowledged_by) });
       }
+      this.db
+        .query(
+          `INSERT INTO notification_inbox (repo, notification_id, acknowledged_at) VALUES ($repo, $id, $now)
+           ON CONFLICT(repo, notification_id) DO UPDATE SET acknowledged_at = COALESCE(acknowledged_at, excluded.acknowledged_at)`,
+        )
+        .run({ repo, id, now });
       return n;
     }).immediate();
   }

@@ -1,6 +1,6 @@
 // The one place that decides how blue talks: results on stdout, diagnostics and progress on stderr,
 // colour and emoji only on a TTY without NO_COLOR, and exactly one JSON document under --json.
-import { createConsola, type ConsolaInstance } from "consola";
+import type { ConsolaInstance } from "consola";
 import { formatProblem, type Problem } from "../errors.ts";
 
 const env = process.env;
@@ -45,12 +45,14 @@ export function errorLine(message: string, hint?: string): void {
 }
 
 let logger: ConsolaInstance | undefined;
-/** Progress and notes go to stderr through consola, so stdout stays clean for results and --json. */
-export function log(): ConsolaInstance {
+/** Progress and notes go to stderr through consola (loaded on first use), so stdout stays clean for results and --json. */
+export async function log(): Promise<ConsolaInstance> {
+  const { createConsola } = await import("consola");
   logger ??= createConsola({
     stdout: process.stderr,
     stderr: process.stderr,
-    level: env.BLUE_QUIET ? 1 : 3,
+    // Progress only on a terminal; piped output and CI logs get warnings and errors alone.
+    level: env.BLUE_QUIET || !stderrIsTTY ? 1 : 3,
     formatOptions: { date: false, colors: stderrIsTTY && !plain, compact: true },
   });
   return logger;
@@ -59,4 +61,9 @@ export function log(): ConsolaInstance {
 /** Problems that do not stop the command (unknown fields, …), one line each on stderr. */
 export function warnProblems(problems: readonly Problem[]): void {
   for (const p of problems) if (p.severity === "warning") process.stderr.write(`warning: ${formatProblem(p)}\n`);
+}
+
+/** A progress line for long work (clone, fetch, push), on a TTY only. */
+export async function progress(message: string): Promise<void> {
+  if (stderrIsTTY && !env.BLUE_QUIET) (await log()).start(message);
 }

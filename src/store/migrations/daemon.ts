@@ -38,4 +38,17 @@ export const MIGRATIONS: readonly string[] = [
      acknowledged_by JSON DEFAULT '[]'
    );
    CREATE INDEX notifications_realm ON notifications(realm, id);`,
+  // 2: a per-repo inbox, so "pending for repo R" is an index range scan instead of a json_each over every
+  // notification (the RFC's acknowledged_by column is kept, in step, for readers of the table).
+  `CREATE TABLE notification_inbox (
+     repo TEXT NOT NULL,
+     notification_id INTEGER NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
+     acknowledged_at TEXT,
+     PRIMARY KEY (repo, notification_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX notification_inbox_pending ON notification_inbox(repo, notification_id) WHERE acknowledged_at IS NULL;
+   INSERT OR IGNORE INTO notification_inbox (repo, notification_id, acknowledged_at)
+     SELECT r.value, n.id,
+            CASE WHEN EXISTS (SELECT 1 FROM json_each(n.acknowledged_by) a WHERE a.value = r.value) THEN n.created_at END
+     FROM notifications n, json_each(n.recipients) r;`,
 ];
