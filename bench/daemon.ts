@@ -4,10 +4,10 @@
 //   - authenticated GET /notifications (10,000 notifications in daemon.db, 10 pending for the repo asked) vs
 //     the bare server returning the same body;
 //   - wall time of `blue realm status` with a warm daemon vs `blue --version` (target ≤ 2×).
-import { Database } from "bun:sqlite";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { openDaemonDb } from "../src/store/daemon-db.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = join(ROOT, "dist/blue");
@@ -52,16 +52,19 @@ sh([BIN, "daemon", "start"]);
 const info = JSON.parse(readFileSync(join(env.XDG_RUNTIME_DIR!, "blue", "daemon.json"), "utf8")) as { port: number };
 const token = readFileSync(join(env.BLUE_HOME!, "daemon.token"), "utf8").trim();
 
-// 10,000 notifications, all but 10 already acknowledged by the repo that asks.
-const db = new Database(join(env.BLUE_HOME!, "daemon.db"));
-db.exec("PRAGMA busy_timeout = 5000");
-db.transaction(() => {
-  const ins = db.query(
-    "INSERT INTO notifications (realm, domain, contract, from_repo, change_type, version, changes, recipients, created_at, acknowledged_by) VALUES ('bench','s3-access','s3-permissions','aperture','updated','1.5.0','[\"+ training-metrics/experiments/*\"]','[\"fungal\"]','2026-11-25T10:00:00Z',$ack)",
-  );
-  for (let i = 0; i < 10_000; i++) ins.run({ ack: i < 9_990 ? '["fungal"]' : "[]" });
+// 10,000 notifications, all but 10 already acknowledged by the repo that asks; written through the store,
+// as the daemon writes them.
+const store = openDaemonDb(join(env.BLUE_HOME!, "daemon.db"));
+store.db.transaction(() => {
+  for (let i = 0; i < 10_000; i++) {
+    const n = store.addNotification(
+      { realm: "bench", domain: "s3-access", contract: "s3-permissions", from_repo: "aperture", change_type: "updated", version: "1.5.0", changes: ["+ training-metrics/experiments/*"], recipients: ["fungal"] },
+      "2026-11-25T10:00:00Z",
+    );
+    if (i < 9_990) store.acknowledge(n.id, "fungal", "2026-11-25T10:05:00Z");
+  }
 })();
-db.close();
+store.close();
 
 const base = `http://127.0.0.1:${info.port}`;
 const notesPath = "/notifications?realm=bench&repo=fungal&pending=true";

@@ -3,6 +3,9 @@
 import semver from "semver";
 import { z } from "zod";
 
+// A CLI parses each schema a handful of times per run: compiling parsers first (zod's JIT) costs more than it saves.
+z.config({ jitless: true });
+
 const NAME_RE = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** A realm, repo, domain or contract name: safe as a file name and in a git branch. */

@@ -203,15 +203,16 @@ export class DaemonDb {
   /** Notifications, newest first. `repo`: those meant for it; `pending`: only those it has not acknowledged. */
   notifications(filter: { realm?: string; repo?: string; pending?: boolean; limit?: number }): NotificationRow[] {
     const params = { realm: filter.realm ?? null, limit: filter.limit ?? 1000 };
-    const rows = filter.repo
-      ? this.db
+    // Separate statements so "pending" uses the partial index instead of walking every row of the repo's inbox.
+    const rows = !filter.repo
+      ? this.db.query("SELECT * FROM notifications WHERE ($realm IS NULL OR realm = $realm) ORDER BY id DESC LIMIT $limit").all(params)
+      : this.db
           .query(
-            `SELECT n.* FROM notification_inbox i JOIN notifications n ON n.id = i.notification_id
-             WHERE i.repo = $repo AND ($pending = 0 OR i.acknowledged_at IS NULL) AND ($realm IS NULL OR n.realm = $realm)
+            `SELECT n.* FROM notification_inbox i ${filter.pending ? "INDEXED BY notification_inbox_pending" : ""} JOIN notifications n ON n.id = i.notification_id
+             WHERE i.repo = $repo ${filter.pending ? "AND i.acknowledged_at IS NULL" : ""} AND ($realm IS NULL OR n.realm = $realm)
              ORDER BY i.notification_id DESC LIMIT $limit`,
           )
-          .all({ ...params, repo: filter.repo, pending: filter.pending ? 1 : 0 })
-      : this.db.query("SELECT * FROM notifications WHERE ($realm IS NULL OR realm = $realm) ORDER BY id DESC LIMIT $limit").all(params);
+          .all({ ...params, repo: filter.repo });
     return (rows as Record<string, unknown>[]).map(toNotification);
   }
 

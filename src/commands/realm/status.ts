@@ -54,10 +54,10 @@ export const status = defineCommand({
 
     try {
       const conn = await ensureDaemon({ start: true });
-      await registerSession(conn, member, clone);
-      const [sessions, notes] = await Promise.all([
-        body(await conn.client.sessions.$get({ query: { realm } })),
-        body(await conn.client.notifications.$get({ query: { realm, repo, pending: "true" } })),
+      // Our session must be registered before sessions are listed; notifications need not wait for it.
+      const [notes, sessions] = await Promise.all([
+        conn.client.notifications.$get({ query: { realm, repo, pending: "true" } }).then(body),
+        registerSession(conn, member, clone).then(async () => body(await conn.client.sessions.$get({ query: { realm } }))),
       ]);
       const me = cliSession(member).id;
       doc.sessions = sessions.sessions.map((s) => ({ repo: s.repo, you: s.id === me, state: s.state, active_rfc: s.active_rfc, last_activity: s.last_activity }));
