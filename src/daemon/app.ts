@@ -5,9 +5,11 @@ import { zValidator } from "@hono/zod-validator";
 import { timingSafeEqual } from "node:crypto";
 import { Hono, type Context } from "hono";
 import type { ZodType } from "zod";
-import { loadRealm } from "../realm/load.ts";
+import { hasErrors } from "../realm/load.ts";
+import { repoView } from "../realm/status.ts";
 import type { DaemonDb, SessionRow } from "../store/daemon-db.ts";
 import { Ack, NotificationInput, NotificationQuery, RegisterRealm, SessionInput } from "./api.ts";
+import { createRealmCache } from "./realm-cache.ts";
 
 export const IDLE_AFTER_MS = 15 * 60 * 1000;
 
@@ -43,6 +45,7 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 export function createApp(deps: AppDeps) {
+  const realmModel = createRealmCache();
   const withState = (s: SessionRow) => ({
     ...s,
     state: deps.clock().getTime() - Date.parse(s.last_activity) > IDLE_AFTER_MS ? ("idle" as const) : ("active" as const),
@@ -75,7 +78,7 @@ export function createApp(deps: AppDeps) {
     .get("/realms/:name", (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
-      const { model, problems } = loadRealm(row.local_path);
+      const { model, problems } = realmModel(row.local_path);
       return c.json({
         realm: { name: row.name, url: row.forgejo_url, local_path: row.local_path, last_sync: row.last_sync, status: row.status },
         repos: [...model.repos.keys()],
@@ -87,6 +90,16 @@ export function createApp(deps: AppDeps) {
         })),
         problems: problems.length,
       });
+    })
+    .get("/realms/:name/repos/:repo", (c) => {
+      const row = deps.db.realm(c.req.param("name"));
+      if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
+      const { model, problems } = realmModel(row.local_path);
+      if (hasErrors(problems)) return fail(c, 409, "invalid_realm", `realm '${row.name}' has errors; run blue locally to see them`);
+      if (!model.repos.has(c.req.param("repo")) && !model.pending.includes(c.req.param("repo"))) {
+        return fail(c, 404, "not_found", `'${c.req.param("repo")}' is not a member of realm '${row.name}'`);
+      }
+      return c.json({ view: repoView(model, c.req.param("repo")) });
     })
     .post("/realms/:name/sync", async (c) => {
       const row = deps.db.realm(c.req.param("name"));

@@ -116,3 +116,32 @@ export function ago(iso: string, now: Date): string {
   if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
   return `${Math.floor(s / 86400)} days ago`;
 }
+
+/** What a repo needs of its realm to report status: its domains, what it exports (to compare with its code)
+ *  and who imports that. Built from the model by the daemon (cached per realm commit) or, without one, locally. */
+export const RepoView = z.object({
+  domains: StatusDoc.shape.domains,
+  exports: z.array(
+    z.object({
+      domain: z.string(),
+      contract: z.string(),
+      value: z.unknown(),
+      binding: z.record(z.string(), z.unknown()),
+      importers: z.array(z.object({ repo: z.string(), range: z.string() })),
+    }),
+  ),
+});
+export type RepoView = z.infer<typeof RepoView>;
+
+export function repoView(model: RealmModel, repo: string): RepoView {
+  const exports: RepoView["exports"] = [];
+  for (const [dname, d] of model.domains) {
+    const b = d.bindings.get(repo);
+    if (b?.role !== "provider") continue;
+    for (const exp of b.exports) {
+      const c = d.contracts.get(exp.contract);
+      if (c) exports.push({ domain: dname, contract: c.name, value: c.value, binding: exp, importers: importersOf(model, dname, c.name) });
+    }
+  }
+  return { domains: repoDomains(model, repo), exports };
+}

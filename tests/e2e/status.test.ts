@@ -121,6 +121,20 @@ describe("blue realm status", () => {
   });
 });
 
+describe("the daemon's view of the realm", () => {
+  test("follows the realm clone to its new commit", () => {
+    const { sb, fungal } = dailyDevelopment();
+    expect(sb.blue(fungal, "realm", "status").stdout).toContain("Contract: s3-permissions v1.4.0");
+    const clone = sb.realmClone("letemcook");
+    const file = join(clone, "domains/s3-access/contracts/s3-permissions.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("version: 1.4.0", "version: 1.5.0"));
+    sb.git(clone, "commit", "-qam", "s3-permissions 1.5.0");
+    const after = sb.blue(fungal, "realm", "status");
+    expect(after.stdout).toContain("Contract: s3-permissions v1.5.0 · import >=1.0.0 <2.0.0, not resolved yet\n");
+    expect(after.stdout).not.toContain("Sessions and notifications unavailable");
+  });
+});
+
 describe("blue realm status without a daemon", () => {
   test("prints what the realm clone says and one line on what is missing and why", () => {
     const { sb, aperture } = dailyDevelopment();

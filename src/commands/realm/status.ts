@@ -1,13 +1,14 @@
 import { defineCommand } from "citty";
-import { body, ensureDaemon } from "../../daemon/client.ts";
-import { cliSession, registerSession } from "../../daemon/session.ts";
+import { body, ensureDaemon, type Connection } from "../../daemon/client.ts";
+import { cliSession } from "../../daemon/session.ts";
 import { diffValues } from "../../realm/compat/index.ts";
 import { extractExport } from "../../realm/extract.ts";
 import { loadValidRealm } from "../../realm/load.ts";
-import { ago, describeChange, importersOf, rangeSatisfied, repoDomains, type StatusDoc } from "../../realm/status.ts";
+import { ExportBinding } from "../../realm/schema.ts";
+import { ago, describeChange, rangeSatisfied, repoView, type RepoView, type StatusDoc } from "../../realm/status.ts";
 import { dim, emoji, json, line, warnLine, warnProblems } from "../../ui/output.ts";
 import { ensureRealmClone } from "../../realm-clone.ts";
-import { requireMember } from "../../workspace.ts";
+import { requireMember, type Member } from "../../workspace.ts";
 
 export const status = defineCommand({
   meta: { name: "status", description: "Show this repo's realm: domains, contracts, local contract changes, sessions and notifications" },
@@ -16,74 +17,89 @@ export const status = defineCommand({
     const member = requireMember();
     const { repo, realm } = { repo: member.config.repo, realm: member.config.realm.name };
     const clone = await ensureRealmClone(member);
-    const { model, warnings } = loadValidRealm(clone, realm);
-    warnProblems(warnings);
+
+    let view: RepoView | undefined;
+    let sessions: StatusDoc["sessions"] = null;
+    let notifications: RawNotification[] | null = null;
+    let daemonError: string | null = null;
+    try {
+      const conn = await ensureDaemon({ start: true });
+      const { client } = conn;
+      const session = cliSession(member);
+      const [v, notes, listed] = await Promise.all([
+        repoViewFromDaemon(conn, member, clone).catch(() => undefined),
+        client.notifications.$get({ query: { realm, repo, pending: "true" } }).then(body),
+        // Our session must be registered before sessions are listed.
+        client.sessions.$post({ json: session }).then(body).then(async () => body(await client.sessions.$get({ query: { realm } }))),
+      ]);
+      view = v;
+      notifications = notes.notifications;
+      sessions = listed.sessions.map((s) => ({ repo: s.repo, you: s.id === session.id, state: s.state, active_rfc: s.active_rfc, last_activity: s.last_activity }));
+    } catch (e) {
+      daemonError = (e as Error).message;
+    }
+    if (!view) {
+      // No daemon, or it could not read the realm: read the clone here (its problems, if any, are reported in full).
+      const { model, warnings } = loadValidRealm(clone, realm);
+      warnProblems(warnings);
+      view = repoView(model, repo);
+    }
 
     const doc: StatusDoc = {
       realm,
       repo,
-      domains: repoDomains(model, repo),
+      domains: view.domains,
       local_changes: [],
       extract_errors: [],
-      sessions: null,
-      notifications: null,
-      daemon_error: null,
+      sessions,
+      notifications: notifications && notificationsFor(notifications, view),
+      daemon_error: daemonError,
     };
-    for (const [dname, d] of model.domains) {
-      const binding = d.bindings.get(repo);
-      if (binding?.role !== "provider") continue;
-      for (const exp of binding.exports) {
-        const contract = d.contracts.get(exp.contract);
-        if (!contract) continue;
-        try {
-          const extracted = await extractExport(member.root, exp);
-          if (!extracted) continue;
-          const changes = diffValues(contract.value, extracted.value);
-          if (changes.length === 0) continue;
-          doc.local_changes.push({
-            contract: contract.name,
-            domain: dname,
-            changes: changes.map((c) => ({ kind: c.kind, pointer: c.pointer, text: describeChange(c) })),
-            affected: importersOf(model, dname, contract.name),
-          });
-        } catch (e) {
-          doc.extract_errors.push({ contract: exp.contract, message: (e as Error).message });
-        }
+    for (const exp of view.exports) {
+      try {
+        const extracted = await extractExport(member.root, ExportBinding.parse(exp.binding));
+        if (!extracted) continue;
+        const changes = diffValues(exp.value, extracted.value);
+        if (changes.length === 0) continue;
+        doc.local_changes.push({
+          contract: exp.contract,
+          domain: exp.domain,
+          changes: changes.map((c) => ({ kind: c.kind, pointer: c.pointer, text: describeChange(c) })),
+          affected: exp.importers,
+        });
+      } catch (e) {
+        doc.extract_errors.push({ contract: exp.contract, message: (e as Error).message });
       }
-    }
-
-    try {
-      const conn = await ensureDaemon({ start: true });
-      // Our session must be registered before sessions are listed; notifications need not wait for it.
-      const [notes, sessions] = await Promise.all([
-        conn.client.notifications.$get({ query: { realm, repo, pending: "true" } }).then(body),
-        registerSession(conn, member, clone).then(async () => body(await conn.client.sessions.$get({ query: { realm } }))),
-      ]);
-      const me = cliSession(member).id;
-      doc.sessions = sessions.sessions.map((s) => ({ repo: s.repo, you: s.id === me, state: s.state, active_rfc: s.active_rfc, last_activity: s.last_activity }));
-      doc.notifications = notes.notifications.map((n) => {
-        const imp = model.domains.get(n.domain)?.bindings.get(repo)?.imports.find((i) => i.contract === n.contract);
-        return {
-          id: n.id,
-          from_repo: n.from_repo,
-          domain: n.domain,
-          contract: n.contract,
-          change_type: n.change_type,
-          version: n.version,
-          changes: n.changes,
-          created_at: n.created_at,
-          import_range: imp?.version ?? null,
-          still_satisfied: imp && n.version ? rangeSatisfied(n.version, imp.version) : null,
-        };
-      });
-    } catch (e) {
-      doc.daemon_error = (e as Error).message;
     }
 
     if (args.json) return json(doc);
     render(doc);
   },
 });
+
+type RawNotification = { id: number; from_repo: string; domain: string; contract: string; change_type: string; version: string | null; changes: string[]; created_at: string };
+
+/** The repo's view from the daemon's cached model; the realm is registered with the daemon on first use. */
+async function repoViewFromDaemon({ client }: Connection, member: Member, clone: string): Promise<RepoView> {
+  const param = { name: member.config.realm.name, repo: member.config.repo };
+  let res = await client.realms[":name"].repos[":repo"].$get({ param });
+  if (res.status === 404) {
+    await body(await client.realms.$post({ json: { name: param.name, url: member.config.realm.url, local_path: clone } }));
+    res = await client.realms[":name"].repos[":repo"].$get({ param });
+  }
+  return (await body(res)).view as RepoView;
+}
+
+function notificationsFor(notes: RawNotification[], view: RepoView): NonNullable<StatusDoc["notifications"]> {
+  return notes.map((n) => {
+    const imp = view.domains.find((d) => d.name === n.domain)?.contracts.find((c) => c.name === n.contract)?.import;
+    return {
+      ...n,
+      import_range: imp?.range ?? null,
+      still_satisfied: imp && n.version ? rangeSatisfied(n.version, imp.range) : null,
+    };
+  });
+}
 
 function render(doc: StatusDoc): void {
   const now = new Date();

@@ -1,0 +1,55 @@
+// One JSON text per value, with object keys sorted, so deep equality and set membership of enum values,
+// combinator members and list elements are plain string comparisons (and cost one pass per value).
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+export function isScalar(v: unknown): boolean {
+  return v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+}
+
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (isObject(v)) {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
+  }
+  // undefined (a missing part) must differ from null; JSON.stringify would turn it into undefined.
+  return v === undefined ? "undefined" : JSON.stringify(v);
+}
+
+export function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || canonical(a) === canonical(b);
+}
+
+export type ElementMatch = { removed: number[]; added: number[]; pairs: [number, number][] };
+
+/**
+ * Elements of `before` and `after` matched by deep equality, duplicates counted (a multiset): the indexes
+ * left unmatched on each side and the matched pairs, each in order.
+ */
+export function matchElements(before: readonly unknown[], after: readonly unknown[]): ElementMatch {
+  const pending = new Map<string, number[]>();
+  after.forEach((v, i) => {
+    const key = canonical(v);
+    const list = pending.get(key);
+    if (list) list.push(i);
+    else pending.set(key, [i]);
+  });
+  const removed: number[] = [];
+  const pairs: [number, number][] = [];
+  const matched = new Set<number>();
+  before.forEach((v, i) => {
+    const match = pending.get(canonical(v))?.shift();
+    if (match === undefined) removed.push(i);
+    else {
+      matched.add(match);
+      pairs.push([i, match]);
+    }
+  });
+  const added = after.map((_, i) => i).filter((i) => !matched.has(i));
+  return { removed, added, pairs };
+}
