@@ -6,6 +6,7 @@ import { timingSafeEqual } from "node:crypto";
 import { Hono, type Context } from "hono";
 import type { ZodType } from "zod";
 import { hasErrors } from "../realm/load.ts";
+import { contractNotices } from "../realm/notify.ts";
 import { repoView } from "../realm/status.ts";
 import type { DaemonDb, SessionRow } from "../store/daemon-db.ts";
 import { Ack, NotificationInput, NotificationQuery, RegisterRealm, SessionInput } from "./api.ts";
@@ -46,12 +47,31 @@ function sameSecret(given: string, expected: string): boolean {
 
 export function createApp(deps: AppDeps) {
   const realmModel = createRealmCache();
+
+  /** Fetch a realm and turn the contract versions that changed into notifications for their importers.
+   *  One at a time per realm: two overlapping syncs would both see the same change and notify twice. */
+  const running = new Map<string, Promise<unknown>>();
+  const syncRealm = (name: string, localPath: string) => {
+    const next = (running.get(name) ?? Promise.resolve()).catch(() => undefined).then(() => syncOnce(name, localPath));
+    running.set(name, next);
+    return next;
+  };
+  const syncOnce = async (name: string, localPath: string) => {
+    const before = realmModel(localPath);
+    const { head } = await deps.syncRealm(name, localPath);
+    const after = realmModel(localPath);
+    const at = deps.clock().toISOString();
+    const notified = hasErrors(before.problems) || hasErrors(after.problems) ? [] : contractNotices(name, before.model, after.model);
+    for (const n of notified) deps.db.addNotification(n, at);
+    deps.db.markRealmSynced(name, at);
+    return { name, head, last_sync: at, notifications: notified.length };
+  };
   const withState = (s: SessionRow) => ({
     ...s,
     state: deps.clock().getTime() - Date.parse(s.last_activity) > IDLE_AFTER_MS ? ("idle" as const) : ("active" as const),
   });
 
-  return new Hono()
+  const app = new Hono()
     .use("*", async (c, next) => {
       const port = deps.port();
       const host = c.req.header("host");
@@ -105,10 +125,7 @@ export function createApp(deps: AppDeps) {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       try {
-        const { head } = await deps.syncRealm(row.name, row.local_path);
-        const at = deps.clock().toISOString();
-        deps.db.markRealmSynced(row.name, at);
-        return c.json({ name: row.name, head, last_sync: at });
+        return c.json(await syncRealm(row.name, row.local_path));
       } catch (e) {
         return fail(c, 502, "sync_failed", (e as Error).message);
       }
@@ -139,6 +156,7 @@ export function createApp(deps: AppDeps) {
     })
     .notFound((c) => fail(c, 404, "not_found", `no route ${c.req.method} ${c.req.path}`))
     .onError((e, c) => fail(c, 500, "internal", e.message));
+  return Object.assign(app, { syncRealm });
 }
 
 export type App = ReturnType<typeof createApp>;

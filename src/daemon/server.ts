@@ -8,6 +8,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { writeFileAtomic } from "../atomic-write.ts";
 import { daemonFiles, daemonPort } from "../home.ts";
 import { git } from "../git/realm-repo.ts";
+import { withLock } from "../lock.ts";
 import { openDaemonDb, type SessionRow } from "../store/daemon-db.ts";
 import { createApp } from "./app.ts";
 import { processAlive } from "../process-alive.ts";
@@ -35,11 +36,20 @@ export function ensureToken(path: string): string {
 
 const orphaned = (s: SessionRow) => s.pid !== null && !processAlive(s.pid);
 
+/** Fetch and fast-forward a realm clone, under the same lock the CLI's realm changes take. */
 async function fetchRealm(_name: string, localPath: string): Promise<{ head: string }> {
-  const g = git(localPath);
-  await g.raw(["fetch", "-q", "origin"]);
-  await g.raw(["merge", "-q", "--ff-only", "origin/main"]).catch(() => undefined);
-  return { head: (await g.raw(["rev-parse", "HEAD"])).trim() };
+  return withLock(`${localPath}.lock`, async () => {
+    const g = git(localPath);
+    await g.raw(["fetch", "-q", "origin"]);
+    await g.raw(["merge", "-q", "--ff-only", "origin/main"]).catch(() => undefined);
+    return { head: (await g.raw(["rev-parse", "HEAD"])).trim() };
+  });
+}
+
+/** How often the daemon fetches every realm it tracks (DESIGN.md §5); BLUE_REALM_FETCH_SECONDS, 0 turns it off. */
+function fetchIntervalMs(): number {
+  const s = Number(process.env.BLUE_REALM_FETCH_SECONDS ?? 300);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 0;
 }
 
 export async function runDaemon(): Promise<void> {
@@ -75,6 +85,19 @@ export async function runDaemon(): Promise<void> {
     const n = db.removeSessionsWhere(orphaned);
     if (n) log(`removed ${n} orphaned session(s)`);
   }, SWEEP_MS);
+  const every = fetchIntervalMs();
+  const fetcher = every
+    ? setInterval(async () => {
+        for (const r of db.realms()) {
+          try {
+            const done = await app.syncRealm(r.name, r.local_path);
+            if (done.notifications) log(`fetched ${r.name}: ${done.notifications} notification(s)`);
+          } catch (e) {
+            log(`fetch of ${r.name} failed: ${(e as Error).message.split("\n")[0]}`);
+          }
+        }
+      }, every)
+    : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -82,6 +105,7 @@ export async function runDaemon(): Promise<void> {
     stopping = true;
     log(`${signal}: finishing in-flight requests`);
     clearInterval(sweep);
+    if (fetcher) clearInterval(fetcher);
     await server.stop(false);
     db.close();
     // Remove the files only if they are still ours (a replacement daemon may have written its own).

@@ -26,6 +26,7 @@ export class Sandbox {
       BLUE_HOME: join(this.root, "blue-home"),
       XDG_RUNTIME_DIR: join(this.root, "run"),
       BLUE_DAEMON_PORT: "0",
+      BLUE_REALM_FETCH_SECONDS: "0",
       GIT_CONFIG_GLOBAL: gitconfig,
       GIT_CONFIG_NOSYSTEM: "1",
     };

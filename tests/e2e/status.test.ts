@@ -135,6 +135,35 @@ describe("the daemon's view of the realm", () => {
   });
 });
 
+describe("notifications from realm fetches", () => {
+  test("a version pushed from another machine reaches the importer when the daemon fetches the realm", async () => {
+    const { sb, fungal } = dailyDevelopment();
+    expect(sb.blue(fungal, "realm", "status").stdout).toContain("Notifications:\n  none\n");
+    // A teammate publishes s3-permissions 1.5.0 from their own clone.
+    const other = sb.path("teammate");
+    sb.git(sb.root, "clone", "-q", sb.defaultRemote("letemcook"), other);
+    const file = join(other, "domains/s3-access/contracts/s3-permissions.yaml");
+    const doc = parseDocument(readFileSync(file, "utf8"));
+    doc.set("version", "1.5.0");
+    doc.set("evolution", [{ version: "1.5.0", changes: ["+ training-metrics/experiments/*"], compatible: true }]);
+    writeFileSync(file, doc.toString());
+    sb.git(other, "commit", "-qam", "s3-permissions 1.5.0");
+    sb.git(other, "push", "-q", "origin", "main");
+
+    const info = JSON.parse(readFileSync(join(sb.env.XDG_RUNTIME_DIR!, "blue", "daemon.json"), "utf8"));
+    const token = readFileSync(join(sb.env.BLUE_HOME!, "daemon.token"), "utf8").trim();
+    const res = await fetch(`http://127.0.0.1:${info.port}/realms/letemcook/sync`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { notifications: number }).notifications).toBe(1);
+    const again = await fetch(`http://127.0.0.1:${info.port}/realms/letemcook/sync`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    expect(((await again.json()) as { notifications: number }).notifications).toBe(0);
+
+    const r = sb.blue(fungal, "realm", "status");
+    expect(r.stdout).toContain("Contract: s3-permissions v1.5.0");
+    expect(r.stdout).toContain("  Notification from aperture (just now):\n    Contract 's3-permissions' updated to 1.5.0\n    + training-metrics/experiments/*\n    Your import (>=1.0.0 <2.0.0) is still satisfied.\n");
+  });
+});
+
 describe("blue realm status without a daemon", () => {
   test("prints what the realm clone says and one line on what is missing and why", () => {
     const { sb, aperture } = dailyDevelopment();
