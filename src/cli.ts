@@ -121,7 +121,10 @@ async function run(): Promise<number> {
     return ExitCode.ok;
   }
   await checkArgs(resolved);
+  // Realm commands run inside a member repo refresh its session (status registers its own, starting the daemon).
+  const session = path[1] === "realm" && path[2] !== "status" ? import("./daemon/session.ts").then((m) => m.refreshSessionIfRunning()) : undefined;
   const { result } = await runCommand(cmd, { rawArgs: rest });
+  await session;
   return typeof result === "number" ? result : ExitCode.ok;
 }
 

@@ -9,3 +9,21 @@ export function cliSession(member: Member) {
   const id = `cli-${createHash("sha1").update(`${hostname()}:${pid}:${member.root}`).digest("hex").slice(0, 12)}`;
   return { id, pid, client_id: `cli:${pid}`, repo: member.config.repo, realm: member.config.realm.name, repo_path: member.root };
 }
+
+/**
+ * Refresh this shell's session if a daemon is already running; never start one (a `check` in CI must not
+ * leave a background process) and never fail the command. Runs beside the command.
+ */
+export async function refreshSessionIfRunning(dir: string = process.cwd()): Promise<void> {
+  try {
+    const { findRepoRoot, readMember } = await import("../workspace.ts");
+    const root = findRepoRoot(dir);
+    const member = root ? readMember(root) : undefined;
+    if (!member) return;
+    const { ensureDaemon, body } = await import("./client.ts");
+    const { client } = await ensureDaemon({ start: false });
+    await body(await client.sessions.$post({ json: cliSession(member) }));
+  } catch {
+    // No daemon, no member repo, or a broken config (the command itself reports that): nothing to refresh.
+  }
+}

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from "no
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { processAlive } from "../../src/process-alive.ts";
-import { BIN, Sandbox } from "./sandbox.ts";
+import { BIN, initialSetup, Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
 function world(): Sandbox {
@@ -90,6 +90,47 @@ describe("daemon lifecycle", () => {
     const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === "IPv4" && !a.internal);
     if (external) {
       await expect(fetch(`http://${external.address}:${port}/health`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+    }
+  });
+});
+
+describe("sessions", () => {
+  test("realm commands in a member repo refresh its session when a daemon runs, and never start one", async () => {
+    const { sb, aperture } = initialSetup();
+    sandboxes.push(sb);
+    expect(existsSync(join(runtime(sb), "daemon.json"))).toBe(false);
+    sb.blue(sb.root, "daemon", "start");
+    expect(sb.blue(aperture, "realm", "admin", "domain", "list").code).toBe(0);
+    const { port } = info(sb);
+    const res = await fetch(`http://127.0.0.1:${port}/sessions?realm=letemcook`, { headers: { authorization: `Bearer ${token(sb)}` } });
+    const { sessions } = (await res.json()) as { sessions: { repo: string; pid: number }[] };
+    expect(sessions.map((s) => s.repo)).toEqual(["aperture"]);
+    expect(sessions[0]!.pid).toBe(process.pid);
+  });
+
+  test("sessions whose process is gone are removed when the daemon starts", async () => {
+    const sb = world();
+    sb.blue(sb.root, "daemon", "start");
+    const dead = Bun.spawnSync(["true"]).pid;
+    const auth = { authorization: `Bearer ${token(sb)}`, "content-type": "application/json" };
+    const post = (id: string, pid: number) => fetch(`http://127.0.0.1:${info(sb).port}/sessions`, { method: "POST", headers: auth, body: JSON.stringify({ id, repo: "a", realm: "r", pid }) });
+    expect((await post("gone", dead)).status).toBe(201);
+    expect((await post("here", process.pid)).status).toBe(201);
+    sb.blue(sb.root, "daemon", "stop");
+    sb.blue(sb.root, "daemon", "start");
+    const res = await fetch(`http://127.0.0.1:${info(sb).port}/sessions`, { headers: auth });
+    expect(((await res.json()) as { sessions: { id: string }[] }).sessions.map((s) => s.id)).toEqual(["here"]);
+    expect(readFileSync(join(sb.env.BLUE_HOME!, "daemon.log"), "utf8")).toContain("removed 1 orphaned session(s)");
+  });
+
+  test("daemon install --print shows a unit that runs this binary as the daemon", () => {
+    const sb = world();
+    const r = sb.blue(sb.root, "daemon", "install", "--print");
+    expect(r.code).toBe(0);
+    if (process.platform === "linux") {
+      expect(r.stdout).toContain(`ExecStart=${BIN} __daemon\n`);
+      expect(r.stdout).toContain(`Environment=BLUE_HOME=${sb.env.BLUE_HOME}\n`);
+      expect(existsSync(join(sb.env.HOME!, ".config/systemd/user/blue.service"))).toBe(false);
     }
   });
 });
