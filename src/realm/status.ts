@@ -55,7 +55,7 @@ export const StatusDoc = z.object({
 });
 export type StatusDoc = z.infer<typeof StatusDoc>;
 
-export type ValueChange = { kind: "added" | "removed" | "changed"; pointer: string; before?: unknown; after?: unknown };
+import type { ValueChange } from "./compat/index.ts";
 
 export function describeChange(c: ValueChange): string {
   const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));

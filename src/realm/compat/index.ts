@@ -1,30 +1,55 @@
-// Value diff between two versions of a contract's value (stand-in until the compatibility engine lands here).
-export type ValueChange = { kind: "added" | "removed" | "changed"; pointer: string; before?: unknown; after?: unknown };
+// The compatibility engine's entry points: compare two schemas rule by rule, diff two values, and decide
+// the version bump a change needs for the directions a contract requires. Pure: no I/O, nothing thrown on
+// odd schemas (what the checker cannot read is an `unknown-change`).
 
-const esc = (k: string) => k.replace(/~/g, "~0").replace(/\//g, "~1");
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+import { newCtx, type SchemaFinding } from "./context.ts";
+import { diffValues, type ValueChange } from "./value.ts";
+import { compareNode } from "./walk.ts";
 
-/** Objects by key, arrays as sets of elements (an added element is reported at its index in the new array). */
-export function diffValues(before: unknown, after: unknown, pointer = ""): ValueChange[] {
-  if (isObject(before) && isObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => {
-      const p = `${pointer}/${esc(k)}`;
-      if (!(k in after)) return [{ kind: "removed" as const, pointer: p, before: before[k] }];
-      if (!(k in before)) return [{ kind: "added" as const, pointer: p, after: after[k] }];
-      return diffValues(before[k], after[k], p);
-    });
-  }
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const out: ValueChange[] = [];
-    before.forEach((v, i) => {
-      if (!after.some((w) => same(v, w))) out.push({ kind: "removed", pointer: `${pointer}/${i}`, before: v });
-    });
-    after.forEach((v, i) => {
-      if (!before.some((w) => same(v, w))) out.push({ kind: "added", pointer: `${pointer}/${i}`, after: v });
-    });
-    return out;
-  }
-  return same(before, after) ? [] : [{ kind: "changed", pointer: pointer || "/", before, after }];
+export { RULES, type Rule, type Verdict } from "./rules.ts";
+export type { SchemaFinding } from "./context.ts";
+export { diffValues, type ValueChange } from "./value.ts";
+
+/** The directions a contract's `compatibility` requires (RFC names: backwards = Registry FORWARD). */
+export type Requirement = { backwards: boolean; forwards: boolean };
+export type Bump = "none" | "patch" | "minor" | "major";
+
+/** Findings in walk order (keyword groups in a fixed order, keys sorted), each place and rule once. */
+export function compareSchemas(oldSchema: unknown, newSchema: unknown): SchemaFinding[] {
+  const ctx = newCtx(compareNode, oldSchema, newSchema);
+  compareNode(ctx, { schema: oldSchema, at: "" }, { schema: newSchema, at: "" });
+  const seen = new Set<string>();
+  return ctx.findings.filter((f) => {
+    const key = `${f.rule}\0${f.pointer}\0${f.message}\0${f.backwards}\0${f.forwards}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+export function isBreaking(f: SchemaFinding, req: Requirement): boolean {
+  return (req.backwards && f.backwards === "breaking") || (req.forwards && f.forwards === "breaking");
+}
+
+/** Rules that change no value's validity and no reader's view of the data: a patch at most. */
+const COSMETIC_RULES = new Set(["annotation-changed"]);
+
+/**
+ * major: a finding breaks a required direction. minor: a schema change that affects validation or
+ * defaults, or an element added to the value. patch: anything else (annotations, removed or changed value
+ * elements). none: nothing changed.
+ */
+export function requiredBump(findings: readonly SchemaFinding[], values: readonly ValueChange[], req: Requirement): Bump {
+  if (findings.some((f) => isBreaking(f, req))) return "major";
+  if (findings.some((f) => !COSMETIC_RULES.has(f.rule)) || values.some((v) => v.kind === "added")) return "minor";
+  return findings.length > 0 || values.length > 0 ? "patch" : "none";
+}
+
+export function compareVersions(
+  a: { schema: unknown; value: unknown },
+  b: { schema: unknown; value: unknown },
+  req: Requirement,
+): { findings: SchemaFinding[]; values: ValueChange[]; bump: Bump; breaking: boolean } {
+  const findings = compareSchemas(a.schema, b.schema);
+  const values = diffValues(a.value, b.value);
+  const bump = requiredBump(findings, values, req);
+  return { findings, values, bump, breaking: bump === "major" };
 }

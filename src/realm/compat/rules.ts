@@ -51,19 +51,6 @@ function boundRules(keyword: string, id: string, side: "upper" | "lower"): Rule[
   ];
 }
 
-/** Adding a property or tuple item: what the old schema said about that key or position decides the verdict. */
-function modelRules(thing: "property" | "item", gate: string): Rule[] {
-  const where = thing === "property" ? "key" : "position";
-  return [
-    rule(`${thing}-added-open-model`, "narrows", `${thing} added where the old schema allowed any value (${gate} absent or \`true\`${thing === "property" ? ", or a matching `patternProperties`" : ""})`, `the ${where} was unconstrained and now has a schema: N ⊆ O`),
-    rule(`${thing}-added-closed-model`, "widens", `${thing} added where the old schema forbade it (${gate}: \`false\`)`, `the ${where} was rejected and is now allowed: O ⊆ N`),
-    rule(`${thing}-added-partial-model`, "depends", `${thing} added where the old ${gate} was a schema`, `the ${where} moves from ${gate}'s schema to its own: the verdict of comparing the two`),
-    rule(`${thing}-removed-open-model`, "widens", `${thing} removed where the new schema allows any value (${gate} absent or \`true\`${thing === "property" ? ", or a matching `patternProperties`" : ""})`, `the ${where}'s schema no longer applies: O ⊆ N`),
-    rule(`${thing}-removed-closed-model`, "narrows", `${thing} removed where the new schema forbids it (${gate}: \`false\`)`, `the ${where} was allowed and is now rejected: N ⊆ O`),
-    rule(`${thing}-removed-partial-model`, "depends", `${thing} removed where the new ${gate} is a schema`, `the ${where} moves from its own schema to ${gate}'s: the verdict of comparing the two`),
-  ];
-}
-
 export const RULES: readonly Rule[] = [
   rule("annotation-changed", "neutral", "`title`, `description`, `$comment`, `examples`, `$id`, `$schema`, `$anchor`, `deprecated`, `readOnly` or `writeOnly` changed", "annotations do not take part in validation: N = O"),
   rule("default-changed", "neutral", "`default` added, removed or changed", "`default` does not take part in validation: N = O"),
@@ -106,9 +93,21 @@ export const RULES: readonly Rule[] = [
   ...boundRules("minItems", "min-items", "lower"),
   rule("unique-items-added", "narrows", "`uniqueItems` turned on", "arrays with duplicates become invalid: N ⊆ O"),
   rule("unique-items-removed", "widens", "`uniqueItems` turned off", "arrays with duplicates become valid: O ⊆ N"),
-  ...modelRules("item", "`items` after `prefixItems` (`additionalItems` in draft 7)"),
+  // Tuple positions past `prefixItems` are governed by `items` (draft 7: past array `items`, by `additionalItems`).
+  rule("item-added-open-model", "narrows", "tuple item added where the old `items` allowed any value (absent or `true`)", "the position was unconstrained and now has a schema: N ⊆ O"),
+  rule("item-added-closed-model", "widens", "tuple item added where the old `items` was `false`", "the position was rejected and is now allowed: O ⊆ N"),
+  rule("item-added-partial-model", "depends", "tuple item added where the old `items` was a schema", "the position moves from `items`' schema to its own: the verdict of comparing the two"),
+  rule("item-removed-open-model", "widens", "tuple item removed where the new `items` allows any value (absent or `true`)", "the position's schema no longer applies: O ⊆ N"),
+  rule("item-removed-closed-model", "narrows", "tuple item removed where the new `items` is `false`", "the position was allowed and is now rejected: N ⊆ O"),
+  rule("item-removed-partial-model", "depends", "tuple item removed where the new `items` is a schema", "the position moves from its own schema to `items`' schema: the verdict of comparing the two"),
 
-  ...modelRules("property", "`additionalProperties`"),
+  // A key that a `patternProperties` entry matches keeps that schema on both sides: it counts as open.
+  rule("property-added-open-model", "narrows", "property added where the old schema allowed any value for it (`additionalProperties` absent or `true`, or a matching `patternProperties`)", "the key was unconstrained and now has a schema: N ⊆ O"),
+  rule("property-added-closed-model", "widens", "property added where the old `additionalProperties` was `false`", "the key was rejected and is now allowed: O ⊆ N"),
+  rule("property-added-partial-model", "depends", "property added where the old `additionalProperties` was a schema", "the key moves from `additionalProperties`' schema to its own: the verdict of comparing the two"),
+  rule("property-removed-open-model", "widens", "property removed where the new schema allows any value for it (`additionalProperties` absent or `true`, or a matching `patternProperties`)", "the key's schema no longer applies: O ⊆ N"),
+  rule("property-removed-closed-model", "narrows", "property removed where the new `additionalProperties` is `false`", "the key was allowed and is now rejected: N ⊆ O"),
+  rule("property-removed-partial-model", "depends", "property removed where the new `additionalProperties` is a schema", "the key moves from its own schema to `additionalProperties`' schema: the verdict of comparing the two"),
   rule("required-added", "narrows", "a property became required", "objects without it become invalid: N ⊆ O"),
   rule("required-removed", "widens", "a property is no longer required", "objects without it become valid: O ⊆ N"),
   rule("additional-properties-removed", "narrows", "`additionalProperties` became `false` (was absent, `true` or a schema)", "undeclared keys become invalid: N ⊆ O"),

@@ -1,0 +1,89 @@
+// allOf / anyOf / oneOf (members matched by deep equality), not (verdicts swap inside it) and `$ref`
+// beside other keywords (a reference alone is followed by the walk before keywords are compared).
+
+import { matchElements } from "./canonical.ts";
+import { at, malformed, negatedCtx, report, reportWith, show, type Ctx, type KeywordRule, type SchemaNode } from "./context.ts";
+import { pairwiseDisjoint } from "./disjoint.ts";
+import { validationKeys, validationPart } from "./keywords.ts";
+import { verdictsOf } from "./rules.ts";
+import { resolveRef } from "./refs.ts";
+
+const COMBINATORS = ["allOf", "anyOf", "oneOf"] as const;
+
+/**
+ * `{type: string}` → `{anyOf: [{type: string}, {type: null}]}` is one member added, not every keyword
+ * removed and a sum type added: when one side is nothing but a combinator, the other side's keywords are
+ * read as that combinator's only member. The lifted member keeps the node's own pointer.
+ */
+export function liftIntoCombinator(o: SchemaNode, n: SchemaNode): [SchemaNode, SchemaNode] {
+  const only = (s: SchemaNode, kw: string) => Array.isArray(s.schema[kw]) && validationKeys(s.schema).length === 1;
+  const liftable = (s: SchemaNode, kw: string) => s.schema[kw] === undefined && validationKeys(s.schema).length > 0;
+  const wrap = (s: SchemaNode, kw: string): SchemaNode => {
+    const kept = Object.fromEntries(Object.entries(s.schema).filter(([k]) => !validationKeys(s.schema).includes(k)));
+    return { schema: { ...kept, [kw]: [validationPart(s.schema)] }, at: s.at, lifted: kw };
+  };
+  for (const kw of COMBINATORS) {
+    if (only(n, kw) && liftable(o, kw)) return [wrap(o, kw), n];
+    if (only(o, kw) && liftable(n, kw)) return [o, wrap(n, kw)];
+  }
+  return [o, n];
+}
+
+const memberAt = (s: SchemaNode, kw: string, i: number) => (s.lifted === kw ? s.at : at(s, kw, i));
+
+function compareMembers(ctx: Ctx, o: SchemaNode, n: SchemaNode, kw: (typeof COMBINATORS)[number]): void {
+  if (malformed(ctx, o, n, kw, Array.isArray)) return;
+  const before = o.schema[kw] as unknown[] | undefined;
+  const after = n.schema[kw] as unknown[] | undefined;
+  // An absent allOf is an empty one; an absent anyOf/oneOf is no constraint at all, not an empty sum.
+  if (kw !== "allOf" && (before === undefined || after === undefined)) {
+    if (after !== undefined) report(ctx, "sum-type-added", at(n, kw), `${kw} added`);
+    else if (before !== undefined) report(ctx, "sum-type-removed", at(n, kw), `${kw} removed`);
+    return;
+  }
+  const { removed, added, pairs } = matchElements(before ?? [], after ?? []);
+  // Equal members may still reach different definitions through `$ref`.
+  for (const [i, j] of pairs) ctx.walk(ctx, { schema: before![i], at: memberAt(o, kw, i) }, { schema: after![j], at: memberAt(n, kw, j) });
+  const rule = kw === "allOf" ? "all-of-member" : kw === "anyOf" ? "any-of-member" : "one-of-member";
+  for (const i of removed) {
+    const p = at(n, kw, i);
+    const message = `${kw} member ${i} removed: ${show(before![i])}`;
+    if (kw !== "oneOf") report(ctx, `${rule}-removed`, p, message);
+    else reportWith(ctx, `${rule}-removed`, p, message, verdictsOf(pairwiseDisjoint(ctx.oldRoot, before!) ? "narrows" : "incompatible"));
+  }
+  for (const j of added) {
+    const p = memberAt(n, kw, j);
+    const message = `${kw} member ${j} added: ${show(after![j])}`;
+    if (kw !== "oneOf") report(ctx, `${rule}-added`, p, message);
+    else reportWith(ctx, `${rule}-added`, p, message, verdictsOf(pairwiseDisjoint(ctx.newRoot, after!) ? "widens" : "incompatible"));
+  }
+}
+
+function compareNot(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
+  const a = o.schema.not;
+  const b = n.schema.not;
+  if (a === undefined && b === undefined) return;
+  if (a === undefined) return report(ctx, "not-added", at(n, "not"), "not added");
+  if (b === undefined) return report(ctx, "not-removed", at(n, "not"), "not removed");
+  ctx.walk(negatedCtx(ctx), { schema: a, at: at(o, "not") }, { schema: b, at: at(n, "not") });
+}
+
+function compareRef(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
+  if (malformed(ctx, o, n, "$ref", (v) => typeof v === "string")) return;
+  const a = o.schema.$ref as string | undefined;
+  const b = n.schema.$ref as string | undefined;
+  if (a === undefined && b === undefined) return;
+  if (a === undefined) return report(ctx, "ref-added", at(n, "$ref"), `$ref ${b} added`);
+  if (b === undefined) return report(ctx, "ref-removed", at(n, "$ref"), `$ref ${a} removed`);
+  const from = resolveRef(ctx.oldRoot, a);
+  const to = resolveRef(ctx.newRoot, b);
+  if (from && to) ctx.walk(ctx, from, to);
+  // A remote or dangling reference cannot be compared; the same string on both sides is taken as the same schema.
+  else if (a !== b || !from !== !to) report(ctx, "unknown-change", at(n, "$ref"), `$ref ${a === b ? a : `${a} → ${b}`} cannot be resolved within both schemas`);
+}
+
+export const COMBINATOR_RULES: readonly KeywordRule[] = [
+  ...COMBINATORS.map((kw): KeywordRule => ({ keywords: [kw], compare: (ctx, o, n) => compareMembers(ctx, o, n, kw) })),
+  { keywords: ["not"], compare: compareNot },
+  { keywords: ["$ref"], compare: compareRef },
+];

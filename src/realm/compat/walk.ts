@@ -1,0 +1,53 @@
+// The walk over two schemas side by side: follow references, stop at pairs of places already compared (so
+// recursive schemas end), handle `true`/`false`/missing schemas, then let each keyword group compare.
+
+import { isObject, sameJson, sameWithoutRefs } from "./canonical.ts";
+import { at, report, type Ctx, type KeywordRule, type Located, type SchemaNode } from "./context.ts";
+import { ARRAY_RULES } from "./arrays.ts";
+import { COMBINATOR_RULES, liftIntoCombinator } from "./combinators.ts";
+import { CONSTRAINT_RULES } from "./constraints.ts";
+import { OBJECT_RULES } from "./objects.ts";
+import { deref } from "./refs.ts";
+
+const KEYWORD_RULES: readonly KeywordRule[] = [...CONSTRAINT_RULES, ...ARRAY_RULES, ...OBJECT_RULES, ...COMBINATOR_RULES];
+
+/** Keywords some rule reads; definitions tables are reached only through `$ref`. */
+const KNOWN = new Set([...KEYWORD_RULES.flatMap((r) => r.keywords), "$defs", "definitions"]);
+
+/** A missing schema and `true` accept everything, like `{}`. */
+const normalize = (schema: unknown): unknown => (schema === undefined || schema === true ? {} : schema);
+
+export function compareNode(ctx: Ctx, old: Located, neu: Located): void {
+  if (old.schema === undefined && neu.schema === undefined) return; // a slot neither side uses
+  const o = deref(ctx.oldRoot, old);
+  const n = deref(ctx.newRoot, neu);
+  // An absent side has no place of its own: keyed by its location, a recursive schema compared against
+  // nothing would reach a new pair at every level and never stop.
+  const place = (l: Located) => (l.schema === undefined ? "(absent)" : l.at);
+  const pair = `${ctx.negated ? "!" : ""}${place(o)}\0${place(n)}`;
+  if (ctx.visited.has(pair)) return;
+  ctx.visited.add(pair);
+  const a = normalize(o.schema);
+  const b = normalize(n.schema);
+  if (a === false || b === false) {
+    if (a !== b) report(ctx, a === false ? "false-schema-removed" : "false-schema-added", n.at, a === false ? "schema was false and now accepts values" : "schema became false");
+    return;
+  }
+  // Equal subtrees without references cannot differ anywhere below; this keeps large schemas fast.
+  if (sameWithoutRefs(a, b)) return;
+  if (!isObject(a) || !isObject(b)) {
+    if (!sameJson(a, b)) report(ctx, "unknown-change", n.at, "a schema the checker cannot read changed");
+    return;
+  }
+  const [os, ns] = liftIntoCombinator({ schema: a, at: o.at }, { schema: b, at: n.at });
+  for (const rule of KEYWORD_RULES) rule.compare(ctx, os, ns);
+  compareUnknown(ctx, os, ns);
+}
+
+/** Keywords no rule reads are compared as JSON: any difference is breaking both ways, and nothing throws. */
+function compareUnknown(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
+  const keys = [...new Set([...Object.keys(o.schema), ...Object.keys(n.schema)])].filter((k) => !KNOWN.has(k)).sort();
+  for (const key of keys) {
+    if (!sameJson(o.schema[key], n.schema[key])) report(ctx, "unknown-change", at(n, key), `keyword '${key}' changed, and the checker does not model it`);
+  }
+}
