@@ -4,6 +4,7 @@ export const realm = defineCommand({
   meta: { name: "realm", description: "Work with the realm this repo belongs to" },
   subCommands: {
     status: () => import("./realm/status.ts").then((m) => m.status),
+    check: () => import("./realm/check.ts").then((m) => m.check),
     admin: () => import("./realm/admin.ts").then((m) => m.admin),
   },
 });

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { parse } from "yaml";
 import { BlueError, ConfigError } from "../errors.ts";
+import { runBounded } from "../subprocess.ts";
 import type { ExportBinding } from "./schema.ts";
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -59,10 +60,10 @@ export async function extractExport(root: string, exp: ExportBinding, timeoutMs 
   const program = argv[0]!;
   // A repo-relative program is confined to the repo; a bare name (node, python3) is looked up on PATH.
   const exe = program.includes("/") ? confinedPath(root, program, "extract.command") : program;
-  const proc = Bun.spawn([exe, ...argv.slice(1)], { cwd: root, stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: timeoutMs, killSignal: "SIGKILL" });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  if (proc.signalCode === "SIGKILL") throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} timed out after ${timeoutMs / 1000}s`);
-  if (code !== 0) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} exited ${code}: ${err.trim().split("\n")[0] ?? ""}`);
+  const run = await runBounded([exe, ...argv.slice(1)], { cwd: root, timeoutMs });
+  if (run.timedOut) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} timed out after ${timeoutMs / 1000}s`);
+  if (run.code !== 0) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} exited ${run.code}: ${run.stderr.trim().split("\n")[0] ?? ""}`);
+  const out = run.stdout;
   try {
     return { value: JSON.parse(out), sources: exp.source_files };
   } catch {

@@ -33,13 +33,18 @@ export type RealmModel = {
   pending: string[];
 };
 
-export type LoadResult = { model: RealmModel; problems: Problem[] };
+export type LoadResult = {
+  model: RealmModel;
+  problems: Problem[];
+  /** line:col of a path inside a realm file that loaded (e.g. a contract's `value` element), for findings. */
+  locate: (file: string, path: readonly PathSegment[]) => { line: number; col: number } | undefined;
+};
 
 export function loadRealm(root: string): LoadResult {
   const loader = new Loader(root);
   const model = loader.read();
   loader.crossCheck(model);
-  return { model, problems: loader.problems };
+  return { model, problems: loader.problems, locate: (file, path) => loader.locate(file, path) };
 }
 
 export function hasErrors(problems: readonly Problem[]): boolean {
@@ -183,6 +188,11 @@ class Loader {
     const checked = validate(parsed.source, schema);
     this.problems.push(...checked.problems);
     return checked.value;
+  }
+
+  locate(file: string, path: readonly PathSegment[]): { line: number; col: number } | undefined {
+    const source = this.sources.get(file);
+    return source ? locate(source, path) : undefined;
   }
 
   private expectName(rel: string, path: PathSegment[], actual: string, expected: string): void {

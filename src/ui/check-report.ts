@@ -1,0 +1,75 @@
+// How a check report is shown: RFC-style ✓/⚠/✗ lines per contract and mode, or SARIF 2.1.0 for code scanning.
+import pkg from "../../package.json" with { type: "json" };
+import type { CheckReport, Finding } from "../realm/check.ts";
+import type { CompatResult } from "../realm/check-run.ts";
+import { failLine, line, ok, warnLine } from "./output.ts";
+
+const PASS: Record<Finding["mode"], string> = {
+  contract: "valid schema, value and evolution",
+  exporter: "code matches contract",
+  importer: "binding current",
+  compatibility: "no changes",
+};
+
+function where(f: Finding): string {
+  if (!f.file) return "";
+  return f.line ? `${f.file}:${f.line}:${f.col}: ` : `${f.file}: `;
+}
+
+export function renderText(report: CheckReport): void {
+  for (const mode of report.modes) {
+    const here = report.checked.filter((c) => c.mode === mode);
+    if (here.length === 0) continue;
+    line(`${mode}:`);
+    for (const c of here) {
+      const fs = report.findings.filter((f) => f.mode === mode && f.contract === c.contract && f.domain === c.domain);
+      const errors = fs.filter((f) => f.severity === "error");
+      const warnings = fs.filter((f) => f.severity === "warning");
+      const head = `${c.contract}${mode === "compatibility" ? compatHeader(report.compatibility, c.contract) : ""}`;
+      if (errors.length) failLine(`${head}: ${errors.length} error${errors.length > 1 ? "s" : ""}`);
+      else if (warnings.length) warnLine(`${head}: ${warnings[0]!.message}`);
+      else if (mode === "compatibility" && fs.length === 0) ok(`${head}: ${PASS[mode]}`);
+      else if (mode === "compatibility") ok(head);
+      else ok(`${c.contract}: ${PASS[mode]}`);
+      for (const f of fs) {
+        if (f.severity === "warning" && errors.length === 0 && f === warnings[0]) continue;
+        const mark = f.severity === "error" ? "✗" : f.severity === "warning" ? "⚠" : " ";
+        line(`    ${mark} ${where(f)}${f.rule}: ${f.message}`);
+      }
+      for (const r of report.compatibility.filter((x) => x.contract === c.contract && mode === "compatibility")) {
+        line(`    ${r.from} → ${r.to}: Result: ${r.result}`);
+      }
+    }
+  }
+  const { errors, warnings } = report.summary;
+  if (report.checked.length === 0) line("Nothing to check here.");
+  line(errors || warnings ? `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}` : "All checks passed.");
+}
+
+function compatHeader(results: CompatResult[], contract: string): string {
+  const r = results.filter((x) => x.contract === contract);
+  return r.length === 1 ? ` ${r[0]!.from} → ${r[0]!.to}` : "";
+}
+
+/** SARIF 2.1.0, so GitHub code scanning and Forgejo can show findings on the pull request. */
+export function toSarif(report: CheckReport): unknown {
+  const shown = report.findings.filter((f) => f.severity !== "info");
+  const rules = [...new Set(shown.map((f) => f.rule))].sort();
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "blue", version: pkg.version, informationUri: "https://github.com/blue-realm/blue", rules: rules.map((id) => ({ id })) } },
+        results: shown.map((f) => ({
+          ruleId: f.rule,
+          level: f.severity === "error" ? "error" : "warning",
+          message: { text: `${f.contract}: ${f.message}` },
+          ...(f.file
+            ? { locations: [{ physicalLocation: { artifactLocation: { uri: f.file }, ...(f.line ? { region: { startLine: f.line, startColumn: f.col } } : {}) } }] }
+            : {}),
+        })),
+      },
+    ],
+  };
+}
