@@ -177,7 +177,10 @@ export function checkCompatibility(
       rule: "bump-too-small",
       severity: "error",
       ...(locate(file, ["version"]) ?? {}),
-      message: `${from.version} → ${to.version} is a ${declared} bump; this change needs ${bump === "major" ? "a major" : `a ${bump}`} bump`,
+      message:
+        declared === "none"
+          ? `changed without a version bump (still ${to.version}); this change needs a ${bump} bump`
+          : `${from.version} → ${to.version} is a ${declared} bump; this change needs a ${bump} bump`,
     });
   }
   const result = bump === "major" ? "BREAKING (major bump required)" : bump === "none" ? "UNCHANGED" : `COMPATIBLE (${bump} version bump OK)`;

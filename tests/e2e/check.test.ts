@@ -1,0 +1,160 @@
+// `blue realm check` through the compiled binary, in member repos and in the realm repo itself.
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument, stringify } from "yaml";
+import { CheckReport } from "../../src/realm/check.ts";
+import { initialSetup } from "./sandbox.ts";
+
+const SCHEMA = {
+  type: "object",
+  required: ["read"],
+  properties: {
+    read: { type: "array", items: { type: "string" } },
+    write: { type: "array", items: { type: "string" }, default: [] },
+  },
+};
+const VALUE = { read: ["jobs/*/masks/*", "training-runs/*"], write: ["training-metrics/*"] };
+
+/** aperture exports s3-permissions 1.4.0 (read from config/s3.json); fungal imports it. */
+function world() {
+  const setup = initialSetup();
+  const { sb, aperture } = setup;
+  const clone = sb.realmClone("letemcook");
+  const edit = (rel: string, fn: (doc: ReturnType<typeof parseDocument>) => void, message: string) => {
+    const doc = parseDocument(readFileSync(join(clone, rel), "utf8"));
+    fn(doc);
+    writeFileSync(join(clone, rel), doc.toString());
+    sb.git(clone, "commit", "-qam", message);
+  };
+  const contract = "domains/s3-access/contracts/s3-permissions.yaml";
+  edit(contract, (d) => {
+    d.set("version", "1.4.0");
+    d.set("schema", SCHEMA);
+    d.set("value", VALUE);
+    d.set("evolution", [
+      { version: "1.0.0", changes: ["Initial"], compatible: true },
+      { version: "1.4.0", changes: ["Added write"], compatible: true },
+    ]);
+  }, "s3-permissions 1.4.0");
+  edit("domains/s3-access/bindings/aperture.yaml", (d) => d.setIn(["exports", 0, "extract"], { file: "config/s3.json", pointer: "/permissions" }), "extract");
+  sb.git(clone, "push", "-q", "origin", "main");
+  mkdirSync(join(aperture, "config"));
+  const code = (value: unknown) => writeFileSync(join(aperture, "config/s3.json"), JSON.stringify({ permissions: value }));
+  code(VALUE);
+  return { ...setup, clone, contract, edit, code };
+}
+
+describe("check in member repos", () => {
+  const { sb, aperture, fungal, clone, contract, edit, code } = world();
+
+  test("exporter: code that matches the contract passes", () => {
+    const r = sb.blue(aperture, "realm", "check", "--mode=exporter");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("exporter:\n✓ s3-permissions: code matches contract\nAll checks passed.\n");
+    expect(r.code).toBe(0);
+  });
+
+  test("exporter: code that differs fails with the change by JSON pointer", () => {
+    code({ ...VALUE, read: [...VALUE.read, "training-metrics/experiments/*"] });
+    const r = sb.blue(aperture, "realm", "check", "--mode=exporter");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("✗ s3-permissions: 1 error\n    ✗ config/s3.json: export-mismatch: code differs from contract 1.4.0: + training-metrics/experiments/*\n");
+    code(VALUE);
+  });
+
+  test("importer: an unresolved import is a warning (exit 2), a stale one too, an unsatisfied range an error", () => {
+    const unresolved = sb.blue(fungal, "realm", "check", "--mode", "importer");
+    expect(unresolved.code).toBe(2);
+    expect(unresolved.stdout).toContain("⚠ s3-permissions: not resolved to a version yet (latest 1.4.0)");
+    const binding = "domains/s3-access/bindings/fungal-image-analysis.yaml";
+    edit(binding, (d) => d.setIn(["imports", 0, "resolved_version"], "1.0.0"), "fungal at 1.0.0");
+    expect(sb.blue(fungal, "realm", "check", "--mode", "importer").stdout).toContain("stale binding: resolved at 1.0.0, latest is 1.4.0");
+    edit(binding, (d) => d.setIn(["imports", 0, "resolved_version"], "1.4.0"), "fungal at 1.4.0");
+    const current = sb.blue(fungal, "realm", "check", "--mode", "importer");
+    expect(current.code).toBe(0);
+    expect(current.stdout).toContain("✓ s3-permissions: binding current");
+    edit(binding, (d) => d.setIn(["imports", 0, "version"], "^2.0.0"), "fungal wants 2.x");
+    const bad = sb.blue(fungal, "realm", "check", "--mode", "importer");
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(`✗ ${binding}:7:14: import-unsatisfied: latest version 1.4.0 does not satisfy the import range ^2.0.0`);
+    edit(binding, (d) => d.setIn(["imports", 0, "version"], ">=1.0.0, <2.0.0"), "back to 1.x");
+  });
+
+  test("contract: a value that breaks its schema names the file, line and pointer", () => {
+    edit(contract, (d) => d.setIn(["value", "read", 1], 42), "broken value");
+    const r = sb.blue(aperture, "realm", "check", "--mode=contract", "--json");
+    expect(r.code).toBe(1);
+    const report = CheckReport.parse(JSON.parse(r.stdout));
+    expect(report.findings.filter((f) => f.severity === "error").map((f) => [f.rule, f.file, f.line, f.pointer ?? null])).toEqual([
+      ["value-invalid", contract, readFileSync(join(clone, contract), "utf8").split("\n").findIndex((l) => l.includes("- 42")) + 1, "/read/1"],
+      // The value changed since the last published state (origin/main) without a version bump.
+      ["bump-too-small", contract, 4, null],
+    ]);
+    expect(report.findings.find((f) => f.rule === "bump-too-small")?.message).toBe("changed without a version bump (still 1.4.0); this change needs a minor bump");
+    edit(contract, (d) => d.setIn(["value", "read", 1], "training-runs/*"), "fixed value");
+  });
+
+  test("SARIF output carries the findings for code scanning", () => {
+    code({ read: ["x"] });
+    const r = sb.blue(aperture, "realm", "check", "--mode=exporter", "--format", "sarif");
+    const sarif = JSON.parse(r.stdout);
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toContain("export-mismatch");
+    code(VALUE);
+  });
+
+  test("no --mode: every mode that applies to this repo", () => {
+    const report = CheckReport.parse(JSON.parse(sb.blue(aperture, "realm", "check", "--json").stdout));
+    expect(report.modes).toEqual(["contract", "exporter"]);
+    expect(CheckReport.parse(JSON.parse(sb.blue(fungal, "realm", "check", "--json").stdout)).modes).toEqual(["contract", "importer"]);
+  });
+});
+
+describe("check in the realm repo", () => {
+  test("50 contracts and one broken: the output names exactly that file and line", () => {
+    const { sb, clone } = world();
+    const dir = join(clone, "domains/s3-access/contracts");
+    const bindings = parseDocument(readFileSync(join(clone, "domains/s3-access/bindings/aperture.yaml"), "utf8"));
+    for (let i = 0; i < 50; i++) {
+      const value = i === 37 ? { paths: ["ok", 7] } : { paths: ["ok"] };
+      const body = { name: `c${i}`, version: "1.0.0", owner: "aperture", schema: { type: "object", properties: { paths: { type: "array", items: { type: "string" } } } }, value };
+      writeFileSync(join(dir, `c${i}.yaml`), stringify(body));
+      (bindings.get("exports") as { add: (x: unknown) => void }).add({ contract: `c${i}` });
+    }
+    writeFileSync(join(clone, "domains/s3-access/bindings/aperture.yaml"), bindings.toString());
+    const r = sb.blue(clone, "realm", "check", "--mode=contract");
+    expect(r.code).toBe(1);
+    const broken = r.stdout.split("\n").filter((l) => l.includes("✗"));
+    const line = readFileSync(join(dir, "c37.yaml"), "utf8").split("\n").findIndex((l) => l.includes("- 7")) + 1;
+    expect(broken).toEqual(["✗ c37: 1 error", `    ✗ domains/s3-access/contracts/c37.yaml:${line}:7: value-invalid: value/paths/1 must be string`]);
+    expect(r.stdout.match(/✓ c\d+/g)).toHaveLength(49);
+  });
+
+  test("compatibility between two published versions ends with the RFC's result line", () => {
+    const { sb, clone, contract, edit } = world();
+    edit(contract, (d) => {
+      d.set("version", "1.5.0");
+      d.setIn(["schema", "properties", "experiments"], { type: "array", items: { type: "string" }, default: [] });
+      (d.get("evolution") as { add: (x: unknown) => void }).add({ version: "1.5.0", changes: ["Added experiments"], compatible: true });
+    }, "s3-permissions 1.5.0");
+    const r = sb.blue(clone, "realm", "check", "--mode=compatibility", "--contract", "s3-permissions", "--from=1.4.0", "--to=1.5.0");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("property-added-open-model");
+    expect(r.stdout).toContain("1.4.0 → 1.5.0: Result: COMPATIBLE (minor version bump OK)");
+
+    // Dropping `required` widens what is accepted: old importers may get values without `read`.
+    edit(contract, (d) => {
+      d.set("version", "1.6.0");
+      d.deleteIn(["schema", "required"]);
+    }, "s3-permissions 1.6.0");
+    const breaking = sb.blue(clone, "realm", "check", "--mode=compatibility", "--contract", "s3-permissions", "--from=1.5.0", "--to=1.6.0");
+    expect(breaking.code).toBe(1);
+    expect(breaking.stdout).toContain("Result: BREAKING (major bump required)");
+    expect(breaking.stdout).toContain("bump-too-small: 1.5.0 → 1.6.0 is a minor bump; this change needs a major bump");
+    const unknown = sb.blue(clone, "realm", "check", "--mode=compatibility", "--contract", "s3-permissions", "--from=0.9.0");
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toStartWith("error: no version 0.9.0 of s3-permissions in the realm's history");
+  });
+});
