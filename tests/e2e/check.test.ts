@@ -111,7 +111,39 @@ describe("check in member repos", () => {
   });
 });
 
+describe("hooks through check", () => {
+  test("the importer hook runs in the importing repo; ci_only hooks only when CI is set", () => {
+    const { sb, aperture, fungal, contract, edit } = world();
+    edit(contract, (d) => d.set("validation", { importer: "scripts/iam.sh", ci_only: ["scripts/integration.sh"] }), "hooks");
+    mkdirSync(join(fungal, "scripts"));
+    writeFileSync(join(fungal, "scripts/iam.sh"), '#!/bin/sh\necho "policy misses $BLUE_CONTRACT $BLUE_CONTRACT_VERSION" >&2\nexit 1\n', { mode: 0o755 });
+    const r = sb.blue(fungal, "realm", "check", "--mode=importer");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("✗ scripts/iam.sh: hook-invalid: hook scripts/iam.sh failed: policy misses s3-permissions 1.4.0");
+
+    mkdirSync(join(aperture, "scripts"));
+    writeFileSync(join(aperture, "scripts/integration.sh"), "#!/bin/sh\nexit 2\n", { mode: 0o755 });
+    expect(sb.exec(join(import.meta.dir, "../../dist/blue"), ["realm", "check", "--mode=exporter"], aperture, { CI: "" }).code).toBe(0);
+    const ci = sb.exec(join(import.meta.dir, "../../dist/blue"), ["realm", "check", "--mode=exporter"], aperture, { CI: "true" });
+    expect(ci.code).toBe(2);
+    expect(ci.stdout).toContain("hook scripts/integration.sh warned");
+  });
+});
+
 describe("check in the realm repo", () => {
+  test("--transitive checks the current version against every earlier one in evolution", () => {
+    const { sb, clone, contract, edit } = world();
+    edit(contract, (d) => {
+      d.set("version", "1.5.0");
+      d.setIn(["schema", "properties", "read", "maxItems"], 100);
+      (d.get("evolution") as { add: (x: unknown) => void }).add({ version: "1.5.0", changes: ["Bounded read"], compatible: true });
+    }, "s3-permissions 1.5.0");
+    const r = sb.blue(clone, "realm", "check", "--mode=compatibility", "--contract", "s3-permissions", "--transitive", "--json");
+    const report = CheckReport.parse(JSON.parse(r.stdout));
+    expect(report.compatibility.map((c) => `${c.from}→${c.to}: ${c.result}`)).toEqual(["1.0.0→1.5.0: COMPATIBLE (minor version bump OK)", "1.4.0→1.5.0: COMPATIBLE (minor version bump OK)"]);
+    expect(r.code).toBe(0);
+  });
+
   test("50 contracts and one broken: the output names exactly that file and line", () => {
     const { sb, clone } = world();
     const dir = join(clone, "domains/s3-access/contracts");
