@@ -39,14 +39,3 @@ export async function contractAtVersion(dir: string, path: string, version: stri
   }
   return undefined;
 }
-
-/** The newest committed version of the contract before `current` (what it was last published as). */
-export async function previousVersion(dir: string, path: string, ref: string): Promise<Record<string, unknown> | undefined> {
-  const text = await fileAt(dir, ref, path);
-  if (!text) return undefined;
-  try {
-    return parse(text) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,7 +1,7 @@
 // The git operations blue does on a realm: probe a remote, clone it, and change it as one transaction
 // (pull, edit, commit, push; on any failure the clone is put back exactly as it was).
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { ConfigError, GitError, Refused, Unreachable, UsageError } from "../errors.ts";
 import { withLock } from "../lock.ts";
@@ -213,10 +213,6 @@ async function restore(g: SimpleGit, before: string | undefined): Promise<void> 
     await g.raw(["update-ref", "-d", `refs/heads/${REALM_BRANCH}`]).catch(() => undefined);
   }
   await g.raw(["clean", "-q", "-fd"]).catch(() => undefined);
-}
-
-export function isRealmClone(dir: string): boolean {
-  return existsSync(join(dir, ".git"));
 }
 
 /** The user's git email, used as a repo maintainer or realm approver by default. */

@@ -5,7 +5,7 @@ import { formatProblem, type Problem } from "../errors.ts";
 
 const env = process.env;
 const plain = Boolean(env.NO_COLOR) || env.TERM === "dumb";
-export const stdoutIsTTY = Boolean(process.stdout.isTTY);
+const stdoutIsTTY = Boolean(process.stdout.isTTY);
 const stderrIsTTY = Boolean(process.stderr.isTTY);
 const colour = stdoutIsTTY && !plain;
 
