@@ -69,3 +69,15 @@ export type SessionInput = z.infer<typeof SessionInput>;
 export type Session = z.infer<typeof Session>;
 export type Notification = z.infer<typeof Notification>;
 export type NotificationInput = z.infer<typeof NotificationInput>;
+
+export const RealmList = z.object({ realms: z.array(Realm) });
+export const RealmDetails = z.object({
+  realm: Realm,
+  repos: z.array(z.string()),
+  pending: z.array(z.string()),
+  domains: z.array(z.object({ name: z.string(), members: z.array(z.string()), contracts: z.array(z.object({ name: z.string(), version: z.string(), owner: z.string() })) })),
+  problems: z.number(),
+});
+export const SyncResult = z.object({ name: z.string(), head: z.string(), last_sync: z.string(), notifications: z.number() });
+export const SessionList = z.object({ sessions: z.array(Session) });
+export const NotificationList = z.object({ notifications: z.array(Notification) });

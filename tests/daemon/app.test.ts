@@ -2,7 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Health, Notification, Session } from "../../src/daemon/api.ts";
+import { cpSync } from "node:fs";
+import { Health, Notification, NotificationList, RealmDetails, RealmList, Session, SessionList, SyncResult } from "../../src/daemon/api.ts";
+import { RepoView } from "../../src/realm/status.ts";
 import { createApp, IDLE_AFTER_MS } from "../../src/daemon/app.ts";
 import { openDaemonDb } from "../../src/store/daemon-db.ts";
 
@@ -125,5 +127,23 @@ describe("realms", () => {
     expect((await call("/realms/other")).status).toBe(404);
     expect((await call("/realms/other/sync", { method: "POST" })).status).toBe(404);
     expect((await call("/no/such/route")).status).toBe(404);
+  });
+});
+
+describe("every route's output matches its Zod schema", () => {
+  test("realms, realm details, a repo's view, sync, sessions and notifications", async () => {
+    const { call } = setup();
+    const realm = mkdtempSync(join(tmpdir(), "blue-app-realm-"));
+    cpSync(join(import.meta.dir, "..", "fixtures", "realms", "good"), realm, { recursive: true });
+    await call("/realms", { method: "POST", body: JSON.stringify({ name: "letemcook", url: "/r.git", local_path: realm }) });
+    RealmList.parse(await (await call("/realms")).json());
+    const details = RealmDetails.parse(await (await call("/realms/letemcook")).json());
+    expect(details.pending).toEqual(["ml-infra"]);
+    const view = RepoView.parse(((await (await call("/realms/letemcook/repos/aperture")).json()) as { view: unknown }).view);
+    expect(view.exports.map((e) => e.contract)).toEqual(["s3-permissions"]);
+    expect((await call("/realms/letemcook/repos/stranger")).status).toBe(404);
+    SyncResult.parse(await (await call("/realms/letemcook/sync", { method: "POST" })).json());
+    SessionList.parse(await (await call("/sessions")).json());
+    NotificationList.parse(await (await call("/notifications")).json());
   });
 });
