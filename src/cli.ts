@@ -18,8 +18,7 @@ if (argv[0] === "__daemon") {
 }
 
 async function runCli(): Promise<void> {
-const { renderUsage, runCommand } = await import("citty");
-const { defineCommand } = await import("citty");
+const { defineCommand, renderUsage, runCommand } = await import("citty");
 type CommandDef = import("citty").CommandDef<import("citty").ArgsDef>;
 const { BlueError, ExitCode, formatProblem, UsageError, ConfigError } = await import("./errors.ts");
 const { errorLine } = await import("./ui/output.ts");

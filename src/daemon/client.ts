@@ -39,7 +39,13 @@ export type DaemonClient = ReturnType<typeof makeClient>;
 export type Connection = { client: DaemonClient; info: DaemonInfo };
 
 function connect(info: DaemonInfo): Connection {
-  const token = readFileSync(daemonFiles().token, "utf8").trim();
+  const path = daemonFiles().token;
+  let token: string;
+  try {
+    token = readFileSync(path, "utf8").trim();
+  } catch {
+    throw new DaemonUnavailable(`cannot read the daemon's token (${path})`, "Restart the daemon so it writes a new one: blue daemon stop && blue daemon start");
+  }
   return { client: makeClient(info.port, token), info };
 }
 

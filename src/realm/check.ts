@@ -6,6 +6,7 @@ import addFormats from "ajv-formats";
 import semver from "semver";
 import { z } from "zod";
 import type { LoadResult } from "./load.ts";
+import { parsePointer } from "./pointer.ts";
 import type { ContractFile } from "./schema.ts";
 import { compareVersions, isBreaking } from "./compat/index.ts";
 import { describeChange, rangeSatisfied } from "./status.ts";
@@ -39,13 +40,9 @@ export type CheckReport = z.infer<typeof CheckReport>;
 
 type Locate = LoadResult["locate"];
 
+/** A pointer's tokens as a YAML node path (array indices as numbers), to locate the node it names. */
 function pointerPath(pointer: string): (string | number)[] {
-  if (pointer === "") return [];
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return (parsePointer(pointer) ?? []).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 let validators: { v2020: Ajv2020; v7: AjvDraft7 } | undefined;

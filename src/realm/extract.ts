@@ -6,6 +6,7 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { parse } from "yaml";
 import { BlueError, ConfigError } from "../errors.ts";
 import { runBounded } from "../subprocess.ts";
+import { parsePointer, valueAt } from "./pointer.ts";
 import type { ExportBinding } from "./schema.ts";
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -25,16 +26,10 @@ export function confinedPath(root: string, rel: string, what: string): string {
   return real;
 }
 
-/** RFC 6901 JSON pointer lookup; undefined when a segment is missing. */
+/** The value at `pointer` in `doc` ("" or "/" is the whole document); undefined when a segment is missing. */
 export function getPointer(doc: unknown, pointer: string): unknown {
   if (pointer === "" || pointer === "/") return doc;
-  let cur: unknown = doc;
-  for (const raw of pointer.replace(/^\//, "").split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
+  return valueAt(doc, parsePointer(pointer.startsWith("/") ? pointer : `/${pointer}`) ?? []);
 }
 
 export type Extracted = { value: unknown; sources: string[] };

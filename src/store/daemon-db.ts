@@ -2,36 +2,13 @@
 // migrations, and every write in an IMMEDIATE transaction (deferred ones failed with SQLITE_BUSY under two
 // writers on this machine; NOTES-STACK.md).
 import { Database } from "bun:sqlite";
+import type { Notification, NotificationInput, Session, SessionInput } from "../daemon/api.ts";
 import { MIGRATIONS } from "./migrations/daemon.ts";
 
 export type RealmRow = { name: string; forgejo_url: string; local_path: string; last_sync: string | null; status: string };
-export type SessionRow = {
-  id: string;
-  repo: string;
-  realm: string;
-  client_id: string | null;
-  pid: number | null;
-  repo_path: string | null;
-  started_at: string;
-  last_activity: string;
-  active_rfc: string | null;
-  active_domains: string[];
-  exports_modified: string[];
-  imports_watching: string[];
-};
-export type NotificationRow = {
-  id: number;
-  realm: string;
-  domain: string;
-  contract: string;
-  from_repo: string;
-  change_type: "updated" | "breaking" | "new";
-  version: string | null;
-  changes: string[];
-  recipients: string[];
-  created_at: string;
-  acknowledged_by: string[];
-};
+// Row types are the API's Zod types: the daemon returns rows as they are (plus a session's derived state).
+export type SessionRow = Omit<Session, "state">;
+export type NotificationRow = Notification;
 
 export function openDaemonDb(path: string): DaemonDb {
   const db = new Database(path, { create: true, strict: true });
@@ -72,31 +49,6 @@ function toNotification(r: Record<string, unknown>): NotificationRow {
     acknowledged_by: parseList(r.acknowledged_by),
   };
 }
-
-export type SessionInput = {
-  id: string;
-  repo: string;
-  realm: string;
-  client_id?: string;
-  pid?: number;
-  repo_path?: string;
-  active_rfc?: string;
-  active_domains?: string[];
-  exports_modified?: string[];
-  imports_watching?: string[];
-};
-
-export type NotificationInput = {
-  realm: string;
-  domain: string;
-  contract: string;
-  from_repo: string;
-  change_type: NotificationRow["change_type"];
-  version?: string;
-  changes?: string[];
-  /** The repos that import the contract: the ones the notification is for. */
-  recipients?: string[];
-};
 
 export class DaemonDb {
   constructor(readonly db: Database) {}

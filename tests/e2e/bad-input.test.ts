@@ -172,6 +172,14 @@ describe("the command line", () => {
     ["realm", "admin", "domain", "list"],
     ["realm", "admin", "domain", "show"],
     ["realm", "admin", "leave"],
+    ["realm", "status"],
+    ["realm", "check"],
+    ["daemon"],
+    ["daemon", "start"],
+    ["daemon", "stop"],
+    ["daemon", "status"],
+    ["daemon", "logs"],
+    ["daemon", "install"],
     ["schema"],
   ];
   for (const cmd of commands) {

@@ -80,6 +80,18 @@ describe("daemon lifecycle", () => {
     expect(info(sb).pid).not.toBe(old.pid);
   });
 
+  test("a missing token is one clear line and exit 69, not a crash", () => {
+    const sb = world();
+    sb.blue(sb.root, "daemon", "start");
+    Bun.spawnSync(["rm", join(sb.env.BLUE_HOME!, "daemon.token")]);
+    const r = sb.blue(sb.root, "daemon", "status");
+    expect(r.code).toBe(69);
+    expect(r.stderr).toBe(`error: cannot read the daemon's token (${join(sb.env.BLUE_HOME!, "daemon.token")})\nRestart the daemon so it writes a new one: blue daemon stop && blue daemon start\n`);
+    expect(sb.blue(sb.root, "daemon", "stop").code).toBe(0);
+    expect(sb.blue(sb.root, "daemon", "start").code).toBe(0);
+    expect(sb.blue(sb.root, "daemon", "status").code).toBe(0);
+  });
+
   test("listens on 127.0.0.1 only and checks the token over the wire", async () => {
     const sb = world();
     sb.blue(sb.root, "daemon", "start");

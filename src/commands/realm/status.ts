@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import type { Notification } from "../../daemon/api.ts";
 import { body, ensureDaemon, type Connection } from "../../daemon/client.ts";
 import { cliSession } from "../../daemon/session.ts";
 import { diffValues } from "../../realm/compat/index.ts";
@@ -20,7 +21,7 @@ export const status = defineCommand({
 
     let view: RepoView | undefined;
     let sessions: StatusDoc["sessions"] = null;
-    let notifications: RawNotification[] | null = null;
+    let notifications: Notification[] | null = null;
     let daemonError: string | null = null;
     try {
       const conn = await ensureDaemon({ start: true });
@@ -77,8 +78,6 @@ export const status = defineCommand({
   },
 });
 
-type RawNotification = { id: number; from_repo: string; domain: string; contract: string; change_type: string; version: string | null; changes: string[]; created_at: string };
-
 /** The repo's view from the daemon's cached model; the realm is registered with the daemon on first use. */
 async function repoViewFromDaemon({ client }: Connection, member: Member, clone: string): Promise<RepoView> {
   const param = { name: member.config.realm.name, repo: member.config.repo };
@@ -90,11 +89,18 @@ async function repoViewFromDaemon({ client }: Connection, member: Member, clone:
   return (await body(res)).view as RepoView;
 }
 
-function notificationsFor(notes: RawNotification[], view: RepoView): NonNullable<StatusDoc["notifications"]> {
+function notificationsFor(notes: Notification[], view: RepoView): NonNullable<StatusDoc["notifications"]> {
   return notes.map((n) => {
     const imp = view.domains.find((d) => d.name === n.domain)?.contracts.find((c) => c.name === n.contract)?.import;
     return {
-      ...n,
+      id: n.id,
+      from_repo: n.from_repo,
+      domain: n.domain,
+      contract: n.contract,
+      change_type: n.change_type,
+      version: n.version,
+      changes: n.changes,
+      created_at: n.created_at,
       import_range: imp?.range ?? null,
       still_satisfied: imp && n.version ? rangeSatisfied(n.version, imp.range) : null,
     };

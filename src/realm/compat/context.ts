@@ -1,7 +1,7 @@
 // What a comparison carries through the walk: both whole schemas (for `$ref`), the findings so far, the
 // pairs of places already compared, and whether we are inside an odd number of `not`s.
 
-import { childPointer } from "./pointer.ts";
+import { childPointer } from "../pointer.ts";
 import { sameJson, type JsonObject } from "./canonical.ts";
 import { effectOf, verdictsOf, type Verdict } from "./rules.ts";
 

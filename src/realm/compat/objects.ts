@@ -5,7 +5,7 @@ import { isObject, matchElements, sameJson, type JsonObject } from "./canonical.
 import { at, malformed, report, reportWith, show, type Ctx, type KeywordRule, type Located, type SchemaNode } from "./context.ts";
 import { modelOf, movedVerdicts, reportModelChange, type ContentModel } from "./content-model.ts";
 import { acceptsEverything } from "./keywords.ts";
-import { childPointer } from "./pointer.ts";
+import { childPointer } from "../pointer.ts";
 
 function matchesPattern(pattern: string, key: string): boolean {
   try {

@@ -4,7 +4,7 @@
 import { isObject } from "./canonical.ts";
 import { validationKeys } from "./keywords.ts";
 import type { Located } from "./context.ts";
-import { parsePointer, valueAt } from "./pointer.ts";
+import { parsePointer, valueAt } from "../pointer.ts";
 
 /** The schema a local reference names, with its pointer; undefined when it is not local or does not resolve. */
 export function resolveRef(root: unknown, ref: string): Located | undefined {

@@ -2,7 +2,7 @@
 // (order is not meaning, so only elements that came or went count), other lists position by position.
 
 import { canonical, isObject, isScalar, matchElements } from "./canonical.ts";
-import { childPointer } from "./pointer.ts";
+import { childPointer } from "../pointer.ts";
 
 export type ValueChange = { kind: "added" | "removed" | "changed"; pointer: string; before?: unknown; after?: unknown };
 

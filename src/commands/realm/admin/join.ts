@@ -25,9 +25,10 @@ export const join = defineCommand({
     const root = requireRepoRoot();
     const realmName = args.realm;
     if (!isSafeName(realmName)) throw new UsageError(`'${realmName}' is not a valid realm name`);
+    const loc = realmLocation(realmName);
     const already = readMember(root);
     // A config whose repo the realm no longer lists (removed with `leave --repo` from elsewhere) is stale.
-    const stale = already && already.config.realm.name === realmName && realmLocation(realmName).cloned && !existsSync(joinPath(realmLocation(realmName).clone, "repos", `${already.config.repo}.yaml`));
+    const stale = already && already.config.realm.name === realmName && loc.cloned && !existsSync(joinPath(loc.clone, "repos", `${already.config.repo}.yaml`));
     if (already && !stale) {
       throw new Refused(
         `this repo has already joined realm '${already.config.realm.name}' as '${already.config.repo}'`,
@@ -39,7 +40,6 @@ export const join = defineCommand({
       throw new UsageError(`'${repo}' is not a valid repo name`, "Pass --repo <name> using a-z, 0-9, '.', '_' and '-'.");
     }
 
-    const loc = realmLocation(realmName);
     let clonedNow = false;
     if (!loc.cloned) {
       const url = args.url ? (existsSync(args.url) ? resolve(args.url) : args.url) : loc.defaultRemote;
