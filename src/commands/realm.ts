@@ -5,6 +5,7 @@ export const realm = defineCommand({
   subCommands: {
     status: () => import("./realm/status.ts").then((m) => m.status),
     check: () => import("./realm/check.ts").then((m) => m.check),
+    sync: () => import("./realm/sync.ts").then((m) => m.sync),
     admin: () => import("./realm/admin.ts").then((m) => m.admin),
   },
 });

@@ -1,0 +1,78 @@
+import { defineCommand } from "citty";
+import { ExitCode } from "../../errors.ts";
+import { ensureRealmClone } from "../../realm-clone.ts";
+import { clockNow } from "../../clock.ts";
+import { runSync, type SyncReport } from "../../realm/sync-run.ts";
+import { emoji, failLine, json, line, ok, warnLine } from "../../ui/output.ts";
+import { requireMember } from "../../workspace.ts";
+
+export const sync = defineCommand({
+  meta: { name: "sync", description: "Publish this repo's contract changes and acknowledgements to the realm as sync branches and PRs, and merge what governance allows" },
+  args: {
+    "dry-run": { type: "boolean", description: "Print the plan (versions, files, branches, PRs, reviewers) and change nothing" },
+    json: { type: "boolean", description: "Print one JSON document" },
+    "no-cache": { type: "boolean", description: "Read exports fresh instead of from .blue/cache.db" },
+  },
+  async run({ args }) {
+    const member = requireMember();
+    const clone = await ensureRealmClone(member);
+    const { syncHostFor } = await import("../../forge/host-for.ts");
+    const { notifyDaemon } = await import("../../daemon/notify-client.ts");
+    const realm = member.config.realm.name;
+    const repo = member.config.repo;
+    const report = await runSync({
+      realm,
+      repo,
+      repoRoot: member.root,
+      clone,
+      now: clockNow(),
+      dryRun: Boolean(args["dry-run"]),
+      host: await syncHostFor(clone, member.config.realm.url),
+      notify: (n) => notifyDaemon({ realm, from_repo: repo, clone, url: member.config.realm.url, ...n }),
+    });
+    if (args.json) {
+      json(report);
+    } else {
+      render(report);
+    }
+    const conflicted = report.merges.some((m) => m.conflicts.length > 0 && m.repo === repo);
+    return conflicted ? ExitCode.failed : ExitCode.ok;
+  },
+});
+
+function render(r: SyncReport): void {
+  line(`${emoji("📤")}Syncing with realm '${r.realm}'...${r.dry_run ? " (dry run: nothing is written)" : ""}`);
+  for (const u of r.unsatisfied) warnLine(u);
+  for (const p of r.proposed) line(`Already proposed: ${p}`);
+  if (r.in_sync && r.proposed.length === 0) ok(`${r.repo} is in sync with the realm: no contract changes, no acknowledgements due`);
+  for (const b of r.branches) {
+    line(`${r.dry_run ? "Would create" : b.reuse ? "Updating" : "Creating"} sync branch: ${b.branch}${b.base ? ` (on ${b.base.branch})` : ""}`);
+    for (const u of b.updates) {
+      line(`Contract update: ${u.contract} ${u.from} → ${u.to} (${u.compatible ? "compatible" : "breaking"})`);
+      for (const c of u.changes) line(`  ${c}`);
+    }
+    if (b.acknowledgements.length) {
+      line("Binding updated:");
+      for (const a of b.acknowledgements) line(`  ${a.contract}: resolved_version ${a.from ?? "(none)"} → ${a.to}`);
+    }
+    if (r.dry_run) {
+      line(`  files: ${b.files.join(", ")}`);
+      line(`  PR: "${b.pr.title}" [${b.pr.labels.join(", ")}]${b.pr.reviewers.length ? `, reviewers: ${b.pr.reviewers.join(", ")}` : ""}`);
+      if (b.notify.length) line(`  would notify: ${b.notify.join(", ")}`);
+      continue;
+    }
+    if (b.published && r.forge !== "none") ok(`PR ${b.published.ref}${b.published.opened ? "" : " updated"}: "${b.pr.title}"${b.published.url ? ` ${b.published.url}` : ""}`);
+    else ok(`Pushed ${b.branch}: "${b.pr.title}"`);
+    if (b.pr.reviewers.length) line(`Reviewers: ${b.pr.reviewers.join(", ")}`);
+  }
+  for (const p of r.acknowledged_prs) ok(p);
+  for (const n of r.notified) ok(`${n} notified`);
+  for (const m of r.merges) {
+    const name = r.forge === "none" ? m.branch : `${m.pr ?? m.branch}`;
+    if (m.merged) ok(`Merged ${name} (${m.reason?.replace("_", " ")})`);
+    else if (m.conflicts.length) failLine(`${name} conflicts with the realm's main in ${m.conflicts.join(", ")}: sync again in ${m.repo} to rebuild it`);
+    else if (r.dry_run && m.due) line(`Would merge ${name} (${m.reason?.replace("_", " ")})`);
+    else if (m.repo === r.repo || r.branches.some((b) => b.branch === m.branch)) line(`${name} waits for: ${m.waiting_for.join("; ")}`);
+  }
+  if (!r.dry_run && !r.in_sync) ok("Realm synced");
+}

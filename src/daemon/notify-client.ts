@@ -1,0 +1,28 @@
+// Tell the local daemon about a contract version at once, if one is running (never start one for this):
+// sessions on this machine see it without waiting for the daemon's next fetch.
+import { body, ensureDaemon } from "./client.ts";
+
+export async function notifyDaemon(n: {
+  realm: string;
+  from_repo: string;
+  clone: string;
+  url: string;
+  domain: string;
+  contract: string;
+  version: string;
+  breaking: boolean;
+  changes: string[];
+  recipients: string[];
+}): Promise<boolean> {
+  try {
+    const { client } = await ensureDaemon({ start: false });
+    await body(
+      await client.notifications.$post({
+        json: { realm: n.realm, domain: n.domain, contract: n.contract, from_repo: n.from_repo, change_type: n.breaking ? "breaking" : "updated", version: n.version, changes: n.changes, recipients: n.recipients },
+      }),
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}

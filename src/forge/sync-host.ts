@@ -1,0 +1,28 @@
+// Where sync branches become reviewable changes. `none` (plain git): the pushed branch is the proposal,
+// approvals are signed-off commits on it, and blue merges it with git. A forge (Forgejo, GitHub): each
+// branch gets a pull request with labels and reviewers, approvals are PR reviews, and the forge merges.
+import { mergeSyncBranch, type MergeOutcome } from "../git/sync-branches.ts";
+
+export type PublishRequest = { branch: string; title: string; body: string; labels: string[]; reviewers: string[]; blockedBy: string | null };
+export type Published = { ref: string; url: string | null; opened: boolean };
+
+export interface SyncHost {
+  readonly kind: "none" | "forgejo" | "github";
+  /** Open the PR for a pushed sync branch, or update the one that is open. */
+  publish(req: PublishRequest): Promise<Published>;
+  /** The open PR of a branch (undefined: the branch has none, or it was closed) and the forge's approvals. */
+  describe(branch: string): Promise<{ ref: string; url: string | null; approvals: string[] } | undefined>;
+  /** Approve a provider's PR as its importer, where the forge allows it; returns what was done. */
+  acknowledge(branch: string): Promise<string | null>;
+  merge(branch: string, message: string): Promise<MergeOutcome>;
+}
+
+export function plainGitHost(clone: string): SyncHost {
+  return {
+    kind: "none",
+    publish: async (req) => ({ ref: req.branch, url: null, opened: false }),
+    describe: async (branch) => ({ ref: branch, url: null, approvals: [] }),
+    acknowledge: async () => null,
+    merge: (branch, message) => mergeSyncBranch(clone, branch, message),
+  };
+}

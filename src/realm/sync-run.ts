@@ -1,0 +1,250 @@
+// Carries out `blue realm sync` for a member repo: fetch the realm, read what this repo's code exports and
+// what is waiting on open sync branches, plan, then (unless --dry-run) push the sync branches, open or update
+// their PRs, tell the local daemon, and merge the open sync branches that governance now allows.
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { z } from "zod";
+import { BlueError, ConfigError, Refused } from "../errors.ts";
+import { plainGitHost, type SyncHost } from "../forge/sync-host.ts";
+import { git } from "../git/realm-repo.ts";
+import { commitSyncBranch, commitsSinceMain, fetchRealm, headOf, isMerged, listSyncBranches, mergeBase, readChangedFiles } from "../git/sync-branches.ts";
+import { withLock } from "../lock.ts";
+import { confinedPath, extractExport } from "./extract.ts";
+import { loadValidRealm, type RealmModel } from "./load.ts";
+import { evaluate, MergeVerdict } from "./merge-policy.ts";
+import { iso } from "./membership.ts";
+import { ExportBinding } from "./schema.ts";
+import { BranchPlan, planSync, type Extracted } from "./sync-plan.ts";
+import { syncTrailers, toPending, type PendingSync } from "./sync-pending.ts";
+import { editYamlFile } from "./yaml-source.ts";
+import { isMap, isSeq } from "yaml";
+import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-write.ts";
+
+export const SyncReport = z.object({
+  realm: z.string(),
+  repo: z.string(),
+  dry_run: z.boolean(),
+  forge: z.enum(["none", "forgejo", "github"]),
+  realm_commit: z.string().nullable(),
+  in_sync: z.boolean(),
+  branches: z.array(BranchPlan.extend({ published: z.object({ ref: z.string(), url: z.string().nullable(), opened: z.boolean() }).nullable(), pushed: z.boolean() })),
+  /** Versions this repo already proposed on an open branch, unchanged since. */
+  proposed: z.array(z.string()),
+  unsatisfied: z.array(z.string()),
+  /** Open sync branches of the realm: what each waits for, and whether this run merged it. */
+  merges: z.array(MergeVerdict.extend({ merged: z.boolean(), conflicts: z.array(z.string()) })),
+  notified: z.array(z.string()),
+  acknowledged_prs: z.array(z.string()),
+});
+export type SyncReport = z.infer<typeof SyncReport>;
+
+export type SyncContext = {
+  realm: string;
+  repo: string;
+  repoRoot: string;
+  clone: string;
+  now: Date;
+  dryRun: boolean;
+  host?: SyncHost;
+  /** Tells the local daemon at once (best effort); the importers' daemons learn it when they fetch. */
+  notify?: (n: { domain: string; contract: string; version: string; breaking: boolean; changes: string[]; recipients: string[] }) => Promise<boolean>;
+};
+
+/** Read every open sync branch of the clone against main's model. */
+export async function readPending(clone: string, model: RealmModel): Promise<PendingSync[]> {
+  const out: PendingSync[] = [];
+  for (const { branch, sha } of await listSyncBranches(clone)) {
+    const ref = `origin/${branch}`;
+    const commits = await commitsSinceMain(clone, ref);
+    if (commits.length === 0) continue; // already merged
+    const first = toPending({ branch, sha, commits, files: new Map() }, model, false);
+    if (!first) continue;
+    const since = first.base ? first.base.sha : await mergeBase(clone, ref);
+    const files = await readChangedFiles(clone, since, ref);
+    const p = toPending({ branch, sha, commits, files }, model, first.base ? await isMerged(clone, first.base.sha) : true);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/** Contract files edited by hand in the clone: refused, naming the owner when it is another repo (RFC "Contract Ownership"). */
+async function refuseHandEdits(clone: string, repo: string): Promise<void> {
+  const out = await git(clone).raw(["status", "--porcelain", "--", "domains"]);
+  for (const l of out.split("\n").filter(Boolean)) {
+    const file = l.slice(3).trim();
+    const m = /^domains\/([^/]+)\/contracts\/([^/]+)\.ya?ml$/.exec(file);
+    if (!m) continue;
+    let owner: string | undefined;
+    try {
+      owner = (parse(readFileSync(join(clone, file), "utf8")) as { owner?: string })?.owner;
+      const before = await git(clone).raw(["show", `HEAD:${file}`]).catch(() => "");
+      owner = (parse(before) as { owner?: string } | null)?.owner ?? owner;
+    } catch {}
+    if (owner && owner !== repo) {
+      throw new Refused(`contract '${m[2]}' is owned by '${owner}': ${repo} cannot change it (${file} is edited in the realm clone)`, `Ask ${owner}'s maintainers for the change; discard the edit with: git -C ${clone} checkout -- ${file}`);
+    }
+    throw new Refused(`${file} is edited by hand in the realm clone`, `blue publishes contract changes from your code (the export binding's extract). Discard the edit with: git -C ${clone} checkout -- ${file}`);
+  }
+}
+
+async function readExtracted(repoRoot: string, repo: string, model: RealmModel): Promise<Extracted[]> {
+  const out: Extracted[] = [];
+  for (const [dname, d] of model.domains) {
+    const b = d.bindings.get(repo);
+    if (b?.role !== "provider") continue;
+    for (const exp of b.exports) {
+      const got = await extractExport(repoRoot, ExportBinding.parse(exp));
+      if (!got) continue;
+      let schema: Record<string, unknown> | undefined;
+      if (exp.schema_file) {
+        const path = confinedPath(repoRoot, exp.schema_file, "schema_file");
+        try {
+          const text = readFileSync(path, "utf8");
+          schema = (exp.schema_file.endsWith(".json") ? JSON.parse(text) : parse(text)) as Record<string, unknown>;
+        } catch (e) {
+          throw new ConfigError(`${exp.schema_file}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
+        }
+        if (!schema || typeof schema !== "object" || Array.isArray(schema)) throw new ConfigError(`${exp.schema_file}: a JSON Schema must be an object`);
+      }
+      out.push({ domain: dname, contract: exp.contract, value: got.value, ...(schema ? { schema } : {}) });
+    }
+  }
+  return out;
+}
+
+/** Write one branch plan's files into a worktree of the realm. */
+function writePlan(dir: string, clone: string, plan: BranchPlan, now: Date): void {
+  for (const u of plan.updates) {
+    // Start from main's file (kept as people wrote it), so a reused branch is rewritten, not patched twice.
+    const path = join(dir, u.file);
+    writeFileAtomic(path, readFileSync(join(clone, u.file), "utf8"));
+    editYamlFile(path, (doc) => {
+      doc.set("version", u.to);
+      doc.set("value", u.value);
+      if (u.schema_changed) doc.set("schema", u.schema);
+      const entry = doc.createNode({ version: u.to, changes: u.changes, compatible: u.compatible, published_at: iso(now) });
+      const evo = doc.get("evolution", true);
+      if (isSeq(evo)) evo.items.push(entry);
+      else doc.set("evolution", doc.createNode([{ version: u.to, changes: u.changes, compatible: u.compatible, published_at: iso(now) }]));
+    });
+  }
+  for (const a of plan.acknowledgements) {
+    editYamlFile(join(dir, a.file), (doc) => {
+      const imports = doc.get("imports", true);
+      if (!isSeq(imports)) return;
+      for (const item of imports.items) {
+        if (!isMap(item) || item.get("contract") !== a.contract) continue;
+        item.set("resolved_version", a.to);
+        item.set("resolved_at", iso(now));
+        item.set("status", "current");
+      }
+    });
+  }
+}
+
+function commitMessage(plan: BranchPlan, repo: string, now: Date): string {
+  const lines = [plan.pr.title, ""];
+  for (const u of plan.updates) lines.push(`${u.contract}: ${u.from} → ${u.to} (${u.compatible ? "compatible" : "breaking"})`, ...u.changes.map((c) => `  ${c}`));
+  for (const a of plan.acknowledgements) lines.push(`${a.contract}: resolved_version ${a.from ?? "(none)"} → ${a.to}`);
+  return `${lines.join("\n")}\n\n${syncTrailers({ repo, at: iso(now), base: plan.base })}`;
+}
+
+export async function runSync(ctx: SyncContext): Promise<SyncReport> {
+  return withLock(`${ctx.clone}.lock`, async () => {
+    const before = await headOf(ctx.clone, "HEAD");
+    try {
+      return await syncLocked(ctx);
+    } catch (e) {
+      // Nothing of a failed sync stays in the clone: main goes back to where it was.
+      if (before) await git(ctx.clone).raw(["reset", "-q", "--hard", before]).catch(() => undefined);
+      throw e;
+    }
+  });
+}
+
+async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
+  const host = ctx.host ?? plainGitHost(ctx.clone);
+  await refuseHandEdits(ctx.clone, ctx.repo);
+  await fetchRealm(ctx.clone);
+  const { model } = loadValidRealm(ctx.clone, ctx.realm);
+  if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
+  const pending = await readPending(ctx.clone, model);
+  const extracted = await readExtracted(ctx.repoRoot, ctx.repo, model);
+  const taken = new Set(pending.map((p) => p.branch));
+  const plan = planSync({ realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken });
+  const report: SyncReport = {
+    realm: ctx.realm,
+    repo: ctx.repo,
+    dry_run: ctx.dryRun,
+    forge: host.kind,
+    realm_commit: (await headOf(ctx.clone)) ?? null,
+    in_sync: plan.branches.length === 0,
+    branches: plan.branches.map((b) => ({ ...b, published: null, pushed: false })),
+    proposed: plan.proposed,
+    unsatisfied: plan.unsatisfied,
+    merges: [],
+    notified: [],
+    acknowledged_prs: [],
+  };
+  if (ctx.dryRun) {
+    report.merges = (await verdicts(host, model, pending, ctx.now)).map((v) => ({ ...v, merged: false, conflicts: [] }));
+    return report;
+  }
+
+  for (const b of report.branches) {
+    const base = b.base ? await host.describe(b.base.branch) : undefined;
+    await commitSyncBranch(ctx.clone, { branch: b.branch, start: b.start, message: commitMessage(b, ctx.repo, ctx.now), edit: (dir) => writePlan(dir, ctx.clone, b, ctx.now) });
+    b.pushed = true;
+    b.published = await host.publish({ branch: b.branch, title: b.pr.title, body: b.pr.body, labels: b.pr.labels, reviewers: b.pr.reviewers, blockedBy: base?.ref ?? null });
+    if (b.base) {
+      const done = await host.acknowledge(b.base.branch).catch((e) => `could not approve ${b.base!.branch}: ${(e as Error).message}`);
+      if (done) report.acknowledged_prs.push(done);
+    }
+    for (const u of b.updates) {
+      if (u.importers.length === 0 || !ctx.notify) continue;
+      const told = await ctx.notify({ domain: u.domain, contract: u.contract, version: u.to, breaking: !u.compatible, changes: u.changes, recipients: u.importers.map((i) => i.repo) }).catch(() => false);
+      if (told) report.notified.push(...u.importers.map((i) => i.repo));
+    }
+  }
+  report.notified = [...new Set(report.notified)].sort();
+  report.merges = await settle(ctx.clone, ctx.realm, host, ctx.now);
+  return report;
+}
+
+async function verdicts(host: SyncHost, model: RealmModel, pending: PendingSync[], now: Date): Promise<MergeVerdict[]> {
+  const out: MergeVerdict[] = [];
+  for (const p of pending) {
+    const pr = await host.describe(p.branch);
+    if (!pr) continue; // a forge PR that was closed: not ours to merge
+    out.push(evaluate(p, { model, pending, now, pr: pr.ref, ...(host.kind === "none" ? {} : { approvals: [...p.approvals, ...pr.approvals] }) }));
+  }
+  return out;
+}
+
+/**
+ * Merge every open sync branch that governance allows, providers before the acknowledgements built on them,
+ * until nothing more is due. Called by `sync` and by the daemon after it fetches (caller holds the lock).
+ */
+export async function settle(clone: string, realm: string, host: SyncHost, now: Date): Promise<SyncReport["merges"]> {
+  const results = new Map<string, SyncReport["merges"][number]>();
+  for (let round = 0; round < 20; round++) {
+    await fetchRealm(clone);
+    const { model } = loadValidRealm(clone, realm);
+    const pending = await readPending(clone, model);
+    const all = await verdicts(host, model, pending, now);
+    for (const v of all) if (!results.get(v.branch)?.merged) results.set(v.branch, { ...v, merged: false, conflicts: [] });
+    const next = all.find((v) => v.due && !results.get(v.branch)?.conflicts.length);
+    if (!next) break;
+    const p = pending.find((x) => x.branch === next.branch)!;
+    const outcome = await host.merge(next.branch, `Merge ${next.branch}: ${p.updates.map((u) => `${u.contract} ${u.version}`).join(", ") || "acknowledgement"} (${next.reason})`);
+    results.set(next.branch, { ...next, merged: outcome.merged, conflicts: outcome.merged ? [] : outcome.conflicts });
+    if (!outcome.merged) continue;
+  }
+  await fetchRealm(clone);
+  return [...results.values()];
+}
+
+export function describeFailure(e: unknown): string {
+  return e instanceof BlueError ? e.message : String(e);
+}
