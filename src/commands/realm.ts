@@ -6,6 +6,7 @@ export const realm = defineCommand({
     status: () => import("./realm/status.ts").then((m) => m.status),
     check: () => import("./realm/check.ts").then((m) => m.check),
     sync: () => import("./realm/sync.ts").then((m) => m.sync),
+    approve: () => import("./realm/approve.ts").then((m) => m.approve),
     admin: () => import("./realm/admin.ts").then((m) => m.admin),
   },
 });

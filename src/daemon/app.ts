@@ -6,7 +6,7 @@ import { timingSafeEqual } from "node:crypto";
 import { Hono, type Context } from "hono";
 import type { ZodType } from "zod";
 import { hasErrors } from "../realm/load.ts";
-import { contractNotices } from "../realm/notify.ts";
+import { contractNotices, type ContractNotice } from "../realm/notify.ts";
 import { repoView } from "../realm/status.ts";
 import type { DaemonDb, SessionRow } from "../store/daemon-db.ts";
 import { Ack, NotificationInput, NotificationQuery, RegisterRealm, SessionInput } from "./api.ts";
@@ -23,7 +23,7 @@ export type AppDeps = {
   startedAt: string;
   clock: () => Date;
   /** Fetch a realm's clone; returns its new head commit. */
-  syncRealm: (name: string, localPath: string) => Promise<{ head: string }>;
+  syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[] }>;
 };
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 500 | 502;
@@ -58,10 +58,12 @@ export function createApp(deps: AppDeps) {
   };
   const syncOnce = async (name: string, localPath: string) => {
     const before = realmModel(localPath);
-    const { head } = await deps.syncRealm(name, localPath);
+    const { head, proposed = [] } = await deps.syncRealm(name, localPath);
     const after = realmModel(localPath);
     const at = deps.clock().toISOString();
-    const notified = hasErrors(before.problems) || hasErrors(after.problems) ? [] : contractNotices(name, before.model, after.model);
+    const landed = hasErrors(before.problems) || hasErrors(after.problems) ? [] : contractNotices(name, before.model, after.model);
+    // A version is announced once, whether seen first on a sync branch, from `blue realm sync`, or on main.
+    const notified = [...proposed, ...landed].filter((n) => !deps.db.hasNotification(n));
     for (const n of notified) deps.db.addNotification(n, at);
     deps.db.markRealmSynced(name, at);
     return { name, head, last_sync: at, notifications: notified.length };

@@ -10,6 +10,8 @@ import { daemonFiles, daemonPort } from "../home.ts";
 import { git } from "../git/realm-repo.ts";
 import { withLock } from "../lock.ts";
 import { openDaemonDb, type SessionRow } from "../store/daemon-db.ts";
+import { clockNow } from "../clock.ts";
+import type { ContractNotice } from "../realm/notify.ts";
 import { createApp } from "./app.ts";
 import { processAlive } from "../process-alive.ts";
 
@@ -36,13 +38,27 @@ export function ensureToken(path: string): string {
 
 const orphaned = (s: SessionRow) => s.pid !== null && !processAlive(s.pid);
 
-/** Fetch and fast-forward a realm clone, under the same lock the CLI's realm changes take. */
-async function fetchRealm(_name: string, localPath: string): Promise<{ head: string }> {
+/**
+ * Fetch a realm clone (under the same lock the CLI's realm changes take), merge the open sync branches that
+ * governance now allows (DESIGN.md §5), and report the contract versions proposed on open sync branches.
+ */
+async function fetchRealm(name: string, localPath: string): Promise<{ head: string; proposed: ContractNotice[] }> {
   return withLock(`${localPath}.lock`, async () => {
-    const g = git(localPath);
-    await g.raw(["fetch", "-q", "origin"]);
-    await g.raw(["merge", "-q", "--ff-only", "origin/main"]).catch(() => undefined);
-    return { head: (await g.raw(["rev-parse", "HEAD"])).trim() };
+    const { fetchRealm: fetchClone } = await import("../git/sync-branches.ts");
+    await fetchClone(localPath);
+    const { settle, readPending } = await import("../realm/sync-run.ts");
+    const { syncHostFor } = await import("../forge/host-for.ts");
+    const { pendingNotices } = await import("../realm/notify.ts");
+    const { loadRealm, hasErrors } = await import("../realm/load.ts");
+    try {
+      const merges = await settle(localPath, name, await syncHostFor(localPath, ""), clockNow());
+      for (const m of merges) if (m.merged) log(`merged ${m.branch} in ${name} (${m.reason})`);
+    } catch (e) {
+      log(`merging due sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const { model, problems } = loadRealm(localPath);
+    const proposed = hasErrors(problems) ? [] : pendingNotices(name, model, await readPending(localPath, model));
+    return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed };
   });
 }
 
@@ -63,7 +79,7 @@ export async function runDaemon(): Promise<void> {
 
   const startedAt = new Date().toISOString();
   let port = 0;
-  const app = createApp({ db, token, port: () => port, version: pkg.version, startedAt, clock: () => new Date(), syncRealm: fetchRealm });
+  const app = createApp({ db, token, port: () => port, version: pkg.version, startedAt, clock: clockNow, syncRealm: fetchRealm });
 
   let server: ReturnType<typeof Bun.serve>;
   try {

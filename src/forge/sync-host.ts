@@ -14,6 +14,8 @@ export interface SyncHost {
   describe(branch: string): Promise<{ ref: string; url: string | null; approvals: string[] } | undefined>;
   /** Approve a provider's PR as its importer, where the forge allows it; returns what was done. */
   acknowledge(branch: string): Promise<string | null>;
+  /** Approve a branch as a realm approver (forges: a PR review; plain git records a signed-off commit instead). */
+  approve(branch: string): Promise<void>;
   merge(branch: string, message: string): Promise<MergeOutcome>;
 }
 
@@ -23,6 +25,7 @@ export function plainGitHost(clone: string): SyncHost {
     publish: async (req) => ({ ref: req.branch, url: null, opened: false }),
     describe: async (branch) => ({ ref: branch, url: null, approvals: [] }),
     acknowledge: async () => null,
+    approve: async () => undefined,
     merge: (branch, message) => mergeSyncBranch(clone, branch, message),
   };
 }

@@ -2,6 +2,7 @@
 // Pure: the daemon calls it with the model before and after it fetched the realm.
 import semver from "semver";
 import type { RealmModel } from "./load.ts";
+import type { PendingSync } from "./sync-pending.ts";
 import { importersOf } from "./status.ts";
 
 export type ContractNotice = {
@@ -38,4 +39,15 @@ export function contractNotices(realm: string, before: RealmModel, after: RealmM
     }
   }
   return notices;
+}
+
+/** Contract versions proposed on open sync branches, as notices for the importers (they must acknowledge them). */
+export function pendingNotices(realm: string, main: RealmModel, pending: readonly PendingSync[]): ContractNotice[] {
+  return pending.flatMap((p) =>
+    p.updates.flatMap((u) => {
+      const recipients = importersOf(main, u.domain, u.contract).map((i) => i.repo).filter((r) => r !== p.repo);
+      if (recipients.length === 0) return [];
+      return [{ realm, domain: u.domain, contract: u.contract, from_repo: p.repo, change_type: u.compatible ? ("updated" as const) : ("breaking" as const), version: u.version, changes: u.changes, recipients }];
+    }),
+  );
 }

@@ -50,6 +50,8 @@ export const StatusDoc = z.object({
       }),
     )
     .nullable(),
+  /** Open sync branches (PRs) of this repo or waiting for it, and what each waits for. */
+  syncs: z.array(z.object({ branch: z.string(), repo: z.string(), pr: z.string().nullable(), due: z.boolean(), waiting_for: z.array(z.string()) })),
   /** Why sessions and notifications are missing, when the daemon could not be reached. */
   daemon_error: z.string().nullable(),
 });

@@ -68,23 +68,27 @@ export async function readPending(clone: string, model: RealmModel): Promise<Pen
   return out;
 }
 
-/** Contract files edited by hand in the clone: refused, naming the owner when it is another repo (RFC "Contract Ownership"). */
+/**
+ * Sync never runs over hand edits in the realm clone (and never resets them away). A contract file edited by
+ * a repo that does not own it is the RFC's "Contract Ownership" refusal, naming the owner.
+ */
 async function refuseHandEdits(clone: string, repo: string): Promise<void> {
-  const out = await git(clone).raw(["status", "--porcelain", "--", "domains"]);
-  for (const l of out.split("\n").filter(Boolean)) {
-    const file = l.slice(3).trim();
+  const g = git(clone);
+  const edited = (await g.raw(["diff", "--name-only", "HEAD"]).catch(() => "")).split("\n").filter(Boolean);
+  for (const file of edited) {
     const m = /^domains\/([^/]+)\/contracts\/([^/]+)\.ya?ml$/.exec(file);
     if (!m) continue;
+    const before = await g.raw(["show", `HEAD:${file}`]).catch(() => "");
     let owner: string | undefined;
     try {
-      owner = (parse(readFileSync(join(clone, file), "utf8")) as { owner?: string })?.owner;
-      const before = await git(clone).raw(["show", `HEAD:${file}`]).catch(() => "");
-      owner = (parse(before) as { owner?: string } | null)?.owner ?? owner;
+      owner = (parse(before) as { owner?: string } | null)?.owner;
     } catch {}
     if (owner && owner !== repo) {
       throw new Refused(`contract '${m[2]}' is owned by '${owner}': ${repo} cannot change it (${file} is edited in the realm clone)`, `Ask ${owner}'s maintainers for the change; discard the edit with: git -C ${clone} checkout -- ${file}`);
     }
-    throw new Refused(`${file} is edited by hand in the realm clone`, `blue publishes contract changes from your code (the export binding's extract). Discard the edit with: git -C ${clone} checkout -- ${file}`);
+  }
+  if (edited.length > 0) {
+    throw new Refused(`the realm clone has hand edits: ${edited.join(", ")}`, `blue publishes contract changes from your code (the export binding's extract). Discard the edits with: git -C ${clone} checkout -- ${edited.join(" ")}`);
   }
 }
 
@@ -152,6 +156,7 @@ function commitMessage(plan: BranchPlan, repo: string, now: Date): string {
 
 export async function runSync(ctx: SyncContext): Promise<SyncReport> {
   return withLock(`${ctx.clone}.lock`, async () => {
+    await refuseHandEdits(ctx.clone, ctx.repo);
     const before = await headOf(ctx.clone, "HEAD");
     try {
       return await syncLocked(ctx);
@@ -165,7 +170,6 @@ export async function runSync(ctx: SyncContext): Promise<SyncReport> {
 
 async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
   const host = ctx.host ?? plainGitHost(ctx.clone);
-  await refuseHandEdits(ctx.clone, ctx.repo);
   await fetchRealm(ctx.clone);
   const { model } = loadValidRealm(ctx.clone, ctx.realm);
   if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
@@ -247,4 +251,12 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
 
 export function describeFailure(e: unknown): string {
   return e instanceof BlueError ? e.message : String(e);
+}
+
+/** Open sync branches that concern `repo` (its own, or ones waiting for its acknowledgement), with what each waits for. */
+export async function syncStatus(clone: string, realm: string, repo: string, host: SyncHost, now: Date): Promise<MergeVerdict[]> {
+  const { model } = loadValidRealm(clone, realm);
+  const pending = await readPending(clone, model);
+  const mine = (v: MergeVerdict) => v.repo === repo || v.waiting_for.some((w) => w.split(" to acknowledge ")[0]!.split(", ").includes(repo));
+  return (await verdicts(host, model, pending, now)).filter(mine);
 }

@@ -138,6 +138,15 @@ export class DaemonDb {
     return stale.length;
   }
 
+  /** Whether this version of the contract was announced already (by anyone). */
+  hasNotification(n: { realm: string; domain: string; contract: string; version?: string }): boolean {
+    return (
+      this.db
+        .query("SELECT 1 FROM notifications WHERE realm = $realm AND domain = $domain AND contract = $contract AND version IS $version LIMIT 1")
+        .get({ realm: n.realm, domain: n.domain, contract: n.contract, version: n.version ?? null }) !== null
+    );
+  }
+
   addNotification(n: NotificationInput, now: string): NotificationRow {
     return this.db.transaction(() => {
       const row = this.db

@@ -52,6 +52,13 @@ export class Sandbox {
     return this.exec(BIN, args, cwd);
   }
 
+  /** Run the binary without waiting: for tests that start several at the same moment. */
+  async blueAsync(cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+    const p = Bun.spawn([BIN, ...args], { cwd, env: { ...this.env, ...extraEnv }, stdout: "pipe", stderr: "pipe" });
+    const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    return { code, stdout, stderr };
+  }
+
   git(cwd: string, ...args: string[]): string {
     const r = this.exec("git", args, cwd);
     if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed in ${cwd}: ${r.stderr}`);

@@ -4,39 +4,18 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { StatusDoc } from "../../src/realm/status.ts";
-import { initialSetup, type Sandbox } from "./sandbox.ts";
+import { dailyDevelopment as daily, VALUE } from "./daily.ts";
+import type { Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
   for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
 }, 60_000);
 
-const VALUE = { read: ["jobs/*/masks/*", "training-runs/*"], write: ["training-metrics/*"], delete: [] as string[] };
-
-/** The RFC's Daily Development starting point: aperture exports s3-permissions 1.4.0, read from its code. */
 function dailyDevelopment() {
-  const setup = initialSetup();
-  const { sb, aperture } = setup;
-  sandboxes.push(sb);
-  const clone = sb.realmClone("letemcook");
-  const edit = (rel: string, fn: (doc: ReturnType<typeof parseDocument>) => void) => {
-    const doc = parseDocument(readFileSync(join(clone, rel), "utf8"));
-    fn(doc);
-    writeFileSync(join(clone, rel), doc.toString());
-  };
-  edit("domains/s3-access/contracts/s3-permissions.yaml", (d) => {
-    d.set("version", "1.4.0");
-    d.set("value", VALUE);
-  });
-  edit("domains/s3-access/bindings/aperture.yaml", (d) => {
-    d.setIn(["exports", 0, "extract"], { file: "config/s3.json", pointer: "/permissions" });
-  });
-  sb.git(clone, "commit", "-qam", "aperture exports s3-permissions 1.4.0");
-  sb.git(clone, "push", "-q", "origin", "main");
-  mkdirSync(join(aperture, "config"), { recursive: true });
-  const writeCode = (value: typeof VALUE) => writeFileSync(join(aperture, "config/s3.json"), JSON.stringify({ permissions: value }, null, 2));
-  writeCode(VALUE);
-  return { ...setup, writeCode };
+  const setup = daily();
+  sandboxes.push(setup.sb);
+  return setup;
 }
 
 describe("blue realm status", () => {

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Notification } from "../../daemon/api.ts";
 import { body, ensureDaemon, type Connection } from "../../daemon/client.ts";
 import { cliSession } from "../../daemon/session.ts";
@@ -13,7 +15,10 @@ import { requireMember, type Member } from "../../workspace.ts";
 
 export const status = defineCommand({
   meta: { name: "status", description: "Show this repo's realm: domains, contracts, local contract changes, sessions and notifications" },
-  args: { json: { type: "boolean", description: "Print one JSON document" } },
+  args: {
+    json: { type: "boolean", description: "Print one JSON document" },
+    refresh: { type: "boolean", description: "Have the daemon fetch the realm now (and merge what is due) before reporting" },
+  },
   async run({ args }) {
     const member = requireMember();
     const { repo, realm } = { repo: member.config.repo, realm: member.config.realm.name };
@@ -27,6 +32,7 @@ export const status = defineCommand({
       const conn = await ensureDaemon({ start: true });
       const { client } = conn;
       const session = cliSession(member);
+      if (args.refresh) await refreshRealm(conn, member, clone);
       const [v, notes, listed] = await Promise.all([
         repoViewFromDaemon(conn, member, clone).catch(() => undefined),
         client.notifications.$get({ query: { realm, repo, pending: "true" } }).then(body),
@@ -54,6 +60,7 @@ export const status = defineCommand({
       extract_errors: [],
       sessions,
       notifications: notifications && notificationsFor(notifications, view),
+      syncs: await pendingSyncs(clone, realm, repo),
       daemon_error: daemonError,
     };
     for (const exp of view.exports) {
@@ -87,6 +94,29 @@ async function repoViewFromDaemon({ client }: Connection, member: Member, clone:
     res = await client.realms[":name"].repos[":repo"].$get({ param });
   }
   return (await body(res)).view as RepoView;
+}
+
+/** Ask the daemon to fetch the realm now (registering it first if it has not seen it). */
+async function refreshRealm({ client }: Connection, member: Member, clone: string): Promise<void> {
+  const param = { name: member.config.realm.name };
+  let res = await client.realms[":name"].sync.$post({ param });
+  if (res.status === 404) {
+    await body(await client.realms.$post({ json: { name: param.name, url: member.config.realm.url, local_path: clone } }));
+    res = await client.realms[":name"].sync.$post({ param });
+  }
+  await body(res);
+}
+
+/** Only when the clone has sync branches is git (and the merge policy) loaded: a plain `status` stays fast. */
+async function pendingSyncs(clone: string, realm: string, repo: string): Promise<StatusDoc["syncs"]> {
+  const refs = join(clone, ".git", "refs", "remotes", "origin", "sync");
+  const packed = join(clone, ".git", "packed-refs");
+  if (!existsSync(refs) && !(existsSync(packed) && readFileSync(packed, "utf8").includes("refs/remotes/origin/sync/"))) return [];
+  const { syncStatus } = await import("../../realm/sync-run.ts");
+  const { syncHostFor } = await import("../../forge/host-for.ts");
+  const { clockNow } = await import("../../clock.ts");
+  const verdicts = await syncStatus(clone, realm, repo, await syncHostFor(clone, ""), clockNow());
+  return verdicts.map((v) => ({ branch: v.branch, repo: v.repo, pr: v.pr, due: v.due, waiting_for: v.waiting_for }));
 }
 
 function notificationsFor(notes: Notification[], view: RepoView): NonNullable<StatusDoc["notifications"]> {
@@ -156,5 +186,11 @@ function render(doc: StatusDoc): void {
       }
     }
   }
+  for (const s of doc.syncs) {
+    const name = s.pr && s.pr !== s.branch ? `${s.pr} (${s.branch})` : s.branch;
+    if (s.due) line(`Sync ${name}: ready to merge (the next 'blue realm sync' merges it)`);
+    else line(`Sync ${name} waits for: ${s.waiting_for.join("; ")}`);
+  }
+  if (doc.syncs.length) line();
   if (doc.daemon_error) line(dim(`Sessions and notifications unavailable: ${doc.daemon_error}`));
 }

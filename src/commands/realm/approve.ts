@@ -1,0 +1,27 @@
+import { defineCommand } from "citty";
+import { clockNow } from "../../clock.ts";
+import { ensureRealmClone } from "../../realm-clone.ts";
+import { json, line, ok } from "../../ui/output.ts";
+import { requireMember } from "../../workspace.ts";
+
+export const approve = defineCommand({
+  meta: { name: "approve", description: "Approve an open sync branch as a realm approver (needed for breaking changes when governance requires it)" },
+  args: {
+    branch: { type: "positional", description: "The sync branch (sync/<repo>/<stamp>)", required: true },
+    json: { type: "boolean", description: "Print one JSON document" },
+  },
+  async run({ args }) {
+    const member = requireMember();
+    const clone = await ensureRealmClone(member);
+    const { syncHostFor } = await import("../../forge/host-for.ts");
+    const { runApprove } = await import("../../realm/approve-run.ts");
+    const host = await syncHostFor(clone, member.config.realm.url);
+    const r = await runApprove({ realm: member.config.realm.name, clone, branch: String(args.branch), host, now: clockNow() });
+    if (args.json) return json(r);
+    ok(`Approved ${r.branch} as ${r.approver}`);
+    for (const m of r.merges) {
+      if (m.merged) ok(`Merged ${m.branch} (${m.reason?.replace("_", " ")})`);
+      else if (m.branch === r.branch) line(`${m.branch} waits for: ${m.waiting_for.join("; ") || "nothing"}`);
+    }
+  },
+});
