@@ -50,7 +50,8 @@ function toPullRequest(p: z.infer<typeof GithubPull>): PullRequest {
   return {
     number: p.number,
     url: p.html_url,
-    state: p.merged || p.merged_at ? "merged" : p.state,
+    // `merged` (single PR) is authoritative; lists carry only `merged_at`.
+    state: (p.merged ?? Boolean(p.merged_at)) ? "merged" : p.state,
     title: p.title,
     body: p.body ?? "",
     head: p.head.ref,
@@ -72,7 +73,13 @@ export function createGithub(target: ForgeTarget, credential: Credential, opts: 
   const http = new ForgeHttp(
     target,
     credential,
-    { Authorization: `Bearer ${credential.token}`, Accept: "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "blue-cli" },
+    {
+      Authorization: `Bearer ${credential.token}`,
+      // GitHub's own media type first; the fallback is the one its description (and so a mock of it) lists.
+      Accept: "application/vnd.github+json, application/json;q=0.9",
+      "X-GitHub-Api-Version": "2022-11-28",
+      "User-Agent": "blue-cli",
+    },
     opts,
   );
   const seg = encodeURIComponent;
