@@ -131,7 +131,8 @@ export function detectForge(realmUrl: string, configured: ForgeConfig | undefine
           : (env.BLUE_FORGEJO_API_URL ?? `${remote?.scheme === "http" ? "http" : "https"}://${remote?.host ?? ""}/api/v1`)),
     );
     const webUrl = configured.type === "github" && !configured.url && !env.BLUE_GITHUB_API_URL ? "https://github.com" : webFromApi(configured.type, apiUrl);
-    return { kind: configured.type, apiUrl, webUrl, host: remote?.host ?? new URL(webUrl).host, ...names };
+    // The token is for the host that serves the API, wherever the git remote lives.
+    return { kind: configured.type, apiUrl, webUrl, host: new URL(webUrl).host, ...names };
   }
   if (!remote) return none(realmUrl);
   if (remote.hostname === "github.com") {
