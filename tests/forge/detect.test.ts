@@ -47,3 +47,27 @@ describe("detectForge", () => {
     expect(parseRemote("ssh://git@git.example.com:2222/o/r.git")?.host).toBe("git.example.com");
   });
 });
+
+describe("initTarget", () => {
+  test("--forgejo URL[/owner]: the API under /api/v1 unless BLUE_FORGEJO_API_URL says otherwise", async () => {
+    const { initTarget } = await import("../../src/forge/create-realm-repo.ts");
+    expect(initTarget({ name: "letemcook", forgejo: "https://git.example.com/realms" }, {})).toEqual({
+      kind: "forgejo",
+      apiUrl: "https://git.example.com/api/v1",
+      webUrl: "https://git.example.com",
+      host: "git.example.com",
+      owner: "realms",
+      repo: "letemcook",
+    });
+    expect(initTarget({ name: "r", forgejo: "https://git.example.com/" }, { BLUE_FORGEJO_API_URL: "http://127.0.0.1:4010/" })).toMatchObject({ apiUrl: "http://127.0.0.1:4010", owner: "" });
+    expect(() => initTarget({ name: "r", forgejo: "git.example.com" }, {})).toThrow(/--forgejo needs the Forgejo web URL/);
+    expect(() => initTarget({ name: "r", forgejo: "https://git.example.com/a/b" }, {})).toThrow(/optionally with an owner/);
+  });
+
+  test("--github OWNER: api.github.com unless BLUE_GITHUB_API_URL says otherwise", async () => {
+    const { initTarget } = await import("../../src/forge/create-realm-repo.ts");
+    expect(initTarget({ name: "r", github: "octo-org" }, {})).toMatchObject({ kind: "github", apiUrl: "https://api.github.com", host: "github.com", owner: "octo-org", repo: "r" });
+    expect(initTarget({ name: "r", github: "octo-org" }, { BLUE_GITHUB_API_URL: "http://127.0.0.1:4011" }).apiUrl).toBe("http://127.0.0.1:4011");
+    expect(() => initTarget({ name: "r", github: "bad/owner" }, {})).toThrow(/--github needs/);
+  });
+});

@@ -99,6 +99,17 @@ describe("GitHub client against GitHub's OpenAPI description", () => {
     expect(last()).toMatchObject({ method: "POST", path: "/repos/octo-org/realm-letemcook/statuses/6dcb09b5b57875f334f61aebed695e2e4193db5e", body: { state: "pending" } });
   });
 
+  test("init --github's repo creation: token from the chain, realm.yaml's forge: from the target", async () => {
+    const { initTarget, createRealmRepo } = await import("../../src/forge/create-realm-repo.ts");
+    const env = { BLUE_GITHUB_API_URL: prism.url, GITHUB_TOKEN: TOKEN, PATH: "" };
+    const t = initTarget({ name: "realm-letemcook", github: "octo-org" }, env);
+    const created = await createRealmRepo(t, { description: "realm" }, { env, blueHome: "/nonexistent", http: { fetch: recording, attempts: 1 } });
+    expect(created.forge).toEqual({ type: "github", url: prism.url, repo: "octo-org/realm-letemcook" });
+    expect(created.tokenSource).toBe("GITHUB_TOKEN");
+    expect(last().headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
+    expect(last()).toMatchObject({ method: "POST", path: "/orgs/octo-org/repos", body: { name: "realm-letemcook", description: "realm", private: true } });
+  });
+
   test("the mock rejects a request that breaks the description, and the client says so", async () => {
     // merge_method must be one of merge|squash|rebase; sent past the client's own schema on purpose.
     const http = new ForgeHttp(target, credential, { Authorization: `Bearer ${TOKEN}`, Accept: "application/vnd.github+json" }, { attempts: 1 });
