@@ -48,6 +48,21 @@ export class Unreachable extends BlueError {
   override readonly exitCode = ExitCode.unavailable;
 }
 
+/** A forge (Forgejo, GitHub) answered with an error: a rejected token, a request it refused, a missing repo or PR. */
+export class ForgeError extends BlueError {
+  constructor(
+    message: string,
+    hint?: string,
+    /** The HTTP status, when the forge answered at all. */
+    readonly status?: number,
+  ) {
+    super(message, hint);
+  }
+}
+
+/** The forge did not answer, or kept answering 5xx, after bounded retries. */
+export class ForgeUnreachable extends Unreachable {}
+
 /** The daemon is not running and could not be started, or does not answer. */
 export class DaemonUnavailable extends Unreachable {}
 

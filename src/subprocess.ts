@@ -2,8 +2,12 @@
 // process group, so a timeout kills everything it started (a child holding stdout open cannot hang blue).
 export type Bounded = { code: number | null; timedOut: boolean; stdout: string; stderr: string };
 
-export async function runBounded(argv: string[], opts: { cwd: string; env?: Record<string, string | undefined>; timeoutMs: number }): Promise<Bounded> {
-  const proc = Bun.spawn(argv, { cwd: opts.cwd, env: opts.env ?? process.env, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });
+export async function runBounded(
+  argv: string[],
+  opts: { cwd: string; env?: Record<string, string | undefined>; timeoutMs: number; /** Written to stdin (e.g. `git credential fill`'s request). */ input?: string },
+): Promise<Bounded> {
+  const stdin = opts.input === undefined ? "ignore" : new Blob([opts.input]);
+  const proc = Bun.spawn(argv, { cwd: opts.cwd, env: opts.env ?? process.env, stdin, stdout: "pipe", stderr: "pipe", detached: true });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

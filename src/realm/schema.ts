@@ -166,6 +166,7 @@ export const LocalConfig = z.strictObject({
 });
 
 export type RealmFile = z.infer<typeof RealmFile>;
+export type ForgeConfig = z.infer<typeof ForgeConfig>;
 export type RepoFile = z.infer<typeof RepoFile>;
 export type DomainFile = z.infer<typeof DomainFile>;
 export type DomainGovernanceFile = z.infer<typeof DomainGovernanceFile>;

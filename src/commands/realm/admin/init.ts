@@ -2,11 +2,11 @@ import { defineCommand } from "citty";
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../../../atomic-write.ts";
-import { Refused, UsageError } from "../../../errors.ts";
+import { BlueError, Refused, UsageError } from "../../../errors.ts";
 import { changeRealm, cloneRealm, createBareRemote, probeRemote, userEmail } from "../../../git/realm-repo.ts";
-import { defaultRemotePath } from "../../../home.ts";
+import { blueHome, defaultRemotePath } from "../../../home.ts";
 import { newRealmFile } from "../../../realm/membership.ts";
-import { isSafeName } from "../../../realm/schema.ts";
+import { isSafeName, type ForgeConfig } from "../../../realm/schema.ts";
 import { writeRealmFile } from "../../../realm/write.ts";
 import { ok } from "../../../ui/output.ts";
 import { realmLocation } from "../../../workspace.ts";
@@ -23,6 +23,12 @@ export const init = defineCommand({
       description: "An existing, empty git repo to hold the realm (ssh, https or file URL). Default: a bare repo in $BLUE_HOME/remotes/",
       valueHint: "git-url",
     },
+    forgejo: {
+      type: "string",
+      description: "Create the realm repo on this Forgejo (or Gitea) through its API: its web URL, optionally with an owner (https://git.example.com/realms)",
+      valueHint: "url",
+    },
+    github: { type: "string", description: "Create the realm repo on GitHub under this user or organisation", valueHint: "owner" },
     description: { type: "string", description: "One line saying what the realm coordinates" },
     approvers: { type: "string", description: "Comma-separated emails allowed to approve breaking changes (default: your git user.email)" },
   },
@@ -34,9 +40,21 @@ export const init = defineCommand({
       throw new Refused(`a realm named '${name}' already exists on this machine (${loc.clone})`, `Pick another --name, or join it with 'blue realm admin join ${name}'.`);
     }
 
+    const chosen = [args.remote && "--remote", args.forgejo !== undefined && "--forgejo", args.github !== undefined && "--github"].filter(Boolean);
+    if (chosen.length > 1) throw new UsageError(`${chosen.join(" and ")} cannot be combined`, "Give one place for the realm repo.");
+
     let url: string;
     let createdRemote: string | undefined;
-    if (args.remote) {
+    let forge: ForgeConfig | undefined;
+    let onForge: { label: string; htmlUrl: string } | undefined;
+    if (args.forgejo !== undefined || args.github !== undefined) {
+      const { initTarget, createRealmRepo } = await import("../../../forge/create-realm-repo.ts");
+      const target = initTarget({ name, forgejo: args.forgejo, github: args.github }, process.env);
+      const created = await createRealmRepo(target, { description: args.description }, { env: process.env, blueHome: blueHome() });
+      url = created.cloneUrl;
+      forge = created.forge;
+      onForge = { label: target.kind === "github" ? "GitHub" : "Forgejo", htmlUrl: created.htmlUrl };
+    } else if (args.remote) {
       url = existsSync(args.remote) ? resolve(args.remote) : args.remote;
       const { empty } = await probeRemote(url);
       if (!empty) {
@@ -57,8 +75,9 @@ export const init = defineCommand({
       await changeRealm(loc.clone, {
         apply: () => {
           const realm = newRealmFile(name, new Date(), approvers);
-          const { name: n, version, ...rest } = realm;
-          writeRealmFile(loc.clone, "realm.yaml", "realm", { name: n, version, ...(args.description ? { description: args.description } : {}), ...rest });
+          const { name: n, version, created_at, ...rest } = realm;
+          const description = args.description ? { description: args.description } : {};
+          writeRealmFile(loc.clone, "realm.yaml", "realm", { name: n, version, ...description, created_at, ...(forge ? { forge } : {}), ...rest });
           writeFileAtomic(join(loc.clone, "README.md"), readme(name));
         },
         message: () => `blue: create realm ${name}`,
@@ -67,10 +86,14 @@ export const init = defineCommand({
       // Leave nothing behind: not the clone, and not a default remote we made for it.
       rmSync(loc.clone, { recursive: true, force: true });
       if (createdRemote) rmSync(createdRemote, { recursive: true, force: true });
+      if (onForge && e instanceof BlueError && !e.hint) {
+        // The forge repo stays (blue does not delete repos); say how to use it.
+        throw Object.assign(e, { hint: `The empty repo ${onForge.htmlUrl} was created; to use it, run 'blue realm admin init --name ${name} --remote ${url}'.` });
+      }
       throw e;
     }
 
-    ok(createdRemote ? `Created realm repo: ${url}` : `Using realm repo: ${url}`);
+    ok(onForge ? `Created realm repo in ${onForge.label}: ${onForge.htmlUrl}` : createdRemote ? `Created realm repo: ${url}` : `Using realm repo: ${url}`);
     ok(`Cloned to ${loc.clone}/`);
     ok("Created realm.yaml");
     ok(`Pushed to ${url}`);

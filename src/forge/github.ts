@@ -1,0 +1,174 @@
+// GitHub over its REST API (2022-11-28): a thin client, Zod schemas for every body it sends and the fields it
+// reads. Checked against GitHub's own OpenAPI description (@octokit/openapi) in tests/forge/github.test.ts.
+import { z } from "zod";
+import type { Credential } from "./credentials.ts";
+import type { Forge, ForgeTarget, PullRequest, Review } from "./forge.ts";
+import { ForgeHttp, type HttpOptions } from "./http.ts";
+
+const NonEmpty = z.string().trim().min(1);
+
+// What blue sends.
+const CreateRepo = z.strictObject({ name: NonEmpty, description: z.string().optional(), private: z.boolean(), auto_init: z.literal(false) });
+const CreatePull = z.strictObject({ title: NonEmpty, body: z.string(), head: NonEmpty, base: NonEmpty, draft: z.boolean() });
+const UpdatePull = z.strictObject({ title: NonEmpty.optional(), body: z.string().optional() });
+const RequestReviewers = z.strictObject({ reviewers: z.array(NonEmpty).min(1) });
+const AddLabels = z.strictObject({ labels: z.array(NonEmpty).min(1) });
+const CreateComment = z.strictObject({ body: NonEmpty });
+const CreateReview = z.strictObject({ event: z.enum(["APPROVE", "REQUEST_CHANGES", "COMMENT"]), body: z.string().optional() });
+const MergePull = z.strictObject({ merge_method: z.enum(["merge", "squash", "rebase"]), commit_message: z.string().optional() });
+const CreateStatus = z.strictObject({
+  state: z.enum(["pending", "success", "failure", "error"]),
+  context: NonEmpty,
+  description: z.string().max(140),
+  target_url: z.string().optional(),
+});
+
+// What blue reads.
+const User = z.looseObject({ login: z.string() });
+const Repository = z.looseObject({ clone_url: z.string(), html_url: z.string() });
+const Branch = z.looseObject({ ref: z.string(), sha: z.string() });
+const GithubPull = z.looseObject({
+  number: z.number(),
+  html_url: z.string(),
+  state: z.enum(["open", "closed"]),
+  merged: z.boolean().nullish(),
+  merged_at: z.string().nullish(),
+  title: z.string(),
+  body: z.string().nullish(),
+  head: Branch,
+  base: Branch,
+  draft: z.boolean().nullish(),
+  labels: z.array(z.looseObject({ name: z.string() })),
+  user: User.nullish(),
+});
+const GithubReview = z.looseObject({ user: User.nullish(), state: z.string(), submitted_at: z.string().nullish() });
+
+const PER_PAGE = 100;
+const MAX_PAGES = 10;
+
+function toPullRequest(p: z.infer<typeof GithubPull>): PullRequest {
+  return {
+    number: p.number,
+    url: p.html_url,
+    // `merged` (single PR) is authoritative; lists carry only `merged_at`.
+    state: (p.merged ?? Boolean(p.merged_at)) ? "merged" : p.state,
+    title: p.title,
+    body: p.body ?? "",
+    head: p.head.ref,
+    base: p.base.ref,
+    head_sha: p.head.sha,
+    draft: p.draft ?? false,
+    labels: p.labels.map((l) => l.name),
+    ...(p.user?.login ? { author: p.user.login } : {}),
+  };
+}
+
+/** An unknown review state counts as a comment: it never approves anything. */
+function toReview(r: z.infer<typeof GithubReview>): Review {
+  const states: Record<string, Review["state"]> = { APPROVED: "approved", CHANGES_REQUESTED: "changes_requested", COMMENTED: "commented", PENDING: "pending", DISMISSED: "dismissed" };
+  return { user: r.user?.login ?? "", state: states[r.state] ?? "commented", ...(r.submitted_at ? { submitted_at: r.submitted_at } : {}) };
+}
+
+export function createGithub(target: ForgeTarget, credential: Credential, opts: HttpOptions): Forge {
+  const http = new ForgeHttp(
+    target,
+    credential,
+    {
+      Authorization: `Bearer ${credential.token}`,
+      // GitHub's own media type first; the fallback is the one its description (and so a mock of it) lists.
+      Accept: "application/vnd.github+json, application/json;q=0.9",
+      "X-GitHub-Api-Version": "2022-11-28",
+      "User-Agent": "blue-cli",
+    },
+    opts,
+  );
+  const seg = encodeURIComponent;
+  const repoPath = `/repos/${seg(target.owner)}/${seg(target.repo)}`;
+  const pulls = `${repoPath}/pulls`;
+
+  async function pages<T>(path: string, item: z.ZodType<T>, query: Record<string, string> = {}): Promise<T[]> {
+    const out: T[] = [];
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const batch = await http.request("GET", path, { query: { ...query, page, per_page: PER_PAGE }, response: z.array(item) });
+      out.push(...batch);
+      if (batch.length < PER_PAGE) break;
+    }
+    return out;
+  }
+
+  return {
+    kind: "github",
+    target,
+
+    async createRepo(o) {
+      const body = { schema: CreateRepo, value: { name: o.name, ...(o.description ? { description: o.description } : {}), private: o.private ?? true, auto_init: false } };
+      // An owner other than the token's user is an organisation.
+      const me = o.owner ? (await http.request("GET", "/user", { response: User })).login : undefined;
+      const path = o.owner && o.owner !== me ? `/orgs/${seg(o.owner)}/repos` : "/user/repos";
+      const repo = await http.request("POST", path, { body, response: Repository });
+      return { cloneUrl: repo.clone_url, htmlUrl: repo.html_url };
+    },
+
+    async openPullRequest(o) {
+      const value = { title: o.title, body: o.body, head: o.head, base: o.base, draft: o.draft ?? false };
+      return toPullRequest(await http.request("POST", pulls, { body: { schema: CreatePull, value }, response: GithubPull }));
+    },
+
+    async updatePullRequest(n, o) {
+      return toPullRequest(await http.request("PATCH", `${pulls}/${n}`, { body: { schema: UpdatePull, value: o }, response: GithubPull }));
+    },
+
+    async getPullRequest(n) {
+      return toPullRequest(await http.request("GET", `${pulls}/${n}`, { response: GithubPull }));
+    },
+
+    async listOpenPullRequests(o = {}) {
+      const all = (await pages(pulls, GithubPull, { state: "open" })).map(toPullRequest);
+      return o.headPrefix ? all.filter((p) => p.head.startsWith(o.headPrefix!)) : all;
+    },
+
+    async findOpenPullRequest(head) {
+      // GitHub filters by `owner:branch` itself; check the ref too, as a forge may ignore the filter.
+      const found = await http.request("GET", pulls, { query: { state: "open", head: `${target.owner}:${head}` }, response: z.array(GithubPull) });
+      return found.map(toPullRequest).find((p) => p.head === head);
+    },
+
+    async requestReviewers(n, users) {
+      if (users.length === 0) return;
+      await http.request("POST", `${pulls}/${n}/requested_reviewers`, { body: { schema: RequestReviewers, value: { reviewers: users } } });
+    },
+
+    async addLabels(n, labels) {
+      // GitHub creates labels that do not exist yet.
+      if (labels.length === 0) return;
+      await http.request("POST", `${repoPath}/issues/${n}/labels`, { body: { schema: AddLabels, value: { labels } } });
+    },
+
+    async comment(n, body) {
+      await http.request("POST", `${repoPath}/issues/${n}/comments`, { body: { schema: CreateComment, value: { body } } });
+    },
+
+    async listReviews(n) {
+      return (await pages(`${pulls}/${n}/reviews`, GithubReview)).map(toReview);
+    },
+
+    async approve(n, body) {
+      await http.request("POST", `${pulls}/${n}/reviews`, { body: { schema: CreateReview, value: { event: "APPROVE", ...(body ? { body } : {}) } } });
+    },
+
+    async merge(n, o = {}) {
+      const value = { merge_method: o.method ?? "merge", ...(o.message ? { commit_message: o.message } : {}) };
+      await http.request("PUT", `${pulls}/${n}/merge`, { body: { schema: MergePull, value } });
+    },
+
+    async addBlockedBy() {
+      // GitHub's issue dependencies accept issues, not pull requests: merge order goes in PR bodies and a status.
+      return "unsupported";
+    },
+
+    async setCommitStatus(sha, s) {
+      const value = { state: s.state, context: s.context, description: s.description.slice(0, 140), ...(s.targetUrl ? { target_url: s.targetUrl } : {}) };
+      await http.request("POST", `${repoPath}/statuses/${seg(sha)}`, { body: { schema: CreateStatus, value } });
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// The one HTTP path both forge clients use: Zod-checked request bodies and responses, bounded retries on
+// connection errors and 5xx, and errors that name the token's source but never contain the token.
+import type { z } from "zod";
+import { ForgeError, ForgeUnreachable } from "../errors.ts";
+import { howToSetToken, type Credential } from "./credentials.ts";
+import type { ForgeTarget } from "./forge.ts";
+
+export type HttpOptions = {
+  /** Injected for tests; the global fetch otherwise. */
+  fetch?: typeof fetch;
+  /** Tries per request when the forge cannot be reached or answers 5xx (default 3). */
+  attempts?: number;
+  /** First pause between tries, doubled each time (default 300 ms). */
+  retryDelayMs?: number;
+  /** Per-try timeout (default 30 s). */
+  timeoutMs?: number;
+};
+
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+export type Call<T> = {
+  query?: Record<string, string | number | undefined>;
+  /** The body and the schema it must satisfy before it is sent. */
+  body?: { schema: z.ZodType; value: unknown };
+  /** Schema of the response; without one the body is not read. */
+  response?: z.ZodType<T>;
+};
+
+export class ForgeHttp {
+  private readonly fetch: typeof fetch;
+  private readonly attempts: number;
+  private readonly delay: number;
+  private readonly timeout: number;
+
+  constructor(
+    readonly target: ForgeTarget,
+    private readonly credential: Credential,
+    private readonly headers: Record<string, string>,
+    opts: HttpOptions,
+  ) {
+    this.fetch = opts.fetch ?? fetch;
+    this.attempts = Math.max(1, opts.attempts ?? 3);
+    this.delay = opts.retryDelayMs ?? 300;
+    this.timeout = opts.timeoutMs ?? 30_000;
+  }
+
+  /** Never let the token out, even if a forge echoes it back in an error body. */
+  private scrub(s: string): string {
+    return this.credential.token ? s.split(this.credential.token).join("***") : s;
+  }
+
+  private fail(e: ForgeError | ForgeUnreachable): never {
+    throw new (e.constructor as typeof ForgeError)(this.scrub(e.message), e.hint && this.scrub(e.hint), (e as ForgeError).status);
+  }
+
+  async request<T = void>(method: Method, path: string, call: Call<T> = {}): Promise<T> {
+    const what = `${method} ${path}`;
+    const { kind, host } = this.target;
+    let payload: string | undefined;
+    if (call.body) {
+      const checked = call.body.schema.safeParse(call.body.value);
+      if (!checked.success) this.fail(new ForgeError(`refusing to send ${what} to ${kind}: ${describeZod(checked.error)}`));
+      payload = JSON.stringify(checked.data);
+    }
+    const url = new URL(`${this.target.apiUrl.replace(/\/+$/, "")}${path}`);
+    for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers = { ...this.headers, ...(payload !== undefined ? { "Content-Type": "application/json" } : {}) };
+
+    let res: Response | undefined;
+    let lastCause = "";
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      if (attempt > 1) await Bun.sleep(this.delay * 2 ** (attempt - 2));
+      try {
+        res = await this.fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeout), redirect: "follow" });
+      } catch (e) {
+        res = undefined;
+        lastCause = (e as Error)?.name === "TimeoutError" ? `no answer in ${this.timeout / 1000} s` : ((e as Error)?.message ?? String(e));
+        continue;
+      }
+      // A POST that reached a failing server may have been done: only gateway errors say it was not.
+      const retry = res.status >= 500 && (method !== "POST" || [502, 503, 504].includes(res.status));
+      if (!retry) break;
+      lastCause = `${res.status} ${res.statusText}`.trim();
+      if (attempt < this.attempts) await res.body?.cancel();
+    }
+    if (!res) {
+      this.fail(new ForgeUnreachable(`cannot reach ${kind} at ${this.target.apiUrl} (${what}, ${this.attempts} tries): ${lastCause}`, "Check the forge URL (realm.yaml forge.url) and the network, then run the command again."));
+    }
+    if (res.status >= 500) {
+      this.fail(new ForgeUnreachable(`${kind} at ${host} answered ${lastCause} to ${what}`, "The forge is failing; try again later."));
+    }
+    if (res.status === 401 || res.status === 403) {
+      const detail = await forgeMessage(res);
+      this.fail(
+        new ForgeError(
+          `${kind} at ${host} rejected the token from ${this.credential.source} (${res.status}${detail ? `: ${detail}` : ""})`,
+          howToSetToken(kind, host),
+          res.status,
+        ),
+      );
+    }
+    if (!res.ok) {
+      const violations = res.headers.get("sl-violations");
+      const detail = violations ? describeViolations(violations) : await forgeMessage(res);
+      this.fail(new ForgeError(`${kind} refused ${what} (${res.status} ${res.statusText})${detail ? `: ${detail}` : ""}`, undefined, res.status));
+    }
+    if (!call.response) {
+      await res.body?.cancel();
+      return undefined as T;
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.fail(new ForgeError(`${kind} at ${host} answered ${what} with something that is not JSON`));
+    }
+    const parsed = call.response.safeParse(json);
+    if (!parsed.success) this.fail(new ForgeError(`unexpected answer from ${kind} at ${host} to ${what}: ${describeZod(parsed.error)}`));
+    return parsed.data;
+  }
+}
+
+/** `field.path: message; …` on one line. */
+export function describeZod(e: z.ZodError): string {
+  return e.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ");
+}
+
+/** Prism's `sl-violations` header: the request did not match the forge's API description. */
+function describeViolations(header: string): string {
+  try {
+    const list = JSON.parse(header) as { location?: string[]; message?: string }[];
+    return list.map((v) => `${(v.location ?? []).slice(1).join(".")}: ${v.message ?? "invalid"}`).join("; ");
+  } catch {
+    return header.slice(0, 300);
+  }
+}
+
+/** The forge's own one-line reason (`message` in Forgejo, GitHub and problem+json bodies). */
+async function forgeMessage(res: Response): Promise<string> {
+  const text = await res.text().catch(() => "");
+  try {
+    const j = JSON.parse(text) as { message?: unknown; detail?: unknown; title?: unknown };
+    const m = [j.message, j.detail, j.title].find((x) => typeof x === "string" && x.trim() !== "");
+    return typeof m === "string" ? m.split("\n")[0]!.slice(0, 300) : "";
+  } catch {
+    return text.split("\n")[0]!.slice(0, 200);
+  }
+}

@@ -1,0 +1,103 @@
+// `blue realm admin init --forgejo URL`, run through the compiled binary against Forgejo's API as described by
+// its own swagger file (Prism). A small proxy in front of Prism serves the API under /api/v1, as a real
+// Forgejo does, and swaps the placeholder clone_url in Prism's answer for a real bare repo, so the
+// command's clone and push are real git.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { FORGEJO_SPEC, freePort, startPrism, type Prism } from "../forge/prism.ts";
+import { BIN, Sandbox, stackTrace, type Run } from "./sandbox.ts";
+
+const TOKEN = "forgejo-e2e-secret-9f2b7c";
+const haveSpec = existsSync(FORGEJO_SPEC);
+if (!haveSpec) console.warn(`skipping init --forgejo tests: ${FORGEJO_SPEC} is absent (it lives in ../shared beside the project, not in it)`);
+
+/** Like Sandbox.blue, but async: the proxy runs in this process and must keep answering while blue runs. */
+async function blue(sb: Sandbox, cwd: string, env: Record<string, string>, ...args: string[]): Promise<Run> {
+  const p = Bun.spawn([BIN, ...args], { cwd, env: { ...sb.env, ...env }, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { code, stdout, stderr };
+}
+
+describe.skipIf(!haveSpec)("blue realm admin init --forgejo", () => {
+  let prism: Prism;
+  let proxy: ReturnType<typeof Bun.serve>;
+  const sb = new Sandbox();
+  const bare = sb.path("forge-repos", "letemcook.git");
+  const seen: { method: string; path: string; auth: string | null; status: number }[] = [];
+
+  beforeAll(async () => {
+    prism = await startPrism(FORGEJO_SPEC);
+    sb.git(sb.root, "init", "-q", "--bare", "--initial-branch=main", bare);
+    proxy = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      async fetch(req) {
+        const u = new URL(req.url);
+        // /deny/api/v1/...: the same API, but the token does not arrive, so Prism answers 401.
+        const deny = u.pathname.startsWith("/deny/");
+        const path = u.pathname.replace(/^(\/deny)?\/api\/v1/, "");
+        if (path === u.pathname) return new Response("not found", { status: 404 });
+        const headers = new Headers(req.headers);
+        if (deny) headers.delete("authorization");
+        const res = await fetch(`${prism.url}${path}${u.search}`, { method: req.method, headers, body: req.method === "GET" ? undefined : await req.text() });
+        seen.push({ method: req.method, path, auth: req.headers.get("authorization"), status: res.status });
+        if (req.method === "POST" && /^\/(user|orgs\/[^/]+)\/repos$/.test(path) && res.status === 201) {
+          const repo = (await res.json()) as Record<string, unknown>;
+          return Response.json({ ...repo, clone_url: `file://${bare}`, html_url: `http://${u.host}/realms/letemcook` }, { status: 201 });
+        }
+        return new Response(res.body, { status: res.status, headers: res.headers });
+      },
+    });
+  });
+  afterAll(() => {
+    proxy?.stop(true);
+    prism?.stop();
+  });
+
+  test("creates the repo through the API, pushes the realm to its clone URL and records the forge in realm.yaml", async () => {
+    const web = `http://127.0.0.1:${proxy.port}`;
+    const r = await blue(sb, sb.root, { BLUE_FORGEJO_TOKEN: TOKEN }, "realm", "admin", "init", "--name", "letemcook", "--forgejo", `${web}/realms`);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe(`✓ Created realm repo in Forgejo: ${web}/realms/letemcook`);
+    expect(r.stdout).not.toContain(TOKEN);
+    // The owner differs from the token's user, so the repo goes to the organisation.
+    expect(seen.map((s) => `${s.method} ${s.path} ${s.status}`)).toEqual(["GET /user 200", "POST /orgs/realms/repos 201"]);
+    expect(seen.every((s) => s.auth === `token ${TOKEN}`)).toBe(true);
+    const realm = parse(readFileSync(`${sb.realmClone("letemcook")}/realm.yaml`, "utf8"));
+    expect(realm.forge).toEqual({ type: "forgejo", url: `${web}/api/v1`, repo: "realms/letemcook" });
+    expect(sb.git(sb.root, "--git-dir", bare, "log", "--format=%s", "main")).toBe("blue: create realm letemcook");
+  });
+
+  test("a rejected token: one line naming its source, exit 1, the token nowhere, no clone left", async () => {
+    const web = `http://127.0.0.1:${proxy.port}`;
+    const r = await blue(sb, sb.root, { BLUE_FORGEJO_TOKEN: TOKEN, BLUE_FORGEJO_API_URL: `${web}/deny/api/v1` }, "realm", "admin", "init", "--name", "denied", "--forgejo", web);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toMatch(/^error: forgejo at 127\.0\.0\.1:\d+ rejected the token from BLUE_FORGEJO_TOKEN \(401/);
+    expect(r.stderr).toContain("Set BLUE_FORGEJO_TOKEN");
+    expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN);
+    expect(stackTrace(r)).toBe(false);
+    expect(existsSync(sb.realmClone("denied"))).toBe(false);
+  });
+
+  test("a forge that does not answer: exit 69, the token nowhere", async () => {
+    const r = await blue(sb, sb.root, { BLUE_FORGEJO_TOKEN: TOKEN }, "realm", "admin", "init", "--name", "nowhere", "--forgejo", `http://127.0.0.1:${await freePort()}`);
+    expect(r.code).toBe(69);
+    expect(r.stderr).toStartWith("error: cannot reach forgejo at http://127.0.0.1:");
+    expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN);
+    expect(existsSync(sb.realmClone("nowhere"))).toBe(false);
+  });
+
+  test("no token anywhere: says which sources were tried", async () => {
+    const r = await blue(sb, sb.root, {}, "realm", "admin", "init", "--name", "tokenless", "--forgejo", "http://127.0.0.1:1");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toStartWith("error: no token for forgejo at 127.0.0.1:1; tried BLUE_REALM_TOKEN, BLUE_FORGEJO_TOKEN, git credential fill,");
+  });
+
+  test("--forgejo with --remote or --github is a usage error", async () => {
+    const r = await blue(sb, sb.root, {}, "realm", "admin", "init", "--name", "x", "--forgejo", "https://git.example.com", "--github", "octo");
+    expect(r.code).toBe(64);
+    expect(r.stderr).toStartWith("error: --forgejo and --github cannot be combined");
+  });
+});

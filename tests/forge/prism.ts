@@ -1,0 +1,68 @@
+// Stoplight Prism serving a mock from a forge's own OpenAPI description: it answers with the description's
+// shapes and rejects (422, `sl-violations`) any request the description does not allow. One per test file.
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dir, "../..");
+const PRISM = resolve(ROOT, "node_modules/@stoplight/prism-cli/dist/index.js");
+
+/** Read from ../shared beside the project, never copied into it (TESTING.md). */
+export const FORGEJO_SPEC = resolve(ROOT, "../shared/specs/forgejo-swagger.json");
+export const GITHUB_SPEC = resolve(ROOT, "node_modules/@octokit/openapi/generated/api.github.com.json");
+
+export type Prism = { url: string; pid: number; stop: () => void };
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => done(port));
+    });
+  });
+}
+
+export async function startPrism(spec: string, timeoutMs = 60_000): Promise<Prism> {
+  if (!existsSync(spec)) throw new Error(`${spec} is missing`);
+  const port = await freePort();
+  const node = Bun.which("node");
+  if (!node) throw new Error("node is needed to run Prism");
+  const proc = Bun.spawn([node, PRISM, "mock", "--host", "127.0.0.1", "--port", String(port), spec], {
+    env: { ...process.env, SCARF_ANALYTICS: "false", NO_COLOR: "1" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const stop = () => {
+    try {
+      process.kill(proc.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  let seen = "";
+  const reader = proc.stdout.getReader();
+  const decoder = new TextDecoder();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (!seen.includes("Prism is listening")) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`Prism did not start in ${timeoutMs} ms:\n${seen}`);
+      const chunk = await Promise.race([reader.read(), Bun.sleep(left).then(() => ({ done: true, value: undefined }))]);
+      if (chunk.done && !chunk.value) {
+        if (Date.now() >= deadline) continue;
+        throw new Error(`Prism exited before listening:\n${seen}\n${await new Response(proc.stderr).text()}`);
+      }
+      seen += decoder.decode(chunk.value as Uint8Array);
+    }
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  // Keep draining its log so a full pipe never blocks it.
+  void (async () => {
+    while (!(await reader.read().catch(() => ({ done: true }))).done);
+  })();
+  return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop };
+}
