@@ -1,15 +1,26 @@
-// Which SyncHost a realm uses: the forge named in realm.yaml or detected from the realm URL, else plain git.
+// Which SyncHost a realm uses: the forge in realm.yaml's `forge:` or detected from the realm URL (Forgejo,
+// GitHub), with a token from the credential chain; anything else is plain git.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { remoteUrl } from "../git/realm-repo.ts";
+import { blueHome } from "../home.ts";
+import { ForgeConfig } from "../realm/schema.ts";
 import { plainGitHost, type SyncHost } from "./sync-host.ts";
 
-export async function syncHostFor(clone: string, _url: string): Promise<SyncHost> {
-  let forge: { type?: string } | undefined;
+export async function syncHostFor(clone: string, url: string): Promise<SyncHost> {
+  let configured: ForgeConfig | undefined;
   try {
-    forge = (parse(readFileSync(join(clone, "realm.yaml"), "utf8")) as { forge?: { type?: string } } | null)?.forge;
-  } catch {}
-  // Forge clients plug in here (src/forge/forgejo.ts, github.ts).
-  if (!forge || forge.type === "none") return plainGitHost(clone);
-  return plainGitHost(clone);
+    const raw = (parse(readFileSync(join(clone, "realm.yaml"), "utf8")) as { forge?: unknown } | null)?.forge;
+    configured = raw === undefined ? undefined : ForgeConfig.parse(raw);
+  } catch {
+    // realm.yaml's problems are reported by the loader with file:line:col; here it just means "no forge".
+  }
+  const { detectForge, createForge } = await import("./forge.ts");
+  const target = detectForge(url || (await remoteUrl(clone)) || "", configured, process.env);
+  if (target.kind === "none") return plainGitHost(clone);
+  const { resolveToken } = await import("./credentials.ts");
+  const { forgeSyncHost } = await import("./forge-sync-host.ts");
+  const credential = await resolveToken(target, { env: process.env, blueHome: blueHome() });
+  return forgeSyncHost(createForge(target, credential), clone);
 }

@@ -53,9 +53,11 @@ export async function commitsSinceMain(clone: string, ref: string): Promise<Bran
 }
 
 export async function isMerged(clone: string, sha: string): Promise<boolean> {
-  return git(clone)
-    .raw(["merge-base", "--is-ancestor", sha, MAIN])
-    .then(() => true, () => false);
+  // Not `merge-base --is-ancestor`: simple-git resolves a silent exit 1 as success.
+  const base = await git(clone)
+    .raw(["merge-base", sha, MAIN])
+    .then((s) => s.trim(), () => "");
+  return base !== "" && base === sha;
 }
 
 /** The realm files `ref` changes since `since` (a commit), parsed. */

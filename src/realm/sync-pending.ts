@@ -34,8 +34,10 @@ export function syncTrailers(o: { repo: string; at: string; base: { branch: stri
   return [`Blue-Sync: ${o.repo}`, `Blue-Synced-At: ${o.at}`, `Blue-Base: ${o.base ? `${o.base.branch}@${o.base.sha}` : "main"}`].join("\n");
 }
 
-export function parseBase(commits: BranchCommit[]): PendingSync["base"] {
-  const raw = commits[0]?.trailers["Blue-Base"]?.[0];
+/** The base named by the branch's own first commit (an acknowledgement branch also carries its base's commits). */
+export function parseBase(commits: BranchCommit[], repo: string): PendingSync["base"] {
+  const own = commits.find((c) => c.trailers["Blue-Sync"]?.[0] === repo) ?? commits[0];
+  const raw = own?.trailers["Blue-Base"]?.[0];
   const m = raw && /^(sync\/\S+)@([0-9a-f]{7,64})$/.exec(raw);
   return m ? { branch: m[1]!, sha: m[2]! } : null;
 }
@@ -47,7 +49,7 @@ export function toPending(
 ): PendingSync | undefined {
   const repo = syncBranchRepo(read.branch);
   if (!repo) return undefined;
-  const first = read.commits[0];
+  const first = read.commits.find((c) => c.trailers["Blue-Sync"]?.[0] === repo) ?? read.commits[0];
   const updates: PendingSync["updates"] = [];
   const acks: PendingSync["acks"] = [];
   for (const [file, data] of read.files) {
@@ -73,7 +75,7 @@ export function toPending(
     repo,
     sha: read.sha,
     synced_at: first?.trailers["Blue-Synced-At"]?.[0] ?? first?.committed_at ?? new Date(0).toISOString(),
-    base: parseBase(read.commits),
+    base: parseBase(read.commits, repo),
     base_merged: baseMerged,
     updates,
     acks,

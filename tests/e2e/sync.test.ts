@@ -150,6 +150,10 @@ describe("merge policy", () => {
     const ack = sb.blue(fungal, "realm", "sync");
     expect(ack.stdout).toContain("s3-permissions: resolved_version 1.5.0 → 2.0.0");
     expect(onMain(CONTRACT).version).toBe("1.5.0");
+    // The acknowledgement is built on the provider's branch and waits for it.
+    expect(branches()).toHaveLength(2);
+    const fungalView = StatusDoc.parse(JSON.parse(sb.blue(fungal, "realm", "status", "--json").stdout)).syncs;
+    expect(fungalView.find((s) => s.repo === "fungal-image-analysis")?.waiting_for).toEqual([`${branch} to merge first`]);
     const waiting = StatusDoc.parse(JSON.parse(sb.blue(aperture, "realm", "status", "--json").stdout)).syncs;
     expect(waiting.find((s) => s.branch === branch)?.waiting_for).toEqual(["an approval of the breaking change to s3-permissions by a realm approver (test@example.com)"]);
 
