@@ -29,6 +29,7 @@ const main = defineCommand({
     realm: () => import("./commands/realm.ts").then((m) => m.realm),
     daemon: () => import("./commands/daemon.ts").then((m) => m.daemon),
     schema: () => import("./commands/schema.ts").then((m) => m.schema),
+    mcp: () => import("./commands/mcp.ts").then((m) => m.mcp),
   },
 });
 

@@ -7,6 +7,7 @@ export const realm = defineCommand({
     check: () => import("./realm/check.ts").then((m) => m.check),
     sync: () => import("./realm/sync.ts").then((m) => m.sync),
     approve: () => import("./realm/approve.ts").then((m) => m.approve),
+    contract: () => import("./realm/contract.ts").then((m) => m.contract),
     admin: () => import("./realm/admin.ts").then((m) => m.admin),
   },
 });

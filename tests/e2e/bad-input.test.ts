@@ -174,6 +174,8 @@ describe("the command line", () => {
     ["realm", "admin", "leave"],
     ["realm", "status"],
     ["realm", "check"],
+    ["realm", "contract"],
+    ["realm", "contract", "show"],
     ["daemon"],
     ["daemon", "start"],
     ["daemon", "stop"],
@@ -181,6 +183,7 @@ describe("the command line", () => {
     ["daemon", "logs"],
     ["daemon", "install"],
     ["schema"],
+    ["mcp"],
   ];
   for (const cmd of commands) {
     test(`blue ${cmd.join(" ")} --help prints its usage`, () => {
