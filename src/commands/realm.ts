@@ -5,6 +5,8 @@ export const realm = defineCommand({
   subCommands: {
     status: () => import("./realm/status.ts").then((m) => m.status),
     check: () => import("./realm/check.ts").then((m) => m.check),
+    worktree: () => import("./realm/worktree.ts").then((m) => m.worktree),
+    pr: () => import("./realm/pr.ts").then((m) => m.pr),
     admin: () => import("./realm/admin.ts").then((m) => m.admin),
   },
 });
