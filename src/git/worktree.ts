@@ -1,16 +1,33 @@
 // The git operations behind `blue realm worktree` and `blue realm pr` on a member repo: read the facts a plan
 // needs (branches, worktrees, uncommitted changes), and the few changes (branch, worktree, exclude, clone, push).
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { GitError, Unreachable } from "../errors.ts";
 import type { RepoFacts } from "../realm/worktree-plan.ts";
-import { assertSafeUrl, git } from "./realm-repo.ts";
+import { runBounded } from "../subprocess.ts";
+import { assertSafeUrl } from "./realm-repo.ts";
 
 export const WORKTREES_DIR = ".worktrees";
 
+// git is run directly rather than through simple-git: these commands answer through their exit status
+// (merge-base --is-ancestor, a failing post-checkout hook), which simple-git ignores when stderr is empty.
+const TIMEOUT_MS = 10 * 60 * 1000;
+async function exec(dir: string, args: string[]) {
+  const r = await runBounded(["git", ...args], { cwd: dir, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }, timeoutMs: TIMEOUT_MS });
+  return { ok: r.code === 0, stdout: r.stdout, stderr: r.timedOut ? `fatal: git ${args[0]} timed out` : r.stderr };
+}
+
+/** Trimmed stdout, or "" when git fails: for questions whose failure means "no". */
 async function out(dir: string, args: string[]): Promise<string> {
-  return (await git(dir).raw(args).catch(() => "")).trim();
+  const r = await exec(dir, args);
+  return r.ok ? r.stdout.trim() : "";
+}
+
+async function run(dir: string, args: string[], doing: string): Promise<string> {
+  const r = await exec(dir, args);
+  if (!r.ok) throw new GitError(`${doing} failed: ${gitCause(r.stderr || r.stdout)}`);
+  return r.stdout;
 }
 
 /** The git failure's own line (`fatal: …`), without progress noise. */
@@ -87,7 +104,7 @@ export async function probeRepo(root: string, branch: string, worktree: string):
     out(root, ["rev-parse", "--verify", "-q", ref]),
     out(root, ["rev-parse", "--verify", "-q", `refs/remotes/origin/${branch}`]),
     listWorktrees(root),
-    git(root).raw(["status", "--porcelain=v1", "-z", "--untracked-files=no"]).catch(() => ""),
+    out(root, ["status", "--porcelain=v1", "-z", "--untracked-files=no"]),
   ]);
   const live = entries.filter((e) => !e.prunable);
   const at = live.find((e) => real(e.path) === real(worktree));
@@ -95,7 +112,7 @@ export async function probeRepo(root: string, branch: string, worktree: string):
   let pathState: RepoFacts["path_state"] = "absent";
   if (at) pathState = at.branch === ref ? "worktree" : "other-worktree";
   else if (existsSync(worktree)) pathState = readdirSync(worktree).length === 0 ? "empty" : "occupied";
-  const worktreeDirty = at ? statusPaths(await git(worktree).raw(["status", "--porcelain=v1", "-z"]).catch(() => "")) : [];
+  const worktreeDirty = at ? statusPaths(await out(worktree, ["status", "--porcelain=v1", "-z"])) : [];
   let unmerged = 0;
   if (tip && head) unmerged = Number(await out(root, ["rev-list", "--count", `HEAD..${ref}`])) || 0;
   const exclude = await excludeFile(root);
@@ -170,22 +187,13 @@ export async function cloneCheckout(url: string, dest: string): Promise<Undo> {
   mkdirSync(dirname(dest), { recursive: true });
   const tmp = `${dest}.cloning-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  try {
-    await git(dirname(dest)).clone(isAbsolute(url) || url.includes(":") ? url : resolve(url), tmp, ["-q"]);
-    renameSync(tmp, dest);
-  } catch (e) {
+  const r = await exec(dirname(dest), ["clone", "-q", "--", url, tmp]);
+  if (!r.ok) {
     rmSync(tmp, { recursive: true, force: true });
-    throw new Unreachable(`cannot clone ${url}: ${gitCause(e)}`, "Check the url in the realm's repos/<repo>.yaml and your git credentials.");
+    throw new Unreachable(`cannot clone ${url}: ${gitCause(r.stderr)}`, "Check the url in the realm's repos/<repo>.yaml and your git credentials.");
   }
+  renameSync(tmp, dest);
   return { what: `clone ${dest}`, undo: async () => rmSync(dest, { recursive: true, force: true }) };
-}
-
-async function run(dir: string, args: string[], doing: string): Promise<string> {
-  try {
-    return await git(dir).raw(args);
-  } catch (e) {
-    throw new GitError(`${doing} failed: ${gitCause(e)}`);
-  }
 }
 
 export async function originUrl(root: string): Promise<string | undefined> {
@@ -207,35 +215,34 @@ export async function branchExists(root: string, branch: string): Promise<boolea
 /** Push the branch to origin; returns whether the remote moved (false: it was already there). */
 export async function pushBranch(root: string, branch: string): Promise<boolean> {
   const ref = `refs/heads/${branch}`;
-  try {
-    const text = await git(root).raw(["push", "--porcelain", "-u", "origin", `${ref}:${ref}`]);
+  const r = await exec(root, ["push", "--porcelain", "-u", "origin", `${ref}:${ref}`]);
+  if (r.ok) {
     // --porcelain: one line per ref, flag "=" when the remote already had it.
-    const line = text.split("\n").find((l) => l.includes(`${ref}:${ref}`));
+    const line = r.stdout.split("\n").find((l) => l.includes(`${ref}:${ref}`));
     return !line?.startsWith("=");
-  } catch (e) {
-    const cause = gitCause(e);
-    if (/rejected|non-fast-forward|fetch first/i.test(String(e))) {
-      throw new GitError(`push of ${branch} was rejected: origin has commits the local branch lacks`, "Merge or rebase onto origin's branch (git pull), then run 'blue realm pr' again.");
-    }
-    throw new Unreachable(`git push of ${branch} failed: ${cause}`, "Check the origin remote and your git credentials.");
   }
+  if (/rejected|non-fast-forward|fetch first/i.test(r.stdout + r.stderr)) {
+    throw new GitError(`push of ${branch} was rejected: origin has commits the local branch lacks`, "Merge or rebase onto origin's branch (git pull), then run 'blue realm pr' again.");
+  }
+  throw new Unreachable(`git push of ${branch} failed: ${gitCause(r.stderr)}`, "Check the origin remote and your git credentials.");
 }
 
 /** The branch as origin has it (fetched into origin/<branch>): whether pushed, and commits each side lacks. */
 export async function remoteBranchState(root: string, branch: string, base: string) {
   const remoteSha = (await out(root, ["ls-remote", "origin", `refs/heads/${branch}`])).split(/\s/)[0] ?? "";
-  await git(root).raw(["fetch", "-q", "origin", `+refs/heads/${base}:refs/remotes/origin/${base}`]).catch(() => undefined);
+  await exec(root, ["fetch", "-q", "origin", `+refs/heads/${base}:refs/remotes/origin/${base}`]);
   const local = `refs/heads/${branch}`;
   const count = async (range: string) => Number(await out(root, ["rev-list", "--count", range])) || 0;
   let ahead = 0;
   let behind = 0;
   if (remoteSha) {
-    await git(root).raw(["fetch", "-q", "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`]).catch(() => undefined);
+    await exec(root, ["fetch", "-q", "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
     ahead = await count(`refs/remotes/origin/${branch}..${local}`);
     behind = await count(`${local}..refs/remotes/origin/${branch}`);
   }
   const baseRef = `refs/remotes/origin/${base}`;
   const hasBase = (await out(root, ["rev-parse", "--verify", "-q", baseRef])) !== "";
-  const merged = hasBase && (await git(root).raw(["merge-base", "--is-ancestor", local, baseRef]).then(() => true, () => false));
-  return { pushed: remoteSha !== "", ahead, behind, commits: hasBase ? await count(`${baseRef}..${local}`) : null, merged };
+  const commits = hasBase ? await count(`${baseRef}..${local}`) : null;
+  // Merged: origin's base has every commit of the branch (a branch with no commits of its own counts too).
+  return { pushed: remoteSha !== "", ahead, behind, commits, merged: commits === 0 };
 }

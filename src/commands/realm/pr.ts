@@ -89,7 +89,7 @@ function renderStatus(doc: PrStatusDoc): void {
   line(`'${doc.branch}' in ${doc.repos.length} repo${doc.repos.length === 1 ? "" : "s"}`);
   for (const r of doc.repos) {
     const sync = !r.pushed ? "not pushed" : r.ahead || r.behind ? `pushed; ${r.ahead} ahead, ${r.behind} behind origin` : "pushed, up to date";
-    const work = r.merged ? `merged into ${r.base}` : r.commits === null ? `${r.base} not on origin` : `${r.commits} commit${r.commits === 1 ? "" : "s"} not in ${r.base}`;
+    const work = r.merged ? `nothing left to merge into ${r.base}` : r.commits === null ? `${r.base} not on origin` : `${r.commits} commit${r.commits === 1 ? "" : "s"} not in ${r.base}`;
     const pr = r.pr
       ? `PR #${r.pr.number}${r.pr_state ? ` ${r.pr_state.state}${r.pr_state.draft ? " (draft)" : ""}, checks ${r.pr_state.checks ?? "none"}, ${r.pr_state.approvals} approval${r.pr_state.approvals === 1 ? "" : "s"}` : ""}`
       : "no PR";
