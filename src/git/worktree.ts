@@ -76,7 +76,7 @@ const real = (p: string) => {
 };
 
 function statusPaths(porcelainZ: string): string[] {
-  // -z: entries "XY path\0", renames followed by their source path as an extra entry.
+  // -z: entries "XY path\0" (untrimmed: X may be a space), renames followed by their source path as an extra entry.
   const items = porcelainZ.split("\0").filter(Boolean);
   const paths: string[] = [];
   for (let i = 0; i < items.length; i++) {
@@ -104,7 +104,7 @@ export async function probeRepo(root: string, branch: string, worktree: string):
     out(root, ["rev-parse", "--verify", "-q", ref]),
     out(root, ["rev-parse", "--verify", "-q", `refs/remotes/origin/${branch}`]),
     listWorktrees(root),
-    out(root, ["status", "--porcelain=v1", "-z", "--untracked-files=no"]),
+    exec(root, ["status", "--porcelain=v1", "-z", "--untracked-files=no"]).then((r) => (r.ok ? r.stdout : "")),
   ]);
   const live = entries.filter((e) => !e.prunable);
   const at = live.find((e) => real(e.path) === real(worktree));
@@ -112,7 +112,7 @@ export async function probeRepo(root: string, branch: string, worktree: string):
   let pathState: RepoFacts["path_state"] = "absent";
   if (at) pathState = at.branch === ref ? "worktree" : "other-worktree";
   else if (existsSync(worktree)) pathState = readdirSync(worktree).length === 0 ? "empty" : "occupied";
-  const worktreeDirty = at ? statusPaths(await out(worktree, ["status", "--porcelain=v1", "-z"])) : [];
+  const worktreeDirty = at ? statusPaths((await exec(worktree, ["status", "--porcelain=v1", "-z"])).stdout) : [];
   let unmerged = 0;
   if (tip && head) unmerged = Number(await out(root, ["rev-list", "--count", `HEAD..${ref}`])) || 0;
   const exclude = await excludeFile(root);
