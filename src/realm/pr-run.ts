@@ -14,10 +14,10 @@ export type PrRequest = { model: RealmModel; member: Member; rfc: string; title:
 
 type Found = { target: PrTarget & { forge: string }; opener: PrOpener };
 
-/** The worktree set: repos of this repo's domains, on this machine, that have branch feat/<rfc>. */
+/** The worktree set: the realm's repos on this machine that have branch feat/<rfc> (whichever repo it runs in). */
 async function findSet(req: Pick<PrRequest, "model" | "member" | "rfc" | "openerFor">): Promise<Found[]> {
   const branch = featureBranch(req.rfc);
-  const targets = worktreeTargets({ model: req.model, current: { repo: req.member.config.repo, root: req.member.root }, selection: {} });
+  const targets = worktreeTargets({ model: req.model, current: { repo: req.member.config.repo, root: req.member.root }, selection: { repos: [...req.model.repos.keys()] } });
   const found: Found[] = [];
   for (const t of targets) {
     if (!t.root || t.source === "clone" || t.source === "missing" || !(await branchExists(t.root, branch))) continue;
