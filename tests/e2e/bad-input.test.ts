@@ -174,6 +174,8 @@ describe("the command line", () => {
     ["realm", "admin", "leave"],
     ["realm", "status"],
     ["realm", "check"],
+    ["realm", "worktree"],
+    ["realm", "pr"],
     ["daemon"],
     ["daemon", "start"],
     ["daemon", "stop"],
