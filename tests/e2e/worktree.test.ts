@@ -176,3 +176,42 @@ describe("blue realm worktree", () => {
     expect(sb.blue(aperture, "realm", "worktree", "--rfc", "metrics-v2", "--remove").stdout).toContain("✓ aperture: nothing to remove\n");
   });
 });
+
+describe("blue realm worktree with a repo that is not on this machine", () => {
+  const { sb, aperture, fungal, third } = threeRepoRealm();
+  const checkout = join(sb.env.BLUE_HOME!, "checkouts", "fungal");
+  // fungal's path is on a teammate's machine; the realm knows its url.
+  const clone = sb.realmClone("rc");
+  const file = join(clone, "repos/fungal.yaml");
+  writeFileSync(file, readFileSync(file, "utf8").replace(/^path: .*$/m, `path: /elsewhere/fungal\nurl: file://${fungal}`));
+  sb.git(clone, "commit", "-qam", "fungal moves");
+  sb.git(clone, "push", "-q", "origin", "main");
+
+  test("a refusal found before cloning clones nothing; a failure after takes back the clone this run made", () => {
+    writeFileSync(join(third, "README.md"), "edited\n");
+    const refused = sb.blue(aperture, "realm", "worktree", "--rfc", "y");
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("✗ third: uncommitted changes to tracked files (README.md)");
+    expect(existsSync(checkout)).toBe(false);
+    sb.git(third, "checkout", "-q", "README.md");
+
+    const hook = join(third, ".git/hooks/post-checkout");
+    writeFileSync(hook, "#!/bin/sh\nexit 1\n");
+    chmodSync(hook, 0o755);
+    const failed = sb.blue(aperture, "realm", "worktree", "--rfc", "y");
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain(`  rolled back: clone ${checkout}\n`);
+    expect(existsSync(checkout)).toBe(false);
+    writeFileSync(hook, "#!/bin/sh\nexit 0\n");
+  });
+
+  test("clones it under $BLUE_HOME/checkouts from its url and makes the worktree there", () => {
+    const r = sb.blue(aperture, "realm", "worktree", "--rfc", "y");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`✓ fungal: ${join(checkout, ".worktrees/feat-y")}/ (cloned into ${checkout})\n`);
+    expect(sb.git(join(checkout, ".worktrees/feat-y"), "symbolic-ref", "--short", "HEAD")).toBe("feat/y");
+    expect(sb.git(fungal, "branch", "--list", "feat/y")).toBe("");
+    // The second run uses the clone.
+    expect(sb.blue(aperture, "realm", "worktree", "--rfc", "y").stdout).toContain(`✓ fungal: ${join(checkout, ".worktrees/feat-y")}/ (exists)\n`);
+  });
+});
