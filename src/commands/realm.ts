@@ -8,6 +8,8 @@ export const realm = defineCommand({
     sync: () => import("./realm/sync.ts").then((m) => m.sync),
     approve: () => import("./realm/approve.ts").then((m) => m.approve),
     contract: () => import("./realm/contract.ts").then((m) => m.contract),
+    worktree: () => import("./realm/worktree.ts").then((m) => m.worktree),
+    pr: () => import("./realm/pr.ts").then((m) => m.pr),
     admin: () => import("./realm/admin.ts").then((m) => m.admin),
   },
 });

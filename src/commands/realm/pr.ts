@@ -1,0 +1,100 @@
+import { defineCommand } from "citty";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { UsageError } from "../../errors.ts";
+import { currentBranch } from "../../git/worktree.ts";
+import { loadValidRealm } from "../../realm/load.ts";
+import { prOpenerFor } from "../../realm/pr-opener.ts";
+import { placeLine, type PrDoc, type PrStatusDoc } from "../../realm/pr-plan.ts";
+import { prStatus, runPr } from "../../realm/pr-run.ts";
+import { RfcName } from "../../realm/worktree-plan.ts";
+import { memberHere } from "../../realm/worktree-run.ts";
+import { ensureRealmClone } from "../../realm-clone.ts";
+import { json, line, ok, warnProblems } from "../../ui/output.ts";
+import { requireRepoRoot } from "../../workspace.ts";
+
+export const pr = defineCommand({
+  meta: { name: "pr", description: "Push feat/<rfc> in every repo that has it and open one PR per repo, in merge order (providers first)" },
+  args: {
+    title: { type: "string", description: "Title of every PR", valueHint: "text" },
+    "body-file": { type: "string", description: "A file whose text opens every PR's body", valueHint: "path" },
+    draft: { type: "boolean", description: "Open the PRs as drafts" },
+    rfc: { type: "string", description: "The change (default: from the current branch feat/<rfc>)", valueHint: "name" },
+    status: { type: "boolean", description: "Show each repo's branch and PR state, and which may merge next" },
+    "dry-run": { type: "boolean", description: "Print the plan; push and open nothing" },
+    json: { type: "boolean", description: "Print one JSON document" },
+  },
+  async run({ args }) {
+    const rfc = await resolveRfc(args.rfc);
+    if (args.status && (args.title || args["body-file"] || args.draft || args["dry-run"])) {
+      throw new UsageError("--status takes no --title, --body-file, --draft or --dry-run");
+    }
+    if (!args.status && !args.title?.trim()) throw new UsageError("--title is required", "Example: blue realm pr --title 'feat: training metrics v2'");
+    const member = await memberHere();
+    const clone = await ensureRealmClone(member);
+    const { model, warnings } = loadValidRealm(clone, member.config.realm.name);
+    warnProblems(warnings);
+    const base = { model, member, rfc, openerFor: prOpenerFor };
+
+    if (args.status) {
+      const doc = await prStatus(base);
+      return args.json ? json(doc) : renderStatus(doc);
+    }
+    let body = "";
+    if (args["body-file"]) {
+      try {
+        body = readFileSync(resolve(args["body-file"]), "utf8");
+      } catch (e) {
+        throw new UsageError(`cannot read --body-file ${args["body-file"]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    }
+    const dryRun = Boolean(args["dry-run"]);
+    const plan = await runPr({ ...base, title: args.title!.trim(), body, draft: Boolean(args.draft) }, dryRun);
+    const doc: PrDoc = { ...plan, dry_run: dryRun };
+    return args.json ? json(doc) : render(doc);
+  },
+});
+
+/** --rfc, else the current branch when it is feat/<rfc> (as in a worktree made by `blue realm worktree`). */
+async function resolveRfc(flag: string | undefined): Promise<string> {
+  const name = flag ?? (await currentBranch(requireRepoRoot()))?.match(/^feat\/(.+)$/)?.[1];
+  if (name === undefined) throw new UsageError("no RFC given and the current branch is not feat/<rfc>", "Pass --rfc <name>, or run it in a worktree made by 'blue realm worktree'.");
+  const parsed = RfcName.safeParse(name);
+  if (!parsed.success) throw new UsageError(`'${name}' is not a valid RFC name: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+function render(doc: PrDoc): void {
+  const refOf = (repo: string) => doc.repos.find((r) => r.repo === repo)!.ref;
+  if (doc.dry_run) {
+    line(`Plan for '${doc.branch}' (dry run, nothing pushed or opened):`);
+    for (const r of doc.repos) {
+      const pr = r.pr_action === "none" ? `no forge: no PR` : r.pr_action === "update" ? `update PR #${r.pr!.number}` : `open a PR into ${r.base}`;
+      line(`  ${r.position}. ${r.repo}: push ${r.branch} to origin; ${pr} (${placeLine(r, refOf)})`);
+    }
+  } else {
+    line(`Coordinated PRs for '${doc.branch}':`);
+    for (const r of doc.repos) {
+      const push = r.push === "pushed" ? `pushed ${r.branch} to origin` : `${r.branch} up to date on origin`;
+      const pr = r.pr ? `PR #${r.pr.number} ${r.pr_action === "open" ? "opened" : "updated"}, ` : "";
+      ok(`${r.repo}: ${pr}${push} (${placeLine(r, refOf)})`);
+    }
+    const plain = doc.repos.filter((r) => r.pr_action === "none").map((r) => r.repo);
+    if (plain.length) line(`No forge for ${plain.join(", ")}: no PR can be opened there; the branch${plain.length > 1 ? "es are" : " is"} pushed.`);
+  }
+  line(doc.order_line);
+}
+
+function renderStatus(doc: PrStatusDoc): void {
+  line(`'${doc.branch}' in ${doc.repos.length} repo${doc.repos.length === 1 ? "" : "s"}`);
+  for (const r of doc.repos) {
+    const sync = !r.pushed ? "not pushed" : r.ahead || r.behind ? `pushed; ${r.ahead} ahead, ${r.behind} behind origin` : "pushed, up to date";
+    const work = r.merged ? `nothing left to merge into ${r.base}` : r.commits === null ? `${r.base} not on origin` : `${r.commits} commit${r.commits === 1 ? "" : "s"} not in ${r.base}`;
+    const pr = r.pr
+      ? `PR #${r.pr.number}${r.pr_state ? ` ${r.pr_state.state}${r.pr_state.draft ? " (draft)" : ""}, checks ${r.pr_state.checks ?? "none"}, ${r.pr_state.approvals} approval${r.pr_state.approvals === 1 ? "" : "s"}` : ""}`
+      : "no PR";
+    line(`  ${r.position}. ${r.repo}: ${sync} · ${work} · ${pr}${r.blocked_by.length ? ` · after ${r.blocked_by.join(", ")}` : ""}`);
+  }
+  line(doc.order_line);
+  line(doc.next ? `Next to merge: ${doc.next}` : "Everything is merged.");
+}
