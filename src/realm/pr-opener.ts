@@ -1,6 +1,5 @@
-// Which PrOpener serves a repo of a coordinated change. Today every repo is treated as plain git (`noForge`):
-// its branch is pushed and no PR is opened. The forge layer (src/forge/) plugs Forgejo and GitHub in through
-// `prOpenerFor`, choosing by the repo's origin URL or the realm's forge config.
+// Which PrOpener serves a repo of a coordinated change: Forgejo or GitHub when its origin is on one
+// (src/forge/pr-opener-forge.ts), else plain git (`noForge`): its branch is pushed and no PR is opened.
 import type { PrOpener, PrTarget } from "./pr-plan.ts";
 
 /** A plain git remote: nothing to open; branch names stand in for PR numbers in the merge order. */
@@ -15,4 +14,4 @@ export const noForge: PrOpener = {
 
 export type PrOpenerFor = (target: PrTarget) => PrOpener | Promise<PrOpener>;
 
-export const prOpenerFor: PrOpenerFor = () => noForge;
+export const prOpenerFor: PrOpenerFor = (target) => import("../forge/pr-opener-forge.ts").then((m) => m.forgePrOpener(target));
