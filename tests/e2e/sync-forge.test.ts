@@ -4,7 +4,8 @@
 // request the description does not allow. The mock is stateless, so this checks what blue sends and reads;
 // the behaviour of merging is covered on plain git (sync.test.ts).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, type Prism } from "../forge/prism.ts";
 import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
 import { stackTrace, type Sandbox } from "./sandbox.ts";
@@ -58,6 +59,8 @@ for (const c of cases) {
     const seen = () => calls.map((x) => `${x.method} ${x.path}`);
 
     test("the provider's sync pushes the branch and opens a labelled PR with the importers' reviewers", async () => {
+      // A daemon started with the token in its environment, as a user's would be: it is told of the sync and fetches.
+      expect((await run(world.fungal, "realm", "status")).code).toBe(0);
       world.writeCode({ ...VALUE, write: [...VALUE.write, "training-metrics/experiments/*"] });
       calls.length = 0;
       const r = await run(world.aperture, "realm", "sync");
@@ -91,6 +94,16 @@ for (const c of cases) {
       const open = calls.filter((x) => x.method === "POST" && x.path === "/repos/realms/letemcook/pulls").map((x) => JSON.parse(x.body).head);
       expect(open).toEqual([expect.stringMatching(/^sync\/fungal-image-analysis\//)]);
       expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN);
+    });
+
+    test("the token is in no file blue wrote: daemon.db, its WAL, the daemon log, the realm clone's git config", async () => {
+      const refreshed = await run(world.fungal, "realm", "status", "--refresh");
+      expect(refreshed.code).toBe(0);
+      expect(refreshed.stdout).toContain("Notification from aperture");
+      const home = sb.env.BLUE_HOME!;
+      const files = ["daemon.db", "daemon.db-wal", "daemon.log", "realms/letemcook/.git/config", "realms/letemcook/.git/FETCH_HEAD"].map((f) => join(home, f)).filter(existsSync);
+      expect(files.length).toBeGreaterThanOrEqual(3);
+      for (const f of files) expect(readFileSync(f).includes(TOKEN)).toBe(false);
     });
 
     test("without a token: one line naming the sources tried, exit 1, nothing pushed", async () => {
