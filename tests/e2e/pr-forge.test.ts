@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PrDoc } from "../../src/realm/pr-plan.ts";
-import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, type Prism } from "../forge/prism.ts";
+import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, startRecordingProxy, type Prism } from "../forge/prism.ts";
 import { initialSetup } from "./sandbox.ts";
 
 const TOKEN = "pr-forge-secret-7a3c91";
@@ -21,24 +21,13 @@ for (const c of cases) {
 
   describe.skipIf(!have)(`blue realm pr on ${c.kind}`, () => {
     let prism: Prism;
-    let proxy: ReturnType<typeof Bun.serve>;
-    const calls: { method: string; path: string; status: number; body: string }[] = [];
-    const { sb, aperture, fungal, steps } = initialSetup();
+    let proxy: ReturnType<typeof startRecordingProxy>;
+        const { sb, aperture, fungal, steps } = initialSetup();
 
     beforeAll(async () => {
       for (const s of steps) if (s.code !== 0) throw new Error(s.stderr);
       prism = await startPrism(c.spec);
-      proxy = Bun.serve({
-        port: 0,
-        hostname: "127.0.0.1",
-        async fetch(req) {
-          const u = new URL(req.url);
-          const body = req.method === "GET" ? "" : await req.text();
-          const res = await fetch(`${prism.url}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body: body || undefined });
-          calls.push({ method: req.method, path: u.pathname, status: res.status, body });
-          return new Response(res.body, { status: res.status, headers: res.headers });
-        },
-      });
+      proxy = startRecordingProxy(prism);
       for (const [name, dir] of [["aperture", aperture], ["fungal-image-analysis", fungal]] as const) {
         const bare = sb.path("origins", `${name}.git`);
         sb.git(sb.root, "init", "-q", "--bare", bare);
@@ -55,13 +44,13 @@ for (const c of cases) {
       }
     }, 120_000);
     afterAll(() => {
-      proxy?.stop(true);
+      proxy?.stop();
       prism?.stop();
       sb.blue(sb.root, "daemon", "stop");
     });
 
     test("pushes both branches and opens one PR per repo in merge order, provider first", async () => {
-      const r = await sb.blueAsync(fungal, ["realm", "pr", "--rfc", "metrics-v2", "--title", "feat: metrics v2", "--json"], c.env(`http://127.0.0.1:${proxy.port}`));
+      const r = await sb.blueAsync(fungal, ["realm", "pr", "--rfc", "metrics-v2", "--title", "feat: metrics v2", "--json"], c.env(proxy.url));
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN);
@@ -71,17 +60,17 @@ for (const c of cases) {
         ["aperture", c.kind, "pushed", "open", true],
         ["fungal-image-analysis", c.kind, "pushed", "open", true],
       ]);
-      expect(calls.filter((x) => x.status >= 400)).toEqual([]);
-      const opened = calls.filter((x) => x.method === "POST" && /^\/repos\/acme\/[^/]+\/pulls$/.test(x.path));
+      expect(proxy.calls.filter((x) => x.status >= 400)).toEqual([]);
+      const opened = proxy.calls.filter((x) => x.method === "POST" && /^\/repos\/acme\/[^/]+\/pulls$/.test(x.path));
       expect(opened.map((x) => [x.path, JSON.parse(x.body).head, JSON.parse(x.body).title])).toEqual([
         ["/repos/acme/aperture/pulls", "feat/metrics-v2", "feat: metrics v2"],
         ["/repos/acme/fungal-image-analysis/pulls", "feat/metrics-v2", "feat: metrics v2"],
       ]);
       // Every PR body is rewritten once all numbers are known; fungal's names its place after aperture's PR.
-      const updates = calls.filter((x) => x.method === "PATCH" && /\/pulls\/-?\d+$/.test(x.path));
+      const updates = proxy.calls.filter((x) => x.method === "PATCH" && /\/pulls\/-?\d+$/.test(x.path));
       expect(updates.map((x) => x.path.split("/")[3])).toEqual(["aperture", "fungal-image-analysis"]);
       expect(JSON.parse(updates[1]!.body).body).toMatch(/merge second — blocked by aperture#-?\d+/);
-      const deps = calls.filter((x) => x.path.includes("/dependencies"));
+      const deps = proxy.calls.filter((x) => x.path.includes("/dependencies"));
       if (c.kind === "forgejo") {
         expect(deps.map((x) => [x.method, x.path.replace(/-?\d+/, "N")])).toEqual([["POST", "/repos/acme/fungal-image-analysis/issues/N/dependencies"]]);
         expect(JSON.parse(deps[0]!.body)).toMatchObject({ owner: "acme", repo: "aperture" });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, type Prism } from "../forge/prism.ts";
+import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, startRecordingProxy, type Prism } from "../forge/prism.ts";
 import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
 import { stackTrace, type Sandbox } from "./sandbox.ts";
 
@@ -22,76 +22,65 @@ for (const c of cases) {
 
   describe.skipIf(!have)(`blue realm sync on ${c.kind}`, () => {
     let prism: Prism;
-    let proxy: ReturnType<typeof Bun.serve>;
+    let proxy: ReturnType<typeof startRecordingProxy>;
     let sb: Sandbox;
     let world: ReturnType<typeof dailyDevelopment>;
-    const calls: { method: string; path: string; status: number; auth: string | null; body: string }[] = [];
-
+    
     beforeAll(async () => {
       prism = await startPrism(c.spec);
-      proxy = Bun.serve({
-        port: 0,
-        hostname: "127.0.0.1",
-        async fetch(req) {
-          const u = new URL(req.url);
-          const body = req.method === "GET" ? "" : await req.text();
-          const res = await fetch(`${prism.url}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body: body || undefined });
-          calls.push({ method: req.method, path: u.pathname, status: res.status, auth: req.headers.get("authorization"), body });
-          return new Response(res.body, { status: res.status, headers: res.headers });
-        },
-      });
+      proxy = startRecordingProxy(prism);
       world = dailyDevelopment();
       sb = world.sb;
       const { clone } = world;
-      editRealmFile(clone, "realm.yaml", (d) => d.set("forge", { type: c.kind, url: `http://127.0.0.1:${proxy.port}`, repo: "realms/letemcook" }));
+      editRealmFile(clone, "realm.yaml", (d) => d.set("forge", { type: c.kind, url: proxy.url, repo: "realms/letemcook" }));
       // One maintainer is a forge user name (a reviewer); one an e-mail (named in the PR body).
       editRealmFile(clone, "repos/fungal-image-analysis.yaml", (d) => d.set("maintainers", ["fungal-bot", "fungal@example.com"]));
       sb.git(clone, "commit", "-qam", `realm on ${c.kind}`);
       sb.git(clone, "push", "-q", "origin", "main");
     }, 120_000);
     afterAll(() => {
-      proxy?.stop(true);
+      proxy?.stop();
       prism?.stop();
       sb?.blue(sb.root, "daemon", "stop");
     });
 
     const run = (cwd: string, ...args: string[]) => sb.blueAsync(cwd, args, { [c.tokenVar]: TOKEN });
-    const seen = () => calls.map((x) => `${x.method} ${x.path}`);
+    const seen = () => proxy.calls.map((x) => `${x.method} ${x.path}`);
 
     test("the provider's sync pushes the branch and opens a labelled PR with the importers' reviewers", async () => {
       // A daemon started with the token in its environment, as a user's would be: it is told of the sync and fetches.
       expect((await run(world.fungal, "realm", "status")).code).toBe(0);
       world.writeCode({ ...VALUE, write: [...VALUE.write, "training-metrics/experiments/*"] });
-      calls.length = 0;
+      proxy.calls.length = 0;
       const r = await run(world.aperture, "realm", "sync");
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/✓ PR #-?\d+: "aperture: s3-permissions 1\.5\.0"/);
       expect(r.stdout).toContain("Reviewers: fungal-bot, fungal@example.com");
       expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN);
-      expect(calls.filter((x) => x.status >= 400)).toEqual([]);
-      expect(calls.every((x) => x.auth === c.auth)).toBe(true);
+      expect(proxy.calls.filter((x) => x.status >= 400)).toEqual([]);
+      expect(proxy.calls.every((x) => x.auth === c.auth)).toBe(true);
       expect(seen()).toContain("POST /repos/realms/letemcook/pulls");
-      const open = calls.find((x) => x.method === "POST" && x.path === "/repos/realms/letemcook/pulls")!;
+      const open = proxy.calls.find((x) => x.method === "POST" && x.path === "/repos/realms/letemcook/pulls")!;
       expect(JSON.parse(open.body)).toMatchObject({ title: "aperture: s3-permissions 1.5.0", base: "main", head: expect.stringMatching(/^sync\/aperture\//) });
       expect(JSON.parse(open.body).body).toContain("| s3-access/s3-permissions | 1.4.0 → 1.5.0 | compatible (minor) |");
       expect(seen().some((s) => /^POST \/repos\/realms\/letemcook\/(pulls|issues)\/-?\d+\/(requested_reviewers|labels)$/.test(s))).toBe(true);
-      const reviewers = calls.find((x) => x.path.endsWith("/requested_reviewers"))!;
+      const reviewers = proxy.calls.find((x) => x.path.endsWith("/requested_reviewers"))!;
       expect(JSON.parse(reviewers.body).reviewers).toEqual(["fungal-bot"]);
       expect(sb.git(sb.root, "-C", sb.defaultRemote("letemcook"), "for-each-ref", "--format=%(refname:lstrip=2)", "refs/heads/sync/")).toMatch(/^sync\/aperture\//);
     });
 
     test("the importer's sync pushes its acknowledgement and opens its own PR", async () => {
-      calls.length = 0;
+      proxy.calls.length = 0;
       const r = await run(world.fungal, "realm", "sync");
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("s3-permissions: resolved_version (none) → 1.5.0");
       expect(r.stdout).toMatch(/✓ PR #-?\d+: "fungal-image-analysis: acknowledge s3-permissions 1\.5\.0"/);
-      expect(calls.filter((x) => x.status >= 400)).toEqual([]);
+      expect(proxy.calls.filter((x) => x.status >= 400)).toEqual([]);
       // The provider's PR is not open on a stateless mock, so nothing may merge: the acknowledgement waits for it.
       expect(seen().filter((s) => s.endsWith("/merge"))).toEqual([]);
-      const open = calls.filter((x) => x.method === "POST" && x.path === "/repos/realms/letemcook/pulls").map((x) => JSON.parse(x.body).head);
+      const open = proxy.calls.filter((x) => x.method === "POST" && x.path === "/repos/realms/letemcook/pulls").map((x) => JSON.parse(x.body).head);
       expect(open).toEqual([expect.stringMatching(/^sync\/fungal-image-analysis\//)]);
       expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN);
     });

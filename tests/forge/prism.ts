@@ -66,3 +66,22 @@ export async function startPrism(spec: string, timeoutMs = 60_000): Promise<Pris
   })();
   return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop };
 }
+
+export type RecordedCall = { method: string; path: string; status: number; auth: string | null; body: string };
+
+/** A proxy in front of Prism that records each call blue makes (method, path, status, auth header, body). */
+export function startRecordingProxy(prism: Prism): { url: string; calls: RecordedCall[]; stop: () => void } {
+  const calls: RecordedCall[] = [];
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(req) {
+      const u = new URL(req.url);
+      const body = req.method === "GET" ? "" : await req.text();
+      const res = await fetch(`${prism.url}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body: body || undefined });
+      calls.push({ method: req.method, path: u.pathname, status: res.status, auth: req.headers.get("authorization"), body });
+      return new Response(res.body, { status: res.status, headers: res.headers });
+    },
+  });
+  return { url: `http://127.0.0.1:${server.port}`, calls, stop: () => server.stop(true) };
+}
