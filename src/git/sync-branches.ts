@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { GitError, Unreachable } from "../errors.ts";
+import { runBounded } from "../subprocess.ts";
 import { git, REALM_BRANCH } from "./realm-repo.ts";
 
 const MAIN = `origin/${REALM_BRANCH}`;
@@ -52,10 +53,11 @@ export async function commitsSinceMain(clone: string, ref: string): Promise<Bran
     });
 }
 
-export async function isMerged(clone: string, sha: string): Promise<boolean> {
+/** Whether commit `sha` is in `ref` (default: the realm's main). */
+export async function isMerged(clone: string, sha: string, ref = MAIN): Promise<boolean> {
   // Not `merge-base --is-ancestor`: simple-git resolves a silent exit 1 as success.
   const base = await git(clone)
-    .raw(["merge-base", sha, MAIN])
+    .raw(["merge-base", sha, ref])
     .then((s) => s.trim(), () => "");
   return base !== "" && base === sha;
 }
@@ -77,6 +79,16 @@ export async function readChangedFiles(clone: string, since: string, ref: string
   return files;
 }
 
+/** Files that conflict when `branch` is merged into main (empty: it merges cleanly). git's exit status decides. */
+export async function mergeConflicts(clone: string, branch: string): Promise<string[]> {
+  const r = await runBounded(["git", "merge-tree", "--write-tree", "--name-only", MAIN, `origin/${branch}`], { cwd: clone, timeoutMs: 60_000 });
+  if (r.code === 0) return [];
+  if (r.code !== 1) throw new GitError(`git merge-tree failed on ${branch}: ${r.stderr.trim().split("\n")[0] ?? ""}`);
+  const [, ...rest] = r.stdout.split("\n");
+  const blank = rest.indexOf("");
+  return (blank === -1 ? rest : rest.slice(0, blank)).filter(Boolean);
+}
+
 export async function mergeBase(clone: string, ref: string): Promise<string> {
   return (await git(clone).raw(["merge-base", MAIN, ref])).trim();
 }
@@ -96,7 +108,7 @@ function pushFailure(e: unknown, doing: string): Error {
  */
 export async function commitSyncBranch(
   clone: string,
-  o: { branch: string; start: string; message: string; edit: (dir: string) => void | Promise<void>; signoff?: boolean },
+  o: { branch: string; start: string; message: string; edit: (dir: string) => void | Promise<void>; signoff?: boolean; /** Replace the branch (rebuilt from main), only if it is still at this commit. */ replace?: string },
 ): Promise<string> {
   const g = git(clone);
   const dir = mkdtempSync(join(clone, ".git", "blue-sync-"));
@@ -108,7 +120,7 @@ export async function commitSyncBranch(
     await w.raw(["commit", "-q", "--allow-empty", ...(o.signoff ? ["--signoff"] : []), "-m", o.message]);
     const sha = (await w.raw(["rev-parse", "HEAD"])).trim();
     try {
-      await w.raw(["push", "-q", "origin", `HEAD:refs/heads/${o.branch}`]);
+      await w.raw(["push", "-q", ...(o.replace ? [`--force-with-lease=refs/heads/${o.branch}:${o.replace}`] : []), "origin", `HEAD:refs/heads/${o.branch}`]);
     } catch (e) {
       throw pushFailure(e, `pushing ${o.branch} to the realm failed`);
     }
@@ -159,6 +171,14 @@ export async function mergeSyncBranch(clone: string, branch: string, message: st
       await g.raw(["worktree", "prune"]).catch(() => undefined);
     }
   }
+}
+
+/** Delete a sync branch on the realm remote (plain git: an acknowledgement whose base was rebuilt). */
+export async function deleteSyncBranch(clone: string, branch: string): Promise<void> {
+  await git(clone).raw(["push", "-q", "origin", "--delete", branch]).catch((e) => {
+    throw pushFailure(e, `deleting ${branch} on the realm failed`);
+  });
+  await git(clone).raw(["fetch", "-q", "--prune", "origin"]).catch(() => undefined);
 }
 
 /** Fetch the realm (pruning merged sync branches) and fast-forward the clone's main. */

@@ -34,7 +34,7 @@ function governanceFor(model: RealmModel, domain: string) {
 export function acknowledged(model: RealmModel, pending: readonly PendingSync[], domain: string, contract: string, importer: string, version: string): boolean {
   const onMain = model.domains.get(domain)?.bindings.get(importer)?.imports.find((i) => i.contract === contract)?.resolved_version;
   if (onMain && semver.gte(onMain, version)) return true;
-  return pending.some((p) => p.repo === importer && p.acks.some((a) => a.domain === domain && a.contract === contract && a.repo === importer && semver.gte(a.resolved_version, version)));
+  return pending.some((p) => p.repo === importer && !p.obsolete && p.acks.some((a) => a.domain === domain && a.contract === contract && a.repo === importer && semver.gte(a.resolved_version, version)));
 }
 
 export function evaluate(
@@ -42,7 +42,9 @@ export function evaluate(
   ctx: { model: RealmModel; pending: readonly PendingSync[]; now: Date; approvals?: string[]; pr?: string | null },
 ): MergeVerdict {
   const verdict = (due: boolean, reason: MergeVerdict["reason"], waiting: string[]): MergeVerdict => ({ branch: p.branch, repo: p.repo, due, reason, waiting_for: waiting, pr: ctx.pr ?? null });
+  if (p.obsolete) return verdict(false, null, [`nothing: ${p.base?.branch} was rebuilt or closed since, so this acknowledgement no longer counts (${p.repo} syncs again)`]);
   if (p.base && !p.base_merged) return verdict(false, null, [`${p.base.branch} to merge first`]);
+  if (p.conflicts.length > 0) return verdict(false, null, [`${p.repo} to sync again: the branch conflicts with main in ${p.conflicts.join(", ")}`]);
   if (p.updates.length === 0) return verdict(true, p.base ? "base_merged" : "acknowledgement", []);
 
   const waiting: string[] = [];

@@ -19,6 +19,10 @@ export type PendingSync = {
   acks: z.infer<typeof PendingAck>[];
   /** Approvers recorded on the branch (plain git: signed-off `Approved-by:` commits by the approver). */
   approvals: string[];
+  /** An acknowledgement whose base branch was rebuilt or removed: it no longer counts, and is removed. */
+  obsolete: boolean;
+  /** Files that conflict with main: the branch can no longer merge and its repo's next sync rebuilds it. */
+  conflicts: string[];
   /** Parsed realm files as the branch has them. */
   contents: Map<string, unknown>;
 };
@@ -80,6 +84,8 @@ export function toPending(
     updates,
     acks,
     approvals: [...new Set(approvals.map((a) => a.toLowerCase()))],
+    conflicts: [],
+    obsolete: false,
     contents: read.files,
   };
 }

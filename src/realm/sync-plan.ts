@@ -43,6 +43,8 @@ export const BranchPlan = z.object({
   start: z.string(),
   /** An open sync branch of this repo that gets one more commit (its PR is updated, not opened again). */
   reuse: z.boolean(),
+  /** That branch no longer merges into main: it is rebuilt from main under the same name (force-pushed). */
+  rebuild: z.boolean(),
   base: z.object({ branch: z.string(), sha: z.string() }).nullable(),
   updates: z.array(ContractUpdate),
   acknowledgements: z.array(Acknowledgement),
@@ -130,7 +132,7 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
     updates.push(u);
   }
   // This repo already proposed exactly these values on its open branch: nothing new to push.
-  if (own && updates.length > 0 && updates.every((u) => own.contents.has(u.file) && sameProposal(own.contents.get(u.file), u))) {
+  if (own && own.conflicts.length === 0 && updates.length > 0 && updates.every((u) => own.contents.has(u.file) && sameProposal(own.contents.get(u.file), u))) {
     for (const u of updates) proposed.push(`${u.contract} ${u.to} (${own.branch})`);
     updates.length = 0;
   }
@@ -163,11 +165,13 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
   const onMain = acks.filter((a) => a.via === null);
   if (updates.length > 0 || onMain.length > 0) {
     const reuse = updates.length > 0 && own !== undefined;
+    const rebuild = reuse && own!.conflicts.length > 0;
     branches.push(
       branchPlan(input, {
         branch: reuse ? own!.branch : branchName(repo, input.now, input.taken),
-        start: reuse ? `origin/${own!.branch}` : "origin/main",
+        start: reuse && !rebuild ? `origin/${own!.branch}` : "origin/main",
         reuse,
+        rebuild,
         base: null,
         updates,
         acks: onMain,
@@ -183,6 +187,7 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
         branch: branchName(repo, input.now, input.taken),
         start: `origin/${via}`,
         reuse: false,
+        rebuild: false,
         base: { branch: via, sha: p.sha },
         updates: [],
         acks: list,
@@ -199,7 +204,7 @@ function sameProposal(onBranch: unknown, u: ContractUpdate): boolean {
 
 function branchPlan(
   input: PlanInput,
-  o: { branch: string; start: string; reuse: boolean; base: BranchPlan["base"]; updates: ContractUpdate[]; acks: Acknowledgement[] },
+  o: { branch: string; start: string; reuse: boolean; rebuild: boolean; base: BranchPlan["base"]; updates: ContractUpdate[]; acks: Acknowledgement[] },
 ): BranchPlan {
   const { repo, model } = input;
   const importers = new Set(o.updates.flatMap((u) => u.importers.map((i) => i.repo)));

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { BlueError, ConfigError, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "../forge/sync-host.ts";
 import { git } from "../git/realm-repo.ts";
-import { commitSyncBranch, commitsSinceMain, fetchRealm, headOf, isMerged, listSyncBranches, mergeBase, readChangedFiles } from "../git/sync-branches.ts";
+import { commitSyncBranch, commitsSinceMain, deleteSyncBranch, fetchRealm, headOf, isMerged, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "../git/sync-branches.ts";
 import { withLock } from "../lock.ts";
 import { confinedPath, extractExport } from "./extract.ts";
 import { loadValidRealm, type RealmModel } from "./load.ts";
@@ -33,7 +33,7 @@ export const SyncReport = z.object({
   proposed: z.array(z.string()),
   unsatisfied: z.array(z.string()),
   /** Open sync branches of the realm: what each waits for, and whether this run merged it. */
-  merges: z.array(MergeVerdict.extend({ merged: z.boolean(), conflicts: z.array(z.string()) })),
+  merges: z.array(MergeVerdict.extend({ merged: z.boolean(), conflicts: z.array(z.string()), removed: z.boolean().default(false) })),
   notified: z.array(z.string()),
   acknowledged_prs: z.array(z.string()),
 });
@@ -63,7 +63,10 @@ export async function readPending(clone: string, model: RealmModel): Promise<Pen
     const since = first.base ? first.base.sha : await mergeBase(clone, ref);
     const files = await readChangedFiles(clone, since, ref);
     const p = toPending({ branch, sha, commits, files }, model, first.base ? await isMerged(clone, first.base.sha) : true);
-    if (p) out.push(p);
+    if (!p) continue;
+    if (!p.base) p.conflicts = await mergeConflicts(clone, branch);
+    else if (!p.base_merged) p.obsolete = !(await isMerged(clone, p.base.sha, `origin/${p.base.branch}`));
+    out.push(p);
   }
   return out;
 }
@@ -192,13 +195,14 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
     acknowledged_prs: [],
   };
   if (ctx.dryRun) {
-    report.merges = (await verdicts(host, model, pending, ctx.now)).map((v) => ({ ...v, merged: false, conflicts: [] }));
+    report.merges = (await verdicts(host, model, pending, ctx.now)).map((v) => ({ ...v, merged: false, removed: false, conflicts: pending.find((p) => p.branch === v.branch)?.conflicts ?? [] }));
     return report;
   }
 
   for (const b of report.branches) {
     const base = b.base ? await host.describe(b.base.branch) : undefined;
-    await commitSyncBranch(ctx.clone, { branch: b.branch, start: b.start, message: commitMessage(b, ctx.repo, ctx.now), edit: (dir) => writePlan(dir, ctx.clone, b, ctx.now) });
+    const replace = b.rebuild ? pending.find((p) => p.branch === b.branch)?.sha : undefined;
+    await commitSyncBranch(ctx.clone, { branch: b.branch, start: b.start, message: commitMessage(b, ctx.repo, ctx.now), edit: (dir) => writePlan(dir, ctx.clone, b, ctx.now), replace });
     b.pushed = true;
     b.published = await host.publish({ branch: b.branch, title: b.pr.title, body: b.pr.body, labels: b.pr.labels, reviewers: b.pr.reviewers, blockedBy: base?.ref ?? null });
     if (b.base) {
@@ -237,12 +241,18 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
     const { model } = loadValidRealm(clone, realm);
     const pending = await readPending(clone, model);
     const all = await verdicts(host, model, pending, now);
-    for (const v of all) if (!results.get(v.branch)?.merged) results.set(v.branch, { ...v, merged: false, conflicts: [] });
+    for (const v of all) if (!results.get(v.branch)?.merged) results.set(v.branch, { ...v, merged: false, removed: false, conflicts: pending.find((p) => p.branch === v.branch)?.conflicts ?? [] });
+    const obsolete = pending.find((p) => p.obsolete && host.kind === "none");
+    if (obsolete) {
+      await deleteSyncBranch(clone, obsolete.branch);
+      results.set(obsolete.branch, { branch: obsolete.branch, repo: obsolete.repo, due: false, reason: null, waiting_for: [], pr: null, merged: false, conflicts: [], removed: true });
+      continue;
+    }
     const next = all.find((v) => v.due && !results.get(v.branch)?.conflicts.length);
     if (!next) break;
     const p = pending.find((x) => x.branch === next.branch)!;
     const outcome = await host.merge(next.branch, `Merge ${next.branch}: ${p.updates.map((u) => `${u.contract} ${u.version}`).join(", ") || "acknowledgement"} (${next.reason})`);
-    results.set(next.branch, { ...next, merged: outcome.merged, conflicts: outcome.merged ? [] : outcome.conflicts });
+    results.set(next.branch, { ...next, removed: false, merged: outcome.merged, conflicts: outcome.merged ? [] : outcome.conflicts });
     if (!outcome.merged) continue;
   }
   await fetchRealm(clone);

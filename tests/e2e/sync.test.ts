@@ -185,6 +185,39 @@ describe("conflicts and failures", () => {
     expect(branches()).toEqual([]);
   });
 
+  test("a sync branch that no longer merges is named with its files, and its repo's next sync rebuilds it", () => {
+    const { sb, aperture, fungal, remote, writeCode, onMain, branches } = world();
+    writeCode({ ...VALUE, write: [...VALUE.write, NEW_PATH] });
+    expect(sb.blue(aperture, "realm", "sync").code).toBe(0);
+    const [branch] = branches();
+    // A teammate changes the contract's version line on main by hand: the open branch now conflicts.
+    const other = sb.path("teammate");
+    sb.git(sb.root, "clone", "-q", remote, other);
+    editRealmFile(other, CONTRACT, (d) => d.set("version", "1.4.1"));
+    sb.git(other, "commit", "-qam", "hand edit");
+    sb.git(other, "push", "-q", "origin", "main");
+
+    const ack = sb.blue(fungal, "realm", "sync");
+    expect(ack.code).toBe(0);
+    expect(ack.stdout).toContain(`✗ ${branch} conflicts with the realm's main in ${CONTRACT}: sync again in aperture to rebuild it`);
+    expect(onMain(CONTRACT).version).toBe("1.4.1");
+
+    const r = sb.blue(aperture, "realm", "sync");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Rebuilding sync branch: ${branch} from main (it conflicted with main)`);
+    expect(r.stdout).toContain("Contract update: s3-permissions 1.4.1 → 1.5.0 (compatible)");
+    // fungal acknowledged the old branch: that no longer counts, and its branch goes.
+    expect(r.stdout).toMatch(/✓ Removed sync\/fungal-image-analysis\/\S+: the branch it acknowledged was rebuilt/);
+    expect(r.stdout).toContain(`${branch} waits for: fungal-image-analysis to acknowledge s3-permissions 1.5.0`);
+    expect(branches()).toEqual([branch!]);
+
+    expect(sb.blue(fungal, "realm", "sync").stdout).toContain(`✓ Merged ${branch} (acknowledged)`);
+    expect(onMain(CONTRACT)).toMatchObject({ version: "1.5.0" });
+    expect(onMain(FUNGAL_BINDING).imports[0].resolved_version).toBe("1.5.0");
+    expect(branches()).toEqual([]);
+  });
+
   test("a push the realm rejects leaves the clone as it was", () => {
     const { sb, aperture, clone, remote, writeCode, branches } = world();
     const hook = join(remote, "hooks", "pre-receive");

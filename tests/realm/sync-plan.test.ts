@@ -14,7 +14,7 @@ function valueOf() {
 }
 
 function pending(p: Partial<PendingSync>): PendingSync {
-  return { branch: "sync/aperture/20260124-150000", repo: "aperture", sha: "a".repeat(40), synced_at: NOW.toISOString(), base: null, base_merged: true, updates: [], acks: [], approvals: [], contents: new Map(), ...p };
+  return { branch: "sync/aperture/20260124-150000", repo: "aperture", sha: "a".repeat(40), synced_at: NOW.toISOString(), base: null, base_merged: true, updates: [], acks: [], approvals: [], conflicts: [], obsolete: false, contents: new Map(), ...p };
 }
 const UPDATE = { domain: "s3-access", contract: "s3-permissions", version: "1.5.0", compatible: true, changes: ["+ x"] };
 

@@ -46,7 +46,8 @@ function render(r: SyncReport): void {
   for (const p of r.proposed) line(`Already proposed: ${p}`);
   if (r.in_sync && r.proposed.length === 0) ok(`${r.repo} is in sync with the realm: no contract changes, no acknowledgements due`);
   for (const b of r.branches) {
-    line(`${r.dry_run ? "Would create" : b.reuse ? "Updating" : "Creating"} sync branch: ${b.branch}${b.base ? ` (on ${b.base.branch})` : ""}`);
+    const verb = b.rebuild ? (r.dry_run ? "Would rebuild" : "Rebuilding") : r.dry_run ? (b.reuse ? "Would update" : "Would create") : b.reuse ? "Updating" : "Creating";
+    line(`${verb} sync branch: ${b.branch}${b.base ? ` (on ${b.base.branch})` : ""}${b.rebuild ? " from main (it conflicted with main)" : ""}`);
     for (const u of b.updates) {
       line(`Contract update: ${u.contract} ${u.from} → ${u.to} (${u.compatible ? "compatible" : "breaking"})`);
       for (const c of u.changes) line(`  ${c}`);
@@ -70,6 +71,7 @@ function render(r: SyncReport): void {
   for (const m of r.merges) {
     const name = r.forge === "none" ? m.branch : `${m.pr ?? m.branch}`;
     if (m.merged) ok(`Merged ${name} (${m.reason?.replace("_", " ")})`);
+    else if (m.removed) ok(`Removed ${name}: the branch it acknowledged was rebuilt`);
     else if (m.conflicts.length) failLine(`${name} conflicts with the realm's main in ${m.conflicts.join(", ")}: sync again in ${m.repo} to rebuild it`);
     else if (r.dry_run && m.due) line(`Would merge ${name} (${m.reason?.replace("_", " ")})`);
     else if (m.repo === r.repo || r.branches.some((b) => b.branch === m.branch)) line(`${name} waits for: ${m.waiting_for.join("; ")}`);
