@@ -12,6 +12,7 @@ import {
   RealmFile,
   RepoFile,
 } from "./schema.ts";
+import { fastParse } from "./yaml-fast.ts";
 import { locate, parseYaml, validate, type PathSegment, type YamlSource } from "./yaml-source.ts";
 
 export type DomainModel = {
@@ -54,6 +55,8 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 class Loader {
   readonly problems: Problem[] = [];
   private readonly sources = new Map<string, YamlSource>();
+  /** Files read by the fast path: parsed with positions only if a problem or finding must point into them. */
+  private readonly texts = new Map<string, string>();
 
   constructor(private readonly root: string) {}
 
@@ -181,6 +184,16 @@ class Loader {
       this.problem(rel, [], "", `cannot read: ${(e as Error).message}`);
       return undefined;
     }
+    // Most files are plain and valid: read them natively, and keep `yaml`'s exact reading (with positions)
+    // for files the fast path steps aside from or that do not validate, so their problems are reported as before.
+    const fast = fastParse(text);
+    if (fast !== null && typeof fast === "object") {
+      const checked = schema.safeParse(fast);
+      if (checked.success) {
+        this.texts.set(rel, text);
+        return checked.data;
+      }
+    }
     const parsed = parseYaml(rel, text);
     this.problems.push(...parsed.problems);
     if (hasErrors(parsed.problems)) return undefined;
@@ -191,8 +204,18 @@ class Loader {
   }
 
   locate(file: string, path: readonly PathSegment[]): { line: number; col: number } | undefined {
-    const source = this.sources.get(file);
+    const source = this.source(file);
     return source ? locate(source, path) : undefined;
+  }
+
+  private source(rel: string): YamlSource | undefined {
+    let source = this.sources.get(rel);
+    const text = this.texts.get(rel);
+    if (!source && text !== undefined) {
+      source = parseYaml(rel, text).source;
+      this.sources.set(rel, source);
+    }
+    return source;
   }
 
   private expectName(rel: string, path: PathSegment[], actual: string, expected: string): void {
@@ -202,7 +225,7 @@ class Loader {
   }
 
   private problem(rel: string, path: PathSegment[], field: string, message: string, severity: Problem["severity"] = "error"): void {
-    const source = this.sources.get(rel);
+    const source = this.source(rel);
     const at = source ? locate(source, path) : { line: 0, col: 0 };
     this.problems.push({ file: rel, ...at, field, message, severity });
   }
