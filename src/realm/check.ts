@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { LoadResult } from "./load.ts";
 import { parsePointer } from "./pointer.ts";
 import type { ContractFile } from "./schema.ts";
+import type { ValidationOutcome } from "../store/cache-db.ts";
 import { compareVersions, isBreaking } from "./compat/index.ts";
 import { describeChange, rangeSatisfied } from "./status.ts";
 
@@ -46,39 +47,70 @@ function pointerPath(pointer: string): (string | number)[] {
 }
 
 let validators: { v2020: Ajv2020; v7: AjvDraft7 } | undefined;
+// addUsedSchema off: two contracts may declare the same $id; code.optimize off: ajv's optimiser costs more
+// than it saves on a validator that runs once (ajv compile time is most of a cold check).
+const AJV_OPTIONS = { allErrors: true, strict: false, addUsedSchema: false, code: { optimize: false } } as const;
 function ajvFor(schema: Record<string, unknown>): Ajv2020 | AjvDraft7 {
   validators ??= {
-    v2020: addFormats(new Ajv2020({ allErrors: true, strict: false })) as Ajv2020,
-    v7: addFormats(new AjvDraft7({ allErrors: true, strict: false })) as AjvDraft7,
+    v2020: addFormats(new Ajv2020(AJV_OPTIONS)) as Ajv2020,
+    v7: addFormats(new AjvDraft7(AJV_OPTIONS)) as AjvDraft7,
   };
   const declared = typeof schema.$schema === "string" ? schema.$schema : "";
   return /draft-07/.test(declared) ? validators.v7 : validators.v2020;
 }
 
-/** contract mode: the schema compiles, the value satisfies it, and the evolution ends at the version. */
-export function checkContract(domain: string, contract: ContractFile, locate: Locate): Finding[] {
+/** Compiled validators by schema text: contracts that share a schema compile it once. */
+const compiled = new Map<string, ReturnType<Ajv2020["compile"]> | Error>();
+
+/** ajv's verdict on `value` under `schema`: the schema's compile error, or the value's errors (none: valid). */
+export function validateValue(schema: Record<string, unknown>, value: unknown): ValidationOutcome {
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (!validate) {
+    try {
+      validate = ajvFor(schema).compile(schema);
+    } catch (e) {
+      validate = e as Error;
+    }
+    compiled.set(key, validate);
+  }
+  if (validate instanceof Error) return { schemaError: validate.message, errors: [] };
+  if (validate(value)) return { errors: [] };
+  return {
+    errors: (validate.errors ?? []).map((err) => ({
+      instancePath: err.instancePath,
+      ...(err.message === undefined ? {} : { message: err.message }),
+      ...(err.params && "additionalProperty" in err.params ? { additionalProperty: String(err.params.additionalProperty) } : {}),
+    })),
+  };
+}
+
+/** contract mode: the schema compiles, the value satisfies it, and the evolution ends at the version.
+ *  `validate` gives ajv's verdict (run-check passes one that consults the validation cache). */
+export function checkContract(
+  domain: string,
+  contract: ContractFile,
+  locate: Locate,
+  validate: (c: ContractFile) => ValidationOutcome = (c) => validateValue(c.schema, c.value),
+): Finding[] {
   const file = `domains/${domain}/contracts/${contract.name}.yaml`;
   const at = (path: (string | number)[]) => ({ file, ...(locate(file, path) ?? {}) });
   const base = { mode: "contract" as const, contract: contract.name, domain };
   const findings: Finding[] = [];
-  let validate: ReturnType<Ajv2020["compile"]> | undefined;
-  try {
-    validate = ajvFor(contract.schema).compile(contract.schema);
-  } catch (e) {
-    findings.push({ ...base, rule: "schema-invalid", severity: "error", ...at(["schema"]), pointer: "/schema", message: `schema is not a valid JSON Schema: ${(e as Error).message}` });
+  const outcome = validate(contract);
+  if (outcome.schemaError !== undefined) {
+    findings.push({ ...base, rule: "schema-invalid", severity: "error", ...at(["schema"]), pointer: "/schema", message: `schema is not a valid JSON Schema: ${outcome.schemaError}` });
   }
-  if (validate && !validate(contract.value)) {
-    for (const err of validate.errors ?? []) {
-      const path = pointerPath(err.instancePath);
-      findings.push({
-        ...base,
-        rule: "value-invalid",
-        severity: "error",
-        ...at(["value", ...path]),
-        pointer: err.instancePath || "/",
-        message: `value${err.instancePath} ${err.message ?? "is invalid"}${err.params && "additionalProperty" in err.params ? ` ('${err.params.additionalProperty}')` : ""}`,
-      });
-    }
+  for (const err of outcome.errors) {
+    const path = pointerPath(err.instancePath);
+    findings.push({
+      ...base,
+      rule: "value-invalid",
+      severity: "error",
+      ...at(["value", ...path]),
+      pointer: err.instancePath || "/",
+      message: `value${err.instancePath} ${err.message ?? "is invalid"}${err.additionalProperty !== undefined ? ` ('${err.additionalProperty}')` : ""}`,
+    });
   }
   const evo = contract.evolution;
   for (let i = 1; i < evo.length; i++) {

@@ -3,17 +3,21 @@ import type { Notification } from "../../daemon/api.ts";
 import { body, ensureDaemon, type Connection } from "../../daemon/client.ts";
 import { cliSession } from "../../daemon/session.ts";
 import { diffValues } from "../../realm/compat/index.ts";
-import { extractExport } from "../../realm/extract.ts";
+import { extractExportCached } from "../../realm/extract.ts";
+import { openCache } from "../../store/cache-db.ts";
 import { loadValidRealm } from "../../realm/load.ts";
 import { ExportBinding } from "../../realm/schema.ts";
 import { ago, describeChange, rangeSatisfied, repoView, type RepoView, type StatusDoc } from "../../realm/status.ts";
-import { dim, emoji, json, line, warnLine, warnProblems } from "../../ui/output.ts";
+import { dim, emoji, json, line, warnLine, warnProblems, warnStderr } from "../../ui/output.ts";
 import { ensureRealmClone } from "../../realm-clone.ts";
 import { requireMember, type Member } from "../../workspace.ts";
 
 export const status = defineCommand({
   meta: { name: "status", description: "Show this repo's realm: domains, contracts, local contract changes, sessions and notifications" },
-  args: { json: { type: "boolean", description: "Print one JSON document" } },
+  args: {
+    json: { type: "boolean", description: "Print one JSON document" },
+    cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db (--no-cache: read them afresh)" },
+  },
   async run({ args }) {
     const member = requireMember();
     const { repo, realm } = { repo: member.config.repo, realm: member.config.realm.name };
@@ -56,9 +60,10 @@ export const status = defineCommand({
       notifications: notifications && notificationsFor(notifications, view),
       daemon_error: daemonError,
     };
+    const cache = openCache(member.root, { enabled: args.cache !== false && view.exports.length > 0, warn: warnStderr });
     for (const exp of view.exports) {
       try {
-        const extracted = await extractExport(member.root, ExportBinding.parse(exp.binding));
+        const extracted = await extractExportCached(member.root, ExportBinding.parse(exp.binding), cache);
         if (!extracted) continue;
         const changes = diffValues(exp.value, extracted.value);
         if (changes.length === 0) continue;
@@ -72,6 +77,7 @@ export const status = defineCommand({
         doc.extract_errors.push({ contract: exp.contract, message: (e as Error).message });
       }
     }
+    cache.close();
 
     if (args.json) return json(doc);
     render(doc);
