@@ -135,8 +135,12 @@ function tryOpen(path: string): Database | { reason: string } {
     db = new Database(path, { create: true, strict: true });
     // The busy timeout first: switching to WAL takes a lock another process may hold.
     db.exec("PRAGMA busy_timeout = 10000");
-    const appId = (db.query("PRAGMA application_id").get() as { application_id: number }).application_id;
-    const tables = (db.query("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n;
+    // One read transaction: another process may be creating the tables in between two separate reads.
+    const conn = db;
+    const { appId, tables } = conn.transaction(() => ({
+      appId: (conn.query("PRAGMA application_id").get() as { application_id: number }).application_id,
+      tables: (conn.query("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n,
+    }))();
     if (tables > 0 && appId !== CACHE_APPLICATION_ID) {
       db.close();
       return { reason: "is not a blue cache (a foreign SQLite file)" };
