@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-export type RealmSize = { repos: number; domains: number; contracts: number; versions: number; properties: number };
+export type RealmSize = { repos: number; domains: number; contracts: number; versions: number; properties: number; unpublished?: boolean };
 
 const DATE = "2026-01-24T10:00:00Z";
 const PROP_TYPES = [
@@ -86,7 +86,7 @@ export function generateRealm(dir: string, size: RealmSize, git: (args: string[]
   }
   // One contract in twenty has a change not yet published (a new optional property, a minor bump), so contract
   // mode also compares against the realm's history.
-  contracts.forEach((c, i) => {
+  if (size.unpublished !== false) contracts.forEach((c, i) => {
     if (i % 20 === 0) writeFileSync(join(dir, c.file), contractText(c.name, c.owner, size.properties + 1, size.versions + 1, size.versions, i));
   });
   return { contracts };
@@ -102,8 +102,13 @@ if (import.meta.main) {
     if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr.toString()}`);
   };
   git(["init", "-q", "-b", "main"]);
-  generateRealm(dir, { repos: Math.max(2, Math.ceil(n / 50)), domains: Math.max(1, Math.ceil(n / 10)), contracts: n, versions: Number(versions), properties: Number(properties) }, git);
+  generateRealm(dir, sizeFor(n, Number(versions), Number(properties)), git);
   console.log(dir);
+}
+
+/** The benchmark's proportions: ten contracts a domain, fifty a repo. */
+export function sizeFor(contracts: number, versions = 3, properties = 20): RealmSize {
+  return { repos: Math.max(2, Math.ceil(contracts / 50)), domains: Math.max(1, Math.ceil(contracts / 10)), contracts, versions, properties };
 }
 
 /** Fixed identity and dates, so commit ids are the same on every run. */

@@ -12,6 +12,7 @@ import { diffValues } from "./compat/index.ts";
 import { confinedPath, extractExportCached } from "./extract.ts";
 import { runHook } from "./hooks.ts";
 import { hasErrors, loadRealm, type DomainModel } from "./load.ts";
+import { fastParse } from "./yaml-fast.ts";
 import { ContractFile } from "./schema.ts";
 import { describeChange } from "./status.ts";
 
@@ -91,8 +92,12 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
 
   const needHistory = modes.includes("compatibility") || modes.includes("contract");
   const published = needHistory && existsSync(join(target.realmDir, ".git")) ? await publishedRef(target.realmDir) : undefined;
-  const changed = published ? new Set(await changedContractFiles(target.realmDir, published)) : new Set<string>();
-  const commit = published ? await realmCommit(target.realmDir, published) : "";
+  // What changed since the last published state matters to contract mode and to compatibility against it.
+  const needChanged = modes.includes("contract") || (modes.includes("compatibility") && !opts.from && !opts.to && !opts.transitive);
+  const [changedFiles, commit] = published
+    ? await Promise.all([needChanged ? changedContractFiles(target.realmDir, published) : [], realmCommit(target.realmDir, published)])
+    : [[], ""];
+  const changed = new Set(changedFiles);
   const history = new History(target.realmDir, cache, commit);
   const previous = published ? await history.published(published, entries.filter((e) => changed.has(e.file))) : new Map<string, Side>();
   const validate = (c: ContractFile): ValidationOutcome => {
@@ -250,7 +255,7 @@ class History {
 
 function parseSafely(text: string): unknown {
   try {
-    return parse(text);
+    return fastParse(text) ?? parse(text);
   } catch {
     return undefined;
   }

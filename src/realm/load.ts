@@ -12,7 +12,7 @@ import {
   RealmFile,
   RepoFile,
 } from "./schema.ts";
-import { fastParse } from "./yaml-fast.ts";
+import { fastLocate, fastParse } from "./yaml-fast.ts";
 import { locate, parseYaml, validate, type PathSegment, type YamlSource } from "./yaml-source.ts";
 
 export type DomainModel = {
@@ -204,6 +204,9 @@ class Loader {
   }
 
   locate(file: string, path: readonly PathSegment[]): { line: number; col: number } | undefined {
+    const text = this.sources.has(file) ? undefined : this.texts.get(file);
+    const fast = text === undefined ? undefined : fastLocate(text, path, true);
+    if (fast) return fast;
     const source = this.source(file);
     return source ? locate(source, path) : undefined;
   }
@@ -225,8 +228,7 @@ class Loader {
   }
 
   private problem(rel: string, path: PathSegment[], field: string, message: string, severity: Problem["severity"] = "error"): void {
-    const source = this.source(rel);
-    const at = source ? locate(source, path) : { line: 0, col: 0 };
+    const at = this.locate(rel, path) ?? { line: 0, col: 0 };
     this.problems.push({ file: rel, ...at, field, message, severity });
   }
 }

@@ -85,3 +85,38 @@ describe("fast YAML path", () => {
     expect(fastParse("members:\n- a\n- b\nother: 1\n")).toEqual({ members: ["a", "b"], other: 1 });
   });
 });
+
+describe("fast positions", () => {
+  const { fastLocate } = require("../../src/realm/yaml-fast.ts") as typeof import("../../src/realm/yaml-fast.ts");
+  const { locate, parseYaml } = require("../../src/realm/yaml-source.ts") as typeof import("../../src/realm/yaml-source.ts");
+
+  /** Every path in the data, plus a missing child of each (located at its nearest ancestor). */
+  function paths(data: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+    const out = [prefix, [...prefix, "missing"]];
+    if (Array.isArray(data)) data.forEach((x, i) => out.push(...paths(x, [...prefix, i])));
+    else if (data && typeof data === "object") for (const [k, v] of Object.entries(data)) out.push(...paths(v, [...prefix, k]));
+    return out;
+  }
+
+  test("agree with yaml's positions for every node of the fixture realms and a generated contract", async () => {
+    const { contractText } = await import("../../bench/generate-realm.ts");
+    const texts = [
+      ...yamlFiles(join(import.meta.dir, "../fixtures/realms")).map((f) => readFileSync(f, "utf8")),
+      contractText("c", "o", 12, 3, 2, 7),
+      "a:\n  - x\n  - - y\n    - z\n  - k: 1\n    l: { m: [1, { n: 'o' }], p: \"q\" }\nb: |\n  text\nc: 1 # note\n",
+      "members:\n- a\n- b\nother:\n  deep: true\n",
+    ];
+    let compared = 0;
+    for (const text of texts) {
+      if (fastParse(text) === undefined) continue;
+      const source = parseYaml("f.yaml", text).source;
+      for (const p of paths(fastParse(text))) {
+        const fast = fastLocate(text, p);
+        if (fast === undefined) continue;
+        expect({ p, at: fast }).toEqual({ p, at: locate(source, p) });
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
+  });
+});
