@@ -7,11 +7,12 @@ import { parse } from "yaml";
 import { ConfigError, UsageError } from "../errors.ts";
 import { changedContractFiles, contractHistory, filesAt, publishedRef, realmCommit } from "../git/history.ts";
 import { openCacheAt, sha256, type Cache, type ValidationOutcome } from "../store/cache-db.ts";
-import { checkCompatibility, checkContract, checkImports, summarize, validateValue, type CheckReport, type Finding, type Side } from "./check.ts";
+import { checkCompatibility, checkContract, checkImports, summarize, type CheckReport, type Finding, type Side } from "./check.ts";
 import { diffValues } from "./compat/index.ts";
 import { confinedPath, extractExportCached } from "./extract.ts";
 import { runHook } from "./hooks.ts";
 import { hasErrors, loadRealm, type DomainModel } from "./load.ts";
+import { validateAll, validateValue } from "./validate.ts";
 import { fastParse } from "./yaml-fast.ts";
 import { ContractFile } from "./schema.ts";
 import { describeChange } from "./status.ts";
@@ -100,15 +101,8 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   const changed = new Set(changedFiles);
   const history = new History(target.realmDir, cache, commit);
   const previous = published ? await history.published(published, entries.filter((e) => changed.has(e.file))) : new Map<string, Side>();
-  const validate = (c: ContractFile): ValidationOutcome => {
-    if (!cache.enabled) return validateValue(c.schema, c.value);
-    const hash = sha256(JSON.stringify([c.schema, c.value]));
-    const hit = cache.getValidation(c.name, c.version, hash);
-    if (hit) return hit;
-    const outcome = validateValue(c.schema, c.value);
-    cache.putValidation(c.name, c.version, hash, outcome);
-    return outcome;
-  };
+  const verdicts = modes.includes("contract") ? await validateContracts(entries.map((e) => e.contract), cache) : new Map<ContractFile, ValidationOutcome>();
+  const validate = (c: ContractFile): ValidationOutcome => verdicts.get(c) ?? validateValue(c.schema, c.value);
 
   if (modes.includes("contract")) {
     for (const e of entries) {
@@ -198,6 +192,25 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   }
 
   return { realm: target.realm, repo: repo ?? null, modes, findings, checked, summary: summarize(findings), compatibility };
+}
+
+/** ajv's verdict on each contract's value: from validation_cache (keyed on contract, version and the hash of
+ *  schema + value), the rest computed in one batch (shared with worker threads) and cached. */
+async function validateContracts(contracts: readonly ContractFile[], cache: Cache): Promise<Map<ContractFile, ValidationOutcome>> {
+  const out = new Map<ContractFile, ValidationOutcome>();
+  const misses: { c: ContractFile; hash: string }[] = [];
+  for (const c of contracts) {
+    const hash = cache.enabled ? sha256(JSON.stringify([c.schema, c.value])) : "";
+    const hit = cache.enabled ? cache.getValidation(c.name, c.version, hash) : undefined;
+    if (hit) out.set(c, hit);
+    else misses.push({ c, hash });
+  }
+  const outcomes = await validateAll(misses.map(({ c }) => ({ schema: c.schema, value: c.value })));
+  misses.forEach(({ c, hash }, i) => {
+    out.set(c, outcomes[i]!);
+    if (cache.enabled) cache.putValidation(c.name, c.version, hash, outcomes[i]!);
+  });
+  return out;
 }
 
 function previousInEvolution(c: ContractFile, version: string): string {

@@ -1,14 +1,12 @@
 // `blue realm check`: findings about contracts and bindings, each with a rule id, severity, file, line and
 // JSON pointer. Pure functions over the loaded realm; the command runs extraction and hooks and adds theirs.
-import Ajv2020 from "ajv/dist/2020.js";
-import AjvDraft7 from "ajv";
-import addFormats from "ajv-formats";
 import semver from "semver";
 import { z } from "zod";
 import type { LoadResult } from "./load.ts";
 import { parsePointer } from "./pointer.ts";
 import type { ContractFile } from "./schema.ts";
 import type { ValidationOutcome } from "../store/cache-db.ts";
+import { validateValue } from "./validate.ts";
 import { compareVersions, isBreaking } from "./compat/index.ts";
 import { describeChange, rangeSatisfied } from "./status.ts";
 
@@ -44,45 +42,6 @@ type Locate = LoadResult["locate"];
 /** A pointer's tokens as a YAML node path (array indices as numbers), to locate the node it names. */
 function pointerPath(pointer: string): (string | number)[] {
   return (parsePointer(pointer) ?? []).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-let validators: { v2020: Ajv2020; v7: AjvDraft7 } | undefined;
-// addUsedSchema off: two contracts may declare the same $id; code.optimize off: ajv's optimiser costs more
-// than it saves on a validator that runs once (ajv compile time is most of a cold check).
-const AJV_OPTIONS = { allErrors: true, strict: false, addUsedSchema: false, code: { optimize: false } } as const;
-function ajvFor(schema: Record<string, unknown>): Ajv2020 | AjvDraft7 {
-  validators ??= {
-    v2020: addFormats(new Ajv2020(AJV_OPTIONS)) as Ajv2020,
-    v7: addFormats(new AjvDraft7(AJV_OPTIONS)) as AjvDraft7,
-  };
-  const declared = typeof schema.$schema === "string" ? schema.$schema : "";
-  return /draft-07/.test(declared) ? validators.v7 : validators.v2020;
-}
-
-/** Compiled validators by schema text: contracts that share a schema compile it once. */
-const compiled = new Map<string, ReturnType<Ajv2020["compile"]> | Error>();
-
-/** ajv's verdict on `value` under `schema`: the schema's compile error, or the value's errors (none: valid). */
-export function validateValue(schema: Record<string, unknown>, value: unknown): ValidationOutcome {
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
-  if (!validate) {
-    try {
-      validate = ajvFor(schema).compile(schema);
-    } catch (e) {
-      validate = e as Error;
-    }
-    compiled.set(key, validate);
-  }
-  if (validate instanceof Error) return { schemaError: validate.message, errors: [] };
-  if (validate(value)) return { errors: [] };
-  return {
-    errors: (validate.errors ?? []).map((err) => ({
-      instancePath: err.instancePath,
-      ...(err.message === undefined ? {} : { message: err.message }),
-      ...(err.params && "additionalProperty" in err.params ? { additionalProperty: String(err.params.additionalProperty) } : {}),
-    })),
-  };
 }
 
 /** contract mode: the schema compiles, the value satisfies it, and the evolution ends at the version.

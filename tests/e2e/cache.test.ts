@@ -232,6 +232,28 @@ describe("concurrent checks", () => {
   });
 });
 
+describe("many contracts", () => {
+  test("a batch validated by worker threads inside the executable reports exactly what one thread does", () => {
+    const { sb, clone } = world();
+    const dir = join(clone, "domains/s3-access/contracts");
+    const bindings = parseDocument(readFileSync(join(clone, "domains/s3-access/bindings/aperture.yaml"), "utf8"));
+    for (let i = 0; i < 90; i++) {
+      const value = i === 61 ? { paths: ["ok", 7] } : { paths: ["ok"] };
+      const schema = { type: "object", properties: { paths: { type: "array", maxItems: 10 + i, items: { type: "string" } } } };
+      writeFileSync(join(dir, `c${i}.yaml`), JSON.stringify({ name: `c${i}`, version: "1.0.0", owner: "aperture", schema, value }, null, 1));
+      (bindings.get("exports") as { add: (x: unknown) => void }).add({ contract: `c${i}` });
+    }
+    writeFileSync(join(clone, "domains/s3-access/bindings/aperture.yaml"), bindings.toString());
+    const threads = sb.exec(BIN, ["realm", "check", "--mode=contract", "--no-cache"], clone, { BLUE_DEBUG: "1" });
+    expect(threads.stderr).toMatch(/^debug: validated \d+ here, \d+ in [1-9]\d* worker threads \(0 failed\)\n$/);
+    const one = sb.exec(BIN, ["realm", "check", "--mode=contract", "--no-cache"], clone, { BLUE_VALIDATE_THREADS: "1" });
+    expect(one.stderr).toBe("");
+    expect(threads.stdout).toBe(one.stdout);
+    expect(threads.code).toBe(1);
+    expect(threads.stdout).toContain("✗ domains/s3-access/contracts/c61.yaml:");
+  });
+});
+
 describe("status", () => {
   test("reads exported values through the cache; --no-cache reads them afresh", () => {
     const { sb, aperture, stats, clear, code } = world();
