@@ -40,14 +40,14 @@ export type CompatResult = CheckReport["compatibility"][number];
 type Entry = { domain: string; d: DomainModel; contract: ContractFile; file: string };
 
 export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise<CheckReport> {
-  const load = loadRealm(target.realmDir);
+  const cache = opts.cache ?? openCacheAt("", { enabled: false });
+  const load = loadRealm(target.realmDir, cache.enabled ? cache : undefined);
   if (hasErrors(load.problems)) {
     const n = load.problems.filter((p) => p.severity === "error").length;
     throw new ConfigError(`realm '${target.realm}' has ${n} error${n === 1 ? "" : "s"} (files relative to ${target.realmDir})`, "Fix them in the realm repo, then run the check again.", load.problems);
   }
   const { model, locate } = load;
   const repo = target.repo;
-  const cache = opts.cache ?? openCacheAt("", { enabled: false });
   let entries: Entry[] = [];
   for (const [domain, d] of model.domains) {
     for (const contract of d.contracts.values()) {

@@ -1,20 +1,27 @@
 // ajv's verdict on a contract's value under its schema (DESIGN.md §4), alone or many at once. Compiling a
 // schema is most of a cold `check` (ajv generates and compiles a function per schema), so a batch is shared
 // with worker threads, one per spare core; each compiles the schemas of its share.
-import Ajv2020 from "ajv/dist/2020.js";
-import AjvDraft7 from "ajv";
-import addFormats from "ajv-formats";
+import type Ajv2020 from "ajv/dist/2020.js";
+import type AjvDraft7 from "ajv";
 import type { ValidationOutcome } from "../store/cache-db.ts";
 
 let validators: { v2020: Ajv2020; v7: AjvDraft7 } | undefined;
+/** ajv is loaded on the first compile: a warm check finds every verdict in the cache and never needs it. */
+function loadAjv(): { Ajv2020: typeof Ajv2020; AjvDraft7: typeof AjvDraft7; addFormats: typeof import("ajv-formats").default } {
+  return {
+    Ajv2020: require("ajv/dist/2020.js").default,
+    AjvDraft7: require("ajv").default,
+    addFormats: require("ajv-formats").default,
+  };
+}
 // addUsedSchema off: two contracts may declare the same $id; code.optimize off: ajv's optimiser costs more
 // than it saves on a validator that runs once.
 const AJV_OPTIONS = { allErrors: true, strict: false, addUsedSchema: false, code: { optimize: false } } as const;
 function ajvFor(schema: Record<string, unknown>): Ajv2020 | AjvDraft7 {
-  validators ??= {
-    v2020: addFormats(new Ajv2020(AJV_OPTIONS)) as Ajv2020,
-    v7: addFormats(new AjvDraft7(AJV_OPTIONS)) as AjvDraft7,
-  };
+  if (!validators) {
+    const { Ajv2020, AjvDraft7, addFormats } = loadAjv();
+    validators = { v2020: addFormats(new Ajv2020(AJV_OPTIONS)) as Ajv2020, v7: addFormats(new AjvDraft7(AJV_OPTIONS)) as AjvDraft7 };
+  }
   const declared = typeof schema.$schema === "string" ? schema.$schema : "";
   return /draft-07/.test(declared) ? validators.v7 : validators.v2020;
 }

@@ -9,9 +9,10 @@ import { Database } from "bun:sqlite";
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { z } from "zod";
+import pkg from "../../package.json" with { type: "json" };
 import { CACHE_APPLICATION_ID, MIGRATIONS } from "./migrations/cache.ts";
 
-export const CACHE_TABLES = ["export_cache", "contract_cache", "validation_cache"] as const;
+export const CACHE_TABLES = ["export_cache", "contract_cache", "validation_cache", "file_cache"] as const;
 export type CacheTable = (typeof CACHE_TABLES)[number];
 
 /** `blue realm admin cache stats --json` */
@@ -33,6 +34,8 @@ export type CacheStatsDoc = z.infer<typeof CacheStatsDoc>;
 
 /** One source file as the cache saw it: its path (repo-relative), mtime in ms, and sha256 of its content. */
 export type SourceStamp = { path: string; mtime: number; hash: string };
+/** What says a file did not change without reading it (as git's index does): size and mtime in ns. */
+export type FileStamp = { size: number; mtimeNs: bigint };
 /** A contract as of one version: what compatibility checks need. */
 export type ContractSnapshot = { version: string; schema: unknown; value: unknown };
 /** ajv's verdict on a value: the schema's compile error, or the value's errors (empty when valid). */
@@ -58,6 +61,9 @@ export interface Cache {
   putContract(domain: string, contract: string, version: string, realmCommit: string, snapshot: ContractSnapshot): void;
   getValidation(contract: string, version: string, bindingHash: string): ValidationOutcome | undefined;
   putValidation(contract: string, version: string, bindingHash: string, outcome: ValidationOutcome): void;
+  /** A realm file's validated data, if the file still has this size and mtime. */
+  getFile(path: string, stamp: FileStamp): unknown;
+  putFile(path: string, stamp: FileStamp, data: unknown): void;
   /** Write what was buffered (entries and hit/miss counts). close() does it too. */
   flush(): void;
   close(): void;
@@ -111,6 +117,10 @@ class NoCache implements Cache {
     return undefined;
   }
   putValidation() {}
+  getFile() {
+    return undefined;
+  }
+  putFile() {}
   flush() {}
   close() {}
 }
@@ -199,6 +209,8 @@ const UPSERT: Record<CacheTable, string> = {
                    VALUES ($domain, $contract, $version, $schema, $value, $commit, $now)`,
   validation_cache: `INSERT OR REPLACE INTO validation_cache (contract, version, binding_hash, valid, output, validated_at)
                      VALUES ($contract, $version, $hash, $valid, $output, $now)`,
+  file_cache: `INSERT OR REPLACE INTO file_cache (path, size, mtime_ns, blue_version, data, cached_at)
+               VALUES ($path, $size, $mtime, $version, $data, $now)`,
 };
 
 class SqliteCache implements Cache {
@@ -284,6 +296,20 @@ class SqliteCache implements Cache {
   putValidation(contract: string, version: string, hash: string, outcome: ValidationOutcome): void {
     const valid = outcome.schemaError === undefined && outcome.errors.length === 0;
     this.pending.push({ table: "validation_cache", params: { contract, version, hash, valid: valid ? 1 : 0, output: JSON.stringify(outcome) } });
+  }
+
+  getFile(path: string, stamp: FileStamp): unknown {
+    const row = this.read(() => this.db.query("SELECT size, mtime_ns, blue_version, data FROM file_cache WHERE path = $path").get({ path }) as { size: number; mtime_ns: string; blue_version: string; data: string } | null);
+    const hit = row != null && row.size === stamp.size && row.mtime_ns === String(stamp.mtimeNs) && row.blue_version === pkg.version;
+    this.count("file_cache", hit);
+    return hit ? (JSON.parse(row.data) as unknown) : undefined;
+  }
+
+  putFile(path: string, stamp: FileStamp, data: unknown): void {
+    // A file changed within the last two seconds may change again within the same mtime tick: not cached
+    // (git's "racy" rule), so an edit can never hide behind an unchanged size and mtime.
+    if (Number(stamp.mtimeNs / 1_000_000n) > this.now() - 2_000) return;
+    this.pending.push({ table: "file_cache", params: { path, size: stamp.size, mtime: String(stamp.mtimeNs), version: pkg.version, data: JSON.stringify(data) } });
   }
 
   flush(): void {

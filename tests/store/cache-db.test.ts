@@ -42,9 +42,25 @@ describe("cache store", () => {
     expect(r.getValidation("c", "1.0.0", "none")).toBeUndefined();
     r.close();
     const stats = Object.fromEntries(cacheStats(path, quiet.warn).tables.map((t) => [t.table, [t.hits, t.misses, t.entries]]));
-    expect(stats).toEqual({ export_cache: [1, 2, 1], contract_cache: [0, 1, 1], validation_cache: [0, 1, 0] });
+    expect(stats).toEqual({ export_cache: [1, 2, 1], contract_cache: [0, 1, 1], validation_cache: [0, 1, 0], file_cache: [0, 0, 0] });
     clearCache(path, quiet.warn);
     expect(cacheStats(path, quiet.warn).tables.every((t) => t.hits + t.misses + t.entries === 0 && t.hit_rate === null)).toBe(true);
+  });
+
+  test("a realm file is reused while its size and mtime hold, and never when it changed in the last two seconds", () => {
+    const path = fresh();
+    let now = 10_000_000;
+    const w = openCacheAt(path, { ...quiet, now: () => now });
+    const old = { size: 10, mtimeNs: 5_000_000_000_000n };
+    w.putFile("/r/a.yaml", old, { name: "a" });
+    w.putFile("/r/fresh.yaml", { size: 10, mtimeNs: BigInt(now - 500) * 1_000_000n }, { name: "fresh" });
+    w.close();
+    const r = openCacheAt(path, quiet);
+    expect(r.getFile("/r/a.yaml", old)).toEqual({ name: "a" });
+    expect(r.getFile("/r/a.yaml", { size: 11, mtimeNs: old.mtimeNs })).toBeUndefined();
+    expect(r.getFile("/r/a.yaml", { size: 10, mtimeNs: old.mtimeNs + 1n })).toBeUndefined();
+    expect(r.getFile("/r/fresh.yaml", { size: 10, mtimeNs: BigInt(now - 500) * 1_000_000n })).toBeUndefined();
+    r.close();
   });
 
   test("a disabled cache misses, keeps nothing and never touches the file", () => {

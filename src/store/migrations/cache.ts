@@ -41,4 +41,15 @@ export const MIGRATIONS: readonly string[] = [
      since INTEGER NOT NULL
    );
    PRAGMA application_id = ${CACHE_APPLICATION_ID};`,
+  // 2: realm files as loaded and validated, so a warm check skips parsing files that did not change. Keyed on
+  // the file's absolute path; valid while its size and mtime (ns) are those recorded, and for this blue version
+  // (a new blue may read files differently).
+  `CREATE TABLE file_cache (
+     path TEXT PRIMARY KEY,
+     size INTEGER NOT NULL,
+     mtime_ns TEXT NOT NULL,
+     blue_version TEXT NOT NULL,
+     data JSON NOT NULL,
+     cached_at INTEGER NOT NULL
+   );`,
 ];
