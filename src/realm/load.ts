@@ -13,7 +13,8 @@ import {
   RealmFile,
   RepoFile,
 } from "./schema.ts";
-import { fastLocate, fastParse } from "./yaml-fast.ts";
+import { fastParse } from "./yaml-fast.ts";
+import { fastLocate } from "./yaml-locate.ts";
 import { locate, parseYaml, validate, type PathSegment, type YamlSource } from "./yaml-source.ts";
 
 export type DomainModel = {

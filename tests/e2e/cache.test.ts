@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { parseDocument } from "yaml";
 import { CheckReport } from "../../src/realm/check.ts";
-import { CacheStatsDoc } from "../../src/store/cache-db.ts";
+import { CacheStatsDoc } from "../../src/store/cache-stats.ts";
 import { BIN, initialSetup, type Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];

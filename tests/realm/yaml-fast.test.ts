@@ -87,7 +87,7 @@ describe("fast YAML path", () => {
 });
 
 describe("fast positions", () => {
-  const { fastLocate } = require("../../src/realm/yaml-fast.ts") as typeof import("../../src/realm/yaml-fast.ts");
+  const { fastLocate } = require("../../src/realm/yaml-locate.ts") as typeof import("../../src/realm/yaml-locate.ts");
   const { locate, parseYaml } = require("../../src/realm/yaml-source.ts") as typeof import("../../src/realm/yaml-source.ts");
 
   /** Every path in the data, plus a missing child of each (located at its nearest ancestor). */

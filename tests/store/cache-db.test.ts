@@ -5,7 +5,8 @@ import { Database } from "bun:sqlite";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cachePathForRealm, cacheStats, clearCache, openCacheAt } from "../../src/store/cache-db.ts";
+import { cachePathForRealm, openCacheAt } from "../../src/store/cache-db.ts";
+import { cacheStats, clearCache } from "../../src/store/cache-stats.ts";
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), "blue-cache-")), "cache.db");
 const quiet = { enabled: true, warn: (m: string) => { throw new Error(`unexpected warning: ${m}`); } };

@@ -2,7 +2,8 @@ import { defineCommand } from "citty";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../../../errors.ts";
-import { cachePathForRealm, cachePathForRepo, cacheStats, clearCache, type CacheStatsDoc } from "../../../store/cache-db.ts";
+import { cachePathForRealm, cachePathForRepo } from "../../../store/cache-db.ts";
+import { cacheStats, clearCache, type CacheStatsDoc } from "../../../store/cache-stats.ts";
 import { json, line, ok, warnStderr } from "../../../ui/output.ts";
 import { findRepoRoot, readMember } from "../../../workspace.ts";
 
