@@ -5,12 +5,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { ConfigError, UsageError } from "../errors.ts";
-import { changedContractFiles, contractAtVersion, fileAt, publishedRef } from "../git/history.ts";
+import { changedContractFiles, contractHistory, filesAt, publishedRef, realmCommit } from "../git/history.ts";
+import { openCacheAt, sha256, type Cache, type ValidationOutcome } from "../store/cache-db.ts";
 import { checkCompatibility, checkContract, checkImports, summarize, type CheckReport, type Finding, type Side } from "./check.ts";
 import { diffValues } from "./compat/index.ts";
-import { confinedPath, extractExport } from "./extract.ts";
+import { confinedPath, extractExportCached } from "./extract.ts";
 import { runHook } from "./hooks.ts";
 import { hasErrors, loadRealm, type DomainModel } from "./load.ts";
+import { validateAll, validateValue } from "./validate.ts";
+import { fastParse } from "./yaml-fast.ts";
 import { ContractFile } from "./schema.ts";
 import { describeChange } from "./status.ts";
 
@@ -18,13 +21,27 @@ export type Mode = Finding["mode"];
 export const MODES: readonly Mode[] = ["contract", "exporter", "importer", "compatibility"];
 
 export type CheckTarget = { realmDir: string; realm: string; repoRoot?: string; repo?: string };
-export type CheckOptions = { modes?: Mode[]; contract?: string; from?: string; to?: string; transitive?: boolean; hookTimeoutMs: number; ci: boolean };
+export type CheckOptions = {
+  modes?: Mode[];
+  contract?: string;
+  from?: string;
+  to?: string;
+  transitive?: boolean;
+  hookTimeoutMs: number;
+  ci: boolean;
+  /** .blue/cache.db (default: none, every result computed afresh). The caller closes it. */
+  cache?: Cache;
+};
+
+/** contract_cache's version for "as last published" (origin/main, else HEAD), whose version is not known before reading. */
+const PUBLISHED = "@published";
 export type CompatResult = CheckReport["compatibility"][number];
 
 type Entry = { domain: string; d: DomainModel; contract: ContractFile; file: string };
 
 export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise<CheckReport> {
-  const load = loadRealm(target.realmDir);
+  const cache = opts.cache ?? openCacheAt("", { enabled: false });
+  const load = loadRealm(target.realmDir, cache.enabled ? cache : undefined);
   if (hasErrors(load.problems)) {
     const n = load.problems.filter((p) => p.severity === "error").length;
     throw new ConfigError(`realm '${target.realm}' has ${n} error${n === 1 ? "" : "s"} (files relative to ${target.realmDir})`, "Fix them in the realm repo, then run the check again.", load.problems);
@@ -76,23 +93,28 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
 
   const needHistory = modes.includes("compatibility") || modes.includes("contract");
   const published = needHistory && existsSync(join(target.realmDir, ".git")) ? await publishedRef(target.realmDir) : undefined;
-  const changed = published ? new Set(await changedContractFiles(target.realmDir, published)) : new Set<string>();
-  const previous = async (e: Entry): Promise<Side | undefined> => {
-    if (!published || !changed.has(e.file)) return undefined;
-    const text = await fileAt(target.realmDir, published, e.file);
-    const data = text ? ContractFile.safeParse(parse(text)) : undefined;
-    return data?.success ? data.data : undefined;
-  };
+  // What changed since the last published state matters to contract mode and to compatibility against it.
+  const needChanged = modes.includes("contract") || (modes.includes("compatibility") && !opts.from && !opts.to && !opts.transitive);
+  const [changedFiles, commit] = published
+    ? await Promise.all([needChanged ? changedContractFiles(target.realmDir, published) : [], realmCommit(target.realmDir, published)])
+    : [[], ""];
+  const changed = new Set(changedFiles);
+  const history = new History(target.realmDir, cache, commit);
+  const previous = published ? await history.published(published, entries.filter((e) => changed.has(e.file))) : new Map<string, Side>();
+  const verdicts = modes.includes("contract") ? await validateContracts(entries.map((e) => e.contract), cache) : new Map<ContractFile, ValidationOutcome>();
+  const validate = (c: ContractFile): ValidationOutcome => verdicts.get(c) ?? validateValue(c.schema, c.value);
 
   if (modes.includes("contract")) {
     for (const e of entries) {
       checked.push({ mode: "contract", contract: e.contract.name, domain: e.domain });
-      findings.push(...checkContract(e.domain, e.contract, locate));
+      findings.push(...checkContract(e.domain, e.contract, locate, validate));
       // The bump since the last published version must be at least what the change needs.
-      const prev = await previous(e);
+      const prev = previous.get(e.file);
       if (prev) {
-        const { findings: compat } = checkCompatibility(e.domain, e.contract, prev, e.contract, locate);
-        findings.push(...compat.filter((f) => f.severity === "error").map((f) => ({ ...f, mode: "contract" as const })));
+        // Only errors are kept here; positions (a full YAML parse of the file) only when there are some.
+        const errors = (l: typeof locate) => checkCompatibility(e.domain, e.contract, prev, e.contract, l).findings.filter((f) => f.severity === "error");
+        const compat = errors(() => undefined).length ? errors(locate) : [];
+        findings.push(...compat.map((f) => ({ ...f, mode: "contract" as const })));
       }
     }
   }
@@ -115,7 +137,7 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
         }
       }
       try {
-        const extracted = await extractExport(target.repoRoot, exp, opts.hookTimeoutMs);
+        const extracted = await extractExportCached(target.repoRoot, exp, cache, opts.hookTimeoutMs);
         if (!extracted) {
           findings.push({ ...base, rule: "no-extract", severity: "warning", file: bindingFile, message: "the export binding has no extract:, so code cannot be compared with the contract" });
         } else {
@@ -147,18 +169,17 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
     for (const e of targets) {
       const pairs: [Side, Side][] = [];
       if (opts.from || opts.to) {
-        const to = !opts.to || opts.to === e.contract.version ? e.contract : await versionOf(target.realmDir, e, opts.to);
-        const from = await versionOf(target.realmDir, e, opts.from ?? previousInEvolution(e.contract, to.version));
+        const to = !opts.to || opts.to === e.contract.version ? e.contract : await versionOf(history, e, opts.to);
+        const from = await versionOf(history, e, opts.from ?? previousInEvolution(e.contract, to.version));
         pairs.push([from, to]);
       } else if (opts.transitive) {
         for (const ev of e.contract.evolution) {
           if (ev.version === e.contract.version) continue;
-          const old = await contractAtVersion(target.realmDir, e.file, ev.version);
-          const parsed = old ? ContractFile.safeParse(old) : undefined;
-          if (parsed?.success) pairs.push([parsed.data, e.contract]);
+          const old = await history.atVersion(e, ev.version);
+          if (old) pairs.push([old, e.contract]);
         }
       } else {
-        const prev = await previous(e);
+        const prev = previous.get(e.file);
         if (prev) pairs.push([prev, e.contract]);
       }
       if (pairs.length) checked.push({ mode: "compatibility", contract: e.contract.name, domain: e.domain });
@@ -173,6 +194,25 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   return { realm: target.realm, repo: repo ?? null, modes, findings, checked, summary: summarize(findings), compatibility };
 }
 
+/** ajv's verdict on each contract's value: from validation_cache (keyed on contract, version and the hash of
+ *  schema + value), the rest computed in one batch (shared with worker threads) and cached. */
+async function validateContracts(contracts: readonly ContractFile[], cache: Cache): Promise<Map<ContractFile, ValidationOutcome>> {
+  const out = new Map<ContractFile, ValidationOutcome>();
+  const misses: { c: ContractFile; hash: string }[] = [];
+  for (const c of contracts) {
+    const hash = cache.enabled ? sha256(JSON.stringify([c.schema, c.value])) : "";
+    const hit = cache.enabled ? cache.getValidation(c.name, c.version, hash) : undefined;
+    if (hit) out.set(c, hit);
+    else misses.push({ c, hash });
+  }
+  const outcomes = await validateAll(misses.map(({ c }) => ({ schema: c.schema, value: c.value })));
+  misses.forEach(({ c, hash }, i) => {
+    out.set(c, outcomes[i]!);
+    if (cache.enabled) cache.putValidation(c.name, c.version, hash, outcomes[i]!);
+  });
+  return out;
+}
+
 function previousInEvolution(c: ContractFile, version: string): string {
   const earlier = c.evolution.map((e) => e.version).filter((v) => v !== version);
   const prev = earlier[earlier.length - 1];
@@ -180,12 +220,61 @@ function previousInEvolution(c: ContractFile, version: string): string {
   return prev;
 }
 
-async function versionOf(dir: string, e: Entry, version: string): Promise<ContractFile> {
+async function versionOf(history: History, e: Entry, version: string): Promise<Side> {
   if (version === e.contract.version) return e.contract;
-  const data = await contractAtVersion(dir, e.file, version);
-  const parsed = data ? ContractFile.safeParse(data) : undefined;
-  if (!parsed?.success) {
+  const side = await history.atVersion(e, version);
+  if (!side) {
     throw new UsageError(`no version ${version} of ${e.contract.name} in the realm's history`, `Versions in its evolution: ${e.contract.evolution.map((v) => v.version).join(", ") || "none"}.`);
   }
-  return parsed.data;
+  return side;
+}
+
+/** Old versions of contracts from the realm's git history, through contract_cache (valid for one realm commit). */
+class History {
+  private readonly logs = new Map<string, Promise<Map<string, Record<string, unknown>>>>();
+  constructor(
+    private readonly dir: string,
+    private readonly cache: Cache,
+    private readonly commit: string,
+  ) {}
+
+  /** The published state of each entry's contract file, by file; all misses read by one git process. */
+  async published(ref: string, list: readonly Entry[]): Promise<Map<string, Side>> {
+    const out = new Map<string, Side>();
+    const missing = list.filter((e) => {
+      const hit = this.cache.getContract(e.domain, e.contract.name, PUBLISHED, this.commit);
+      if (hit) out.set(e.file, hit);
+      return !hit;
+    });
+    const texts = await filesAt(this.dir, ref, missing.map((e) => e.file));
+    for (const e of missing) {
+      const side = texts.has(e.file) ? toSide(parseSafely(texts.get(e.file)!)) : undefined;
+      if (!side) continue;
+      out.set(e.file, side);
+      this.cache.putContract(e.domain, e.contract.name, PUBLISHED, this.commit, side);
+    }
+    return out;
+  }
+
+  async atVersion(e: Entry, version: string): Promise<Side | undefined> {
+    const hit = this.cache.getContract(e.domain, e.contract.name, version, this.commit);
+    if (hit) return hit;
+    if (!this.logs.has(e.file)) this.logs.set(e.file, contractHistory(this.dir, e.file));
+    const side = toSide((await this.logs.get(e.file)!).get(version));
+    if (side) this.cache.putContract(e.domain, e.contract.name, version, this.commit, side);
+    return side;
+  }
+}
+
+function parseSafely(text: string): unknown {
+  try {
+    return fastParse(text) ?? parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function toSide(data: unknown): Side | undefined {
+  const parsed = data ? ContractFile.safeParse(data) : undefined;
+  return parsed?.success ? { version: parsed.data.version, schema: parsed.data.schema, value: parsed.data.value } : undefined;
 }

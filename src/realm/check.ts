@@ -1,13 +1,12 @@
 // `blue realm check`: findings about contracts and bindings, each with a rule id, severity, file, line and
 // JSON pointer. Pure functions over the loaded realm; the command runs extraction and hooks and adds theirs.
-import Ajv2020 from "ajv/dist/2020.js";
-import AjvDraft7 from "ajv";
-import addFormats from "ajv-formats";
 import semver from "semver";
 import { z } from "zod";
 import type { LoadResult } from "./load.ts";
 import { parsePointer } from "./pointer.ts";
 import type { ContractFile } from "./schema.ts";
+import type { ValidationOutcome } from "../store/cache-db.ts";
+import { validateValue } from "./validate.ts";
 import { compareVersions, isBreaking } from "./compat/index.ts";
 import { describeChange, rangeSatisfied } from "./status.ts";
 
@@ -45,40 +44,32 @@ function pointerPath(pointer: string): (string | number)[] {
   return (parsePointer(pointer) ?? []).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-let validators: { v2020: Ajv2020; v7: AjvDraft7 } | undefined;
-function ajvFor(schema: Record<string, unknown>): Ajv2020 | AjvDraft7 {
-  validators ??= {
-    v2020: addFormats(new Ajv2020({ allErrors: true, strict: false })) as Ajv2020,
-    v7: addFormats(new AjvDraft7({ allErrors: true, strict: false })) as AjvDraft7,
-  };
-  const declared = typeof schema.$schema === "string" ? schema.$schema : "";
-  return /draft-07/.test(declared) ? validators.v7 : validators.v2020;
-}
-
-/** contract mode: the schema compiles, the value satisfies it, and the evolution ends at the version. */
-export function checkContract(domain: string, contract: ContractFile, locate: Locate): Finding[] {
+/** contract mode: the schema compiles, the value satisfies it, and the evolution ends at the version.
+ *  `validate` gives ajv's verdict (run-check passes one that consults the validation cache). */
+export function checkContract(
+  domain: string,
+  contract: ContractFile,
+  locate: Locate,
+  validate: (c: ContractFile) => ValidationOutcome = (c) => validateValue(c.schema, c.value),
+): Finding[] {
   const file = `domains/${domain}/contracts/${contract.name}.yaml`;
   const at = (path: (string | number)[]) => ({ file, ...(locate(file, path) ?? {}) });
   const base = { mode: "contract" as const, contract: contract.name, domain };
   const findings: Finding[] = [];
-  let validate: ReturnType<Ajv2020["compile"]> | undefined;
-  try {
-    validate = ajvFor(contract.schema).compile(contract.schema);
-  } catch (e) {
-    findings.push({ ...base, rule: "schema-invalid", severity: "error", ...at(["schema"]), pointer: "/schema", message: `schema is not a valid JSON Schema: ${(e as Error).message}` });
+  const outcome = validate(contract);
+  if (outcome.schemaError !== undefined) {
+    findings.push({ ...base, rule: "schema-invalid", severity: "error", ...at(["schema"]), pointer: "/schema", message: `schema is not a valid JSON Schema: ${outcome.schemaError}` });
   }
-  if (validate && !validate(contract.value)) {
-    for (const err of validate.errors ?? []) {
-      const path = pointerPath(err.instancePath);
-      findings.push({
-        ...base,
-        rule: "value-invalid",
-        severity: "error",
-        ...at(["value", ...path]),
-        pointer: err.instancePath || "/",
-        message: `value${err.instancePath} ${err.message ?? "is invalid"}${err.params && "additionalProperty" in err.params ? ` ('${err.params.additionalProperty}')` : ""}`,
-      });
-    }
+  for (const err of outcome.errors) {
+    const path = pointerPath(err.instancePath);
+    findings.push({
+      ...base,
+      rule: "value-invalid",
+      severity: "error",
+      ...at(["value", ...path]),
+      pointer: err.instancePath || "/",
+      message: `value${err.instancePath} ${err.message ?? "is invalid"}${err.additionalProperty !== undefined ? ` ('${err.additionalProperty}')` : ""}`,
+    });
   }
   const evo = contract.evolution;
   for (let i = 1; i < evo.length; i++) {

@@ -1,13 +1,14 @@
 // Reads the value a provider's code exports (DESIGN.md §4): a JSON/YAML file and a JSON pointer into it, or a
 // command in the repo that prints JSON. Paths are confined to the repo: no '..', no absolute path, no symlink
 // that leads outside. Commands run as an argv, never through a shell, with the repo root as cwd and a timeout.
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { parse } from "yaml";
 import { BlueError, ConfigError } from "../errors.ts";
 import { runBounded } from "../subprocess.ts";
 import { parsePointer, valueAt } from "./pointer.ts";
 import type { ExportBinding } from "./schema.ts";
+import { sha256, type Cache, type SourceStamp } from "../store/cache-db.ts";
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -63,5 +64,34 @@ export async function extractExport(root: string, exp: ExportBinding, timeoutMs 
     return { value: JSON.parse(out), sources: exp.source_files };
   } catch {
     throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} did not print JSON`);
+  }
+}
+
+/** extractExport through the export cache: reused while every source file keeps its mtime and content hash.
+ *  A file extract's source is its file; a command's are the binding's source_files (with none, nothing says
+ *  when its output changes, so it runs every time). Failures are never cached. */
+export async function extractExportCached(root: string, exp: ExportBinding, cache: Cache, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Extracted | undefined> {
+  const how = exp.extract;
+  if (!how) return undefined;
+  const files = "file" in how ? [how.file] : exp.source_files;
+  const stamps = cache.enabled && files.length > 0 ? sourceStamps(root, files) : undefined;
+  if (!stamps) return extractExport(root, exp, timeoutMs);
+  const key = JSON.stringify({ extract: how, sources: files });
+  const hit = cache.getExport(key, stamps);
+  if (hit) return { value: hit.value, sources: files };
+  const extracted = await extractExport(root, exp, timeoutMs);
+  if (extracted) cache.putExport(key, stamps, extracted.value);
+  return extracted;
+}
+
+/** mtime and content hash of each file; undefined when one cannot be read (extraction then says why). */
+function sourceStamps(root: string, files: readonly string[]): SourceStamp[] | undefined {
+  try {
+    return files.map((f) => {
+      const abs = confinedPath(root, f, "source file");
+      return { path: f, mtime: statSync(abs).mtimeMs, hash: sha256(readFileSync(abs)) };
+    });
+  } catch {
+    return undefined;
   }
 }

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
 import { ConfigError, type Problem } from "../errors.ts";
+import type { Cache, FileStamp } from "../store/cache-db.ts";
 import { detectCycles, domainEdges, formatCycle, type Edge } from "./graph.ts";
 import {
   BindingFile,
@@ -12,6 +13,8 @@ import {
   RealmFile,
   RepoFile,
 } from "./schema.ts";
+import { fastParse } from "./yaml-fast.ts";
+import { fastLocate } from "./yaml-locate.ts";
 import { locate, parseYaml, validate, type PathSegment, type YamlSource } from "./yaml-source.ts";
 
 export type DomainModel = {
@@ -40,8 +43,11 @@ export type LoadResult = {
   locate: (file: string, path: readonly PathSegment[]) => { line: number; col: number } | undefined;
 };
 
-export function loadRealm(root: string): LoadResult {
-  const loader = new Loader(root);
+/** Where a load may find files it read before (the cache's file_cache), skipping unchanged files' parsing. */
+export type LoadedFiles = Pick<Cache, "getFile" | "putFile">;
+
+export function loadRealm(root: string, files?: LoadedFiles): LoadResult {
+  const loader = new Loader(root, files);
   const model = loader.read();
   loader.crossCheck(model);
   return { model, problems: loader.problems, locate: (file, path) => loader.locate(file, path) };
@@ -54,8 +60,15 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 class Loader {
   readonly problems: Problem[] = [];
   private readonly sources = new Map<string, YamlSource>();
+  /** Files read by the fast path: parsed with positions only if a problem or finding must point into them. */
+  private readonly texts = new Map<string, string>();
+  /** Files taken from the cache: their text is read only if a position inside them is needed. */
+  private readonly lazy = new Set<string>();
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly files?: LoadedFiles,
+  ) {}
 
   read(): RealmModel {
     const model: RealmModel = { root: this.root, repos: new Map(), domains: new Map(), pending: [] };
@@ -174,12 +187,34 @@ class Loader {
 
   private file<S extends z.ZodType>(rel: string, schema: S): z.infer<S> | undefined {
     const abs = join(this.root, rel);
+    let stamp: FileStamp | undefined;
+    if (this.files) {
+      // Unchanged since a load that found it plain and valid: its data as validated then; text read if needed.
+      const st = statSync(abs, { bigint: true, throwIfNoEntry: false });
+      stamp = st ? { size: Number(st.size), mtimeNs: st.mtimeNs } : undefined;
+      const data = stamp && this.files.getFile(abs, stamp);
+      if (data !== undefined) {
+        this.lazy.add(rel);
+        return data as z.infer<S>;
+      }
+    }
     let text: string;
     try {
       text = readFileSync(abs, "utf8");
     } catch (e) {
       this.problem(rel, [], "", `cannot read: ${(e as Error).message}`);
       return undefined;
+    }
+    // Most files are plain and valid: read them natively, and keep `yaml`'s exact reading (with positions)
+    // for files the fast path steps aside from or that do not validate, so their problems are reported as before.
+    const fast = fastParse(text);
+    if (fast !== null && typeof fast === "object") {
+      const checked = schema.safeParse(fast);
+      if (checked.success) {
+        this.texts.set(rel, text);
+        if (stamp) this.files?.putFile(abs, stamp, checked.data);
+        return checked.data;
+      }
     }
     const parsed = parseYaml(rel, text);
     this.problems.push(...parsed.problems);
@@ -191,8 +226,27 @@ class Loader {
   }
 
   locate(file: string, path: readonly PathSegment[]): { line: number; col: number } | undefined {
-    const source = this.sources.get(file);
+    const unverified = this.lazy.has(file);
+    if (unverified && !this.texts.has(file)) {
+      try {
+        this.texts.set(file, readFileSync(join(this.root, file), "utf8"));
+      } catch {}
+    }
+    const text = this.sources.has(file) ? undefined : this.texts.get(file);
+    const fast = text === undefined ? undefined : fastLocate(text, path, !unverified);
+    if (fast) return fast;
+    const source = this.source(file);
     return source ? locate(source, path) : undefined;
+  }
+
+  private source(rel: string): YamlSource | undefined {
+    let source = this.sources.get(rel);
+    const text = this.texts.get(rel);
+    if (!source && text !== undefined) {
+      source = parseYaml(rel, text).source;
+      this.sources.set(rel, source);
+    }
+    return source;
   }
 
   private expectName(rel: string, path: PathSegment[], actual: string, expected: string): void {
@@ -202,8 +256,7 @@ class Loader {
   }
 
   private problem(rel: string, path: PathSegment[], field: string, message: string, severity: Problem["severity"] = "error"): void {
-    const source = this.sources.get(rel);
-    const at = source ? locate(source, path) : { line: 0, col: 0 };
+    const at = this.locate(rel, path) ?? { line: 0, col: 0 };
     this.problems.push({ file: rel, ...at, field, message, severity });
   }
 }

@@ -7,10 +7,11 @@ import type { Notification, SessionInput } from "../daemon/api.ts";
 import { body, ensureDaemon, type Connection } from "../daemon/client.ts";
 import { cliSession } from "../daemon/session.ts";
 import { ensureRealmClone } from "../realm-clone.ts";
-import { warnProblems } from "../ui/output.ts";
+import { warnProblems, warnStderr } from "../ui/output.ts";
 import type { Member } from "../workspace.ts";
 import { diffValues } from "./compat/index.ts";
-import { extractExport } from "./extract.ts";
+import { extractExportCached } from "./extract.ts";
+import { openCache } from "../store/cache-db.ts";
 import { loadValidRealm } from "./load.ts";
 import { ExportBinding } from "./schema.ts";
 import { describeChange, rangeSatisfied, repoView, type RepoView, type StatusDoc } from "./status.ts";
@@ -20,6 +21,8 @@ export type StatusOptions = {
   startDaemon: boolean;
   /** Have the daemon fetch the realm now (and merge what is due) before reporting. */
   refresh?: boolean;
+  /** Reuse extracted values from .blue/cache.db (default true; `--no-cache` passes false). */
+  cache?: boolean;
   /** The session to register (and mark as "you"); default: this shell's CLI session. */
   session?: SessionInput;
 };
@@ -67,9 +70,10 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
     syncs: await pendingSyncs(clone, realm, repo),
     daemon_error: daemonError,
   };
+  const cache = openCache(member.root, { enabled: opts.cache !== false && view.exports.length > 0, warn: warnStderr });
   for (const exp of view.exports) {
     try {
-      const extracted = await extractExport(member.root, ExportBinding.parse(exp.binding));
+      const extracted = await extractExportCached(member.root, ExportBinding.parse(exp.binding), cache);
       if (!extracted) continue;
       const changes = diffValues(exp.value, extracted.value);
       if (changes.length === 0) continue;
@@ -83,6 +87,7 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
       doc.extract_errors.push({ contract: exp.contract, message: (e as Error).message });
     }
   }
+  cache.close();
   return doc;
 }
 

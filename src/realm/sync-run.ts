@@ -9,7 +9,9 @@ import { plainGitHost, type SyncHost } from "../forge/sync-host.ts";
 import { git } from "../git/realm-repo.ts";
 import { commitSyncBranch, commitsSinceMain, deleteSyncBranch, fetchRealm, headOf, isMerged, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "../git/sync-branches.ts";
 import { withLock } from "../lock.ts";
-import { confinedPath, extractExport } from "./extract.ts";
+import { openCache, type Cache } from "../store/cache-db.ts";
+import { warnStderr } from "../ui/output.ts";
+import { confinedPath, extractExportCached } from "./extract.ts";
 import { loadValidRealm, type RealmModel } from "./load.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
 import { iso } from "./membership.ts";
@@ -47,6 +49,8 @@ export type SyncContext = {
   now: Date;
   dryRun: boolean;
   host?: SyncHost;
+  /** Reuse extracted values from .blue/cache.db (default true; `--no-cache` passes false). */
+  cache?: boolean;
   /** Tells the local daemon at once (best effort); the importers' daemons learn it when they fetch. */
   notify?: (n: { domain: string; contract: string; version: string; breaking: boolean; changes: string[]; recipients: string[] }) => Promise<boolean>;
 };
@@ -95,13 +99,22 @@ async function refuseHandEdits(clone: string, repo: string): Promise<void> {
   }
 }
 
-async function readExtracted(repoRoot: string, repo: string, model: RealmModel): Promise<Extracted[]> {
+async function readExtracted(repoRoot: string, repo: string, model: RealmModel, useCache: boolean): Promise<Extracted[]> {
+  const cache = openCache(repoRoot, { enabled: useCache, warn: warnStderr });
+  try {
+    return await extractAll(repoRoot, repo, model, cache);
+  } finally {
+    cache.close();
+  }
+}
+
+async function extractAll(repoRoot: string, repo: string, model: RealmModel, cache: Cache): Promise<Extracted[]> {
   const out: Extracted[] = [];
   for (const [dname, d] of model.domains) {
     const b = d.bindings.get(repo);
     if (b?.role !== "provider") continue;
     for (const exp of b.exports) {
-      const got = await extractExport(repoRoot, ExportBinding.parse(exp));
+      const got = await extractExportCached(repoRoot, ExportBinding.parse(exp), cache);
       if (!got) continue;
       let schema: Record<string, unknown> | undefined;
       if (exp.schema_file) {
@@ -177,7 +190,7 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
   const { model } = loadValidRealm(ctx.clone, ctx.realm);
   if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
   const pending = await readPending(ctx.clone, model);
-  const extracted = await readExtracted(ctx.repoRoot, ctx.repo, model);
+  const extracted = await readExtracted(ctx.repoRoot, ctx.repo, model, ctx.cache !== false);
   const taken = new Set(pending.map((p) => p.branch));
   const plan = planSync({ realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken });
   const report: SyncReport = {

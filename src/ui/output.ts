@@ -63,6 +63,11 @@ export function warnProblems(problems: readonly Problem[]): void {
   for (const p of problems) if (p.severity === "warning") process.stderr.write(`warning: ${formatProblem(p)}\n`);
 }
 
+/** A note that does not change the result (e.g. the cache was rebuilt): one line on stderr. */
+export function warnStderr(text: string): void {
+  process.stderr.write(`warning: ${text}\n`);
+}
+
 /** A progress line for long work (clone, fetch, push), on a TTY only. */
 export async function progress(message: string): Promise<void> {
   if (stderrIsTTY && !env.BLUE_QUIET) (await log()).start(message);

@@ -84,7 +84,8 @@ describe("Initial Setup, as the RFC runs it", () => {
 
   test("each member repo has .blue/config.yaml and ignores .blue/cache.db", () => {
     expect(yamlAt(join(fungal, ".blue/config.yaml"))).toEqual({ realm: { name: "letemcook", url: remote }, repo: "fungal-image-analysis" });
-    expect(sb.exec("git", ["check-ignore", "-q", ".blue/cache.db"], fungal).code).toBe(0);
+    for (const f of [".blue/cache.db", ".blue/cache.db-wal", ".blue/cache.db-shm"]) expect(sb.exec("git", ["check-ignore", "-q", f], fungal).code).toBe(0);
+    expect(sb.exec("git", ["check-ignore", "-q", ".blue/config.yaml"], fungal).code).toBe(1);
   });
 
   test("refuses a domain that closes a cycle, printing the path and the suggestions, and changes nothing", () => {

@@ -1,11 +1,12 @@
 import { defineCommand } from "citty";
 
 export const admin = defineCommand({
-  meta: { name: "admin", description: "Create a realm, join or leave it, and manage its domains" },
+  meta: { name: "admin", description: "Create a realm, join or leave it, manage its domains and this repo's cache" },
   subCommands: {
     init: () => import("./admin/init.ts").then((m) => m.init),
     join: () => import("./admin/join.ts").then((m) => m.join),
     domain: () => import("./admin/domain.ts").then((m) => m.domain),
     leave: () => import("./admin/leave.ts").then((m) => m.leave),
+    cache: () => import("./admin/cache.ts").then((m) => m.cache),
   },
 });

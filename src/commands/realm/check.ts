@@ -6,7 +6,8 @@ import { ExitCode, UsageError } from "../../errors.ts";
 import { MODES, runCheck, type CheckTarget, type Mode } from "../../realm/check-run.ts";
 import { ensureRealmClone } from "../../realm-clone.ts";
 import { renderText, toSarif } from "../../ui/check-report.ts";
-import { json } from "../../ui/output.ts";
+import { json, warnStderr } from "../../ui/output.ts";
+import { cachePathForRealm, cachePathForRepo, openCacheAt } from "../../store/cache-db.ts";
 import { findRepoRoot, readMember, realmLocation } from "../../workspace.ts";
 
 export const check = defineCommand({
@@ -21,11 +22,14 @@ export const check = defineCommand({
     format: { type: "enum", options: ["text", "json", "sarif"], description: "Output format (sarif: SARIF 2.1.0 for code scanning)" },
     "hook-timeout": { type: "string", description: "Seconds a validation hook or extract command may run", default: "60" },
     realm: { type: "string", description: "Check this realm (cloned on this machine) instead of the one this repo belongs to", valueHint: "name" },
+    cache: { type: "boolean", default: true, description: "Reuse results from .blue/cache.db (--no-cache: do all the work afresh)" },
   },
   async run({ args }) {
     const seconds = Number(args["hook-timeout"]);
     if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--hook-timeout must be a number of seconds, not '${args["hook-timeout"]}'`);
     const target = await resolveTarget(args.realm);
+    const cachePath = target.repoRoot ? cachePathForRepo(target.repoRoot) : cachePathForRealm(target.realmDir);
+    const cache = openCacheAt(cachePath, { enabled: args.cache !== false, warn: warnStderr });
     const report = await runCheck(target, {
       modes: args.mode ? [args.mode as Mode] : undefined,
       contract: args.contract,
@@ -34,7 +38,8 @@ export const check = defineCommand({
       transitive: args.transitive,
       hookTimeoutMs: seconds * 1000,
       ci: Boolean(process.env.CI),
-    });
+      cache,
+    }).finally(() => cache.close());
     const format = args.json ? "json" : (args.format ?? "text");
     if (format === "json") json(report);
     else if (format === "sarif") json(toSarif(report));

@@ -9,9 +9,10 @@ export const status = defineCommand({
   args: {
     json: { type: "boolean", description: "Print one JSON document" },
     refresh: { type: "boolean", description: "Have the daemon fetch the realm now (and merge what is due) before reporting" },
+    cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db (--no-cache: read them afresh)" },
   },
   async run({ args }) {
-    const doc = await buildStatus(requireMember(), { startDaemon: true, refresh: args.refresh });
+    const doc = await buildStatus(requireMember(), { startDaemon: true, refresh: args.refresh, cache: args.cache !== false });
     if (args.json) return json(doc);
     render(doc);
   },

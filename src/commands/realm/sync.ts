@@ -11,7 +11,7 @@ export const sync = defineCommand({
   args: {
     "dry-run": { type: "boolean", description: "Print the plan (versions, files, branches, PRs, reviewers) and change nothing" },
     json: { type: "boolean", description: "Print one JSON document" },
-    "no-cache": { type: "boolean", description: "Read exports fresh instead of from .blue/cache.db" },
+    cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db (--no-cache: read them afresh)" },
   },
   async run({ args }) {
     const member = requireMember();
@@ -27,6 +27,7 @@ export const sync = defineCommand({
       clone,
       now: clockNow(),
       dryRun: Boolean(args["dry-run"]),
+      cache: args.cache !== false,
       host: await syncHostFor(clone, member.config.realm.url),
       notify: (n) => notifyDaemon({ realm, from_repo: repo, clone, url: member.config.realm.url, ...n }),
     });

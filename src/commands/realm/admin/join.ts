@@ -98,7 +98,9 @@ export const join = defineCommand({
 function ensureCacheIgnored(root: string): boolean {
   const path = joinPath(root, ".gitignore");
   const text = existsSync(path) ? readFileSync(path, "utf8") : "";
-  if (text.split(/\r?\n/).some((l) => /^\/?\.blue\/cache\.db\*?$/.test(l.trim()))) return false;
+  // The pattern must end in `*` to cover SQLite's -wal and -shm files beside cache.db (an older `.blue/cache.db`
+  // line alone does not).
+  if (text.split(/\r?\n/).some((l) => /^\/?\.blue\/cache\.db\*$/.test(l.trim()))) return false;
   const sep = text === "" || text.endsWith("\n") ? "" : "\n";
   writeFileAtomic(path, `${text}${sep}.blue/cache.db*\n`);
   return true;

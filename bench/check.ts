@@ -1,0 +1,99 @@
+// `blue realm check` on synthetic realms (bench/generate-realm.ts), run in the realm repo itself:
+//   - --mode=contract on 100 / 1,000 / 5,000 contracts, cold (no cache.db) and warm (a second run), beside
+//     `git status` in the same realm (a baseline that reads the same files);
+//   - --mode=compatibility between two versions of a 2,000-property schema, beside `blue --version`, and the
+//     compatibility engine alone (in process).
+// Knobs: BENCH_SIZES=100,1000 (default 100,1000,5000), BENCH_RUNS=3 (5,000 contracts always runs once).
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { compareVersions } from "../src/realm/compat/index.ts";
+import { generateRealm, sizeFor } from "./generate-realm.ts";
+import { BIN, gitIn, mb, measure, ms, sandboxEnv, type Measured } from "./measure.ts";
+import { parse } from "yaml";
+import { readFileSync } from "node:fs";
+
+export type CheckBench = { lines: string[]; verdicts: string[] };
+
+export function benchCheck(): CheckBench {
+  const sizes = (process.env.BENCH_SIZES ?? "100,1000,5000").split(",").map(Number);
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const { tmp, env } = sandboxEnv();
+  const version = measure([BIN, "--version"], tmp, env, { runs: 10, warmup: 2 });
+  const rows: { n: number; cold: Measured; warm: Measured; git: Measured }[] = [];
+  for (const n of sizes) {
+    const dir = join(tmp, `realm-${n}`);
+    mkdirSync(dir);
+    const git = gitIn(dir);
+    git(["init", "-q", "-b", "main"]);
+    generateRealm(dir, sizeFor(n), git);
+    const r = n >= 5000 ? 1 : runs;
+    const cmd = [BIN, "realm", "check", "--mode=contract"];
+    const noCache = () => {
+      for (const ext of ["", "-wal", "-shm"]) rmSync(join(dir, ".git", `blue-cache.db${ext}`), { force: true });
+    };
+    const cold = measure(cmd, dir, env, { runs: r, warmup: n >= 5000 ? 0 : 1, before: noCache });
+    // The last cold run left a full cache: every warm run finds it.
+    const warm = measure(cmd, dir, env, { runs: Math.max(3, r) });
+    const gitStatus = measure(["git", "status"], dir, env, { runs: 5, warmup: 1 });
+    rows.push({ n, cold, warm, git: gitStatus });
+    process.stderr.write(`check --mode=contract, ${n} contracts: cold ${ms(cold.median)} ms, warm ${ms(warm.median)} ms\n`);
+  }
+
+  // Compatibility between two versions of one contract with a 2,000-property schema.
+  const big = join(tmp, "realm-big-schema");
+  mkdirSync(big);
+  const git = gitIn(big);
+  git(["init", "-q", "-b", "main"]);
+  const { contracts } = generateRealm(big, { repos: 2, domains: 1, contracts: 1, versions: 2, properties: 2000, unpublished: false }, git);
+  const name = contracts[0]!.name;
+  const compatCmd = [BIN, "realm", "check", "--mode=compatibility", "--contract", name, "--from=1.0.0", "--to=1.1.0"];
+  const clearBig = () => {
+    for (const ext of ["", "-wal", "-shm"]) rmSync(join(big, ".git", `blue-cache.db${ext}`), { force: true });
+  };
+  const compatCold = measure(compatCmd, big, env, { runs: runs + 2, warmup: 1, before: clearBig });
+  const compatWarm = measure(compatCmd, big, env, { runs: runs + 2, warmup: 1 });
+  // The engine alone: the two versions as data, compared in this process.
+  const to = parse(readFileSync(join(big, contracts[0]!.file), "utf8")) as { version: string; schema: unknown; value: unknown; compatibility: { backwards: boolean; forwards: boolean } };
+  const fromText = Bun.spawnSync(["git", "show", `HEAD~1:${contracts[0]!.file}`], { cwd: big }).stdout.toString();
+  const from = parse(fromText) as typeof to;
+  const engine: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t = performance.now();
+    compareVersions(from, to, to.compatibility);
+    engine.push(performance.now() - t);
+  }
+  engine.sort((a, b) => a - b);
+  const engineMs = engine[3]!;
+
+  const lines = [
+    "| `blue realm check --mode=contract` | cold ms | warm ms | warm / cold | `git status` ms (same realm) | cold / git status | peak RSS cold / warm MB |",
+    "|---|---|---|---|---|---|---|",
+    ...rows.map(
+      ({ n, cold, warm, git }) =>
+        `| ${n.toLocaleString("en")} contracts | ${ms(cold.median)} | ${ms(warm.median)} | ${(warm.median / cold.median).toFixed(2)}× | ${ms(git.median)} | ${(cold.median / git.median).toFixed(1)}× | ${mb(cold.rssMB)} / ${mb(warm.rssMB)} |`,
+    ),
+    "",
+    "| compatibility, 2,000-property schema, 1.0.0 → 1.1.0 | median ms | vs `blue --version` | peak RSS MB |",
+    "|---|---|---|---|",
+    `| \`blue --version\` (baseline) | ${ms(version.median)} | 1.00× | ${mb(version.rssMB)} |`,
+    `| \`check --mode=compatibility\`, cold cache | ${ms(compatCold.median)} | ${(compatCold.median / version.median).toFixed(2)}× | ${mb(compatCold.rssMB)} |`,
+    `| \`check --mode=compatibility\`, warm cache | ${ms(compatWarm.median)} | ${(compatWarm.median / version.median).toFixed(2)}× | ${mb(compatWarm.rssMB)} |`,
+    `| the compatibility engine alone (in process) | ${ms(engineMs)} | | |`,
+  ];
+  const verdicts: string[] = [];
+  const at = (n: number) => rows.find((r) => r.n === n);
+  const k1 = at(1000);
+  const k5 = at(5000);
+  const met = (ok: boolean) => (ok ? "met" : "MISSED");
+  if (k1) verdicts.push(`1,000 contracts cold: ${ms(k1.cold.median)} ms (target ≤ 2,000 ms): ${met(k1.cold.median <= 2000)}`);
+  for (const r of rows) verdicts.push(`${r.n.toLocaleString("en")} contracts warm / cold: ${(r.warm.median / r.cold.median).toFixed(3)} (target ≤ 0.1): ${met(r.warm.median <= 0.1 * r.cold.median)}`);
+  if (k1 && k5) verdicts.push(`growth 1,000 → 5,000 contracts, cold: ${(k5.cold.median / k1.cold.median).toFixed(2)}× (target ≤ 6×): ${met(k5.cold.median / k1.cold.median <= 6)}; warm: ${(k5.warm.median / k1.warm.median).toFixed(2)}×`);
+  verdicts.push(`compatibility of a 2,000-property schema: ${ms(compatWarm.median)} ms warm, ${ms(compatCold.median)} ms cold (target ≤ 100 ms): ${met(compatCold.median <= 100)}`);
+  rmSync(tmp, { recursive: true, force: true });
+  return { lines, verdicts };
+}
+
+if (import.meta.main) {
+  const { lines, verdicts } = benchCheck();
+  console.log([...lines, "", ...verdicts].join("\n"));
+}

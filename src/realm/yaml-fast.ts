@@ -1,0 +1,173 @@
+// A fast path for reading realm files: Bun's native YAML parser is ~15× faster than `yaml`, whose documents
+// (with every node's position) blue needs only to report a problem. The two agree on the plain YAML people
+// and blue write, but not everywhere: Bun keeps the last of two equal keys where `yaml` reports an error, and
+// it applies `<<` merge keys, reads `? ` complex keys and several documents differently. So a text takes the
+// fast path only when a line scan finds none of those (nor tags, anchors or aliases, nor anything it does not
+// understand, e.g. multi-line flow collections); anything else goes the slow, exact way.
+
+/** The parsed data, or undefined when the text must be read by `yaml` (to be exact, or to report problems). */
+export function fastParse(text: string): unknown {
+  if (!plainEnough(text)) return undefined;
+  try {
+    return Bun.YAML.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export const PLAIN_KEY = /^([^\s\-?:,[\]{}#&*!|>'"%@`][^#]*?|-[^\s#][^#]*?)\s*:(?:\s+|$)/;
+export const QUOTED_KEY = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\s*:(?:\s+|$)/;
+
+/** True when the text uses only block mappings and sequences of one-line scalars and flow collections, with
+ *  no key repeated in any mapping. */
+export function plainEnough(text: string): boolean {
+  if (/<<|\t|\r(?!\n)/.test(text)) return false;
+  const lines = text.split(/\r?\n/);
+  // Open block mappings, innermost last: the column of their keys and the keys seen.
+  const frames: { col: number; keys: Set<string> }[] = [];
+  let blockScalarAbove = -1; // lines indented deeper than this belong to a block scalar
+  let continuationAbove = -1; // after a one-line value: a line deeper than this would continue it (refused)
+  for (const raw of lines) {
+    const indent = raw.length - raw.trimStart().length;
+    const body = raw.trim();
+    if (blockScalarAbove >= 0) {
+      if (body === "" || indent > blockScalarAbove) continue;
+      blockScalarAbove = -1;
+    }
+    if (body === "" || body.startsWith("#")) continue;
+    if (/^(---|\.\.\.)(\s|$)|^%/.test(body)) return false;
+    if (continuationAbove >= 0 && indent > continuationAbove) return false;
+    let col = indent;
+    let dashCol = -1;
+    let rest = body;
+    // Sequence entries: each "- " opens a new item, so mappings deeper than its dash end.
+    while (rest === "-" || rest.startsWith("- ")) {
+      while (frames.length && frames[frames.length - 1]!.col > col) frames.pop();
+      dashCol = col;
+      const after = rest.slice(1);
+      col += 1 + after.length - after.trimStart().length;
+      rest = after.trimStart();
+    }
+    continuationAbove = -1;
+    if (rest === "") continue;
+    const key = PLAIN_KEY.exec(rest) ?? QUOTED_KEY.exec(rest);
+    let value = rest;
+    if (key) {
+      const name = keyName(key[1]!);
+      if (name === undefined) return false;
+      while (frames.length && frames[frames.length - 1]!.col > col) frames.pop();
+      const frame = frames[frames.length - 1];
+      if (frame && frame.col === col) {
+        if (frame.keys.has(name)) return false;
+        frame.keys.add(name);
+      } else frames.push({ col, keys: new Set([name]) });
+      value = rest.slice(key[0].length);
+    } else if (dashCol < 0) {
+      // A scalar where a key or an entry was due: a document that is one scalar, or a continuation line.
+      return false;
+    }
+    const scalar = scalarKind(value);
+    if (scalar === "bad") return false;
+    const owner = key ? col : dashCol;
+    if (scalar === "block") blockScalarAbove = owner;
+    if (scalar === "scalar") continuationAbove = owner;
+  }
+  return true;
+}
+
+export function keyName(raw: string): string | undefined {
+  if (raw.startsWith('"')) {
+    try {
+      return JSON.parse(raw) as string;
+    } catch {
+      return undefined;
+    }
+  }
+  if (raw.startsWith("'")) return raw.slice(1, -1).replace(/''/g, "'");
+  return raw.trim();
+}
+
+/** What follows a key or a dash: nothing, a one-line scalar or flow collection, a block scalar header, or
+ *  something this scan does not follow ("bad"). */
+function scalarKind(value: string): "empty" | "scalar" | "block" | "bad" {
+  const v = stripComment(value);
+  if (v === undefined) return "bad";
+  if (v === "") return "empty";
+  if (/^[|>][-+0-9]*$/.test(v)) return "block";
+  const c = v[0]!;
+  if ("&*!?%@`|>".includes(c)) return "bad";
+  if (c === "{" || c === "[") return flowOk(v) ? "scalar" : "bad";
+  if (c === '"') return /^"(?:[^"\\]|\\.)*"$/.test(v) ? "scalar" : "bad";
+  if (c === "'") return /^'(?:[^']|'')*'$/.test(v) ? "scalar" : "bad";
+  // A plain scalar with ": " inside would be a nested mapping on one line, which YAML refuses.
+  return /:\s/.test(v) ? "bad" : "scalar";
+}
+
+/** The value without a trailing comment; undefined when a quote is left open. */
+export function stripComment(value: string): string | undefined {
+  let quote = "";
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!;
+    if (quote) {
+      if (ch === "\\" && quote === '"') i++;
+      else if (ch === quote) quote = "";
+    } else if (ch === '"' || ch === "'") {
+      // A quote starts a quoted scalar only at the start of a token.
+      if (i === 0 || /[\s[{,]/.test(value[i - 1]!)) quote = ch;
+    } else if (ch === "#" && (i === 0 || /\s/.test(value[i - 1]!))) return value.slice(0, i).trimEnd();
+  }
+  return quote ? undefined : value.trimEnd();
+}
+
+/** A one-line flow collection: balanced, with no key repeated in any `{}`, no tags, anchors or aliases.
+ *  (Index-based: it runs for most lines of a typical contract schema.) */
+function flowOk(v: string): boolean {
+  const stack: (Set<string> | null)[] = [];
+  let tokenStart = 0;
+  let expectKey = false;
+  const token = (end: number) => v.slice(tokenStart, end).trim();
+  const plainToken = (t: string) => t === "" || !"&*!?".includes(t[0]!);
+  for (let i = 0; i < v.length; i++) {
+    const ch = v.charCodeAt(i);
+    if (ch === 34 /* " */ || ch === 39 /* ' */) {
+      let j = i + 1;
+      for (; j < v.length; j++) {
+        const c = v.charCodeAt(j);
+        if (ch === 34 && c === 92 /* \ */) j++;
+        else if (c === ch) {
+          if (ch === 39 && v.charCodeAt(j + 1) === 39) j++;
+          else break;
+        }
+      }
+      if (j >= v.length) return false;
+      i = j;
+    } else if (ch === 123 /* { */ || ch === 91 /* [ */) {
+      if (token(i) !== "") return false;
+      stack.push(ch === 123 ? new Set() : null);
+      expectKey = ch === 123;
+      tokenStart = i + 1;
+    } else if (ch === 125 /* } */ || ch === 93 /* ] */ || ch === 44 /* , */) {
+      const t = token(i);
+      // `{a, b}`: keys without values, not followed here.
+      if ((expectKey && t !== "") || !plainToken(t)) return false;
+      if (ch !== 44) {
+        const frame = stack.pop();
+        if (frame === undefined || (ch === 125) !== (frame !== null)) return false;
+        if (stack.length === 0) return v.slice(i + 1).trim() === "";
+      }
+      expectKey = stack[stack.length - 1] != null;
+      tokenStart = i + 1;
+    } else if (ch === 58 /* : */ && " ,}]".includes(v[i + 1] ?? " ")) {
+      // A key in a flow mapping; in a flow sequence it would make a one-pair mapping: not followed here.
+      const frame = stack[stack.length - 1];
+      const name = keyName(token(i));
+      if (!expectKey || !frame || name === undefined || !plainToken(name) || frame.has(name)) return false;
+      frame.add(name);
+      expectKey = false;
+      tokenStart = i + 1;
+    } else if (ch === 35 /* # */ && (v[i - 1] === " " || v[i - 1] === "\t")) {
+      return false;
+    }
+  }
+  return false;
+}
