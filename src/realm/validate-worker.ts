@@ -1,7 +1,7 @@
 // A worker thread of validateAll (validate.ts): validates the share it is sent and posts back the verdicts.
-import { validateValue, type ValidationItem } from "./validate.ts";
+import { ajvOutcome, type ValidationItem } from "./validate.ts";
 
 declare const self: Worker;
 self.onmessage = (e: MessageEvent<ValidationItem[]>) => {
-  self.postMessage(e.data.map((i) => validateValue(i.schema, i.value)));
+  self.postMessage(e.data.map((i) => ajvOutcome(i.schema, i.value)));
 };

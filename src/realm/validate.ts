@@ -1,9 +1,11 @@
-// ajv's verdict on a contract's value under its schema (DESIGN.md §4), alone or many at once. Compiling a
-// schema is most of a cold `check` (ajv generates and compiles a function per schema), so a batch is shared
-// with worker threads, one per spare core; each compiles the schemas of its share.
+// A contract value's verdict under its schema (DESIGN.md §4), alone or many at once. ajv is the validator of
+// record, but compiling a schema (ajv generates and compiles a function per schema) was most of a cold `check`:
+// a value that quickVerdict (quick-verdict.ts) proves valid needs no compiled validator. What is left is shared
+// with worker threads when there is a lot of it, one per spare core; each compiles the schemas of its share.
 import type Ajv2020 from "ajv/dist/2020.js";
 import type AjvDraft7 from "ajv";
 import type { ValidationOutcome } from "../store/cache-db.ts";
+import { quickVerdict } from "./quick-verdict.ts";
 
 let validators: { v2020: Ajv2020; v7: AjvDraft7 } | undefined;
 /** ajv is loaded on the first compile: a warm check finds every verdict in the cache and never needs it. */
@@ -29,8 +31,17 @@ function ajvFor(schema: Record<string, unknown>): Ajv2020 | AjvDraft7 {
 /** Compiled validators by schema text: contracts that share a schema compile it once. */
 const compiled = new Map<string, ReturnType<Ajv2020["compile"]> | Error>();
 
-/** The schema's compile error, or the value's errors (none: valid). */
+/** The schema's compile error, or the value's errors (none: valid). A value quickVerdict proves valid needs no
+ *  compiled validator; anything it cannot prove, and every failure, is ajv's to judge and explain. */
 export function validateValue(schema: Record<string, unknown>, value: unknown): ValidationOutcome {
+  return provedValid(schema, value) ? { errors: [] } : ajvOutcome(schema, value);
+}
+
+/** `BLUE_AJV_ONLY=1` sends every value to ajv (to compare the two, and to measure what the interpreter saves). */
+const provedValid = (schema: Record<string, unknown>, value: unknown) => process.env.BLUE_AJV_ONLY !== "1" && quickVerdict(schema, value) === true;
+
+/** ajv's own verdict: the schema compiled (once per schema text), the value validated, every error kept. */
+export function ajvOutcome(schema: Record<string, unknown>, value: unknown): ValidationOutcome {
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
   if (!validate) {
@@ -57,10 +68,23 @@ export type ValidationItem = { schema: Record<string, unknown>; value: unknown }
 /** Below this many schemas a worker's start-up (~50 ms: its own ajv) costs more than it saves. */
 const PARALLEL_FROM = 64;
 
-/** Every item's verdict, in order. Shares of the batch go to worker threads; if one cannot start or fails,
- *  its share is done here, so the answer never depends on the threads. */
+/** Every item's verdict, in order: values quickVerdict proves valid at once, the rest by ajv. */
 export async function validateAll(items: readonly ValidationItem[]): Promise<ValidationOutcome[]> {
-  const here = (list: readonly ValidationItem[]) => list.map((i) => validateValue(i.schema, i.value));
+  const out: ValidationOutcome[] = new Array(items.length);
+  const rest: number[] = [];
+  items.forEach((i, k) => {
+    if (provedValid(i.schema, i.value)) out[k] = { errors: [] };
+    else rest.push(k);
+  });
+  const judged = await ajvAll(rest.map((k) => items[k]!));
+  rest.forEach((k, n) => (out[k] = judged[n]!));
+  return out;
+}
+
+/** ajv's verdict on each item, in order. Shares of a big batch go to worker threads; if one cannot start or
+ *  fails, its share is done here, so the answer never depends on the threads. */
+async function ajvAll(items: readonly ValidationItem[]): Promise<ValidationOutcome[]> {
+  const here = (list: readonly ValidationItem[]) => list.map((i) => ajvOutcome(i.schema, i.value));
   const spare = Math.min(3, (navigator.hardwareConcurrency ?? 1) - 1);
   if (items.length < PARALLEL_FROM || spare < 1 || process.env.BLUE_VALIDATE_THREADS === "1") return here(items);
   const share = Math.ceil(items.length / (spare + 1));
