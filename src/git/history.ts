@@ -18,12 +18,12 @@ async function gitOut(dir: string, args: string[], strict = false): Promise<stri
 
 const MAX_COMMITS = 500;
 
-export async function publishedRef(dir: string): Promise<string | undefined> {
-  for (const ref of [`origin/${REALM_BRANCH}`, "HEAD"]) {
-    const out = await gitOut(dir, ["rev-parse", "--verify", "-q", ref]);
-    if (out.trim()) return out.trim();
-  }
-  return undefined;
+/** The last published state (origin/main, else HEAD; undefined before the first commit) and what the contract
+ *  cache is keyed on (either of them moving invalidates it). Both refs are resolved at once. */
+export async function publishedState(dir: string): Promise<{ published: string | undefined; commit: string }> {
+  const [origin, head] = (await Promise.all([`origin/${REALM_BRANCH}`, "HEAD"].map((ref) => gitOut(dir, ["rev-parse", "--verify", "-q", ref])))).map((o) => o.trim());
+  const published = origin || head || undefined;
+  return { published, commit: published && published !== head ? `${head}+${published}` : head! };
 }
 
 /** Contract files whose working-tree content differs from `ref`. */
@@ -54,12 +54,6 @@ export async function contractHistory(dir: string, path: string, until?: string)
     } catch {}
   }
   return versions;
-}
-
-/** The commit the clone is on; with `published`, what the contract cache is keyed on (either moving invalidates it). */
-export async function realmCommit(dir: string, published: string | undefined): Promise<string> {
-  const head = (await gitOut(dir, ["rev-parse", "--verify", "-q", "HEAD"])).trim();
-  return published && published !== head ? `${head}+${published}` : head;
 }
 
 /** Several files as of `ref`, read by one `git cat-file --batch` instead of one `git show` each. Missing: absent. */

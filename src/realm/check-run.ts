@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { ConfigError, UsageError } from "../errors.ts";
-import { changedContractFiles, contractHistory, filesAt, publishedRef, realmCommit } from "../git/history.ts";
+import { changedContractFiles, contractHistory, filesAt, publishedState } from "../git/history.ts";
 import { openCacheAt, sha256, type Cache, type ValidationOutcome } from "../store/cache-db.ts";
 import { checkCompatibility, checkContract, checkImports, summarize, type CheckReport, type Finding, type Side } from "./check.ts";
 import { diffValues } from "./compat/index.ts";
@@ -92,12 +92,10 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   };
 
   const needHistory = modes.includes("compatibility") || modes.includes("contract");
-  const published = needHistory && existsSync(join(target.realmDir, ".git")) ? await publishedRef(target.realmDir) : undefined;
+  const { published, commit } = needHistory && existsSync(join(target.realmDir, ".git")) ? await publishedState(target.realmDir) : { published: undefined, commit: "" };
   // What changed since the last published state matters to contract mode and to compatibility against it.
   const needChanged = modes.includes("contract") || (modes.includes("compatibility") && !opts.from && !opts.to && !opts.transitive);
-  const [changedFiles, commit] = published
-    ? await Promise.all([needChanged ? changedContractFiles(target.realmDir, published) : [], realmCommit(target.realmDir, published)])
-    : [[], ""];
+  const changedFiles = published && needChanged ? await changedContractFiles(target.realmDir, published) : [];
   const changed = new Set(changedFiles);
   const history = new History(target.realmDir, cache, commit);
   const previous = published ? await history.published(published, entries.filter((e) => changed.has(e.file))) : new Map<string, Side>();

@@ -64,6 +64,9 @@ class Loader {
   private readonly texts = new Map<string, string>();
   /** Files taken from the cache: their text is read only if a position inside them is needed. */
   private readonly lazy = new Set<string>();
+  private readonly lazySizes = new Map<string, number>();
+  /** Cached files changed since they were read: positions in them come from `yaml`. */
+  private readonly unscannable = new Set<string>();
 
   constructor(
     private readonly root: string,
@@ -195,6 +198,7 @@ class Loader {
       const data = stamp && this.files.getFile(abs, stamp);
       if (data !== undefined) {
         this.lazy.add(rel);
+        this.lazySizes.set(rel, stamp!.size);
         return data as z.infer<S>;
       }
     }
@@ -226,14 +230,18 @@ class Loader {
   }
 
   locate(file: string, path: readonly PathSegment[]): { line: number; col: number } | undefined {
-    const unverified = this.lazy.has(file);
-    if (unverified && !this.texts.has(file)) {
+    if (this.lazy.has(file)) {
+      // Read from file_cache, not parsed this run: file_cache keeps only files the fast path took (plain ones), so
+      // the line scan may read it; a text that no longer has the cached size is not that file, and is not scanned.
+      this.lazy.delete(file);
       try {
-        this.texts.set(file, readFileSync(join(this.root, file), "utf8"));
+        const text = readFileSync(join(this.root, file), "utf8");
+        this.texts.set(file, text);
+        if (Buffer.byteLength(text) !== this.lazySizes.get(file)) this.unscannable.add(file);
       } catch {}
     }
-    const text = this.sources.has(file) ? undefined : this.texts.get(file);
-    const fast = text === undefined ? undefined : fastLocate(text, path, !unverified);
+    const text = this.sources.has(file) || this.unscannable.has(file) ? undefined : this.texts.get(file);
+    const fast = text === undefined ? undefined : fastLocate(text, path, true);
     if (fast) return fast;
     const source = this.source(file);
     return source ? locate(source, path) : undefined;

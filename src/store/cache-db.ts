@@ -139,7 +139,9 @@ function tryOpen(path: string): Database | { reason: string } {
       return { reason: "is not a blue cache (a foreign SQLite file)" };
     }
     if ((db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode !== "wal") db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = NORMAL");
+    // A cache: nothing in it is worth an fsync (the first write to a new WAL cost a warm check ~60 ms here).
+    // A file an OS crash left corrupt is found on open or on use, moved aside and rebuilt.
+    db.exec("PRAGMA synchronous = OFF");
     migrate(db);
     return db;
   } catch (e) {
