@@ -47,6 +47,10 @@ export const Review = z.object({
 export type Review = z.infer<typeof Review>;
 
 export const CommitState = z.enum(["pending", "success", "failure", "error"]);
+/** What a commit's CI says, all reports combined: null when nothing has reported on it. */
+export const ChecksState = z.enum(["pending", "success", "failure"]).nullable();
+export type ChecksState = z.infer<typeof ChecksState>;
+
 export const MergeMethod = z.enum(["merge", "squash", "rebase"]);
 
 export interface Forge {
@@ -67,6 +71,8 @@ export interface Forge {
   merge(n: number, o?: { method?: z.infer<typeof MergeMethod>; message?: string }): Promise<void>;
   /** Forgejo: an issue dependency (merge refused while `dep` is open). GitHub: "unsupported" (dependencies take issues, not PRs). */
   addBlockedBy(n: number, dep: { owner: string; repo: string; number: number }): Promise<"linked" | "unsupported">;
+  /** The combined CI state of a commit (sha or branch): commit statuses, and on GitHub check runs too. */
+  commitChecks(ref: string): Promise<ChecksState>;
   setCommitStatus(sha: string, s: { state: z.infer<typeof CommitState>; context: string; description: string; targetUrl?: string }): Promise<void>;
 }
 

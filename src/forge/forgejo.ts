@@ -2,7 +2,7 @@
 // it reads. Checked against Forgejo's own swagger description in tests/forge/forgejo.test.ts.
 import { z } from "zod";
 import type { Credential } from "./credentials.ts";
-import type { Forge, ForgeTarget, PullRequest, Review } from "./forge.ts";
+import type { ChecksState, Forge, ForgeTarget, PullRequest, Review } from "./forge.ts";
 import { ForgeHttp, type HttpOptions } from "./http.ts";
 
 const NonEmpty = z.string().trim().min(1);
@@ -39,6 +39,7 @@ const User = z.looseObject({ login: z.string() });
 const Repository = z.looseObject({ clone_url: z.string(), html_url: z.string() });
 const Branch = z.looseObject({ ref: z.string(), sha: z.string().nullish() });
 const Label = z.looseObject({ id: z.number(), name: z.string() });
+const CombinedStatus = z.looseObject({ state: z.string().nullish(), total_count: z.number().nullish() });
 const ForgejoPull = z.looseObject({
   number: z.number(),
   html_url: z.string(),
@@ -185,6 +186,14 @@ export function createForgejo(target: ForgeTarget, credential: Credential, opts:
       // Issue dependencies work across repos on the same Forgejo; merge is refused while `dep` is open.
       await http.request("POST", `${repoPath()}/issues/${n}/dependencies`, { body: { schema: IssueMeta, value: { owner: dep.owner, repo: dep.repo, index: dep.number } } });
       return "linked";
+    },
+
+    async commitChecks(ref) {
+      const c = await http.request("GET", `${repoPath()}/commits/${seg(ref)}/status`, { response: CombinedStatus });
+      if (!c.total_count) return null;
+      // CommitStatusState: "pending", "success", "error", "failure" (and "warning", which does not fail a PR).
+      const state: ChecksState | undefined = c.state === "error" || c.state === "failure" ? "failure" : c.state === "pending" ? "pending" : c.state === "success" || c.state === "warning" ? "success" : undefined;
+      return state ?? null;
     },
 
     async setCommitStatus(sha, s) {

@@ -2,7 +2,7 @@
 // reads. Checked against GitHub's own OpenAPI description (@octokit/openapi) in tests/forge/github.test.ts.
 import { z } from "zod";
 import type { Credential } from "./credentials.ts";
-import type { Forge, ForgeTarget, PullRequest, Review } from "./forge.ts";
+import type { ChecksState, Forge, ForgeTarget, PullRequest, Review } from "./forge.ts";
 import { ForgeHttp, type HttpOptions } from "./http.ts";
 
 const NonEmpty = z.string().trim().min(1);
@@ -41,6 +41,8 @@ const GithubPull = z.looseObject({
   labels: z.array(z.looseObject({ name: z.string() })),
   user: User.nullish(),
 });
+const CombinedStatus = z.looseObject({ state: z.string(), total_count: z.number() });
+const CheckRuns = z.looseObject({ total_count: z.number(), check_runs: z.array(z.looseObject({ status: z.string(), conclusion: z.string().nullish() })) });
 const GithubReview = z.looseObject({ user: User.nullish(), state: z.string(), submitted_at: z.string().nullish() });
 
 const PER_PAGE = 100;
@@ -166,9 +168,31 @@ export function createGithub(target: ForgeTarget, credential: Credential, opts: 
       return "unsupported";
     },
 
+    async commitChecks(ref) {
+      // GitHub Actions reports check runs; other CI reports commit statuses: both count.
+      const [combined, runs] = await Promise.all([
+        http.request("GET", `${repoPath}/commits/${seg(ref)}/status`, { response: CombinedStatus }),
+        http.request("GET", `${repoPath}/commits/${seg(ref)}/check-runs`, { response: CheckRuns }),
+      ]);
+      const states: ("pending" | "success" | "failure")[] = [];
+      if (combined.total_count > 0) states.push(combined.state === "success" ? "success" : combined.state === "pending" ? "pending" : "failure");
+      for (const r of runs.check_runs) {
+        if (r.status !== "completed") states.push("pending");
+        else states.push(["success", "neutral", "skipped"].includes(r.conclusion ?? "") ? "success" : "failure");
+      }
+      return combineChecks(states);
+    },
+
     async setCommitStatus(sha, s) {
       const value = { state: s.state, context: s.context, description: s.description.slice(0, 140), ...(s.targetUrl ? { target_url: s.targetUrl } : {}) };
       await http.request("POST", `${repoPath}/statuses/${seg(sha)}`, { body: { schema: CreateStatus, value } });
     },
   };
+}
+
+/** Several reports (commit statuses, check runs) as one: any failure fails, else anything unfinished is pending. */
+export function combineChecks(states: readonly ("pending" | "success" | "failure")[]): ChecksState {
+  if (states.length === 0) return null;
+  if (states.includes("failure")) return "failure";
+  return states.includes("pending") ? "pending" : "success";
 }

@@ -42,10 +42,10 @@ async function build(target: PrTarget): Promise<PrOpener> {
       }
       return result;
     },
-    async status(_x, r) {
+    async status(x, r) {
       const pr = await forge.getPullRequest(r.number);
-      const reviews = await forge.listReviews(r.number);
-      return { state: pr.state, draft: pr.draft, checks: null, approvals: reviews.filter((v) => v.state === "approved").length };
+      const [reviews, checks] = await Promise.all([forge.listReviews(r.number), forge.commitChecks(pr.head_sha ?? x.branch)]);
+      return { state: pr.state, draft: pr.draft, checks, approvals: reviews.filter((v) => v.state === "approved").length };
     },
   };
 }

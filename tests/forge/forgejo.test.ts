@@ -102,6 +102,13 @@ describe.skipIf(!haveSpec)("Forgejo client against Forgejo's swagger description
     expect(last()).toStartWith("POST /repos/realms/letemcook/statuses/abc123 ");
   });
 
+  test("commitChecks reads the combined commit status", async () => {
+    const checks = await forge.commitChecks("feat/metrics");
+    expect(last()).toStartWith("GET /repos/realms/letemcook/commits/feat%2Fmetrics/status");
+    // The description has no example: the mock makes one up, whose state may be any string; only a known one counts.
+    expect([null, "pending", "success", "failure"]).toContain(checks);
+  });
+
   test("the mock rejects a request that breaks the description, and the client says so", async () => {
     // A body the description forbids (title must be a string), sent past the client's own schema on purpose.
     const http = new ForgeHttp(target, credential, { Authorization: `token ${TOKEN}` }, { attempts: 1 });

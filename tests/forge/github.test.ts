@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { z } from "zod";
 import { ForgeError, ForgeUnreachable } from "../../src/errors.ts";
 import { createForge, type Forge, type ForgeTarget } from "../../src/forge/forge.ts";
+import { combineChecks } from "../../src/forge/github.ts";
 import { ForgeHttp } from "../../src/forge/http.ts";
 import { GITHUB_SPEC, startPrism, type Prism } from "./prism.ts";
 
@@ -97,6 +98,18 @@ describe("GitHub client against GitHub's OpenAPI description", () => {
     expect(calls.length).toBe(before);
     await forge.setCommitStatus("6dcb09b5b57875f334f61aebed695e2e4193db5e", { state: "pending", context: "blue/merge-order", description: "waits for #1346", targetUrl: "https://github.com/octo-org/realm-letemcook/pull/1346" });
     expect(last()).toMatchObject({ method: "POST", path: "/repos/octo-org/realm-letemcook/statuses/6dcb09b5b57875f334f61aebed695e2e4193db5e", body: { state: "pending" } });
+  });
+
+  test("commitChecks reads commit statuses and check runs, and combines them", async () => {
+    const before = calls.length;
+    const checks = await forge.commitChecks("feat/metrics");
+    const paths = calls.slice(before).map((c) => `${c.method} ${c.path}`).sort();
+    expect(paths).toEqual(["GET /repos/octo-org/realm-letemcook/commits/feat%2Fmetrics/check-runs", "GET /repos/octo-org/realm-letemcook/commits/feat%2Fmetrics/status"]);
+    // The description's examples: a combined status "success" and one completed check run, "neutral".
+    expect(checks).toBe("success");
+    expect(combineChecks([])).toBeNull();
+    expect(combineChecks(["success", "pending"])).toBe("pending");
+    expect(combineChecks(["pending", "failure", "success"])).toBe("failure");
   });
 
   test("init --github's repo creation: token from the chain, realm.yaml's forge: from the target", async () => {
