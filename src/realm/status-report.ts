@@ -70,7 +70,9 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
     syncs: await pendingSyncs(clone, realm, repo),
     daemon_error: daemonError,
   };
-  const cache = openCache(member.root, { enabled: opts.cache !== false && view.exports.length > 0, warn: warnStderr });
+  // Opened only when some export is read from code (opening it costs a plain `status` ~10 ms).
+  const extracting = view.exports.some((e) => e.binding.extract !== undefined);
+  const cache = openCache(member.root, { enabled: opts.cache !== false && extracting, warn: warnStderr });
   for (const exp of view.exports) {
     try {
       const extracted = await extractExportCached(member.root, ExportBinding.parse(exp.binding), cache);
