@@ -62,9 +62,8 @@ class Loader {
   private readonly sources = new Map<string, YamlSource>();
   /** Files read by the fast path: parsed with positions only if a problem or finding must point into them. */
   private readonly texts = new Map<string, string>();
-  /** Files taken from the cache: their text is read only if a position inside them is needed. */
-  private readonly lazy = new Set<string>();
-  private readonly lazySizes = new Map<string, number>();
+  /** Files taken from the cache, with the size they were cached at: their text is read only if a position inside them is needed. */
+  private readonly lazy = new Map<string, number>();
   /** Cached files changed since they were read: positions in them come from `yaml`. */
   private readonly unscannable = new Set<string>();
 
@@ -197,8 +196,7 @@ class Loader {
       stamp = st ? { size: Number(st.size), mtimeNs: st.mtimeNs } : undefined;
       const data = stamp && this.files.getFile(abs, stamp);
       if (data !== undefined) {
-        this.lazy.add(rel);
-        this.lazySizes.set(rel, stamp!.size);
+        this.lazy.set(rel, stamp!.size);
         return data as z.infer<S>;
       }
     }
@@ -230,14 +228,15 @@ class Loader {
   }
 
   locate(file: string, path: readonly PathSegment[]): { line: number; col: number } | undefined {
-    if (this.lazy.has(file)) {
+    const cachedSize = this.lazy.get(file);
+    if (cachedSize !== undefined) {
       // Read from file_cache, not parsed this run: file_cache keeps only files the fast path took (plain ones), so
       // the line scan may read it; a text that no longer has the cached size is not that file, and is not scanned.
       this.lazy.delete(file);
       try {
         const text = readFileSync(join(this.root, file), "utf8");
         this.texts.set(file, text);
-        if (Buffer.byteLength(text) !== this.lazySizes.get(file)) this.unscannable.add(file);
+        if (Buffer.byteLength(text) !== cachedSize) this.unscannable.add(file);
       } catch {}
     }
     const text = this.sources.has(file) || this.unscannable.has(file) ? undefined : this.texts.get(file);

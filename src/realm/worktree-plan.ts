@@ -117,7 +117,7 @@ export function locateRepos(
 }
 
 /** A repo not cloned yet, as git will see it after the clone. */
-const FRESH: RepoFacts = {
+export const FRESH: RepoFacts = {
   head: "HEAD",
   head_branch: null,
   branch_exists: false,

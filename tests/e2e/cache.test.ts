@@ -1,12 +1,13 @@
 // .blue/cache.db through the compiled binary: what is reused, what invalidates it, --no-cache, clear and stats,
 // a corrupt or foreign file, and eight checks at once.
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { parseDocument } from "yaml";
 import { CheckReport } from "../../src/realm/check.ts";
 import { CacheStatsDoc } from "../../src/store/cache-stats.ts";
+import { exportFromCode, realmFileEditor } from "./realm-world.ts";
 import { BIN, initialSetup, type Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
@@ -24,12 +25,7 @@ function world() {
   sandboxes.push(sb);
   const clone = sb.realmClone("letemcook");
   const contract = "domains/s3-access/contracts/s3-permissions.yaml";
-  const edit = (rel: string, fn: (doc: ReturnType<typeof parseDocument>) => void, message?: string) => {
-    const doc = parseDocument(readFileSync(join(clone, rel), "utf8"));
-    fn(doc);
-    writeFileSync(join(clone, rel), doc.toString());
-    if (message) sb.git(clone, "commit", "-qam", message);
-  };
+  const edit = realmFileEditor(sb, clone);
   edit(contract, (d) => {
     d.set("version", "1.0.0");
     d.set("schema", { ...SCHEMA, properties: { read: SCHEMA.properties.read } });
@@ -45,11 +41,7 @@ function world() {
       { version: "1.4.0", changes: ["Added write"], compatible: true },
     ]);
   }, "s3-permissions 1.4.0");
-  edit("domains/s3-access/bindings/aperture.yaml", (d) => d.setIn(["exports", 0, "extract"], { file: "config/s3.json", pointer: "/permissions" }), "extract");
-  sb.git(clone, "push", "-q", "origin", "main");
-  mkdirSync(join(aperture, "config"));
-  const code = (value: unknown) => writeFileSync(join(aperture, "config/s3.json"), JSON.stringify({ permissions: value }));
-  code(VALUE);
+  const code = exportFromCode(sb, clone, aperture, VALUE);
   const stats = (cwd = aperture) => {
     const r = sb.blue(cwd, "realm", "admin", "cache", "stats", "--json");
     expect(r.stderr).toBe("");

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument, stringify } from "yaml";
 import { CheckReport } from "../../src/realm/check.ts";
+import { exportFromCode, realmFileEditor } from "./realm-world.ts";
 import { initialSetup } from "./sandbox.ts";
 
 const SCHEMA = {
@@ -21,12 +22,7 @@ function world() {
   const setup = initialSetup();
   const { sb, aperture } = setup;
   const clone = sb.realmClone("letemcook");
-  const edit = (rel: string, fn: (doc: ReturnType<typeof parseDocument>) => void, message: string) => {
-    const doc = parseDocument(readFileSync(join(clone, rel), "utf8"));
-    fn(doc);
-    writeFileSync(join(clone, rel), doc.toString());
-    sb.git(clone, "commit", "-qam", message);
-  };
+  const edit = realmFileEditor(sb, clone);
   const contract = "domains/s3-access/contracts/s3-permissions.yaml";
   edit(contract, (d) => {
     d.set("version", "1.4.0");
@@ -37,11 +33,7 @@ function world() {
       { version: "1.4.0", changes: ["Added write"], compatible: true },
     ]);
   }, "s3-permissions 1.4.0");
-  edit("domains/s3-access/bindings/aperture.yaml", (d) => d.setIn(["exports", 0, "extract"], { file: "config/s3.json", pointer: "/permissions" }), "extract");
-  sb.git(clone, "push", "-q", "origin", "main");
-  mkdirSync(join(aperture, "config"));
-  const code = (value: unknown) => writeFileSync(join(aperture, "config/s3.json"), JSON.stringify({ permissions: value }));
-  code(VALUE);
+  const code = exportFromCode(sb, clone, aperture, VALUE);
   return { ...setup, clone, contract, edit, code };
 }
 

@@ -1,21 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { loadRealm } from "../../src/realm/load.ts";
-import { locateRepos, planWorktrees, RfcName, selectRepos, type RepoFacts, type RepoTarget } from "../../src/realm/worktree-plan.ts";
+import { FRESH, locateRepos, planWorktrees, RfcName, selectRepos, type RepoFacts, type RepoTarget } from "../../src/realm/worktree-plan.ts";
 
 const { model } = loadRealm(`${import.meta.dir}/../fixtures/realms/good`);
 
-const clean: RepoFacts = {
-  head: "abc",
-  head_branch: "main",
-  branch_exists: false,
-  remote_branch: false,
-  checked_out_at: null,
-  path_state: "absent",
-  dirty: [],
-  worktree_dirty: [],
-  unmerged_commits: 0,
-  excluded: false,
-};
+const clean: RepoFacts = { ...FRESH, head: "abc", head_branch: "main" };
 const at = (repo: string, source: RepoTarget["source"] = "path"): RepoTarget => ({ repo, root: `/src/${repo}`, source, url: null, missing: null });
 const planOne = (facts: Partial<RepoFacts>, action: "create" | "remove" = "create", force = false) =>
   planWorktrees({ realm: "r", rfc: "x", action, force, targets: [at("a")] }, new Map([["a", { ...clean, ...facts }]])).repos[0]!;
