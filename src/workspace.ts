@@ -37,7 +37,7 @@ export function requireMember(dir: string = process.cwd()): Member {
   const root = requireRepoRoot(dir);
   const member = readMember(root);
   if (!member) {
-    throw new UsageError(`${basename(root)} has not joined a realm (no ${CONFIG_PATH})`, "Run 'blue realm admin join <realm>' in this repo first, or pass --realm.");
+    throw new UsageError(`${basename(root)} has not joined a realm (no ${CONFIG_PATH})`, "Run 'blue realm admin join <realm>' in this repo first.");
   }
   return member;
 }
