@@ -3,19 +3,12 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./errors.ts";
+import { CONFIG_PATH, findRepoRoot } from "./repo-root.ts";
 import { defaultRemotePath, realmClonePath } from "./home.ts";
 import { LocalConfig } from "./realm/schema.ts";
 import { readValidated } from "./realm/yaml-source.ts";
 
-export const CONFIG_PATH = join(".blue", "config.yaml");
-
-/** The top of the git work tree containing `dir` (a `.git` directory or worktree file), or undefined. */
-export function findRepoRoot(dir: string = process.cwd()): string | undefined {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(join(d, ".git"))) return d;
-    if (dirname(d) === d) return undefined;
-  }
-}
+export { CONFIG_PATH, findRepoRoot };
 
 export function requireRepoRoot(dir: string = process.cwd()): string {
   const root = findRepoRoot(dir);

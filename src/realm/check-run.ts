@@ -1,10 +1,13 @@
 // Runs `blue realm check` over a realm directory, as a member repo or as the realm repo itself: picks the
 // modes and contracts that apply, runs extraction and hooks, reads old versions from the realm's history,
 // and returns one report. Rendering is the command's.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { parse } from "yaml";
 import { ConfigError, UsageError } from "../errors.ts";
+import { ensureRealmClone } from "../realm-clone.ts";
+import type { DepRecorder } from "../store/report-cache.ts";
+import { findRepoRoot, readMember, realmLocation } from "../workspace.ts";
 import { changedContractFiles, contractHistory, filesAt, publishedState } from "../git/history.ts";
 import { openCacheAt, sha256, type Cache, type ValidationOutcome } from "../store/cache-db.ts";
 import { checkCompatibility, checkContract, checkImports, summarize, type CheckReport, type Finding, type Side } from "./check.ts";
@@ -17,8 +20,7 @@ import { fastParse } from "./yaml-fast.ts";
 import { ContractFile } from "./schema.ts";
 import { describeChange } from "./status.ts";
 
-export type Mode = Finding["mode"];
-export const MODES: readonly Mode[] = ["contract", "exporter", "importer", "compatibility"];
+import type { Mode } from "./modes.ts";
 
 export type CheckTarget = { realmDir: string; realm: string; repoRoot?: string; repo?: string };
 export type CheckOptions = {
@@ -31,6 +33,10 @@ export type CheckOptions = {
   ci: boolean;
   /** .blue/cache.db (default: none, every result computed afresh). The caller closes it. */
   cache?: Cache;
+  /** Told of each file outside the realm the report depends on (before it is read), and of anything else it
+   *  depends on (a hook, an extract command without source files), so a cached report is reused only when it
+   *  would come out the same. The realm clone itself is the caller's to record. */
+  deps?: DepRecorder;
 };
 
 /** contract_cache's version for "as last published" (origin/main, else HEAD), whose version is not known before reading. */
@@ -85,6 +91,7 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   });
   const hook = async (e: Entry, mode: Mode, path: string | undefined) => {
     if (!path || !target.repoRoot) return;
+    opts.deps?.volatile(`a validation hook (${path}) ran`);
     const r = await runHook(target.repoRoot, path, { timeoutMs: opts.hookTimeoutMs, env: hookEnv(e, mode) });
     if (r.outcome === "valid") return;
     const severity = r.outcome === "warning" ? "warning" : "error";
@@ -127,7 +134,11 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
         findings.push({ ...base, rule: "export-missing", severity: "error", file: bindingFile, message: `${repo} owns ${e.contract.name} but its binding does not export it` });
         continue;
       }
+      const how = exp.extract;
+      if (how && "file" in how) opts.deps?.path(target.repoRoot, how.file);
+      else if (how && exp.source_files.length === 0) opts.deps?.volatile(`the extract command of ${e.contract.name} has no source_files`);
       for (const src of exp.source_files) {
+        opts.deps?.path(target.repoRoot, src);
         try {
           confinedPath(target.repoRoot, src, "source file");
         } catch (err) {
@@ -190,6 +201,24 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   }
 
   return { realm: target.realm, repo: repo ?? null, modes, findings, checked, summary: summarize(findings), compatibility };
+}
+
+/** What a check runs on: in the realm repo itself (its top level has realm.yaml), the realm; in a member repo,
+ *  its realm, as that repo; with `realmFlag` naming another realm, that realm's clone on this machine. */
+export async function resolveCheckTarget(realmFlag: string | undefined): Promise<CheckTarget> {
+  const root = findRepoRoot();
+  if (!realmFlag && root && existsSync(join(root, "realm.yaml"))) {
+    const name = (parse(readFileSync(join(root, "realm.yaml"), "utf8")) as { name?: unknown } | null)?.name;
+    return { realmDir: root, realm: typeof name === "string" ? name : basename(root) };
+  }
+  const member = root ? readMember(root) : undefined;
+  if (realmFlag && member?.config.realm.name !== realmFlag) {
+    const loc = realmLocation(realmFlag);
+    if (!loc.cloned) throw new UsageError(`unknown realm '${realmFlag}': it is not cloned on this machine`);
+    return { realmDir: loc.clone, realm: realmFlag };
+  }
+  if (!member) throw new UsageError("not in a member repo or a realm repo", "Run it in a repo that has joined a realm, in the realm repo itself, or pass --realm.");
+  return { realmDir: await ensureRealmClone(member), realm: member.config.realm.name, repoRoot: member.root, repo: member.config.repo };
 }
 
 /** ajv's verdict on each contract's value: from validation_cache (keyed on contract, version and the hash of

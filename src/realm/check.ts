@@ -3,6 +3,7 @@
 import semver from "semver";
 import { z } from "zod";
 import type { LoadResult } from "./load.ts";
+import { MODES } from "./modes.ts";
 import { parsePointer } from "./pointer.ts";
 import type { ContractFile } from "./schema.ts";
 import type { ValidationOutcome } from "../store/cache-db.ts";
@@ -13,7 +14,7 @@ import { describeChange, rangeSatisfied } from "./status.ts";
 export const Finding = z.object({
   rule: z.string(),
   severity: z.enum(["error", "warning", "info"]),
-  mode: z.enum(["contract", "exporter", "importer", "compatibility"]),
+  mode: z.enum(MODES),
   contract: z.string(),
   domain: z.string(),
   file: z.string().optional(),

@@ -10,10 +10,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:
 import { dirname, isAbsolute, join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { CACHE_APPLICATION_ID, MIGRATIONS } from "./migrations/cache.ts";
+import { verifyDeps, type Deps } from "./report-cache.ts";
 
-export const CACHE_TABLES = ["export_cache", "contract_cache", "validation_cache", "file_cache"] as const;
+export const CACHE_TABLES = ["export_cache", "contract_cache", "validation_cache", "file_cache", "report_cache"] as const;
 export type CacheTable = (typeof CACHE_TABLES)[number];
-
 
 /** One source file as the cache saw it: its path (repo-relative), mtime in ms, and sha256 of its content. */
 export type SourceStamp = { path: string; mtime: number; hash: string };
@@ -47,6 +47,9 @@ export interface Cache {
   /** A realm file's validated data, if the file still has this size and mtime. */
   getFile(path: string, stamp: FileStamp): unknown;
   putFile(path: string, stamp: FileStamp, data: unknown): void;
+  /** A check's whole report, if every file it was computed from is unchanged. */
+  getReport(key: string): unknown;
+  putReport(key: string, deps: Deps, report: unknown): void;
   /** Write what was buffered (entries and hit/miss counts). close() does it too. */
   flush(): void;
   close(): void;
@@ -104,6 +107,10 @@ class NoCache implements Cache {
     return undefined;
   }
   putFile() {}
+  getReport() {
+    return undefined;
+  }
+  putReport() {}
   flush() {}
   close() {}
 }
@@ -125,9 +132,21 @@ export function openDb(path: string, warn: (m: string) => void): Database {
 function tryOpen(path: string): Database | { reason: string } {
   let db: Database | undefined;
   try {
+    const existed = existsSync(path);
     db = new Database(path, { create: true, strict: true });
-    // The busy timeout first: switching to WAL takes a lock another process may hold.
-    db.exec("PRAGMA busy_timeout = 10000");
+    // The busy timeout first: switching to WAL takes a lock another process may hold. A cache: nothing in it is
+    // worth an fsync (the first write to a new WAL cost a warm check ~60 ms here); a file an OS crash left
+    // corrupt is found on open or on use, moved aside and rebuilt.
+    db.exec("PRAGMA busy_timeout = 10000; PRAGMA synchronous = OFF");
+    // An existing file: one read says whether it is our cache, migrated and in WAL mode (every open but the
+    // first). The statement is finalized at once so that no read lock outlives it: a lock still held would turn
+    // the writes below into an immediate SQLITE_BUSY while another process creates the same file.
+    if (existed) {
+      const stmt = db.prepare("SELECT a.application_id AS app, u.user_version AS version, j.journal_mode AS mode FROM pragma_application_id AS a, pragma_user_version AS u, pragma_journal_mode AS j");
+      const ready = stmt.get() as { app: number; version: number; mode: string };
+      stmt.finalize();
+      if (ready.app === CACHE_APPLICATION_ID && ready.version === MIGRATIONS.length && ready.mode === "wal") return db;
+    }
     // One read transaction: another process may be creating the tables in between two separate reads.
     const conn = db;
     const { appId, tables } = conn.transaction(() => ({
@@ -139,13 +158,9 @@ function tryOpen(path: string): Database | { reason: string } {
       return { reason: "is not a blue cache (a foreign SQLite file)" };
     }
     if ((db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode !== "wal") db.exec("PRAGMA journal_mode = WAL");
-    // A cache: nothing in it is worth an fsync (the first write to a new WAL cost a warm check ~60 ms here).
-    // A file an OS crash left corrupt is found on open or on use, moved aside and rebuilt.
-    db.exec("PRAGMA synchronous = OFF");
     migrate(db);
     return db;
   } catch (e) {
-    const code = (e as { code?: string }).code ?? "";
     db?.close();
     if (isCorruption(e)) return { reason: `is corrupt (${(e as Error).message})` };
     throw e;
@@ -196,6 +211,7 @@ const UPSERT: Record<CacheTable, string> = {
                      VALUES ($contract, $version, $hash, $valid, $output, $now)`,
   file_cache: `INSERT OR REPLACE INTO file_cache (path, size, mtime_ns, blue_version, data, cached_at)
                VALUES ($path, $size, $mtime, $version, $data, $now)`,
+  report_cache: `INSERT OR REPLACE INTO report_cache (key, deps, report, cached_at) VALUES ($key, $deps, $report, $now)`,
 };
 
 class SqliteCache implements Cache {
@@ -295,6 +311,20 @@ class SqliteCache implements Cache {
     // (git's "racy" rule), so an edit can never hide behind an unchanged size and mtime.
     if (Number(stamp.mtimeNs / 1_000_000n) > this.now() - 2_000) return;
     this.pending.push({ table: "file_cache", params: { path, size: stamp.size, mtime: String(stamp.mtimeNs), version: pkg.version, data: JSON.stringify(data) } });
+  }
+
+  getReport(key: string): unknown {
+    const row = this.read(() => this.db.query("SELECT deps, report FROM report_cache WHERE key = $key").get({ key }) as { deps: string; report: string } | null);
+    const checked = row ? verifyDeps(JSON.parse(row.deps) as Deps, this.now()) : { ok: false as const };
+    this.count("report_cache", checked.ok);
+    if (!checked.ok) return undefined;
+    // Files that were too new to trust by their stamps alone are now old enough: later checks need not hash them.
+    if (checked.fresh) this.pending.push({ table: "report_cache", params: { key, deps: JSON.stringify(checked.fresh), report: row!.report } });
+    return JSON.parse(row!.report) as unknown;
+  }
+
+  putReport(key: string, deps: Deps, report: unknown): void {
+    this.pending.push({ table: "report_cache", params: { key, deps: JSON.stringify(deps), report: JSON.stringify(report) } });
   }
 
   flush(): void {

@@ -1,7 +1,7 @@
 // .blue/cache.db through the compiled binary: what is reused, what invalidates it, --no-cache, clear and stats,
 // a corrupt or foreign file, and eight checks at once.
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { parseDocument } from "yaml";
@@ -59,11 +59,20 @@ describe("the cache in a member repo", () => {
   test("a second check reuses the validation and the extracted value, and reports the same", () => {
     clear();
     const first = check();
+    // Nothing changed: the whole report is reused.
     const second = check();
+    // The realm clone was touched (a checkout, a fetch that changed nothing): the report is computed again,
+    // from the validation and the extracted value kept by the first check.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(clone, contract), later, later);
+    const third = check();
     expect(first.stderr).toBe("");
-    expect(second.stdout).toBe(first.stdout);
-    expect(second.code).toBe(first.code);
+    for (const r of [second, third]) {
+      expect(r.stdout).toBe(first.stdout);
+      expect(r.code).toBe(first.code);
+    }
     const s = stats();
+    expect([s.report_cache!.misses, s.report_cache!.hits, s.report_cache!.entries]).toEqual([2, 1, 1]);
     expect([s.validation_cache!.misses, s.validation_cache!.hits, s.validation_cache!.entries]).toEqual([1, 1, 1]);
     expect([s.export_cache!.misses, s.export_cache!.hits, s.export_cache!.entries]).toEqual([1, 1, 1]);
     expect(s.export_cache!.hit_rate).toBe(0.5);
@@ -108,6 +117,9 @@ describe("the cache in a member repo", () => {
     const transitive = () => sb.blue(clone, "realm", "check", "--mode=compatibility", "--transitive", "--json");
     const first = transitive();
     expect(CheckReport.parse(JSON.parse(first.stdout)).compatibility.map((c) => `${c.from}→${c.to}`)).toEqual(["1.0.0→1.4.0"]);
+    // A file in the clone touched: the report is made again, from the old version kept by the first check.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(clone, "realm.yaml"), later, later);
     expect(transitive().stdout).toBe(first.stdout);
     expect(stats(clone).contract_cache).toMatchObject({ hits: 1, misses: 1 });
     sb.git(clone, "commit", "-q", "--allow-empty", "-m", "realm moves on");
@@ -125,9 +137,11 @@ describe("the cache in a member repo", () => {
     const fresh = check("--no-cache");
     expect(fresh.stdout).toBe(check().stdout);
     const after = stats();
-    // Only the last plain check counted.
-    expect(after.validation_cache!.hits).toBe(before.validation_cache!.hits + 1);
-    expect(after.export_cache!.hits).toBe(before.export_cache!.hits + 1);
+    // Only the last plain check counted: it found the whole report the first one kept.
+    expect(after.report_cache!.hits).toBe(before.report_cache!.hits + 1);
+    expect(after.report_cache!.misses).toBe(before.report_cache!.misses);
+    expect(after.validation_cache).toEqual(before.validation_cache!);
+    expect(after.export_cache).toEqual(before.export_cache!);
   });
 
   test("clear empties every table and restarts the counts; stats speaks text too", () => {
@@ -144,6 +158,72 @@ describe("the cache in a member repo", () => {
     const r = sb.blue(sb.root, "realm", "admin", "cache", "stats");
     expect(r.code).toBe(64);
     expect(r.stderr).toStartWith("error: not in a member repo or a realm repo");
+  });
+});
+
+describe("whole reports", () => {
+  const { sb, aperture, fungal, clone, contract, edit, code, stats, clear } = world();
+  const check = (...args: string[]) => sb.blue(aperture, "realm", "check", ...args);
+  const rules = (r: { stdout: string }) => CheckReport.parse(JSON.parse(r.stdout)).findings.map((f) => f.rule);
+
+  test("a repeated check prints what a fresh one prints, in every format, with the same exit code", () => {
+    clear();
+    edit(contract, (d) => d.setIn(["value", "read", 0], 42));
+    try {
+      for (const format of [["--json"], [], ["--format", "sarif"]]) {
+        const fresh = sb.blue(aperture, "realm", "check", "--no-cache", ...format);
+        const reused = check(...format);
+        expect(fresh.code).toBe(1);
+        expect(reused.code).toBe(1);
+        expect(reused.stdout).toBe(fresh.stdout);
+        expect(reused.stderr).toBe("");
+      }
+      // Made by the --json check, found by the text and SARIF ones: the format is not part of the question.
+      expect(stats().report_cache).toMatchObject({ misses: 1, hits: 2, entries: 1 });
+    } finally {
+      sb.git(clone, "checkout", "-q", "--", contract);
+    }
+  });
+
+  test("new content behind the same size and mtime, a change to the code, a new realm commit: each a new report", () => {
+    clear();
+    const base = check("--json");
+    expect(base.code).toBe(0);
+    const file = join(clone, contract);
+    const text = readFileSync(file, "utf8");
+    const { mtime, size } = statSync(file);
+    writeFileSync(file, text.replace("jobs/*/masks/*", "jobs/*/masks/?"));
+    utimesSync(file, mtime, mtime);
+    expect([statSync(file).size, statSync(file).mtimeMs]).toEqual([size, mtime.getTime()]);
+    expect(rules(check("--json"))).toContain("export-mismatch");
+    writeFileSync(file, text);
+    expect(check("--json").stdout).toBe(base.stdout);
+
+    code({ ...VALUE, read: [...VALUE.read, "eval/*"] });
+    expect(rules(check("--json"))).toContain("export-mismatch");
+    code(VALUE);
+    expect(check("--json").stdout).toBe(base.stdout);
+
+    sb.git(clone, "commit", "-q", "--allow-empty", "-m", "realm moves on");
+    expect(check("--json").stdout).toBe(base.stdout);
+    expect(stats().report_cache).toMatchObject({ hits: 0, misses: 6 });
+    // Nothing changed since: found.
+    expect(check("--json").stdout).toBe(base.stdout);
+    expect(stats().report_cache).toMatchObject({ hits: 1, misses: 6 });
+  });
+
+  test("a report that ran a hook is never reused: the hook runs every time", () => {
+    edit(contract, (d) => d.set("validation", { importer: "scripts/iam.sh" }), "hooks");
+    mkdirSync(join(fungal, "scripts"), { recursive: true });
+    const hook = (exit: number) => writeFileSync(join(fungal, "scripts/iam.sh"), `#!/bin/sh\nexit ${exit}\n`, { mode: 0o755 });
+    hook(0);
+    const importer = () => sb.blue(fungal, "realm", "check", "--mode=importer", "--json");
+    expect(rules(importer())).not.toContain("hook-invalid");
+    hook(1);
+    // Same size, and the check does not read the script as a dependency: only running it tells.
+    expect(rules(importer())).toContain("hook-invalid");
+    const s = stats(fungal);
+    expect(s.report_cache).toMatchObject({ entries: 0, hits: 0, misses: 2 });
   });
 });
 
@@ -216,11 +296,15 @@ describe("concurrent checks", () => {
         expect(r.stdout).toBe(expected.stdout);
       }
     }
-    // Every lookup of all sixteen runs was counted: none was lost to a busy database.
+    // Every lookup of all sixteen runs was counted: none was lost to a busy database. Each run that did not
+    // find a whole report (at least the eight of the first round) looked up the validation and the export.
     const s = stats();
-    expect(s.validation_cache!.hits + s.validation_cache!.misses).toBe(16);
-    expect(s.export_cache!.hits + s.export_cache!.misses).toBe(16);
+    expect(s.report_cache!.hits + s.report_cache!.misses).toBe(16);
+    expect(s.report_cache!.misses).toBeGreaterThanOrEqual(8);
+    expect(s.validation_cache!.hits + s.validation_cache!.misses).toBe(s.report_cache!.misses);
+    expect(s.export_cache!.hits + s.export_cache!.misses).toBe(s.report_cache!.misses);
     expect(s.validation_cache!.entries).toBe(1);
+    expect(s.report_cache!.entries).toBe(1);
   });
 });
 

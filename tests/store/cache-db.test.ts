@@ -43,7 +43,7 @@ describe("cache store", () => {
     expect(r.getValidation("c", "1.0.0", "none")).toBeUndefined();
     r.close();
     const stats = Object.fromEntries(cacheStats(path, quiet.warn).tables.map((t) => [t.table, [t.hits, t.misses, t.entries]]));
-    expect(stats).toEqual({ export_cache: [1, 2, 1], contract_cache: [0, 1, 1], validation_cache: [0, 1, 0], file_cache: [0, 0, 0] });
+    expect(stats).toEqual({ export_cache: [1, 2, 1], contract_cache: [0, 1, 1], validation_cache: [0, 1, 0], file_cache: [0, 0, 0], report_cache: [0, 0, 0] });
     clearCache(path, quiet.warn);
     expect(cacheStats(path, quiet.warn).tables.every((t) => t.hits + t.misses + t.entries === 0 && t.hit_rate === null)).toBe(true);
   });

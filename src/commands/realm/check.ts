@@ -1,14 +1,18 @@
 import { defineCommand } from "citty";
-import { existsSync, readFileSync } from "node:fs";
-import { parse } from "yaml";
-import { basename, join } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import pkg from "../../../package.json" with { type: "json" };
 import { ExitCode, UsageError } from "../../errors.ts";
-import { MODES, runCheck, type CheckTarget, type Mode } from "../../realm/check-run.ts";
-import { ensureRealmClone } from "../../realm-clone.ts";
+import { MODES, type Mode } from "../../realm/modes.ts";
+import type { CheckReport } from "../../realm/check.ts";
+import { CONFIG_PATH, findRepoRoot } from "../../repo-root.ts";
+import { cachePathForRealm, cachePathForRepo, openCacheAt, sha256, type Cache } from "../../store/cache-db.ts";
+import { DepRecorder } from "../../store/report-cache.ts";
 import { renderText, toSarif } from "../../ui/check-report.ts";
 import { json, warnStderr } from "../../ui/output.ts";
-import { cachePathForRealm, cachePathForRepo, openCacheAt } from "../../store/cache-db.ts";
-import { findRepoRoot, readMember, realmLocation } from "../../workspace.ts";
+
+// What is imported above is what a repeated check with nothing changed needs: it finds its report in
+// .blue/cache.db and prints it. The checker itself is loaded only when there is work to do.
 
 export const check = defineCommand({
   meta: { name: "check", description: "Check that contracts are valid, code matches what it exports, imports are current, and changes are compatible (for CI)" },
@@ -27,40 +31,67 @@ export const check = defineCommand({
   async run({ args }) {
     const seconds = Number(args["hook-timeout"]);
     if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--hook-timeout must be a number of seconds, not '${args["hook-timeout"]}'`);
-    const target = await resolveTarget(args.realm);
-    const cachePath = target.repoRoot ? cachePathForRepo(target.repoRoot) : cachePathForRealm(target.realmDir);
-    const cache = openCacheAt(cachePath, { enabled: args.cache !== false, warn: warnStderr });
-    const report = await runCheck(target, {
-      modes: args.mode ? [args.mode as Mode] : undefined,
-      contract: args.contract,
-      from: args.from,
-      to: args.to,
-      transitive: args.transitive,
-      hookTimeoutMs: seconds * 1000,
-      ci: Boolean(process.env.CI),
-      cache,
-    }).finally(() => cache.close());
     const format = args.json ? "json" : (args.format ?? "text");
-    if (format === "json") json(report);
-    else if (format === "sarif") json(toSarif(report));
-    else renderText(report);
-    return report.summary.errors ? ExitCode.failed : report.summary.warnings ? ExitCode.warnings : ExitCode.ok;
+    const enabled = args.cache !== false;
+    const root = findRepoRoot();
+    const key = enabled ? reportKey(root, args) : "";
+    let cache: Cache | undefined;
+    try {
+      // Where the cache is, when that is known without reading any file: the realm repo itself, or a member repo.
+      const guess = enabled && root && !args.realm ? (existsSync(join(root, "realm.yaml")) ? cachePathForRealm(root) : existsSync(join(root, CONFIG_PATH)) ? cachePathForRepo(root) : undefined) : undefined;
+      if (guess) {
+        cache = openCacheAt(guess, { enabled, warn: warnStderr });
+        const cached = cache.getReport(key) as CheckReport | undefined;
+        if (cached) return print(cached, format);
+      }
+
+      const { resolveCheckTarget, runCheck } = await import("../../realm/check-run.ts");
+      // Recorded before they are read: a file that changes while the check runs makes its report a miss next time.
+      const deps = enabled ? new DepRecorder() : undefined;
+      if (root) {
+        deps?.path(root, CONFIG_PATH);
+        deps?.path(root, "realm.yaml");
+      }
+      const target = await resolveCheckTarget(args.realm);
+      const cachePath = target.repoRoot ? cachePathForRepo(target.repoRoot) : cachePathForRealm(target.realmDir);
+      if (cache?.path !== cachePath) {
+        cache?.close();
+        cache = openCacheAt(cachePath, { enabled, warn: warnStderr });
+        const cached = cache.getReport(key) as CheckReport | undefined;
+        if (cached) return print(cached, format);
+      }
+      deps?.realm(target.realmDir);
+      const report = await runCheck(target, {
+        modes: args.mode ? [args.mode as Mode] : undefined,
+        contract: args.contract,
+        from: args.from,
+        to: args.to,
+        transitive: args.transitive,
+        hookTimeoutMs: seconds * 1000,
+        ci: Boolean(process.env.CI),
+        cache,
+        deps,
+      });
+      if (deps && !deps.unrepeatable) cache.putReport(key, deps.deps(), report);
+      return print(report, format);
+    } finally {
+      cache?.close();
+    }
   },
 });
 
-/** In the realm repo itself (its top level has realm.yaml): the realm. In a member repo: its realm, as that repo. */
-async function resolveTarget(realmFlag: string | undefined): Promise<CheckTarget> {
-  const root = findRepoRoot();
-  if (!realmFlag && root && existsSync(join(root, "realm.yaml"))) {
-    const name = (parse(readFileSync(join(root, "realm.yaml"), "utf8")) as { name?: unknown } | null)?.name;
-    return { realmDir: root, realm: typeof name === "string" ? name : basename(root) };
-  }
-  const member = root ? readMember(root) : undefined;
-  if (realmFlag && member?.config.realm.name !== realmFlag) {
-    const loc = realmLocation(realmFlag);
-    if (!loc.cloned) throw new UsageError(`unknown realm '${realmFlag}': it is not cloned on this machine`);
-    return { realmDir: loc.clone, realm: realmFlag };
-  }
-  if (!member) throw new UsageError("not in a member repo or a realm repo", "Run it in a repo that has joined a realm, in the realm repo itself, or pass --realm.");
-  return { realmDir: await ensureRealmClone(member), realm: member.config.realm.name, repoRoot: member.root, repo: member.config.repo };
+function print(report: CheckReport, format: string): number {
+  if (format === "json") json(report);
+  else if (format === "sarif") json(toSarif(report));
+  else renderText(report);
+  return report.summary.errors ? ExitCode.failed : report.summary.warnings ? ExitCode.warnings : ExitCode.ok;
+}
+
+/** A report is reused only for the same question (arguments, repo, environment that changes the answer) asked of
+ *  the same blue: its version and this executable's size and mtime (a rebuilt blue may check differently). */
+function reportKey(root: string | undefined, args: Record<string, unknown>): string {
+  const exe = statSync(process.execPath, { throwIfNoEntry: false });
+  const question = ["mode", "contract", "from", "to", "transitive", "realm", "hook-timeout"].map((a) => args[a] ?? null);
+  const env = ["CI", "BLUE_HOME", "HOME", "BLUE_AJV_ONLY", "GIT_DIR"].map((v) => process.env[v] ?? null);
+  return sha256(JSON.stringify([pkg.version, exe ? [exe.size, exe.mtimeMs] : null, root ?? null, question, env]));
 }

@@ -52,4 +52,12 @@ export const MIGRATIONS: readonly string[] = [
      data JSON NOT NULL,
      cached_at INTEGER NOT NULL
    );`,
+  // 3: whole `blue realm check` reports, keyed on the check's arguments and blue's build, each with the files it
+  // was computed from (report-cache.ts); reused while every one of them is unchanged.
+  `CREATE TABLE report_cache (
+     key TEXT PRIMARY KEY,
+     deps JSON NOT NULL,
+     report JSON NOT NULL,
+     cached_at INTEGER NOT NULL
+   );`,
 ];
