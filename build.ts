@@ -14,6 +14,9 @@ async function compile(outfile: string, target?: string): Promise<void> {
     "--compile",
     "--bytecode",
     "--format=esm",
+    // Each lazily imported command becomes its own chunk, loaded when it runs: without it every start-up paid
+    // ~28 ms to load the whole bundle, so `blue --version` took 1.8× a compiled hello-world.
+    "--splitting",
     "--minify",
     "--sourcemap=none",
     "--no-compile-autoload-dotenv",

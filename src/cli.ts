@@ -1,11 +1,14 @@
 // Entry point: the citty root command with lazily loaded subcommands, strict flag checking, and the one place
 // where an error becomes a message and an exit code.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version")) {
   // Fast path: nothing else is loaded to answer this.
-  process.stdout.write(`blue ${pkg.version}\n`);
+  // console.log, not process.stdout: creating that stream alone costs ~25 ms (see ui/output.ts).
+  console.log(`blue ${pkg.version}`);
   process.exit(0);
 }
 
@@ -21,7 +24,7 @@ async function runCli(): Promise<void> {
 const { defineCommand, renderUsage, runCommand } = await import("citty");
 type CommandDef = import("citty").CommandDef<import("citty").ArgsDef>;
 const { BlueError, ExitCode, formatProblem, UsageError, ConfigError } = await import("./errors.ts");
-const { errorLine } = await import("./ui/output.ts");
+const { errorLine, line, stdoutIsTTY } = await import("./ui/output.ts");
 
 const main = defineCommand({
   meta: { name: "blue", version: pkg.version, description: "Coordinate the contracts between repositories owned by different teams" },
@@ -96,7 +99,7 @@ async function checkArgs({ cmd, path, rest }: Resolved): Promise<void> {
 async function usage(cmd: CommandDef, path: string[]): Promise<string> {
   const meta = await resolve(cmd.meta);
   const text = await renderUsage({ ...cmd, meta: { ...meta, name: path.join(" ") } } as CommandDef);
-  return process.stdout.isTTY && !process.env.NO_COLOR ? text : stripAnsi(text);
+  return stdoutIsTTY && !process.env.NO_COLOR ? text : stripAnsi(text);
 }
 
 function stripAnsi(s: string): string {
@@ -109,7 +112,7 @@ async function run(): Promise<number> {
   const dashdash = rest.indexOf("--");
   const own = dashdash === -1 ? rest : rest.slice(0, dashdash);
   if (own.includes("--help") || own.includes("-h")) {
-    process.stdout.write(`${await usage(cmd, path)}\n`);
+    line(await usage(cmd, path));
     return ExitCode.ok;
   }
   const subs = await resolve(cmd.subCommands);
@@ -117,20 +120,29 @@ async function run(): Promise<number> {
     const stray = own.find((a) => a.startsWith("-"));
     if (stray) throw new UsageError(`unknown flag: ${stray.split("=")[0]}`, `Run '${path.join(" ")} --help' for usage.`);
     // A command group without a subcommand: show what it offers, like `gh repo`.
-    process.stdout.write(`${await usage(cmd, path)}\n`);
+    line(await usage(cmd, path));
     return ExitCode.ok;
   }
   await checkArgs(resolved);
   // Realm commands run inside a member repo refresh its session (status registers its own, starting the daemon).
-  const session = path[1] === "realm" && path[2] !== "status" ? import("./daemon/session.ts").then((m) => m.refreshSessionIfRunning()) : undefined;
+  const session = path[1] === "realm" && path[2] !== "status" ? refreshSession() : undefined;
   const { result } = await runCommand(cmd, { rawArgs: rest });
   await session;
   return typeof result === "number" ? result : ExitCode.ok;
 }
 
+/** Only a member repo has a session; elsewhere (the realm repo itself, CI) nothing more is loaded. */
+async function refreshSession(): Promise<void> {
+  const { CONFIG_PATH, findRepoRoot } = await import("./repo-root.ts");
+  const root = findRepoRoot();
+  if (!root || !existsSync(join(root, CONFIG_PATH))) return;
+  const { refreshSessionIfRunning } = await import("./daemon/session.ts");
+  await refreshSessionIfRunning(root);
+}
+
 function report(e: unknown): number {
   if (e instanceof ConfigError) {
-    for (const p of e.problems) process.stderr.write(`${p.severity === "warning" ? "warning: " : ""}${formatProblem(p)}\n`);
+    for (const p of e.problems) console.error(`${p.severity === "warning" ? "warning: " : ""}${formatProblem(p)}`);
   }
   if (e instanceof BlueError) {
     errorLine(e.message, e.hint);
@@ -143,12 +155,13 @@ function report(e: unknown): number {
     return ExitCode.usage;
   }
   errorLine(`internal error: ${err?.message ?? String(e)}`, "This is a bug in blue. Run again with BLUE_DEBUG=1 for details and report it.");
-  if (process.env.BLUE_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ""}\n`);
+  if (process.env.BLUE_DEBUG) console.error((e as Error)?.stack ?? "");
   return ExitCode.failed;
 }
 
 const code = await run().catch(report);
-// Flush stdout before exiting: process.exit can cut off a large write to a pipe.
-await new Promise<void>((done) => (process.stdout.write("") ? done() : process.stdout.once("drain", done)));
+// `blue mcp` answers through process.stdout (the SDK's transport): flush it, since process.exit can cut off a
+// large write to a pipe. Everything else prints with console.log, which is written out before exit.
+if (argv[0] === "mcp") await new Promise<void>((done) => (process.stdout.write("") ? done() : process.stdout.once("drain", done)));
 process.exit(code);
 }

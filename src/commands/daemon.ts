@@ -118,7 +118,7 @@ const install = defineCommand({
   run({ args }) {
     const kind = process.platform === "darwin" ? "launchd" : "systemd";
     const { path, text } = unit(kind);
-    if (args.print) return void process.stdout.write(text);
+    if (args.print) return void line(text.replace(/\n$/, ""));
     writeFileAtomic(path, text);
     ok(`Wrote ${path}`);
     line(kind === "systemd" ? "Enable it with: systemctl --user daemon-reload && systemctl --user enable --now blue" : `Load it with: launchctl load ${path}`);

@@ -100,7 +100,7 @@ async function ajvAll(items: readonly ValidationItem[]): Promise<ValidationOutco
       }),
     ),
   );
-  if (process.env.BLUE_DEBUG) process.stderr.write(`debug: validated ${mine.length} here, ${items.length - mine.length} in ${shares.length} worker threads (${failed} failed)\n`);
+  if (process.env.BLUE_DEBUG) console.error(`debug: validated ${mine.length} here, ${items.length - mine.length} in ${shares.length} worker threads (${failed} failed)`);
   return [...mine, ...theirs.flat()];
 }
 

@@ -2,7 +2,7 @@
 import pkg from "../../package.json" with { type: "json" };
 import type { CheckReport, Finding } from "../realm/check.ts";
 import type { CompatResult } from "../realm/check-run.ts";
-import { failLine, line, ok, warnLine } from "./output.ts";
+import { green, line, red, yellow } from "./output.ts";
 
 const PASS: Record<Finding["mode"], string> = {
   contract: "valid schema, value and evolution",
@@ -16,13 +16,31 @@ function where(f: Finding): string {
   return f.line ? `${f.file}:${f.line}:${f.col}: ` : `${f.file}: `;
 }
 
+/** The report as text, printed at once (a line per contract, so thousands of lines for a big realm). */
 export function renderText(report: CheckReport): void {
+  line(formatText(report));
+}
+
+export function formatText(report: CheckReport): string {
+  const out: string[] = [];
+  const line = (text: string) => out.push(text);
+  const ok = (text: string) => line(`${green("✓")} ${text}`);
+  const warnLine = (text: string) => line(`${yellow("⚠")} ${text}`);
+  const failLine = (text: string) => line(`${red("✗")} ${text}`);
+  // Findings by mode, contract and domain: a realm of thousands of contracts is shown in one pass.
+  const byKey = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const k = `${f.mode}\0${f.contract}\0${f.domain}`;
+    const list = byKey.get(k);
+    if (list) list.push(f);
+    else byKey.set(k, [f]);
+  }
   for (const mode of report.modes) {
     const here = report.checked.filter((c) => c.mode === mode);
     if (here.length === 0) continue;
     line(`${mode}:`);
     for (const c of here) {
-      const fs = report.findings.filter((f) => f.mode === mode && f.contract === c.contract && f.domain === c.domain);
+      const fs = byKey.get(`${mode}\0${c.contract}\0${c.domain}`) ?? [];
       const errors = fs.filter((f) => f.severity === "error");
       const warnings = fs.filter((f) => f.severity === "warning");
       const head = `${c.contract}${mode === "compatibility" ? compatHeader(report.compatibility, c.contract) : ""}`;
@@ -36,7 +54,7 @@ export function renderText(report: CheckReport): void {
         const mark = f.severity === "error" ? "✗" : f.severity === "warning" ? "⚠" : " ";
         line(`    ${mark} ${where(f)}${f.rule}: ${f.message}`);
       }
-      for (const r of report.compatibility.filter((x) => x.contract === c.contract && mode === "compatibility")) {
+      if (mode === "compatibility") for (const r of report.compatibility.filter((x) => x.contract === c.contract)) {
         line(`    ${r.from} → ${r.to}: Result: ${r.result}`);
       }
     }
@@ -44,6 +62,7 @@ export function renderText(report: CheckReport): void {
   const { errors, warnings } = report.summary;
   if (report.checked.length === 0) line("Nothing to check here.");
   line(errors || warnings ? `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}` : "All checks passed.");
+  return out.join("\n");
 }
 
 function compatHeader(results: CompatResult[], contract: string): string {

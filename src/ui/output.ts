@@ -1,12 +1,27 @@
 // The one place that decides how blue talks: results on stdout, diagnostics and progress on stderr,
 // colour and emoji only on a TTY without NO_COLOR, and exactly one JSON document under --json.
+// Lines go out through console.log/console.error, never process.stdout/stderr: merely creating those Node
+// streams costs a compiled blue ~25 ms at start-up (NOTES-STACK.md), a third of a warm `check`. console.log
+// with one string argument prints it as is (no % formatting) and is written out in full before process.exit.
 import type { ConsolaInstance } from "consola";
+import { fstatSync, statSync } from "node:fs";
 import { formatProblem, type Problem } from "../errors.ts";
 
 const env = process.env;
 const plain = Boolean(env.NO_COLOR) || env.TERM === "dumb";
-const stdoutIsTTY = Boolean(process.stdout.isTTY);
-const stderrIsTTY = Boolean(process.stderr.isTTY);
+
+/** Whether fd is a terminal: a character device other than /dev/null (the one that stands in for output
+ *  thrown away). node:tty's isatty would do, but loading node:tty costs ~14 ms (it loads Node's streams). */
+function isTerminal(fd: number): boolean {
+  try {
+    const s = fstatSync(fd);
+    return s.isCharacterDevice() && s.rdev !== statSync("/dev/null").rdev;
+  } catch {
+    return false;
+  }
+}
+export const stdoutIsTTY = isTerminal(1);
+const stderrIsTTY = isTerminal(2);
 const colour = stdoutIsTTY && !plain;
 
 /** Pictographic emoji (📊 📤 🔔) only where colour is allowed; the marks ✓ ⚠ ✗ are plain text and always shown. */
@@ -21,7 +36,7 @@ export const red = paint(31);
 export const dim = (s: string) => (colour ? `\x1b[2m${s}\x1b[22m` : s);
 
 export function line(text = ""): void {
-  process.stdout.write(`${text}\n`);
+  console.log(text);
 }
 export function ok(text: string): void {
   line(`${green("✓")} ${text}`);
@@ -34,14 +49,14 @@ export function failLine(text: string): void {
 }
 
 export function json(doc: unknown): void {
-  process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  console.log(JSON.stringify(doc, null, 2));
 }
 
 /** An error for the user: one line on stderr (plus an optional hint line), never a stack trace. */
 export function errorLine(message: string, hint?: string): void {
   const tag = stderrIsTTY && !plain ? "\x1b[31merror\x1b[39m" : "error";
-  process.stderr.write(`${tag}: ${message}\n`);
-  if (hint) process.stderr.write(`${hint}\n`);
+  console.error(`${tag}: ${message}`);
+  if (hint) console.error(hint);
 }
 
 let logger: ConsolaInstance | undefined;
@@ -60,12 +75,12 @@ export async function log(): Promise<ConsolaInstance> {
 
 /** Problems that do not stop the command (unknown fields, …), one line each on stderr. */
 export function warnProblems(problems: readonly Problem[]): void {
-  for (const p of problems) if (p.severity === "warning") process.stderr.write(`warning: ${formatProblem(p)}\n`);
+  for (const p of problems) if (p.severity === "warning") console.error(`warning: ${formatProblem(p)}`);
 }
 
 /** A note that does not change the result (e.g. the cache was rebuilt): one line on stderr. */
 export function warnStderr(text: string): void {
-  process.stderr.write(`warning: ${text}\n`);
+  console.error(`warning: ${text}`);
 }
 
 /** A progress line for long work (clone, fetch, push), on a TTY only. */
