@@ -86,9 +86,15 @@ export function benchCheck(): CheckBench {
   const k5 = at(5000);
   const met = (ok: boolean) => (ok ? "met" : "MISSED");
   if (k1) verdicts.push(`1,000 contracts cold: ${ms(k1.cold.median)} ms (target ≤ 2,000 ms): ${met(k1.cold.median <= 2000)}`);
-  for (const r of rows) verdicts.push(`${r.n.toLocaleString("en")} contracts warm / cold: ${(r.warm.median / r.cold.median).toFixed(3)} (target ≤ 0.1): ${met(r.warm.median <= 0.1 * r.cold.median)}`);
+  for (const r of rows) {
+    const target = 0.1 * r.cold.median;
+    // A warm check is a process: 0.1× a cold one cannot be met when that is less than a process that does nothing.
+    const floorNote = target < version.median ? `; 0.1× cold is ${ms(target)} ms, less than \`blue --version\` (${ms(version.median)} ms), so no run can meet it; warm is ${(r.warm.median / version.median).toFixed(2)}× \`blue --version\`` : "";
+    verdicts.push(`${r.n.toLocaleString("en")} contracts warm / cold: ${(r.warm.median / r.cold.median).toFixed(3)} (target ≤ 0.1): ${met(r.warm.median <= target)}${floorNote}`);
+  }
   if (k1 && k5) verdicts.push(`growth 1,000 → 5,000 contracts, cold: ${(k5.cold.median / k1.cold.median).toFixed(2)}× (target ≤ 6×): ${met(k5.cold.median / k1.cold.median <= 6)}; warm: ${(k5.warm.median / k1.warm.median).toFixed(2)}×`);
-  verdicts.push(`compatibility of a 2,000-property schema: ${ms(compatWarm.median)} ms warm, ${ms(compatCold.median)} ms cold (target ≤ 100 ms): ${met(compatCold.median <= 100)}`);
+  verdicts.push(`compatibility of a 2,000-property schema, repeated (the report from cache.db): ${ms(compatWarm.median)} ms (target ≤ 100 ms): ${met(compatWarm.median <= 100)}`);
+  verdicts.push(`compatibility of a 2,000-property schema, first run (no cache.db): ${ms(compatCold.median)} ms (target ≤ 100 ms): ${met(compatCold.median <= 100)}`);
   rmSync(tmp, { recursive: true, force: true });
   return { lines, verdicts };
 }

@@ -1,14 +1,14 @@
 // Runs `blue realm check` over a realm directory, as a member repo or as the realm repo itself: picks the
 // modes and contracts that apply, runs extraction and hooks, reads old versions from the realm's history,
 // and returns one report. Rendering is the command's.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
 import { ConfigError, UsageError } from "../errors.ts";
 import { ensureRealmClone } from "../realm-clone.ts";
 import type { DepRecorder } from "../store/report-cache.ts";
 import { findRepoRoot, readMember, realmLocation } from "../workspace.ts";
-import { changedContractFiles, contractHistory, filesAt, publishedState } from "../git/history.ts";
+import { changedContractFiles, contractHistory, filesAt, publishedState, type ContractVersions } from "../git/history.ts";
 import { openCacheAt, sha256, type Cache, type ValidationOutcome } from "../store/cache-db.ts";
 import { checkCompatibility, checkContract, checkImports, summarize, type CheckReport, type Finding, type Side } from "./check.ts";
 import { diffValues } from "./compat/index.ts";
@@ -47,6 +47,15 @@ type Entry = { domain: string; d: DomainModel; contract: ContractFile; file: str
 
 export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise<CheckReport> {
   const cache = opts.cache ?? openCacheAt("", { enabled: false });
+  // git runs while the realm is read (reading a big realm is synchronous work): the published state, and a
+  // named contract's history when versions of it are compared.
+  const isRepo = existsSync(join(target.realmDir, ".git"));
+  // (A failure is reported where the result is awaited; a realm that does not load never awaits it.)
+  const early = isRepo && (!opts.modes || opts.modes.some((m) => m === "contract" || m === "compatibility")) ? quiet(publishedState(target.realmDir)) : undefined;
+  const logs = new Map<string, Promise<ContractVersions>>();
+  if (isRepo && opts.contract && (opts.from || opts.to || opts.transitive)) {
+    for (const file of contractFiles(target.realmDir, opts.contract)) logs.set(file, quiet(contractHistory(target.realmDir, file)));
+  }
   const load = loadRealm(target.realmDir, cache.enabled ? cache : undefined);
   if (hasErrors(load.problems)) {
     const n = load.problems.filter((p) => p.severity === "error").length;
@@ -99,12 +108,12 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   };
 
   const needHistory = modes.includes("compatibility") || modes.includes("contract");
-  const { published, commit } = needHistory && existsSync(join(target.realmDir, ".git")) ? await publishedState(target.realmDir) : { published: undefined, commit: "" };
+  const { published, commit } = needHistory && isRepo ? await (early ?? publishedState(target.realmDir)) : { published: undefined, commit: "" };
   // What changed since the last published state matters to contract mode and to compatibility against it.
   const needChanged = modes.includes("contract") || (modes.includes("compatibility") && !opts.from && !opts.to && !opts.transitive);
   const changedFiles = published && needChanged ? await changedContractFiles(target.realmDir, published) : [];
   const changed = new Set(changedFiles);
-  const history = new History(target.realmDir, cache, commit);
+  const history = new History(target.realmDir, cache, commit, logs);
   const previous = published ? await history.published(published, entries.filter((e) => changed.has(e.file))) : new Map<string, Side>();
   const verdicts = modes.includes("contract") ? await validateContracts(entries.map((e) => e.contract), cache) : new Map<ContractFile, ValidationOutcome>();
   const validate = (c: ContractFile): ValidationOutcome => verdicts.get(c) ?? validateValue(c.schema, c.value);
@@ -258,11 +267,12 @@ async function versionOf(history: History, e: Entry, version: string): Promise<S
 
 /** Old versions of contracts from the realm's git history, through contract_cache (valid for one realm commit). */
 class History {
-  private readonly logs = new Map<string, Promise<Map<string, Record<string, unknown>>>>();
   constructor(
     private readonly dir: string,
     private readonly cache: Cache,
     private readonly commit: string,
+    /** Histories by contract file, some already being read. */
+    private readonly logs: Map<string, Promise<ContractVersions>>,
   ) {}
 
   /** The published state of each entry's contract file, by file; all misses read by one git process. */
@@ -290,6 +300,23 @@ class History {
     const side = toSide((await this.logs.get(e.file)!).get(version));
     if (side) this.cache.putContract(e.domain, e.contract.name, version, this.commit, side);
     return side;
+  }
+}
+
+/** The promise, marked as handled so it may be awaited later (or never) without an unhandled rejection. */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/** The files a contract of this name may be in (one per domain that has one), found without reading the realm. */
+function contractFiles(realmDir: string, name: string): string[] {
+  try {
+    return readdirSync(join(realmDir, "domains"))
+      .map((d) => `domains/${d}/contracts/${name}.yaml`)
+      .filter((f) => existsSync(join(realmDir, f)));
+  } catch {
+    return [];
   }
 }
 

@@ -1,8 +1,8 @@
 // The one place that decides how blue talks: results on stdout, diagnostics and progress on stderr,
 // colour and emoji only on a TTY without NO_COLOR, and exactly one JSON document under --json.
 // Lines go out through console.log/console.error, never process.stdout/stderr: merely creating those Node
-// streams costs a compiled blue ~25 ms at start-up (NOTES-STACK.md), a third of a warm `check`. console.log
-// with one string argument prints it as is (no % formatting) and is written out in full before process.exit.
+// streams costs a compiled blue ~25 ms (bench/README.md), a third of a repeated `check`. console.log with one
+// string argument prints it as is (no % formatting), and all of it is written before process.exit.
 import type { ConsolaInstance } from "consola";
 import { fstatSync, statSync } from "node:fs";
 import { formatProblem, type Problem } from "../errors.ts";
