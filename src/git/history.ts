@@ -96,7 +96,9 @@ function versionOf(data: Record<string, unknown> | undefined): string | undefine
   return typeof data?.version === "string" ? data.version : undefined;
 }
 
-function parseQuietly(text: string): Record<string, unknown> | undefined {
+/** A YAML text's top-level mapping (Bun's parser when the text is plain, else `yaml`); undefined when it does
+ *  not parse to one. */
+export function parseQuietly(text: string): Record<string, unknown> | undefined {
   try {
     const data = fastParse(text) ?? parse(text);
     return data && typeof data === "object" ? (data as Record<string, unknown>) : undefined;

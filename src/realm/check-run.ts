@@ -3,12 +3,11 @@
 // and returns one report. Rendering is the command's.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parse } from "yaml";
 import { ConfigError, UsageError } from "../errors.ts";
 import { ensureRealmClone } from "../realm-clone.ts";
 import type { DepRecorder } from "../store/report-cache.ts";
 import { findRepoRoot, readMember, realmLocation } from "../workspace.ts";
-import { changedContractFiles, contractHistory, filesAt, publishedState, type ContractVersions } from "../git/history.ts";
+import { changedContractFiles, contractHistory, filesAt, parseQuietly, publishedState, type ContractVersions } from "../git/history.ts";
 import { openCacheAt, sha256, type Cache, type ValidationOutcome } from "../store/cache-db.ts";
 import { checkCompatibility, checkContract, checkImports, summarize, type CheckReport, type Finding, type Side } from "./check.ts";
 import { diffValues } from "./compat/index.ts";
@@ -16,7 +15,6 @@ import { confinedPath, extractExportCached } from "./extract.ts";
 import { runHook } from "./hooks.ts";
 import { hasErrors, loadRealm, type DomainModel } from "./load.ts";
 import { validateAll, validateValue } from "./validate.ts";
-import { fastParse } from "./yaml-fast.ts";
 import { ContractFile } from "./schema.ts";
 import { describeChange } from "./status.ts";
 
@@ -217,7 +215,8 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
 export async function resolveCheckTarget(realmFlag: string | undefined): Promise<CheckTarget> {
   const root = findRepoRoot();
   if (!realmFlag && root && existsSync(join(root, "realm.yaml"))) {
-    const name = (parse(readFileSync(join(root, "realm.yaml"), "utf8")) as { name?: unknown } | null)?.name;
+    // A realm.yaml that does not parse is reported by the loader, with its line and column.
+    const name = parseQuietly(readFileSync(join(root, "realm.yaml"), "utf8"))?.name;
     return { realmDir: root, realm: typeof name === "string" ? name : basename(root) };
   }
   const member = root ? readMember(root) : undefined;
@@ -285,7 +284,7 @@ class History {
     });
     const texts = await filesAt(this.dir, ref, missing.map((e) => e.file));
     for (const e of missing) {
-      const side = texts.has(e.file) ? toSide(parseSafely(texts.get(e.file)!)) : undefined;
+      const side = texts.has(e.file) ? toSide(parseQuietly(texts.get(e.file)!)) : undefined;
       if (!side) continue;
       out.set(e.file, side);
       this.cache.putContract(e.domain, e.contract.name, PUBLISHED, this.commit, side);
@@ -317,14 +316,6 @@ function contractFiles(realmDir: string, name: string): string[] {
       .filter((f) => existsSync(join(realmDir, f)));
   } catch {
     return [];
-  }
-}
-
-function parseSafely(text: string): unknown {
-  try {
-    return fastParse(text) ?? parse(text);
-  } catch {
-    return undefined;
   }
 }
 

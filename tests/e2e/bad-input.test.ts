@@ -1,6 +1,6 @@
 // Bad input ends in one clear line, a documented exit code, no stack trace, and nothing half-written.
 import { describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { initialSetup, Sandbox, stackTrace, type Run } from "./sandbox.ts";
 
@@ -82,6 +82,19 @@ describe("bad input", () => {
     expect(r.stderr).toContain("error: realm 'letemcook' has 1 error");
     expect(sb.git(clone, "rev-parse", "HEAD")).toBe(before);
     expect(existsSync(join(clone, "domains/metrics"))).toBe(false);
+  });
+
+  test("check in the realm repo with a malformed realm.yaml: exit 78 with file:line:col, not an internal error", () => {
+    const { sb } = initialSetup();
+    const clone = sb.realmClone("letemcook");
+    writeFileSync(join(clone, "realm.yaml"), `${readFileSync(join(clone, "realm.yaml"), "utf8")}version: [unclosed\n`);
+    for (const args of [[], ["--contract", "s3-permissions"]]) {
+      const r = sb.blue(clone, "realm", "check", ...args);
+      expect(stackTrace(r)).toBe(false);
+      expect(r.stderr).not.toContain("internal error");
+      expect(r.code).toBe(78);
+      expect(r.stderr.split("\n")[0]).toMatch(/^realm\.yaml:\d+:\d+: invalid YAML: /);
+    }
   });
 
   test("a schema violation names the field: exit 78", () => {
