@@ -17,12 +17,11 @@ export type DepEntry = [string, "f" | "d" | "-", number, string, string, string,
 /** The files a report was computed from, by the tree they are under. */
 export type Deps = { root: string; entries: DepEntry[] }[];
 
-export class Unrepeatable extends Error {}
-
 /** Collects a report's dependencies as a check reads them. A dependency that cannot be pinned down (a symlink in
  *  the realm tree, a git dir that is not a plain directory, a hook's verdict) makes the report unrepeatable. */
 export class DepRecorder {
-  private readonly trees = new Map<string, DepEntry[]>();
+  /** By tree root, each path's stamp by its relative path: recorded once, at the first (earliest) look. */
+  private readonly trees = new Map<string, Map<string, DepEntry>>();
   private why: string | undefined;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -41,10 +40,10 @@ export class DepRecorder {
   path(root: string, rel: string): void {
     if (this.why) return;
     const entries = this.entries(root);
-    if (entries.some((e) => e[0] === rel)) return;
+    if (entries.has(rel)) return;
     const dep = stamp(root, rel, this.now());
     if (dep === "symlink") this.volatile(`${join(root, rel)} is a symbolic link`);
-    else entries.push(dep);
+    else entries.set(rel, dep);
   }
 
   /** Every file and directory under root (root itself included), except those `skip` names. */
@@ -53,9 +52,9 @@ export class DepRecorder {
     const now = this.now();
     const entries = this.entries(root);
     const visit = (rel: string): void => {
-      const dep = stamp(root, rel, now);
+      const dep = entries.get(rel) ?? stamp(root, rel, now);
       if (dep === "symlink") return this.volatile(`${join(root, rel)} is a symbolic link`);
-      entries.push(dep);
+      entries.set(rel, dep);
       if (dep[1] !== "d") return;
       for (const name of readdirSync(join(root, rel)).sort()) {
         const child = rel ? `${rel}/${name}` : name;
@@ -79,17 +78,17 @@ export class DepRecorder {
     this.walk(join(dir, ".git", "refs"), () => false);
   }
 
-  private entries(root: string): DepEntry[] {
+  private entries(root: string): Map<string, DepEntry> {
     let entries = this.trees.get(root);
     if (!entries) {
-      entries = [];
+      entries = new Map();
       this.trees.set(root, entries);
     }
     return entries;
   }
 
   deps(): Deps {
-    return [...this.trees].map(([root, entries]) => ({ root, entries }));
+    return [...this.trees].map(([root, entries]) => ({ root, entries: [...entries.values()] }));
   }
 }
 

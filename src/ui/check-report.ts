@@ -2,7 +2,7 @@
 import pkg from "../../package.json" with { type: "json" };
 import type { CheckReport, Finding } from "../realm/check.ts";
 import type { CompatResult } from "../realm/check-run.ts";
-import { green, line, red, yellow } from "./output.ts";
+import { failText, line, okText, warnText } from "./output.ts";
 
 const PASS: Record<Finding["mode"], string> = {
   contract: "valid schema, value and evolution",
@@ -24,9 +24,9 @@ export function renderText(report: CheckReport): void {
 export function formatText(report: CheckReport): string {
   const out: string[] = [];
   const line = (text: string) => out.push(text);
-  const ok = (text: string) => line(`${green("✓")} ${text}`);
-  const warnLine = (text: string) => line(`${yellow("⚠")} ${text}`);
-  const failLine = (text: string) => line(`${red("✗")} ${text}`);
+  const ok = (text: string) => line(okText(text));
+  const warnLine = (text: string) => line(warnText(text));
+  const failLine = (text: string) => line(failText(text));
   // Findings by mode, contract and domain: a realm of thousands of contracts is shown in one pass.
   const byKey = new Map<string, Finding[]>();
   for (const f of report.findings) {

@@ -38,14 +38,19 @@ export const dim = (s: string) => (colour ? `\x1b[2m${s}\x1b[22m` : s);
 export function line(text = ""): void {
   console.log(text);
 }
+/** A result line with its mark (✓ ⚠ ✗), as text: for output built up and printed at once. */
+export const okText = (text: string) => `${green("✓")} ${text}`;
+export const warnText = (text: string) => `${yellow("⚠")} ${text}`;
+export const failText = (text: string) => `${red("✗")} ${text}`;
+
 export function ok(text: string): void {
-  line(`${green("✓")} ${text}`);
+  line(okText(text));
 }
 export function warnLine(text: string): void {
-  line(`${yellow("⚠")} ${text}`);
+  line(warnText(text));
 }
 export function failLine(text: string): void {
-  line(`${red("✗")} ${text}`);
+  line(failText(text));
 }
 
 export function json(doc: unknown): void {
