@@ -7,13 +7,15 @@
 // one timestamp tick could otherwise leave all four unchanged. Snapshots are taken before the check reads
 // anything, so a file written during the check no longer matches and the next check starts afresh.
 // Light on purpose: a warm `check` loads this module, the cache and the renderer, nothing else.
-import { type BigIntStats, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 
 export const RACY_MS = 2_000;
 
-/** [path relative to its tree's root, kind ("f" file, "d" directory, "-" absent), size, mtime ns, ctime ns, inode, sha256 if racy] */
-export type DepEntry = [string, "f" | "d" | "-", number, string, string, string, string?];
+/** [path relative to its tree's root, kind ("f" file, "d" directory, "-" absent), size, mtime ms, ctime ms, inode, sha256 if racy].
+ *  Times are the float milliseconds of a plain stat: exact to a fraction of a microsecond, which is all the
+ *  comparison needs (a file written within one tick of its stamp is racy and hashed), and no BigInt to convert. */
+export type DepEntry = [string, "f" | "d" | "-", number, number, number, number, string?];
 /** The files a report was computed from, by the tree they are under. */
 export type Deps = { root: string; entries: DepEntry[] }[];
 
@@ -108,13 +110,13 @@ export function verifyDeps(deps: Deps, now: number = Date.now()): { ok: false } 
         out.push(e);
         continue;
       }
-      if (kind !== kindOf(s) || Number(s.size) !== size || String(s.mtimeNs) !== mtime || String(s.ctimeNs) !== ctime || String(s.ino) !== ino) return { ok: false };
+      if (kind !== kindOf(s) || s.size !== size || s.mtimeMs !== mtime || s.ctimeMs !== ctime || s.ino !== ino) return { ok: false };
       if (hash === undefined) {
         out.push(e);
         continue;
       }
       if (contentHash(p, kind) !== hash) return { ok: false };
-      if (Number(s.mtimeNs / 1_000_000n) <= now - RACY_MS) {
+      if (s.mtimeMs <= now - RACY_MS) {
         out.push([rel, kind, size, mtime, ctime, ino]);
         rewritten = true;
       } else out.push(e);
@@ -124,24 +126,24 @@ export function verifyDeps(deps: Deps, now: number = Date.now()): { ok: false } 
   return rewritten ? { ok: true, fresh } : { ok: true };
 }
 
-function kindOf(s: BigIntStats): "f" | "d" {
+function kindOf(s: Stats): "f" | "d" {
   return s.isDirectory() ? "d" : "f";
 }
 
 /** A tree's root is followed if it is a link (a home under a linked /tmp); nothing inside it is. */
-function statOf(p: string, rel: string): BigIntStats | undefined {
-  return rel ? lstatSync(p, { bigint: true, throwIfNoEntry: false }) : statSync(p, { bigint: true, throwIfNoEntry: false });
+function statOf(p: string, rel: string): Stats | undefined {
+  return rel ? lstatSync(p, { throwIfNoEntry: false }) : statSync(p, { throwIfNoEntry: false });
 }
 
 function stamp(root: string, rel: string, now: number): DepEntry | "symlink" {
   const p = rel ? join(root, rel) : root;
   const s = statOf(p, rel);
-  if (!s) return [rel, "-", 0, "0", "0", "0"];
+  if (!s) return [rel, "-", 0, 0, 0, 0];
   if (s.isSymbolicLink()) return "symlink";
   const kind = kindOf(s);
-  const entry: DepEntry = [rel, kind, Number(s.size), String(s.mtimeNs), String(s.ctimeNs), String(s.ino)];
+  const entry: DepEntry = [rel, kind, s.size, s.mtimeMs, s.ctimeMs, s.ino];
   // Only the mtime can be racy: any later write sets it to a later tick than one this old.
-  if (Number(s.mtimeNs / 1_000_000n) > now - RACY_MS) entry.push(contentHash(p, kind));
+  if (s.mtimeMs > now - RACY_MS) entry.push(contentHash(p, kind));
   return entry;
 }
 
