@@ -28,14 +28,16 @@ export function plainEnough(text: string): boolean {
   let blockScalarAbove = -1; // lines indented deeper than this belong to a block scalar
   let continuationAbove = -1; // after a one-line value: a line deeper than this would continue it (refused)
   for (const raw of lines) {
-    const indent = raw.length - raw.trimStart().length;
-    const body = raw.trim();
+    const unindented = raw.trimStart();
+    const indent = raw.length - unindented.length;
+    const body = unindented.trimEnd();
     if (blockScalarAbove >= 0) {
       if (body === "" || indent > blockScalarAbove) continue;
       blockScalarAbove = -1;
     }
-    if (body === "" || body.startsWith("#")) continue;
-    if (/^(---|\.\.\.)(\s|$)|^%/.test(body)) return false;
+    const first = body.charCodeAt(0);
+    if (body === "" || first === 35 /* # */) continue;
+    if ((first === 45 /* - */ || first === 46 /* . */ || first === 37 /* % */) && /^(---|\.\.\.)(\s|$)|^%/.test(body)) return false;
     if (continuationAbove >= 0 && indent > continuationAbove) return false;
     let col = indent;
     let dashCol = -1;
@@ -54,7 +56,7 @@ export function plainEnough(text: string): boolean {
     let value = rest;
     if (key) {
       const name = keyName(key[1]!);
-      if (name === undefined) return false;
+      if (name === undefined || !stringKey(key[1]!)) return false;
       while (frames.length && frames[frames.length - 1]!.col > col) frames.pop();
       const frame = frames[frames.length - 1];
       if (frame && frame.col === col) {
@@ -87,6 +89,17 @@ export function keyName(raw: string): string | undefined {
   return raw.trim();
 }
 
+/** Whether a key is a string as written: quoted, or plain and not like a null, boolean or number. The two parsers
+ *  disagree on null keys (`yaml` makes "" of them, Bun "null"), and keys such as `1` and `01` are the same key to
+ *  `yaml` but not to the duplicate check above. Loose on purpose: a key refused here only takes the exact path. */
+function stringKey(raw: string): boolean {
+  const c = raw.charCodeAt(0);
+  if (c === 34 /* " */ || c === 39 /* ' */) return true;
+  // An empty key is a null one; a key with ": " inside is a misreading (`-: [a: b]`).
+  if (raw.trim() === "" || /:\s/.test(raw)) return false;
+  return !/^(?:[-+]?\.?[0-9]|[-+]?\.(?:inf|Inf|INF)$|\.(?:nan|NaN|NAN)$|~$|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)/.test(raw.trim());
+}
+
 /** What follows a key or a dash: nothing, a one-line scalar or flow collection, a block scalar header, or
  *  something this scan does not follow ("bad"). */
 function scalarKind(value: string): "empty" | "scalar" | "block" | "bad" {
@@ -95,7 +108,10 @@ function scalarKind(value: string): "empty" | "scalar" | "block" | "bad" {
   if (v === "") return "empty";
   if (/^[|>][-+0-9]*$/.test(v)) return "block";
   const c = v[0]!;
-  if ("&*!?%@`|>".includes(c)) return "bad";
+  // `- :` or `a: - x`: an indicator and a space, where a scalar was due.
+  if ((c === ":" || c === "-" || c === "?") && (v.length === 1 || /\s/.test(v[1]!))) return "bad";
+  // Indicators a plain scalar may not start with (`yaml` refuses `a: ,b`; Bun reads it as ",b").
+  if ("&*!?%@`|>,]}".includes(c)) return "bad";
   if (c === "{" || c === "[") return flowOk(v) ? "scalar" : "bad";
   if (c === '"') return /^"(?:[^"\\]|\\.)*"$/.test(v) ? "scalar" : "bad";
   if (c === "'") return /^'(?:[^']|'')*'$/.test(v) ? "scalar" : "bad";
@@ -105,28 +121,33 @@ function scalarKind(value: string): "empty" | "scalar" | "block" | "bad" {
 
 /** The value without a trailing comment; undefined when a quote is left open. */
 export function stripComment(value: string): string | undefined {
-  let quote = "";
+  // Most values have no quote and no comment: nothing to scan.
+  if (value.indexOf("#") === -1 && value.indexOf('"') === -1 && value.indexOf("'") === -1) return value.trimEnd();
+  let quote = 0;
   for (let i = 0; i < value.length; i++) {
-    const ch = value[i]!;
+    const ch = value.charCodeAt(i);
     if (quote) {
-      if (ch === "\\" && quote === '"') i++;
-      else if (ch === quote) quote = "";
-    } else if (ch === '"' || ch === "'") {
+      if (ch === 92 /* \ */ && quote === 34) i++;
+      else if (ch === quote) quote = 0;
+    } else if (ch === 34 /* " */ || ch === 39 /* ' */) {
       // A quote starts a quoted scalar only at the start of a token.
       if (i === 0 || /[\s[{,]/.test(value[i - 1]!)) quote = ch;
-    } else if (ch === "#" && (i === 0 || /\s/.test(value[i - 1]!))) return value.slice(0, i).trimEnd();
+    } else if (ch === 35 /* # */ && (i === 0 || /\s/.test(value[i - 1]!))) return value.slice(0, i).trimEnd();
   }
   return quote ? undefined : value.trimEnd();
 }
 
 /** A one-line flow collection: balanced, with no key repeated in any `{}`, no tags, anchors or aliases.
- *  (Index-based: it runs for most lines of a typical contract schema.) */
+ *  (Index-based, and a mapping's keys kept in a small array: it runs for most lines of a contract schema.) */
 function flowOk(v: string): boolean {
-  const stack: (Set<string> | null)[] = [];
+  const stack: (string[] | null)[] = [];
   let tokenStart = 0;
   let expectKey = false;
   const token = (end: number) => v.slice(tokenStart, end).trim();
-  const plainToken = (t: string) => t === "" || !"&*!?".includes(t[0]!);
+  const plainToken = (t: string) => {
+    const c = t.charCodeAt(0);
+    return t === "" || (c !== 38 /* & */ && c !== 42 /* * */ && c !== 33 /* ! */ && c !== 63 /* ? */);
+  };
   for (let i = 0; i < v.length; i++) {
     const ch = v.charCodeAt(i);
     if (ch === 34 /* " */ || ch === 39 /* ' */) {
@@ -143,7 +164,7 @@ function flowOk(v: string): boolean {
       i = j;
     } else if (ch === 123 /* { */ || ch === 91 /* [ */) {
       if (token(i) !== "") return false;
-      stack.push(ch === 123 ? new Set() : null);
+      stack.push(ch === 123 ? [] : null);
       expectKey = ch === 123;
       tokenStart = i + 1;
     } else if (ch === 125 /* } */ || ch === 93 /* ] */ || ch === 44 /* , */) {
@@ -157,17 +178,23 @@ function flowOk(v: string): boolean {
       }
       expectKey = stack[stack.length - 1] != null;
       tokenStart = i + 1;
-    } else if (ch === 58 /* : */ && " ,}]".includes(v[i + 1] ?? " ")) {
+    } else if (ch === 58 /* : */ && (i + 1 === v.length || isFlowEnd(v.charCodeAt(i + 1)))) {
       // A key in a flow mapping; in a flow sequence it would make a one-pair mapping: not followed here.
       const frame = stack[stack.length - 1];
-      const name = keyName(token(i));
-      if (!expectKey || !frame || name === undefined || !plainToken(name) || frame.has(name)) return false;
-      frame.add(name);
+      const raw = token(i);
+      const name = keyName(raw);
+      if (!expectKey || !frame || name === undefined || !stringKey(raw) || !plainToken(name) || frame.includes(name)) return false;
+      frame.push(name);
       expectKey = false;
       tokenStart = i + 1;
-    } else if (ch === 35 /* # */ && (v[i - 1] === " " || v[i - 1] === "\t")) {
+    } else if (ch === 35 /* # */ && (v.charCodeAt(i - 1) === 32 || v.charCodeAt(i - 1) === 9)) {
       return false;
     }
   }
   return false;
+}
+
+/** After a flow key's colon: a space, a comma or a closing bracket. */
+function isFlowEnd(c: number): boolean {
+  return c === 32 || c === 44 || c === 125 || c === 93;
 }
