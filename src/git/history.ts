@@ -81,14 +81,21 @@ export class ContractVersions {
   }
 }
 
-const VERSION_LINE = /^version[ \t]*:.*$/gm;
 const PLAIN_VERSION = /^version[ \t]*:[ \t]*(?:"([0-9A-Za-z.+-]+)"|'([0-9A-Za-z.+-]+)'|([0-9A-Za-z.+-]+))[ \t]*(?:#.*)?$/;
 
-/** The value of the one top-level `version:` line, when it is a plain or quoted version; else undefined. */
+/** The value of the one top-level `version:` line, when it is a plain or quoted version; else undefined.
+ *  (Found with indexOf: a multi-line regex over a 128 KB text cost ~10 ms.) */
 export function sniffVersion(text: string): string | undefined {
-  const lines = text.match(VERSION_LINE);
-  if (lines?.length !== 1) return undefined;
-  const m = PLAIN_VERSION.exec(lines[0]!);
+  let found: string | undefined;
+  for (let at = text.startsWith("version") ? 0 : text.indexOf("\nversion"); at !== -1; at = text.indexOf("\nversion", at + 1)) {
+    const start = text[at] === "\n" ? at + 1 : at;
+    const end = text.indexOf("\n", start);
+    const line = text.slice(start, end === -1 ? undefined : text[end - 1] === "\r" ? end - 1 : end);
+    if (!/^version[ \t]*:/.test(line)) continue;
+    if (found !== undefined) return undefined;
+    found = line;
+  }
+  const m = found === undefined ? null : PLAIN_VERSION.exec(found);
   return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
 }
 

@@ -36,6 +36,8 @@ describe("sniffVersion", () => {
     expect(sniffVersion('name: c\nversion: "1.4.0"\nvalue: 1\n')).toBe("1.4.0");
     expect(sniffVersion("version: 1.4.0  # current\n")).toBe("1.4.0");
     expect(sniffVersion("version: '2.0.0-rc.1+b5'\n")).toBe("2.0.0-rc.1+b5");
+    expect(sniffVersion('name: c\r\nversion: "1.4.0"\r\nvalue: 1\r\n')).toBe("1.4.0");
+    expect(sniffVersion("name: c\nversions: 3\nversion: 1.2.0")).toBe("1.2.0");
     expect(sniffVersion("name: c\n")).toBeUndefined();
     expect(sniffVersion("version: &v 1.0.0\n")).toBeUndefined();
     expect(sniffVersion("version: 1.0.0\nversion: 2.0.0\n")).toBeUndefined();
