@@ -1,5 +1,5 @@
 // Where blue keeps its state (DESIGN.md §2). Everything is derived from BLUE_HOME so tests never touch ~/.blue.
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -13,6 +13,17 @@ export function realmClonePath(name: string): string {
 /** The embedded default remote: a bare repo, so a realm works on one machine with no server. */
 export function defaultRemotePath(name: string): string {
   return join(blueHome(), "remotes", `${name}.git`);
+}
+
+/** Where a realm's clone is; whether it exists; and the embedded default remote if that exists. */
+export function realmLocation(name: string): { clone: string; cloned: boolean; defaultRemote?: string } {
+  const clone = realmClonePath(name);
+  const remote = defaultRemotePath(name);
+  return {
+    clone,
+    cloned: existsSync(join(clone, ".git")),
+    defaultRemote: existsSync(remote) && statSync(remote).isDirectory() ? remote : undefined,
+  };
 }
 
 /** blue.pid and daemon.json: $XDG_RUNTIME_DIR/blue, else /var/run/blue if writable, else $BLUE_HOME/run. */

@@ -1,7 +1,8 @@
 // The realm clone a member repo points at, cloned from its .blue/config.yaml on first use (a teammate's
 // checkout names a realm this machine has not seen yet).
 import { progress } from "./ui/output.ts";
-import { realmLocation, type Member } from "./workspace.ts";
+import { realmLocation } from "./home.ts";
+import type { Member } from "./member.ts";
 
 export async function ensureRealmClone(member: Member): Promise<string> {
   const loc = realmLocation(member.config.realm.name);

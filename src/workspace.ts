@@ -1,14 +1,15 @@
 // Where a command runs: the member repo around the working directory, its .blue/config.yaml, and the realm
 // clone it points at (cloned on first use when a teammate's checkout names a realm this machine lacks).
-import { existsSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { UsageError } from "./errors.ts";
+import { realmLocation } from "./home.ts";
+import { quickMember, type Member } from "./member.ts";
 import { CONFIG_PATH, findRepoRoot } from "./repo-root.ts";
-import { defaultRemotePath, realmClonePath } from "./home.ts";
 import { LocalConfig } from "./realm/schema.ts";
 import { readValidated } from "./realm/yaml-source.ts";
 
-export { CONFIG_PATH, findRepoRoot };
+export { CONFIG_PATH, findRepoRoot, realmLocation, type Member };
 
 export function requireRepoRoot(dir: string = process.cwd()): string {
   const root = findRepoRoot(dir);
@@ -16,10 +17,10 @@ export function requireRepoRoot(dir: string = process.cwd()): string {
   return root;
 }
 
-export type Member = { root: string; config: LocalConfig; configPath: string };
-
 /** The member repo's config, or undefined when the repo has not joined a realm. */
 export function readMember(root: string): Member | undefined {
+  const quick = quickMember(root);
+  if (quick) return quick;
   const configPath = join(root, CONFIG_PATH);
   if (!existsSync(configPath)) return undefined;
   const { value } = readValidated(configPath, CONFIG_PATH, LocalConfig);
@@ -44,15 +45,4 @@ export function resolveRealmName(flag: string | undefined, dir: string = process
     throw new UsageError("no realm given and this directory is not in a member repo", "Pass --realm <name>, or run the command inside a repo that has joined a realm.");
   }
   return member.config.realm.name;
-}
-
-/** Where a realm's clone is; whether it exists; and the embedded default remote if that exists. */
-export function realmLocation(name: string): { clone: string; cloned: boolean; defaultRemote?: string } {
-  const clone = realmClonePath(name);
-  const remote = defaultRemotePath(name);
-  return {
-    clone,
-    cloned: existsSync(join(clone, ".git")),
-    defaultRemote: existsSync(remote) && statSync(remote).isDirectory() ? remote : undefined,
-  };
 }

@@ -1,6 +1,7 @@
 // The daemon API's payloads: Zod schemas for what each route takes and returns. The client's types come
 // from the Hono app built on these; tests check responses against them.
 import { z } from "zod";
+import { RepoView } from "../realm/status.ts";
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -64,6 +65,8 @@ export const NotificationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
 });
 export const Ack = z.object({ repo: z.string().min(1) });
+/** What `blue realm status` asks in one request: register or refresh this session, then report. */
+export const StatusQuery = z.object({ session: SessionInput });
 
 export type SessionInput = z.infer<typeof SessionInput>;
 export type Session = z.infer<typeof Session>;
@@ -81,3 +84,6 @@ export const RealmDetails = z.object({
 export const SyncResult = z.object({ name: z.string(), head: z.string(), last_sync: z.string(), notifications: z.number() });
 export const SessionList = z.object({ sessions: z.array(Session) });
 export const NotificationList = z.object({ notifications: z.array(Notification) });
+/** The repo's view (null, with the reason, when the realm has errors or the repo is not in it), its pending
+ *  notifications and the realm's sessions. */
+export const RepoStatus = z.object({ view: RepoView.nullable(), view_error: z.string().nullable(), notifications: z.array(Notification), sessions: z.array(Session) });

@@ -9,8 +9,9 @@ import { hasErrors } from "../realm/load.ts";
 import { contractNotices, type ContractNotice } from "../realm/notify.ts";
 import { repoView } from "../realm/status.ts";
 import type { DaemonDb, SessionRow } from "../store/daemon-db.ts";
-import { Ack, NotificationInput, NotificationQuery, RegisterRealm, SessionInput } from "./api.ts";
+import { Ack, NotificationInput, NotificationQuery, RegisterRealm, SessionInput, StatusQuery } from "./api.ts";
 import { createRealmCache } from "./realm-cache.ts";
+import { VERSION_HEADER } from "./wire.ts";
 
 export const IDLE_AFTER_MS = 15 * 60 * 1000;
 
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono()
     .use("*", async (c, next) => {
+      c.header(VERSION_HEADER, deps.version);
       const port = deps.port();
       const host = c.req.header("host");
       if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
@@ -122,6 +124,24 @@ export function createApp(deps: AppDeps) {
         return fail(c, 404, "not_found", `'${c.req.param("repo")}' is not a member of realm '${row.name}'`);
       }
       return c.json({ view: repoView(model, c.req.param("repo")) });
+    })
+    .post("/realms/:name/repos/:repo/status", valid("json", StatusQuery), (c) => {
+      const row = deps.db.realm(c.req.param("name"));
+      if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
+      const repo = c.req.param("repo");
+      deps.db.touchSession(c.req.valid("json").session, deps.clock().toISOString());
+      const { model, problems } = realmModel(row.local_path);
+      const view_error = hasErrors(problems)
+        ? `realm '${row.name}' has errors; run blue locally to see them`
+        : model.repos.has(repo) || model.pending.includes(repo)
+          ? null
+          : `'${repo}' is not a member of realm '${row.name}'`;
+      return c.json({
+        view: view_error === null ? repoView(model, repo) : null,
+        view_error,
+        notifications: deps.db.notifications({ realm: row.name, repo, pending: true }),
+        sessions: deps.db.sessions({ realm: row.name }).map(withState),
+      });
     })
     .post("/realms/:name/sync", async (c) => {
       const row = deps.db.realm(c.req.param("name"));

@@ -11,6 +11,7 @@ import { withLock } from "../lock.ts";
 import type { App } from "./app.ts";
 import type { DaemonInfo } from "./server.ts";
 import { processAlive } from "../process-alive.ts";
+import { VERSION_HEADER } from "./wire.ts";
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -70,6 +71,24 @@ export async function ensureDaemon(opts: { start: boolean }): Promise<Connection
     await stopDaemon(); // a daemon of another version, or a stale pid file
     return connect(await spawnDaemon());
   });
+}
+
+/**
+ * One request to the daemon named by daemon.json without asking /health first (a round trip a warm `blue realm
+ * status` would otherwise pay): the answer's version header says whether a daemon of this version gave it.
+ * When none did (nothing listens, a stale daemon.json, another version), `ensureDaemon` and ask again.
+ */
+export async function askDaemon<R extends { headers: Headers }>(opts: { start: boolean }, ask: (c: Connection) => Promise<R>): Promise<{ conn: Connection; res: R }> {
+  const info = readDaemonInfo();
+  if (info) {
+    try {
+      const conn = connect(info);
+      const res = await ask(conn);
+      if (res.headers.get(VERSION_HEADER) === pkg.version) return { conn, res };
+    } catch {}
+  }
+  const conn = await ensureDaemon(opts);
+  return { conn, res: await ask(conn) };
 }
 
 async function spawnDaemon(): Promise<DaemonInfo> {

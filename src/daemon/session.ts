@@ -1,7 +1,8 @@
 // A CLI session is "this shell working in this repo": its id is derived from the parent process (the user's
 // shell) and the repo, so repeated commands refresh one session, and the daemon drops it when the shell exits.
 import { hostname } from "node:os";
-import type { Member } from "../workspace.ts";
+import { quickMember, type Member } from "../member.ts";
+import { findRepoRoot } from "../repo-root.ts";
 
 export function cliSession(member: Member) {
   const pid = process.ppid;
@@ -15,9 +16,8 @@ export function cliSession(member: Member) {
  */
 export async function refreshSessionIfRunning(dir: string = process.cwd()): Promise<void> {
   try {
-    const { findRepoRoot, readMember } = await import("../workspace.ts");
     const root = findRepoRoot(dir);
-    const member = root ? readMember(root) : undefined;
+    const member = root && (quickMember(root) ?? (await import("../workspace.ts")).readMember(root));
     if (!member) return;
     const { ensureDaemon, body } = await import("./client.ts");
     const { client } = await ensureDaemon({ start: false });

@@ -4,7 +4,8 @@ import { Refused, UsageError } from "../errors.ts";
 import { cycleIfAdded, domainEdges, formatCycle } from "./graph.ts";
 import { realmEdges, type RealmModel } from "./load.ts";
 import { iso } from "./membership.ts";
-import { isSafeName, type BindingFile, type ContractFile, type DomainFile } from "./schema.ts";
+import { isSafeName } from "./names.ts";
+import type { BindingFile, ContractFile, DomainFile } from "./schema.ts";
 
 export const SKELETON_VERSION = "1.0.0";
 export const SKELETON_RANGE = ">=1.0.0 <2.0.0";

@@ -2,22 +2,17 @@
 // and of the JSON Schemas that `blue schema <kind>` prints for editors.
 import semver from "semver";
 import { z } from "zod";
+import { NAME_MAX, NAME_RE } from "./names.ts";
 
 // A CLI parses each schema a handful of times per run: compiling parsers first (zod's JIT) costs more than it saves.
 z.config({ jitless: true });
 
-const NAME_RE = /^[a-z0-9][a-z0-9._-]*$/;
-
-/** A realm, repo, domain or contract name: safe as a file name and in a git branch. */
+/** A realm, repo, domain or contract name: safe as a file name and in a git branch (names.ts, without zod). */
 export const Name = z
   .string()
-  .max(100, "must be at most 100 characters")
+  .max(NAME_MAX, `must be at most ${NAME_MAX} characters`)
   .regex(NAME_RE, "must start with a lowercase letter or digit and use only a-z, 0-9, '.', '_' and '-'")
   .refine((s) => !s.includes(".."), "must not contain '..'");
-
-export function isSafeName(s: string): boolean {
-  return Name.safeParse(s).success;
-}
 
 export const SemVer = z
   .string()

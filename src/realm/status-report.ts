@@ -4,17 +4,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Notification, SessionInput } from "../daemon/api.ts";
-import { body, ensureDaemon, type Connection } from "../daemon/client.ts";
+import { askDaemon, body, ensureDaemon, type Connection } from "../daemon/client.ts";
 import { cliSession } from "../daemon/session.ts";
+import type { Member } from "../member.ts";
 import { ensureRealmClone } from "../realm-clone.ts";
 import { warnProblems, warnStderr } from "../ui/output.ts";
-import type { Member } from "../workspace.ts";
-import { diffValues } from "./compat/index.ts";
-import { extractExportCached } from "./extract.ts";
-import { openCache } from "../store/cache-db.ts";
-import { loadValidRealm } from "./load.ts";
-import { ExportBinding } from "./schema.ts";
-import { describeChange, rangeSatisfied, repoView, type RepoView, type StatusDoc } from "./status.ts";
+import type { RepoView, StatusDoc } from "./status.ts";
+
+// What is imported above is what a status answered by a running daemon needs. The realm loader, zod, `yaml`
+// and semver are loaded only when there is work for them: no daemon, exports read from code, or notifications
+// to compare with this repo's imports.
 
 export type StatusOptions = {
   /** Start the daemon when it is not running (status does; a caller that must not leave one behind passes false). */
@@ -36,24 +35,33 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
   let notifications: Notification[] | null = null;
   let daemonError: string | null = null;
   try {
-    const conn = await ensureDaemon({ start: opts.startDaemon });
-    const { client } = conn;
     const session = opts.session ?? cliSession(member);
-    if (opts.refresh) await refreshRealm(conn, member, clone);
-    const [v, notes, listed] = await Promise.all([
-      repoViewFromDaemon(conn, member, clone).catch(() => undefined),
-      client.notifications.$get({ query: { realm, repo, pending: "true" } }).then(body),
-      // Our session must be registered before sessions are listed.
-      client.sessions.$post({ json: session }).then(body).then(async () => body(await client.sessions.$get({ query: { realm } }))),
-    ]);
-    view = v;
-    notifications = notes.notifications;
-    sessions = listed.sessions.map((s) => ({ repo: s.repo, you: s.id === session.id, state: s.state, active_rfc: s.active_rfc, last_activity: s.last_activity }));
+    const param = { name: realm, repo };
+    const ask = ({ client }: Connection) => client.realms[":name"].repos[":repo"].status.$post({ param, json: { session } });
+    let conn: Connection;
+    let res: Awaited<ReturnType<typeof ask>>;
+    if (opts.refresh) {
+      conn = await ensureDaemon({ start: opts.startDaemon });
+      await refreshRealm(conn, member, clone);
+      res = await ask(conn);
+    } else {
+      ({ conn, res } = await askDaemon({ start: opts.startDaemon }, ask));
+    }
+    if (res.status === 404) {
+      // The daemon has not seen this realm yet: register it, and ask again.
+      await body(await conn.client.realms.$post({ json: { name: realm, url: member.config.realm.url, local_path: clone } }));
+      res = await ask(conn);
+    }
+    const answer = await body(res);
+    view = (answer.view as RepoView | null) ?? undefined;
+    notifications = answer.notifications;
+    sessions = answer.sessions.map((s) => ({ repo: s.repo, you: s.id === session.id, state: s.state, active_rfc: s.active_rfc, last_activity: s.last_activity }));
   } catch (e) {
     daemonError = (e as Error).message;
   }
   if (!view) {
     // No daemon, or it could not read the realm: read the clone here (its problems, if any, are reported in full).
+    const [{ loadValidRealm }, { repoView }] = await Promise.all([import("./load.ts"), import("./status.ts")]);
     const { model, warnings } = loadValidRealm(clone, realm);
     warnProblems(warnings);
     view = repoView(model, repo);
@@ -66,14 +74,27 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
     local_changes: [],
     extract_errors: [],
     sessions,
-    notifications: notifications && notificationsFor(notifications, view),
+    notifications: notifications && (await notificationsFor(notifications, view)),
     syncs: await pendingSyncs(clone, realm, repo),
     daemon_error: daemonError,
   };
-  // Opened only when some export is read from code (opening it costs a plain `status` ~10 ms).
-  const extracting = view.exports.some((e) => e.binding.extract !== undefined);
-  const cache = openCache(member.root, { enabled: opts.cache !== false && extracting, warn: warnStderr });
-  for (const exp of view.exports) {
+  // An export not read from code has nothing to compare. (The bindings come validated from the realm loader.)
+  const extracting = view.exports.filter((e) => e.binding.extract !== undefined);
+  if (extracting.length > 0) await addLocalChanges(doc, member, extracting, opts.cache !== false);
+  return doc;
+}
+
+/** Read each export from code and compare it with the realm's value: `local_changes` and `extract_errors`. */
+async function addLocalChanges(doc: StatusDoc, member: Member, exports: RepoView["exports"], useCache: boolean): Promise<void> {
+  const [{ extractExportCached }, { openCache }, { diffValues }, { ExportBinding }, { describeChange }] = await Promise.all([
+    import("./extract.ts"),
+    import("../store/cache-db.ts"),
+    import("./compat/index.ts"),
+    import("./schema.ts"),
+    import("./status.ts"),
+  ]);
+  const cache = openCache(member.root, { enabled: useCache, warn: warnStderr });
+  for (const exp of exports) {
     try {
       const extracted = await extractExportCached(member.root, ExportBinding.parse(exp.binding), cache);
       if (!extracted) continue;
@@ -90,18 +111,6 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
     }
   }
   cache.close();
-  return doc;
-}
-
-/** The repo's view from the daemon's cached model; the realm is registered with the daemon on first use. */
-async function repoViewFromDaemon({ client }: Connection, member: Member, clone: string): Promise<RepoView> {
-  const param = { name: member.config.realm.name, repo: member.config.repo };
-  let res = await client.realms[":name"].repos[":repo"].$get({ param });
-  if (res.status === 404) {
-    await body(await client.realms.$post({ json: { name: param.name, url: member.config.realm.url, local_path: clone } }));
-    res = await client.realms[":name"].repos[":repo"].$get({ param });
-  }
-  return (await body(res)).view as RepoView;
 }
 
 /** Ask the daemon to fetch the realm now (registering it first if it has not seen it). */
@@ -127,9 +136,12 @@ async function pendingSyncs(clone: string, realm: string, repo: string): Promise
   return verdicts.map((v) => ({ branch: v.branch, repo: v.repo, pr: v.pr, due: v.due, waiting_for: v.waiting_for }));
 }
 
-function notificationsFor(notes: Notification[], view: RepoView): NonNullable<StatusDoc["notifications"]> {
+async function notificationsFor(notes: Notification[], view: RepoView): Promise<NonNullable<StatusDoc["notifications"]>> {
+  const importOf = (n: Notification) => view.domains.find((d) => d.name === n.domain)?.contracts.find((c) => c.name === n.contract)?.import;
+  // semver (with the schemas beside it) is loaded only when a notification touches one of this repo's imports.
+  const satisfies = notes.some((n) => n.version && importOf(n)) ? (await import("./status.ts")).rangeSatisfied : undefined;
   return notes.map((n) => {
-    const imp = view.domains.find((d) => d.name === n.domain)?.contracts.find((c) => c.name === n.contract)?.import;
+    const imp = importOf(n);
     return {
       id: n.id,
       from_repo: n.from_repo,
@@ -140,7 +152,7 @@ function notificationsFor(notes: Notification[], view: RepoView): NonNullable<St
       changes: n.changes,
       created_at: n.created_at,
       import_range: imp?.range ?? null,
-      still_satisfied: imp && n.version ? rangeSatisfied(n.version, imp.range) : null,
+      still_satisfied: imp && n.version && satisfies ? satisfies(n.version, imp.range) : null,
     };
   });
 }

@@ -110,15 +110,6 @@ export function importersOf(model: RealmModel, domain: string, contract: string)
   return [...d.bindings.values()].flatMap((b) => b.imports.filter((i) => i.contract === contract).map((i) => ({ repo: b.repo, range: i.version })));
 }
 
-/** "5 min ago" */
-export function ago(iso: string, now: Date): string {
-  const s = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
-  if (s < 60) return "just now";
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return `${Math.floor(s / 86400)} days ago`;
-}
-
 /** What a repo needs of its realm to report status: its domains, what it exports (to compare with its code)
  *  and who imports that. Built from the model by the daemon (cached per realm commit) or, without one, locally. */
 export const RepoView = z.object({

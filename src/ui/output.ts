@@ -92,3 +92,12 @@ export function warnStderr(text: string): void {
 export async function progress(message: string): Promise<void> {
   if (stderrIsTTY && !env.BLUE_QUIET) (await log()).start(message);
 }
+
+/** "5 min ago" */
+export function ago(iso: string, now: Date): string {
+  const s = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
+  if (s < 60) return "just now";
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} days ago`;
+}

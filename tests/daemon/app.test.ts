@@ -3,7 +3,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cpSync } from "node:fs";
-import { Health, Notification, NotificationList, RealmDetails, RealmList, Session, SessionList, SyncResult } from "../../src/daemon/api.ts";
+import { Health, Notification, NotificationList, RealmDetails, RealmList, RepoStatus, Session, SessionList, SyncResult } from "../../src/daemon/api.ts";
+import { VERSION_HEADER } from "../../src/daemon/wire.ts";
 import { RepoView } from "../../src/realm/status.ts";
 import { createApp, IDLE_AFTER_MS } from "../../src/daemon/app.ts";
 import { openDaemonDb } from "../../src/store/daemon-db.ts";
@@ -145,5 +146,40 @@ describe("every route's output matches its Zod schema", () => {
     SyncResult.parse(await (await call("/realms/letemcook/sync", { method: "POST" })).json());
     SessionList.parse(await (await call("/sessions")).json());
     NotificationList.parse(await (await call("/notifications")).json());
+  });
+});
+
+describe("a repo's status in one request", () => {
+  test("registers the session, then answers with the view, pending notifications and the realm's sessions", async () => {
+    const { call } = setup();
+    const realm = mkdtempSync(join(tmpdir(), "blue-app-realm-"));
+    cpSync(join(import.meta.dir, "..", "fixtures", "realms", "good"), realm, { recursive: true });
+    const session = { id: "cli-1", repo: "fungal-image-analysis", realm: "letemcook", pid: 4242 };
+    const ask = (repo: string) => call(`/realms/letemcook/repos/${repo}/status`, { method: "POST", body: JSON.stringify({ session: { ...session, repo } }) });
+    const unknown = await ask("fungal-image-analysis");
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe("not_found");
+
+    await call("/realms", { method: "POST", body: JSON.stringify({ name: "letemcook", url: "/r.git", local_path: realm }) });
+    await call("/notifications", { method: "POST", body: JSON.stringify({ realm: "letemcook", domain: "s3-access", contract: "s3-permissions", from_repo: "aperture", change_type: "updated", version: "1.1.0", recipients: ["fungal-image-analysis"] }) });
+    const res = await ask("fungal-image-analysis");
+    expect(res.status).toBe(200);
+    const answer = RepoStatus.parse(await res.json());
+    expect(answer.view?.domains.map((d) => [d.name, d.role])).toEqual([["s3-access", "consumer"], ["training-pipeline", "member"]]);
+    expect(answer.view_error).toBeNull();
+    expect(answer.notifications.map((n) => n.version)).toEqual(["1.1.0"]);
+    expect(answer.sessions.map((x) => [x.id, x.repo, x.state])).toEqual([["cli-1", "fungal-image-analysis", "active"]]);
+
+    const stranger = RepoStatus.parse(await (await ask("stranger")).json());
+    expect(stranger.view).toBeNull();
+    expect(stranger.view_error).toBe("'stranger' is not a member of realm 'letemcook'");
+    expect((await call("/realms/letemcook/repos/aperture/status", { method: "POST", body: JSON.stringify({ session: { id: "" } }) })).status).toBe(400);
+  });
+
+  test("every answer names the daemon's version, refusals included (the CLI skips /health on it)", async () => {
+    const { call } = setup();
+    for (const res of [await call("/health"), await call("/sessions"), await call("/sessions", { headers: { authorization: "" } }), await call("/no/such/route"), await call("/health", { headers: { host: "evil.example" } })]) {
+      expect(res.headers.get(VERSION_HEADER)).toBe("0.1.0");
+    }
   });
 });

@@ -1,6 +1,6 @@
 // `blue realm status` through the compiled binary, with a real daemon on a free port.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { StatusDoc } from "../../src/realm/status.ts";
@@ -140,6 +140,41 @@ describe("notifications from realm fetches", () => {
     const r = sb.blue(fungal, "realm", "status");
     expect(r.stdout).toContain("Contract: s3-permissions v1.5.0");
     expect(r.stdout).toContain("  Notification from aperture (just now):\n    Contract 's3-permissions' updated to 1.5.0\n    + training-metrics/experiments/*\n    Your import (>=1.0.0 <2.0.0) is still satisfied.\n");
+  });
+});
+
+describe("blue realm status asks daemon.json's daemon directly, and falls back to starting one", () => {
+  const runtime = (sb: Sandbox) => join(sb.env.XDG_RUNTIME_DIR!, "blue");
+  const daemonInfo = (sb: Sandbox) => JSON.parse(readFileSync(join(runtime(sb), "daemon.json"), "utf8")) as { pid: number; version: string };
+  const ownSession = "Active sessions:\n  • aperture (you)\n";
+
+  test("a daemon of another blue version, whose answer names no version of ours, is replaced", async () => {
+    const { sb, aperture } = dailyDevelopment();
+    sb.blue(sb.root, "daemon", "stop");
+    // A token to send, so the request reaches the old daemon. It answers every request 200 with its /health
+    // body: only the version header tells it apart.
+    sb.blue(sb.root, "daemon", "start");
+    sb.blue(sb.root, "daemon", "stop");
+    expect(existsSync(join(sb.env.BLUE_HOME!, "daemon.token"))).toBe(true);
+    const old = Bun.spawn(["bun", join(import.meta.dir, "../fixtures/old-daemon.ts"), "__daemon", runtime(sb)], { stdout: "pipe" });
+    await old.stdout.getReader().read(); // "ready"
+    const r = sb.blue(aperture, "realm", "status");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain(ownSession);
+    expect(await old.exited).toBe(0);
+    expect(daemonInfo(sb).version).toBe("0.1.0");
+  });
+
+  test("a stale daemon.json (nothing listens on its port) starts a daemon", () => {
+    const { sb, aperture } = dailyDevelopment();
+    sb.blue(sb.root, "daemon", "stop");
+    mkdirSync(runtime(sb), { recursive: true });
+    const dead = Bun.spawnSync(["true"]).pid;
+    writeFileSync(join(runtime(sb), "daemon.json"), JSON.stringify({ pid: dead, port: 9, version: "0.1.0", started_at: "2026-01-01T00:00:00Z" }));
+    const r = sb.blue(aperture, "realm", "status");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain(ownSession);
+    expect(daemonInfo(sb).pid).not.toBe(dead);
   });
 });
 

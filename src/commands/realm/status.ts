@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
-import { ago, type StatusDoc } from "../../realm/status.ts";
+import { requireMemberQuick } from "../../member.ts";
+import type { StatusDoc } from "../../realm/status.ts";
 import { buildStatus } from "../../realm/status-report.ts";
-import { dim, emoji, json, line, warnLine } from "../../ui/output.ts";
-import { requireMember } from "../../workspace.ts";
+import { ago, dim, emoji, json, line, warnLine } from "../../ui/output.ts";
 
 export const status = defineCommand({
   meta: { name: "status", description: "Show this repo's realm: domains, contracts, local contract changes, sessions and notifications" },
@@ -12,7 +12,7 @@ export const status = defineCommand({
     cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db (--no-cache: read them afresh)" },
   },
   async run({ args }) {
-    const doc = await buildStatus(requireMember(), { startDaemon: true, refresh: args.refresh, cache: args.cache !== false });
+    const doc = await buildStatus(await requireMemberQuick(), { startDaemon: true, refresh: args.refresh, cache: args.cache !== false });
     if (args.json) return json(doc);
     render(doc);
   },

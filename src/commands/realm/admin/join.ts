@@ -6,7 +6,7 @@ import { ConfigError, Refused, UsageError } from "../../../errors.ts";
 import { changeRealm, cloneRealm, remoteUrl, userEmail } from "../../../git/realm-repo.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import { planJoin } from "../../../realm/membership.ts";
-import { isSafeName } from "../../../realm/schema.ts";
+import { isSafeName } from "../../../realm/names.ts";
 import { writeRealmFile } from "../../../realm/write.ts";
 import { writeYamlFile } from "../../../realm/yaml-source.ts";
 import { ok, warnProblems } from "../../../ui/output.ts";
