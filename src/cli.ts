@@ -21,7 +21,7 @@ if (argv[0] === "__daemon") {
 }
 
 async function runCli(): Promise<void> {
-const { defineCommand, renderUsage, runCommand } = await import("citty");
+const { defineCommand, parseCommandArgs } = await import("./cli-args.ts");
 type CommandDef = import("citty").CommandDef<import("citty").ArgsDef>;
 const { BlueError, ExitCode, formatProblem, UsageError, ConfigError } = await import("./errors.ts");
 const { errorLine, line, stdoutIsTTY } = await import("./ui/output.ts");
@@ -60,44 +60,9 @@ async function resolveCommand(root: CommandDef, args: string[]): Promise<Resolve
   }
 }
 
-/** citty accepts any flag; blue refuses ones the command does not define, and extra positional arguments. */
-async function checkArgs({ cmd, path, rest }: Resolved): Promise<void> {
-  const defs = (await resolve(cmd.args)) ?? {};
-  const flags = new Map<string, string>();
-  let positionals = 0;
-  for (const [name, def] of Object.entries(defs)) {
-    if (def.type === "positional") {
-      positionals++;
-      continue;
-    }
-    const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    for (const n of [name, kebab, ...[("alias" in def ? def.alias : undefined) ?? []].flat()]) flags.set(n, def.type ?? "boolean");
-    if (def.type === "boolean" || def.type === undefined) flags.set(`no-${kebab}`, "boolean");
-  }
-  const extras: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (arg === "--") break;
-    if (!arg.startsWith("-") || arg === "-") {
-      extras.push(arg);
-      continue;
-    }
-    const [name, value] = arg.replace(/^--?/, "").split(/=(.*)/s, 2) as [string, string | undefined];
-    const type = flags.get(name);
-    if (!type) throw new UsageError(`unknown flag: ${arg.split("=")[0]}`, `Run '${path.join(" ")} --help' for usage.`);
-    if ((type === "string" || type === "enum") && value === undefined) {
-      const next = rest[i + 1];
-      if (next === undefined || next.startsWith("-")) throw new UsageError(`flag needs a value: --${name}`, `Run '${path.join(" ")} --help' for usage.`);
-      i++;
-    }
-  }
-  if (extras.length > positionals) {
-    throw new UsageError(`unexpected argument "${extras[positionals]}" for "${path.join(" ")}"`, `Run '${path.join(" ")} --help' for usage.`);
-  }
-}
-
 async function usage(cmd: CommandDef, path: string[]): Promise<string> {
   const meta = await resolve(cmd.meta);
+  const { renderUsage } = await import("citty");
   const text = await renderUsage({ ...cmd, meta: { ...meta, name: path.join(" ") } } as CommandDef);
   return stdoutIsTTY && !process.env.NO_COLOR ? text : stripAnsi(text);
 }
@@ -123,10 +88,10 @@ async function run(): Promise<number> {
     line(await usage(cmd, path));
     return ExitCode.ok;
   }
-  await checkArgs(resolved);
+  const args = parseCommandArgs((await resolve(cmd.args)) ?? {}, rest, path.join(" "));
   // Realm commands run inside a member repo refresh its session (status registers its own, starting the daemon).
   const session = path[1] === "realm" && path[2] !== "status" ? refreshSession() : undefined;
-  const { result } = await runCommand(cmd, { rawArgs: rest });
+  const result = await cmd.run?.({ rawArgs: rest, args, cmd });
   await session;
   return typeof result === "number" ? result : ExitCode.ok;
 }

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../cli-args.ts";
 
 export const mcp = defineCommand({
   meta: { name: "mcp", description: "Run an MCP server over stdio for AI coding agents (tools: realm_status, realm_check, contract_get)" },

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../cli-args.ts";
 
 export const realm = defineCommand({
   meta: { name: "realm", description: "Work with the realm this repo belongs to" },

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../cli-args.ts";
 import { UsageError } from "../errors.ts";
 import { fileKinds, jsonSchemaOf, type FileKind } from "../realm/schema.ts";
 import { json, line } from "../ui/output.ts";

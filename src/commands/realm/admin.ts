@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../cli-args.ts";
 
 export const admin = defineCommand({
   meta: { name: "admin", description: "Create a realm, join or leave it, manage its domains and this repo's cache" },

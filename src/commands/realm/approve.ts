@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../cli-args.ts";
 import { clockNow } from "../../clock.ts";
 import { ensureRealmClone } from "../../realm-clone.ts";
 import { json, line, ok } from "../../ui/output.ts";

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../cli-args.ts";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../../package.json" with { type: "json" };

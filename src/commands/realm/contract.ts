@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../cli-args.ts";
 import { stringify } from "yaml";
 import { memberContractView, type ContractView } from "../../realm/contract-view.ts";
 import { dim, json, line } from "../../ui/output.ts";

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../cli-args.ts";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../../errors.ts";

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../cli-args.ts";
 import { requireMemberQuick } from "../../member.ts";
 import type { StatusDoc } from "../../realm/status.ts";
 import { buildStatus } from "../../realm/status-report.ts";

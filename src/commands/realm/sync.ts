@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../cli-args.ts";
 import { ExitCode } from "../../errors.ts";
 import { ensureRealmClone } from "../../realm-clone.ts";
 import { clockNow } from "../../clock.ts";

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../cli-args.ts";
 import { ExitCode, UsageError } from "../../errors.ts";
 import { loadValidRealm } from "../../realm/load.ts";
 import { RfcName, type WorktreeDoc, type WorktreeRepoPlan } from "../../realm/worktree-plan.ts";

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../../cli-args.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../../../errors.ts";

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../../cli-args.ts";
 import { UsageError } from "../../../errors.ts";
 import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
 import { planDomainCreate } from "../../../realm/domain.ts";

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../../cli-args.ts";
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../../../atomic-write.ts";

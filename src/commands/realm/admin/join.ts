@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../../cli-args.ts";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { basename, join as joinPath, resolve } from "node:path";
 import { writeFileAtomic } from "../../../atomic-write.ts";

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../../../cli-args.ts";
 import { rmdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { UsageError } from "../../../errors.ts";
