@@ -14,6 +14,7 @@ import { processAlive } from "../process-alive.ts";
 import { VERSION_HEADER } from "./wire.ts";
 
 const START_TIMEOUT_MS = 10_000;
+const QUICK_ASK_MS = 2_000;
 
 export function readDaemonInfo(): DaemonInfo | undefined {
   try {
@@ -33,13 +34,13 @@ export async function health(port: number, timeoutMs = 1000): Promise<{ version:
 }
 
 
-export function makeClient(port: number, token: string) {
-  return hc<App>(`http://127.0.0.1:${port}`, { headers: { Authorization: `Bearer ${token}` } });
+export function makeClient(port: number, token: string, init?: RequestInit) {
+  return hc<App>(`http://127.0.0.1:${port}`, { headers: { Authorization: `Bearer ${token}` }, ...(init ? { init } : {}) });
 }
 export type DaemonClient = ReturnType<typeof makeClient>;
 export type Connection = { client: DaemonClient; info: DaemonInfo };
 
-function connect(info: DaemonInfo): Connection {
+function connect(info: DaemonInfo, init?: RequestInit): Connection {
   const path = daemonFiles().token;
   let token: string;
   try {
@@ -47,7 +48,7 @@ function connect(info: DaemonInfo): Connection {
   } catch {
     throw new DaemonUnavailable(`cannot read the daemon's token (${path})`, "Restart the daemon so it writes a new one: blue daemon stop && blue daemon start");
   }
-  return { client: makeClient(info.port, token), info };
+  return { client: makeClient(info.port, token, init), info };
 }
 
 /** A running daemon of this version, if there is one. */
@@ -82,9 +83,10 @@ export async function askDaemon<R extends { headers: Headers }>(opts: { start: b
   const info = readDaemonInfo();
   if (info) {
     try {
-      const conn = connect(info);
-      const res = await ask(conn);
-      if (res.headers.get(VERSION_HEADER) === pkg.version) return { conn, res };
+      // Bounded: whatever listens on that port now may never answer. (A daemon still reading a large realm
+      // for the first time may not answer in time either: it is then asked again, without the bound.)
+      const res = await ask(connect(info, { signal: AbortSignal.timeout(QUICK_ASK_MS) }));
+      if (res.headers.get(VERSION_HEADER) === pkg.version) return { conn: connect(info), res };
     } catch {}
   }
   const conn = await ensureDaemon(opts);

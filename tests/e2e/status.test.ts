@@ -147,15 +147,17 @@ describe("blue realm status asks daemon.json's daemon directly, and falls back t
   const runtime = (sb: Sandbox) => join(sb.env.XDG_RUNTIME_DIR!, "blue");
   const daemonInfo = (sb: Sandbox) => JSON.parse(readFileSync(join(runtime(sb), "daemon.json"), "utf8")) as { pid: number; version: string };
   const ownSession = "Active sessions:\n  • aperture (you)\n";
-
-  test("a daemon of another blue version, whose answer names no version of ours, is replaced", async () => {
-    const { sb, aperture } = dailyDevelopment();
-    sb.blue(sb.root, "daemon", "stop");
-    // A token to send, so the request reaches the old daemon. It answers every request 200 with its /health
-    // body: only the version header tells it apart.
+  /** No daemon running, but a token to send (it outlives the daemon), so a request reaches whatever listens. */
+  const withToken = (sb: Sandbox) => {
     sb.blue(sb.root, "daemon", "start");
     sb.blue(sb.root, "daemon", "stop");
     expect(existsSync(join(sb.env.BLUE_HOME!, "daemon.token"))).toBe(true);
+  };
+
+  test("a daemon of another blue version, whose answer names no version of ours, is replaced", async () => {
+    const { sb, aperture } = dailyDevelopment();
+    withToken(sb);
+    // It answers every request 200 with its /health body: only the version header tells it apart.
     const old = Bun.spawn(["bun", join(import.meta.dir, "../fixtures/old-daemon.ts"), "__daemon", runtime(sb)], { stdout: "pipe" });
     await old.stdout.getReader().read(); // "ready"
     const r = sb.blue(aperture, "realm", "status");
@@ -175,6 +177,22 @@ describe("blue realm status asks daemon.json's daemon directly, and falls back t
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain(ownSession);
     expect(daemonInfo(sb).pid).not.toBe(dead);
+  });
+
+  test("whatever listens on daemon.json's port but never answers is given up on, and a daemon started", async () => {
+    const { sb, aperture } = dailyDevelopment();
+    withToken(sb);
+    const silent = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 0, fetch: () => new Promise<Response>(() => {}) });
+    try {
+      mkdirSync(runtime(sb), { recursive: true });
+      writeFileSync(join(runtime(sb), "daemon.json"), JSON.stringify({ pid: process.pid, port: silent.port, version: "0.1.0", started_at: "2026-01-01T00:00:00Z" }));
+      const run = Bun.spawn([join(import.meta.dir, "../../dist/blue"), "realm", "status"], { cwd: aperture, env: sb.env, stdout: "pipe", stderr: "pipe" });
+      expect(await run.exited).toBe(0);
+      expect(await new Response(run.stdout).text()).toContain(ownSession);
+      expect(daemonInfo(sb).pid).not.toBe(process.pid);
+    } finally {
+      silent.stop(true);
+    }
   });
 });
 
