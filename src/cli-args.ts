@@ -13,8 +13,9 @@ export function defineCommand<const T extends ArgsDef = ArgsDef>(def: CommandDef
   return def;
 }
 
-const camel = (s: string) => s.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+// Most names are one lowercase word: no regex for those (a cold regex replace costs more than the parse).
+const camel = (s: string) => (s.includes("-") ? s.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : s);
+const kebab = (s: string) => (s.toLowerCase() === s ? s : s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
 const aliasesOf = (def: ArgDef): string[] => ("alias" in def && def.alias !== undefined ? [def.alias].flat() : []);
 
 /**
