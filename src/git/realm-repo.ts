@@ -215,6 +215,102 @@ async function restore(g: SimpleGit, before: string | undefined): Promise<void> 
   await g.raw(["clean", "-q", "-fd"]).catch(() => undefined);
 }
 
+export type MovedRemote = {
+  previous: string | undefined;
+  /** Branches pushed to the new place (main and open sync branches). */
+  pushed: string[];
+  /** The new place already held this realm (moved from another machine): the clone only follows it. */
+  adopted: boolean;
+};
+
+/**
+ * Point the realm clone at `url` (`blue realm admin remote set`). The realm must be fetched from where it is
+ * first: blue moves only what it has seen. The new place must be empty, or hold this realm already (another
+ * machine moved it: then it is only followed), or an older state of it (then it is brought up to date). Every
+ * branch the old remote has (main and open sync branches) is pushed before the clone's origin changes, so a
+ * failure leaves the clone as it was and a rerun finishes the move.
+ */
+export async function moveRealmRemote(clone: string, url: string): Promise<MovedRemote> {
+  assertSafeUrl(url);
+  return withLock(`${clone}.lock`, async () => {
+    const g = git(clone);
+    const previous = await remoteUrl(clone);
+    const rev = async (ref: string) => (await g.raw(["rev-parse", "--verify", "-q", ref]).catch(() => "")).trim() || undefined;
+    // (`merge-base --is-ancestor` answers by exit code alone, which simple-git does not report as a failure.)
+    const contains = async (ancestor: string, descendant: string) => (await g.raw(["merge-base", ancestor, descendant]).catch(() => "")).trim() === ancestor;
+    try {
+      await g.raw(["fetch", "-q", "--prune", "origin"]);
+    } catch (e) {
+      throw describeGitFailure(e, previous ?? clone, "git fetch");
+    }
+    const upstream = await rev(`origin/${REALM_BRANCH}`);
+    const local = await rev(REALM_BRANCH);
+    if (!upstream) throw new Refused(`the realm at ${previous} has no ${REALM_BRANCH} branch yet: there is nothing to move`);
+    if ((local && local !== upstream && !(await contains(local, upstream))) || (await g.raw(["status", "--porcelain"])).trim() !== "") {
+      throw new Refused(
+        "the realm clone has changes that are not on its remote",
+        `Inspect them with 'git -C ${clone} status' and 'git -C ${clone} log origin/${REALM_BRANCH}..', then reset the clone or push them.`,
+      );
+    }
+
+    let listed: string;
+    try {
+      listed = await g.listRemote(["--heads", url]);
+    } catch (e) {
+      throw describeGitFailure(e, url, "git ls-remote");
+    }
+    const theirs = new Map(
+      listed
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(/\s+/) as [string, string])
+        .map(([sha, ref]) => [ref.replace(/^refs\/heads\//, ""), sha] as const),
+    );
+    let adopted = false;
+    const theirMain = theirs.get(REALM_BRANCH);
+    if (theirs.size > 0 && !theirMain) {
+      throw new Refused(`${url} already has branches but no ${REALM_BRANCH}: a realm moves only to an empty repo or one that holds it`);
+    }
+    if (theirMain && theirMain !== upstream) {
+      await g.raw(["fetch", "-q", url, `+refs/heads/${REALM_BRANCH}:refs/blue/move`]).catch((e) => {
+        throw describeGitFailure(e, url, "git fetch");
+      });
+      const ahead = await contains(upstream, theirMain);
+      const behind = !ahead && (await contains(theirMain, upstream));
+      await g.raw(["update-ref", "-d", "refs/blue/move"]).catch(() => undefined);
+      if (!ahead && !behind) {
+        throw new Refused(`${url} holds another history: its ${REALM_BRANCH} and this realm's have diverged or share nothing`, "If commits reached the old remote after the realm moved, put them on the new one by hand first; otherwise give an empty repo, or the one this realm was moved to.");
+      }
+      adopted = ahead;
+    } else if (theirMain) adopted = true;
+
+    // Everything the old remote has that the new place lacks: main (unless it is already there or further on)
+    // and each open sync branch.
+    const branches = (await g.raw(["for-each-ref", "--format=%(refname:lstrip=3)", "refs/remotes/origin/"])).split("\n").filter((b) => b && b !== "HEAD");
+    const pushed = branches.filter((b) => (b === REALM_BRANCH ? !adopted : !theirs.has(b)));
+    if (pushed.length > 0) {
+      try {
+        await g.raw(["push", "-q", url, ...pushed.map((b) => `refs/remotes/origin/${b}:refs/heads/${b}`)]);
+      } catch (e) {
+        throw describeGitFailure(e, url, "git push");
+      }
+    }
+    await g.raw(["remote", "set-url", "origin", url]);
+    try {
+      await g.raw(["fetch", "-q", "--prune", "origin"]);
+      await g.raw(["merge", "-q", "--ff-only", `origin/${REALM_BRANCH}`]);
+    } catch (e) {
+      // Back to where it was: the clone follows the old remote until a move completes.
+      if (previous) {
+        await g.raw(["remote", "set-url", "origin", previous]).catch(() => undefined);
+        await g.raw(["fetch", "-q", "--prune", "origin"]).catch(() => undefined);
+      }
+      throw describeGitFailure(e, url, "git fetch");
+    }
+    return { previous, pushed, adopted };
+  });
+}
+
 /** The user's git email, used as a repo maintainer or realm approver by default. */
 export async function userEmail(dir: string): Promise<string | undefined> {
   const out = await git(dir).raw(["config", "user.email"]).catch(() => "");

@@ -40,11 +40,16 @@ describe.skipIf(!haveSpec)("blue realm admin init --forgejo", () => {
         if (path === u.pathname) return new Response("not found", { status: 404 });
         const headers = new Headers(req.headers);
         if (deny) headers.delete("authorization");
-        const res = await fetch(`${prism.url}${path}${u.search}`, { method: req.method, headers, body: req.method === "GET" ? undefined : await req.text() });
+        const sent = req.method === "GET" ? undefined : await req.text();
+        const res = await fetch(`${prism.url}${path}${u.search}`, { method: req.method, headers, body: sent });
         seen.push({ method: req.method, path, auth: req.headers.get("authorization"), status: res.status });
         if (req.method === "POST" && /^\/(user|orgs\/[^/]+)\/repos$/.test(path) && res.status === 201) {
+          // Each repo the command asks for is a real, empty bare repo named as asked.
+          const name = (JSON.parse(sent ?? "{}") as { name: string }).name;
+          const repoDir = sb.path("forge-repos", `${name}.git`);
+          if (!existsSync(repoDir)) sb.git(sb.root, "init", "-q", "--bare", "--initial-branch=main", repoDir);
           const repo = (await res.json()) as Record<string, unknown>;
-          return Response.json({ ...repo, clone_url: `file://${bare}`, html_url: `http://${u.host}/realms/letemcook` }, { status: 201 });
+          return Response.json({ ...repo, clone_url: `file://${repoDir}`, html_url: `http://${u.host}/realms/${name}` }, { status: 201 });
         }
         return new Response(res.body, { status: res.status, headers: res.headers });
       },
@@ -93,6 +98,41 @@ describe.skipIf(!haveSpec)("blue realm admin init --forgejo", () => {
     const r = await blue(sb, sb.root, {}, "realm", "admin", "init", "--name", "tokenless", "--forgejo", "http://127.0.0.1:1");
     expect(r.code).toBe(1);
     expect(r.stderr).toStartWith("error: no token for forgejo at 127.0.0.1:1; tried BLUE_REALM_TOKEN, BLUE_FORGEJO_TOKEN, git credential fill,");
+  });
+
+  test("remote set --forgejo moves a realm made on this machine to a new Forgejo repo, and realm.yaml names the forge", async () => {
+    const web = `http://127.0.0.1:${proxy.port}`;
+    const repo = sb.repo("mover");
+    expect((await blue(sb, sb.root, {}, "realm", "admin", "init", "--name", "moving")).code).toBe(0);
+    expect((await blue(sb, repo, {}, "realm", "admin", "join", "moving")).code).toBe(0);
+    seen.length = 0;
+    const r = await blue(sb, repo, { BLUE_FORGEJO_TOKEN: TOKEN }, "realm", "admin", "remote", "set", "--forgejo", `${web}/realms`);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const target = `file://${sb.path("forge-repos", "moving.git")}`;
+    expect(r.stdout).toBe(
+      [
+        `✓ Created realm repo in Forgejo: ${web}/realms/moving`,
+        `✓ Pushed main to ${target}`,
+        `✓ The realm clone ${sb.realmClone("moving")} now uses ${target} (was ${sb.defaultRemote("moving")}, left as it is)`,
+        "✓ Set realm.yaml forge: forgejo, and pushed it",
+        "✓ Updated .blue/config.yaml: realm.url (commit it, so teammates' checkouts find the realm there)",
+        "",
+      ].join("\n"),
+    );
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+    expect(seen.map((s) => `${s.method} ${s.path} ${s.status}`)).toEqual(["GET /user 200", "POST /orgs/realms/repos 201"]);
+    const moved = parse(sb.git(sb.root, "--git-dir", sb.path("forge-repos", "moving.git"), "show", "main:realm.yaml"));
+    expect(moved.forge).toEqual({ type: "forgejo", url: `${web}/api/v1`, repo: "realms/moving" });
+    expect(sb.git(sb.root, "--git-dir", sb.path("forge-repos", "moving.git"), "log", "-1", "--format=%s", "main")).toBe(`blue: realm moved to ${target}`);
+
+    // On to a plain git remote: the forge: entry, which named the Forgejo repo, goes.
+    const plain = sb.path("plain", "moving.git");
+    sb.git(sb.root, "init", "-q", "--bare", "--initial-branch=main", plain);
+    const again = await blue(sb, repo, { BLUE_FORGEJO_TOKEN: TOKEN }, "realm", "admin", "remote", "set", plain);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("✓ Removed realm.yaml's forge: (it named the old place), and pushed it\n");
+    expect(parse(sb.git(sb.root, "--git-dir", plain, "show", "main:realm.yaml")).forge).toBeUndefined();
   });
 
   test("--forgejo with --remote or --github is a usage error", async () => {

@@ -51,7 +51,7 @@ export const join = defineCommand({
     } else if (args.url) {
       const current = await remoteUrl(loc.clone);
       const wanted = existsSync(args.url) ? resolve(args.url) : args.url;
-      if (current !== wanted) throw new Refused(`realm '${realmName}' is already cloned from ${current}, not ${wanted}`, "Drop --url to use the existing clone.");
+      if (current !== wanted) throw new Refused(`realm '${realmName}' is already cloned from ${current}, not ${wanted}`, `Drop --url to use the existing clone; if the realm has moved to ${wanted}, run 'blue realm admin remote set ${wanted}' first.`);
     }
 
     try {

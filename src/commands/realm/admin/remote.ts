@@ -1,0 +1,132 @@
+import { defineCommand } from "../../../cli-args.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { join, resolve } from "node:path";
+import { UsageError } from "../../../errors.ts";
+import { changeRealm, moveRealmRemote, remoteUrl } from "../../../git/realm-repo.ts";
+import { blueHome } from "../../../home.ts";
+import type { ForgeConfig } from "../../../realm/schema.ts";
+import { editYamlFile } from "../../../realm/yaml-source.ts";
+import { json, line, ok } from "../../../ui/output.ts";
+import { CONFIG_PATH, findRepoRoot, readMember, realmLocation, resolveRealmName } from "../../../workspace.ts";
+
+const realmArg = { type: "string", description: "The realm (default: the realm of the repo you are in)", valueHint: "name" } as const;
+
+const set = defineCommand({
+  meta: {
+    name: "set",
+    description: "Move the realm to another git remote (an empty repo, or one it was already moved to from another machine)",
+  },
+  args: {
+    url: { type: "positional", description: "The git URL (ssh, https or a path) of an empty repo, or of the realm's new home", required: false },
+    forgejo: {
+      type: "string",
+      description: "Create the new realm repo on this Forgejo (or Gitea) through its API: its web URL, optionally with an owner",
+      valueHint: "url",
+    },
+    github: { type: "string", description: "Create the new realm repo on GitHub under this user or organisation", valueHint: "owner" },
+    realm: realmArg,
+  },
+  async run({ args }) {
+    const chosen = [args.url !== undefined && "a URL", args.forgejo !== undefined && "--forgejo", args.github !== undefined && "--github"].filter(Boolean);
+    if (chosen.length !== 1) {
+      throw new UsageError(chosen.length ? `${chosen.join(" and ")} cannot be combined` : "give the realm's new remote", "Give a git URL, or --forgejo URL, or --github OWNER.");
+    }
+    const name = resolveRealmName(args.realm);
+    const loc = realmLocation(name);
+    if (!loc.cloned) throw new UsageError(`unknown realm '${name}': it is not cloned on this machine`, `Join it first: blue realm admin join ${name} --url <its current URL>`);
+
+    let url: string;
+    let forge: ForgeConfig | undefined;
+    if (args.forgejo !== undefined || args.github !== undefined) {
+      const { initTarget, createRealmRepo } = await import("../../../forge/create-realm-repo.ts");
+      const target = initTarget({ name, forgejo: args.forgejo, github: args.github }, process.env);
+      const created = await createRealmRepo(target, {}, { env: process.env, blueHome: blueHome() });
+      ok(`Created realm repo in ${target.kind === "github" ? "GitHub" : "Forgejo"}: ${created.htmlUrl}`);
+      url = created.cloneUrl;
+      forge = created.forge;
+    } else {
+      url = existsSync(args.url!) ? resolve(args.url!) : args.url!;
+    }
+
+    const moved = await moveRealmRemote(loc.clone, url);
+    if (moved.previous === url) {
+      ok(`Realm '${name}' already uses ${url}`);
+    } else if (moved.adopted) {
+      ok(`${url} already holds realm '${name}' (moved from another machine): following it`);
+    } else {
+      ok(`Pushed ${describeBranches(moved.pushed)} to ${url}`);
+    }
+    if (moved.previous !== url) ok(`The realm clone ${loc.clone} now uses ${url}${moved.previous ? ` (was ${moved.previous}, left as it is)` : ""}`);
+
+    // realm.yaml names the forge when blue created the repo on one; a plain URL is recognised by its host, so a
+    // `forge:` that named the old place goes.
+    if (JSON.stringify(realmForge(loc.clone)) !== JSON.stringify(forge)) {
+      await changeRealm(loc.clone, {
+        apply: () => editYamlFile(join(loc.clone, "realm.yaml"), (doc) => (forge ? doc.set("forge", forge) : doc.delete("forge"))),
+        message: () => `blue: realm moved to ${url}`,
+      });
+      ok(forge ? `Set realm.yaml forge: ${forge.type}, and pushed it` : "Removed realm.yaml's forge: (it named the old place), and pushed it");
+    }
+
+    const root = findRepoRoot();
+    const member = root ? readMember(root) : undefined;
+    if (member && member.config.realm.name === name && member.config.realm.url !== url) {
+      editYamlFile(member.configPath, (doc) => doc.setIn(["realm", "url"], url));
+      ok(`Updated ${CONFIG_PATH}: realm.url (commit it, so teammates' checkouts find the realm there)`);
+    }
+    await reregister(name, url, loc.clone);
+  },
+});
+
+const show = defineCommand({
+  meta: { name: "show", description: "Where the realm's remote is, its forge, and what this repo's config names" },
+  args: { realm: realmArg, json: { type: "boolean", description: "Print one JSON document" } },
+  async run({ args }) {
+    const name = resolveRealmName(args.realm);
+    const loc = realmLocation(name);
+    if (!loc.cloned) throw new UsageError(`unknown realm '${name}': it is not cloned on this machine`, `Join it first: blue realm admin join ${name} --url <its URL>`);
+    const url = (await remoteUrl(loc.clone)) ?? null;
+    const root = findRepoRoot();
+    const member = root ? readMember(root) : undefined;
+    const configUrl = member?.config.realm.name === name ? member.config.realm.url : null;
+    const doc = { realm: name, url, forge: realmForge(loc.clone) ?? null, clone: loc.clone, config_url: configUrl };
+    if (args.json) return json(doc);
+    line(`${name}: ${url ?? "(no remote)"}`);
+    if (doc.forge) line(`  forge: ${doc.forge.type}${doc.forge.url ? ` ${doc.forge.url}` : ""}${doc.forge.repo ? ` (${doc.forge.repo})` : ""}`);
+    line(`  clone: ${loc.clone}`);
+    if (configUrl !== null && configUrl !== url) line(`  this repo's ${CONFIG_PATH} names ${configUrl}: run 'blue realm admin remote set ${url}' here to follow the move`);
+  },
+});
+
+export const remote = defineCommand({
+  meta: { name: "remote", description: "Show the realm's git remote, or move the realm to another one" },
+  subCommands: { show: () => show, set: () => set },
+});
+
+function realmForge(clone: string): ForgeConfig | undefined {
+  try {
+    const data = parse(readFileSync(join(clone, "realm.yaml"), "utf8")) as { forge?: ForgeConfig } | null;
+    return data?.forge ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeBranches(pushed: string[]): string {
+  const syncs = pushed.filter((b) => b !== "main").length;
+  const main = pushed.includes("main") ? "main" : "";
+  return [main, syncs ? `${syncs} sync branch${syncs > 1 ? "es" : ""}` : ""].filter(Boolean).join(" and ") || "nothing new";
+}
+
+/** A running daemon fetches the realm from where it is tracked: tell it the new URL. It is not started for this. */
+async function reregister(name: string, url: string, clone: string): Promise<void> {
+  try {
+    const { body, ensureDaemon } = await import("../../../daemon/client.ts");
+    const { client } = await ensureDaemon({ start: false });
+    await body(await client.realms.$post({ json: { name, url, local_path: clone } }));
+  } catch {
+    // No daemon running. It fetches through the clone's origin, so it follows the move; only the URL it lists for
+    // the realm (`blue daemon status`) stays the old one until the realm is registered again.
+  }
+}
