@@ -1,7 +1,10 @@
-// `blue realm contract show` through the compiled binary.
+// `blue realm contract show|edit` through the compiled binary.
 import { describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
 import { ContractView } from "../../src/realm/contract-view.ts";
-import { realmWithHistory, SCHEMA, VALUE } from "./realm-world.ts";
+import { CONTRACT_FILE, realmWithHistory, SCHEMA, VALUE } from "./realm-world.ts";
 import { stackTrace } from "./sandbox.ts";
 
 describe("blue realm contract show", () => {
@@ -88,5 +91,109 @@ describe("blue realm contract show", () => {
     expect(outside.code).toBe(64);
     expect(outside.stderr).toStartWith("error: ");
     expect(stackTrace(outside)).toBe(false);
+  });
+});
+
+describe("blue realm contract edit", () => {
+  const { sb, aperture, fungal, clone } = realmWithHistory();
+  const remote = sb.defaultRemote("letemcook");
+  const published = () => sb.git(sb.root, "--git-dir", remote, "show", `main:${CONTRACT_FILE}`);
+  const head = () => sb.git(sb.root, "--git-dir", remote, "rev-parse", "main");
+  /** The published contract file with `fn` applied, written to a file for --file. */
+  const edited = (name: string, fn: (d: ReturnType<typeof parseDocument>) => void) => {
+    const doc = parseDocument(published());
+    fn(doc);
+    const path = sb.path(`${name}.yaml`);
+    writeFileSync(path, doc.toString());
+    return path;
+  };
+  const compatible = (d: ReturnType<typeof parseDocument>) => {
+    d.set("version", "1.5.0");
+    d.setIn(["value", "read"], [...VALUE.read, "exports/*"]);
+    d.addIn(["evolution"], { version: "1.5.0", changes: ["Read exports/*"], compatible: true });
+  };
+
+  test("--dry-run runs the checks and saves nothing", () => {
+    const before = head();
+    const r = sb.blue(aperture, "realm", "contract", "edit", "s3-permissions", "--file", edited("dry", compatible), "--dry-run");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("✓ s3-permissions 1.4.0 → 1.5.0: COMPATIBLE (minor version bump OK) (dry run: nothing saved)\n");
+    expect(head()).toBe(before);
+    expect(sb.git(clone, "status", "--porcelain")).toBe("");
+  });
+
+  test("a value that breaks the schema: file:line:col in the kept edit, exit 78, nothing pushed, the clone as it was", () => {
+    const before = head();
+    const path = edited("bad", (d) => {
+      compatible(d);
+      d.setIn(["value", "read"], [1]);
+    });
+    const r = sb.blue(aperture, "realm", "contract", "edit", "s3-permissions", "--file", path);
+    expect(stackTrace(r)).toBe(false);
+    expect(r.code).toBe(78);
+    const line = readFileSync(path, "utf8").split("\n").findIndex((l) => l.trim() === "- 1") + 1;
+    expect(r.stderr).toBe(
+      `${path}:${line}:7: /read/0: value/read/0 must be string\n` +
+        "error: the edited s3-permissions does not pass the checks; nothing was saved\n" +
+        `Your edit is kept in ${path}: fix it, then run 'blue realm contract edit s3-permissions --file ${path}'.\n`,
+    );
+    expect(head()).toBe(before);
+    expect(sb.git(clone, "status", "--porcelain")).toBe("");
+  });
+
+  test("a change without a version bump, and a breaking change, are refused with why", () => {
+    const before = head();
+    const nobump = sb.blue(aperture, "realm", "contract", "edit", "s3-permissions", "--file", edited("nobump", (d) => d.setIn(["value", "read"], ["x/*"])));
+    expect(nobump.code).toBe(78);
+    expect(nobump.stderr).toContain(": changed without a version bump (still 1.4.0); this change needs a minor bump\n");
+    const breaking = sb.blue(
+      aperture, "realm", "contract", "edit", "s3-permissions", "--file",
+      edited("breaking", (d) => {
+        d.set("version", "2.0.0");
+        d.setIn(["schema", "properties", "read"], { type: "string" });
+        d.setIn(["value", "read"], "jobs/*");
+        d.addIn(["evolution"], { version: "2.0.0", changes: ["read is one path"], compatible: false });
+      }),
+    );
+    expect(breaking.code).toBe(78);
+    expect(breaking.stderr).toContain(": version: 1.4.0 → 2.0.0 is a breaking change; make it with 'blue realm sync' from aperture's code, so that importers acknowledge it\n");
+    expect(head()).toBe(before);
+  });
+
+  test("a description fixed by hand needs no new version", () => {
+    const r = sb.blue(aperture, "realm", "contract", "edit", "s3-permissions", "--file", edited("description", (d) => d.set("description", "What fungal may do in aperture's S3 buckets")), "--dry-run");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("✓ s3-permissions 1.4.0: schema and value unchanged (dry run: nothing saved)\n");
+  });
+
+  test("only the owner edits; an unknown contract is a usage error", () => {
+    const other = sb.blue(fungal, "realm", "contract", "edit", "s3-permissions", "--file", edited("other", compatible));
+    expect(other.code).toBe(1);
+    expect(other.stderr.split("\n")[0]).toBe("error: s3-permissions is owned by aperture; only its owner edits it");
+    const unknown = sb.blue(aperture, "realm", "contract", "edit", "nope", "--file", edited("unknown", compatible));
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr.split("\n")[0]).toBe("error: unknown contract 'nope' in realm 'letemcook'");
+    const noEditor = sb.exec(join(import.meta.dir, "../../dist/blue"), ["realm", "contract", "edit", "s3-permissions"], aperture, { EDITOR: "", VISUAL: "" });
+    expect(noEditor.code).toBe(64);
+    expect(noEditor.stderr).toBe("error: no editor to open: VISUAL and EDITOR are unset and this is not a terminal\nSet EDITOR, or pass --file PATH with the new contract file.\n");
+  });
+
+  test("in $EDITOR: a compatible change is checked, committed and pushed; the edit file is removed", () => {
+    // The editor: a script that puts the new text in the file it is given, as an editor saves it.
+    const next = edited("next", compatible);
+    const script = sb.path("editor.sh");
+    writeFileSync(script, `#!/bin/sh\ncp "${next}" "$1"\n`, { mode: 0o755 });
+    const r = sb.exec(join(import.meta.dir, "../../dist/blue"), ["realm", "contract", "edit", "s3-permissions"], aperture, { EDITOR: script, VISUAL: "" });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`✓ s3-permissions 1.4.0 → 1.5.0: COMPATIBLE (minor version bump OK)\n✓ Pushed to ${remote}\n`);
+    expect(parseDocument(published()).get("version")).toBe("1.5.0");
+    expect(sb.git(sb.root, "--git-dir", remote, "log", "-1", "--format=%s", "main")).toBe("blue: s3-permissions 1.4.0 → 1.5.0, edited by hand in aperture");
+    const edits = join(sb.env.BLUE_HOME!, "edits");
+    expect(existsSync(edits) ? readdirSync(edits) : []).toEqual([]);
+    // The same text again: nothing to save.
+    const same = sb.exec(join(import.meta.dir, "../../dist/blue"), ["realm", "contract", "edit", "s3-permissions"], aperture, { EDITOR: "true", VISUAL: "" });
+    expect(same.stdout).toBe("✓ No changes to s3-permissions\n");
   });
 });
