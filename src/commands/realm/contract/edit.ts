@@ -1,0 +1,122 @@
+import { defineCommand } from "../../../cli-args.ts";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../../../atomic-write.ts";
+import { BlueError, ConfigError, Refused, UsageError, type Problem } from "../../../errors.ts";
+import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
+import { blueHome } from "../../../home.ts";
+import { ensureRealmClone } from "../../../realm-clone.ts";
+import { judgeEdit, type EditVerdict } from "../../../realm/contract-edit.ts";
+import { loadValidRealm } from "../../../realm/load.ts";
+import type { ContractFile } from "../../../realm/schema.ts";
+import { ok, warnProblems } from "../../../ui/output.ts";
+import { requireMember } from "../../../workspace.ts";
+
+export const edit = defineCommand({
+  meta: {
+    name: "edit",
+    description: "Edit a contract this repo owns by hand (the rare case: sync from code is the usual way); checked before it is saved and pushed",
+  },
+  args: {
+    name: { type: "positional", description: "The contract's name", required: true, valueHint: "name" },
+    file: { type: "string", description: "Take the new contract file from this path instead of opening $VISUAL or $EDITOR", valueHint: "path" },
+    "dry-run": { type: "boolean", description: "Run the checks and say what would be saved; change nothing" },
+  },
+  async run({ args }) {
+    const member = requireMember();
+    const realm = member.config.realm.name;
+    const clone = await ensureRealmClone(member);
+    // The contract as the realm has it now: the clone is brought up to date first (nothing is committed).
+    const start = await changeRealm(clone, { apply: () => currentContract(clone, realm, args.name), message: () => "" });
+    if (start.before.owner !== member.config.repo) {
+      throw new Refused(`${args.name} is owned by ${start.before.owner}; only its owner edits it`, `Ask ${start.before.owner}'s maintainers: a change in their code reaches the realm with 'blue realm sync'.`);
+    }
+    const kept = args.file ? resolve(args.file) : editPath(realm, args.name);
+    const edited = args.file ? readText(kept) : await openEditor(kept, start.text);
+    if (edited === start.text) {
+      if (!args.file) rmSync(kept, { force: true });
+      ok(`No changes to ${args.name}`);
+      return;
+    }
+    const again = `Your edit is kept in ${kept}: fix it, then run 'blue realm contract edit ${args.name} --file ${kept}'.`;
+    let verdict: EditVerdict & { ok: true };
+    try {
+      verdict = await changeRealm(clone, {
+        apply: () => {
+          if (readFileSync(join(clone, start.rel), "utf8") !== start.text) {
+            throw new Refused(`${start.rel} changed in the realm while you edited it`, `${again.replace("fix it, then", "look at the realm's new text, then")}`);
+          }
+          writeFileAtomic(join(clone, start.rel), edited);
+          const v = judgeEdit(clone, start.domain, start.before);
+          if (!v.ok) {
+            // Positions in the edited file point into the kept copy, where the fix goes.
+            const problems = v.problems.map((p): Problem => (p.file === start.rel ? { ...p, file: kept } : p));
+            throw new ConfigError(`the edited ${args.name} does not pass the checks; nothing was saved`, again, problems);
+          }
+          if (args["dry-run"]) throw new DryRun(v);
+          return v;
+        },
+        message: (v) => `blue: ${args.name} ${describe(start.before, v.contract)}, edited by hand in ${member.config.repo}`,
+      });
+    } catch (e) {
+      if (!(e instanceof DryRun)) throw e;
+      ok(`${args.name} ${describe(start.before, e.verdict.contract)}: ${e.verdict.result} (dry run: nothing saved)`);
+      if (!args.file) rmSync(kept, { force: true });
+      return;
+    }
+    if (!args.file) rmSync(kept, { force: true });
+    ok(`${args.name} ${describe(start.before, verdict.contract)}: ${verdict.result}`);
+    ok(`Pushed to ${(await remoteUrl(clone)) ?? clone}`);
+  },
+});
+
+class DryRun extends Error {
+  constructor(readonly verdict: EditVerdict & { ok: true }) {
+    super("dry run");
+  }
+}
+
+function currentContract(clone: string, realm: string, name: string): { domain: string; rel: string; before: ContractFile; text: string } {
+  const { model, warnings } = loadValidRealm(clone, realm);
+  warnProblems(warnings);
+  for (const [domain, d] of model.domains) {
+    const before = d.contracts.get(name);
+    if (!before) continue;
+    const rel = `domains/${domain}/contracts/${name}.yaml`;
+    return { domain, rel, before, text: readFileSync(join(clone, rel), "utf8") };
+  }
+  const names = [...model.domains.values()].flatMap((d) => [...d.contracts.keys()]).sort();
+  throw new UsageError(`unknown contract '${name}' in realm '${realm}'`, names.length ? `Contracts: ${names.join(", ")}.` : "The realm has no contracts yet.");
+}
+
+function describe(before: ContractFile, after: ContractFile): string {
+  return before.version === after.version ? `${before.version}` : `${before.version} → ${after.version}`;
+}
+
+/** Where an edit is written for the editor, and kept if it does not pass: $BLUE_HOME/edits/. */
+function editPath(realm: string, name: string): string {
+  const dir = join(blueHome(), "edits");
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
+  return join(dir, `${realm}.${name}.${stamp}.yaml`);
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** $VISUAL, else $EDITOR, else vi on a terminal, run through the shell as git runs it; the saved text. */
+async function openEditor(path: string, text: string): Promise<string> {
+  // isatty, not fstat: /dev/null is a character device too. (node:tty is loaded only here.)
+  const { isatty } = await import("node:tty");
+  const editor = process.env.VISUAL || process.env.EDITOR || (isatty(0) ? "vi" : "");
+  if (!editor) throw new UsageError("no editor to open: VISUAL and EDITOR are unset and this is not a terminal", "Set EDITOR, or pass --file PATH with the new contract file.");
+  writeFileSync(path, text);
+  const r = Bun.spawnSync(["sh", "-c", `${editor} "$@"`, editor, path], { stdio: ["inherit", "inherit", "inherit"] });
+  if (r.exitCode !== 0) throw new BlueError(`the editor (${editor}) exited with ${r.exitCode}; nothing was saved`, `Your text is in ${path}.`);
+  return readFileSync(path, "utf8");
+}
