@@ -202,6 +202,9 @@ function migrate(db: Database): void {
 
 type Pending = { table: CacheTable; params: Record<string, unknown> };
 
+/** Reports kept per cache.db (each can be large: ~180 KB at 1,000 contracts). */
+export const REPORTS_KEPT = 32;
+
 const UPSERT: Record<CacheTable, string> = {
   export_cache: `INSERT OR REPLACE INTO export_cache (file_path, mtime, content_hash, sources, exports, cached_at)
                  VALUES ($key, $mtime, $hash, $sources, $value, $now)`,
@@ -339,6 +342,10 @@ class SqliteCache implements Cache {
     try {
       this.db.transaction(() => {
         for (const p of pending) this.db.query(UPSERT[p.table]).run({ ...p.params, now });
+        // One report per question asked, and a new build of blue asks anew: keep the most recently made ones.
+        if (pending.some((p) => p.table === "report_cache")) {
+          this.db.query("DELETE FROM report_cache WHERE key NOT IN (SELECT key FROM report_cache ORDER BY cached_at DESC, rowid DESC LIMIT $keep)").run({ keep: REPORTS_KEPT });
+        }
         const bump = this.db.query(
           `INSERT INTO cache_stats (table_name, hits, misses, since) VALUES ($table, $hits, $misses, $now)
            ON CONFLICT(table_name) DO UPDATE SET hits = hits + excluded.hits, misses = misses + excluded.misses`,
