@@ -2,7 +2,7 @@
 // "blocked by" the provider's PR where the forge has dependencies, approvals read from reviews, merges done
 // by the forge. PRs are found by their head branch, so any machine can pick up any PR.
 import { UsageError } from "../errors.ts";
-import { fetchRealm } from "../git/sync-branches.ts";
+import { deleteSyncBranch, fetchRealm } from "../git/sync-branches.ts";
 import { REALM_BRANCH } from "../git/realm-repo.ts";
 import type { Forge, PullRequest } from "./forge.ts";
 import type { SyncHost } from "./sync-host.ts";
@@ -51,6 +51,15 @@ export function forgeSyncHost(forge: Forge, clone: string): SyncHost {
     async approve(branch) {
       const pr = await require(branch);
       await forge.approve(pr.number, "Approved with `blue realm approve`.");
+    },
+    async retire(branch, why) {
+      const pr = await find(branch);
+      if (pr) {
+        await forge.comment(pr.number, why);
+        await forge.closePullRequest(pr.number);
+        found.delete(branch);
+      }
+      await deleteSyncBranch(clone, branch);
     },
     async merge(branch, message) {
       const pr = await require(branch);

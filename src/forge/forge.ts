@@ -59,6 +59,8 @@ export interface Forge {
   createRepo(o: { name: string; owner?: string; private?: boolean; description?: string }): Promise<{ cloneUrl: string; htmlUrl: string }>;
   openPullRequest(o: { title: string; body: string; head: string; base: string; draft?: boolean }): Promise<PullRequest>;
   updatePullRequest(n: number, o: { title?: string; body?: string }): Promise<PullRequest>;
+  /** Close a PR without merging it (its branch is the caller's to delete). */
+  closePullRequest(n: number): Promise<void>;
   getPullRequest(n: number): Promise<PullRequest>;
   listOpenPullRequests(o?: { headPrefix?: string }): Promise<PullRequest[]>;
   findOpenPullRequest(head: string): Promise<PullRequest | undefined>;

@@ -16,7 +16,7 @@ const CreateRepoOption = z.strictObject({
   default_branch: NonEmpty,
 });
 const CreatePullRequestOption = z.strictObject({ title: NonEmpty, body: z.string(), head: NonEmpty, base: NonEmpty });
-const EditPullRequestOption = z.strictObject({ title: NonEmpty.optional(), body: z.string().optional() });
+const EditPullRequestOption = z.strictObject({ title: NonEmpty.optional(), body: z.string().optional(), state: z.enum(["open", "closed"]).optional() });
 const PullReviewRequestOptions = z.strictObject({ reviewers: z.array(NonEmpty).min(1) });
 const CreateLabelOption = z.strictObject({ name: NonEmpty, color: z.string().regex(/^#[0-9a-f]{6}$/i) });
 const IssueLabelsOption = z.strictObject({ labels: z.array(z.number().int()).min(1) });
@@ -130,6 +130,10 @@ export function createForgejo(target: ForgeTarget, credential: Credential, opts:
     async updatePullRequest(n, o) {
       const p = await http.request("PATCH", `${pulls}/${n}`, { body: { schema: EditPullRequestOption, value: o }, response: ForgejoPull });
       return toPullRequest(p);
+    },
+
+    async closePullRequest(n) {
+      await http.request("PATCH", `${pulls}/${n}`, { body: { schema: EditPullRequestOption, value: { state: "closed" } }, response: ForgejoPull });
     },
 
     async getPullRequest(n) {

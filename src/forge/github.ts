@@ -10,7 +10,7 @@ const NonEmpty = z.string().trim().min(1);
 // What blue sends.
 const CreateRepo = z.strictObject({ name: NonEmpty, description: z.string().optional(), private: z.boolean(), auto_init: z.literal(false) });
 const CreatePull = z.strictObject({ title: NonEmpty, body: z.string(), head: NonEmpty, base: NonEmpty, draft: z.boolean() });
-const UpdatePull = z.strictObject({ title: NonEmpty.optional(), body: z.string().optional() });
+const UpdatePull = z.strictObject({ title: NonEmpty.optional(), body: z.string().optional(), state: z.enum(["open", "closed"]).optional() });
 const RequestReviewers = z.strictObject({ reviewers: z.array(NonEmpty).min(1) });
 const AddLabels = z.strictObject({ labels: z.array(NonEmpty).min(1) });
 const CreateComment = z.strictObject({ body: NonEmpty });
@@ -118,6 +118,10 @@ export function createGithub(target: ForgeTarget, credential: Credential, opts: 
 
     async updatePullRequest(n, o) {
       return toPullRequest(await http.request("PATCH", `${pulls}/${n}`, { body: { schema: UpdatePull, value: o }, response: GithubPull }));
+    },
+
+    async closePullRequest(n) {
+      await http.request("PATCH", `${pulls}/${n}`, { body: { schema: UpdatePull, value: { state: "closed" } }, response: GithubPull });
     },
 
     async getPullRequest(n) {

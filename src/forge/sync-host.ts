@@ -1,7 +1,7 @@
 // Where sync branches become reviewable changes. `none` (plain git): the pushed branch is the proposal,
 // approvals are signed-off commits on it, and blue merges it with git. A forge (Forgejo, GitHub): each
 // branch gets a pull request with labels and reviewers, approvals are PR reviews, and the forge merges.
-import { mergeSyncBranch, type MergeOutcome } from "../git/sync-branches.ts";
+import { deleteSyncBranch, mergeSyncBranch, type MergeOutcome } from "../git/sync-branches.ts";
 
 export type PublishRequest = { branch: string; title: string; body: string; labels: string[]; reviewers: string[]; blockedBy: string | null };
 export type Published = { ref: string; url: string | null; opened: boolean };
@@ -17,6 +17,8 @@ export interface SyncHost {
   /** Approve a branch as a realm approver (forges: a PR review; plain git records a signed-off commit instead). */
   approve(branch: string): Promise<void>;
   merge(branch: string, message: string): Promise<MergeOutcome>;
+  /** Drop a branch that can no longer merge (its PR, on a forge, closed with `why` as a comment). */
+  retire(branch: string, why: string): Promise<void>;
 }
 
 export function plainGitHost(clone: string): SyncHost {
@@ -27,5 +29,6 @@ export function plainGitHost(clone: string): SyncHost {
     acknowledge: async () => null,
     approve: async () => undefined,
     merge: (branch, message) => mergeSyncBranch(clone, branch, message),
+    retire: (branch) => deleteSyncBranch(clone, branch),
   };
 }

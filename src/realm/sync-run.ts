@@ -7,7 +7,7 @@ import { z } from "zod";
 import { BlueError, ConfigError, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "../forge/sync-host.ts";
 import { git } from "../git/realm-repo.ts";
-import { commitSyncBranch, commitsSinceMain, deleteSyncBranch, fetchRealm, headOf, isMerged, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "../git/sync-branches.ts";
+import { commitSyncBranch, commitsSinceMain, fetchRealm, headOf, isMerged, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "../git/sync-branches.ts";
 import { withLock } from "../lock.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
 import { warnStderr } from "../ui/output.ts";
@@ -255,9 +255,12 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
     const pending = await readPending(clone, model);
     const all = await verdicts(host, model, pending, now);
     for (const v of all) if (!results.get(v.branch)?.merged) results.set(v.branch, { ...v, merged: false, removed: false, conflicts: pending.find((p) => p.branch === v.branch)?.conflicts ?? [] });
-    const obsolete = pending.find((p) => p.obsolete && host.kind === "none");
+    const obsolete = pending.find((p) => p.obsolete);
     if (obsolete) {
-      await deleteSyncBranch(clone, obsolete.branch);
+      await host.retire(
+        obsolete.branch,
+        `Closed by blue: this acknowledgement was built on ${obsolete.base?.branch ?? "a provider's sync branch"}, which was closed without merging, so it can no longer merge. The next \`blue realm sync\` in ${obsolete.repo} acknowledges what is on main.`,
+      );
       results.set(obsolete.branch, { branch: obsolete.branch, repo: obsolete.repo, due: false, reason: null, waiting_for: [], pr: null, merged: false, conflicts: [], removed: true });
       continue;
     }

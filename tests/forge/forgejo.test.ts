@@ -47,7 +47,7 @@ describe.skipIf(!haveSpec)("Forgejo client against Forgejo's swagger description
     expect(last()).toStartWith("POST /orgs/realms/repos ");
   });
 
-  test("openPullRequest, updatePullRequest, getPullRequest map Forgejo's answer to a PullRequest", async () => {
+  test("openPullRequest, updatePullRequest, closePullRequest, getPullRequest map Forgejo's answer to a PullRequest", async () => {
     const pr = await forge.openPullRequest({ title: "aperture: s3-permissions 1.5.0", body: "| change |", head: "sync/aperture/20260124-100000", base: "main" });
     expect(last()).toStartWith("POST /repos/realms/letemcook/pulls ");
     expect(typeof pr.number).toBe("number");
@@ -57,6 +57,8 @@ describe.skipIf(!haveSpec)("Forgejo client against Forgejo's swagger description
     expect(draft.url).toBeString();
     await forge.updatePullRequest(7, { body: "new body" });
     expect(last()).toBe('PATCH /repos/realms/letemcook/pulls/7 {"body":"new body"}');
+    await forge.closePullRequest(7);
+    expect(last()).toBe('PATCH /repos/realms/letemcook/pulls/7 {"state":"closed"}');
     const got = await forge.getPullRequest(7);
     expect(got.head).toBeString();
     expect(got.labels).toBeArray();

@@ -51,7 +51,7 @@ describe("GitHub client against GitHub's OpenAPI description", () => {
     expect(org.htmlUrl).toStartWith("https://");
   });
 
-  test("openPullRequest, updatePullRequest, getPullRequest map GitHub's answer to a PullRequest", async () => {
+  test("openPullRequest, updatePullRequest, closePullRequest, getPullRequest map GitHub's answer to a PullRequest", async () => {
     const pr = await forge.openPullRequest({ title: "aperture: s3-permissions 1.5.0", body: "| change |", head: "sync/aperture/20260124-100000", base: "main", draft: false });
     expect(last()).toMatchObject({ method: "POST", path: "/repos/octo-org/realm-letemcook/pulls", body: { head: "sync/aperture/20260124-100000", base: "main", draft: false } });
     // GitHub's examples are real-looking data: check the mapping, not just the types.
@@ -63,6 +63,8 @@ describe("GitHub client against GitHub's OpenAPI description", () => {
     expect(pr.author).toBe("octocat");
     await forge.updatePullRequest(1347, { title: "aperture: s3-permissions 1.5.1" });
     expect(last()).toMatchObject({ method: "PATCH", path: "/repos/octo-org/realm-letemcook/pulls/1347", body: { title: "aperture: s3-permissions 1.5.1" } });
+    await forge.closePullRequest(1347);
+    expect(last()).toMatchObject({ method: "PATCH", path: "/repos/octo-org/realm-letemcook/pulls/1347", body: { state: "closed" } });
     expect((await forge.getPullRequest(1347)).base).toBe("master");
   });
 
