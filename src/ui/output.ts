@@ -12,7 +12,7 @@ const plain = Boolean(env.NO_COLOR) || env.TERM === "dumb";
 
 /** Whether fd is a terminal: a character device other than /dev/null (the one that stands in for output
  *  thrown away). node:tty's isatty would do, but loading node:tty costs ~14 ms (it loads Node's streams). */
-function isTerminal(fd: number): boolean {
+export function isTerminal(fd: number): boolean {
   try {
     const s = fstatSync(fd);
     return s.isCharacterDevice() && s.rdev !== statSync("/dev/null").rdev;

@@ -9,7 +9,7 @@ import { ensureRealmClone } from "../../../realm-clone.ts";
 import { judgeEdit, type EditVerdict } from "../../../realm/contract-edit.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import type { ContractFile } from "../../../realm/schema.ts";
-import { ok, warnProblems } from "../../../ui/output.ts";
+import { isTerminal, ok, warnProblems } from "../../../ui/output.ts";
 import { requireMember } from "../../../workspace.ts";
 
 export const edit = defineCommand({
@@ -111,9 +111,7 @@ function readText(path: string): string {
 
 /** $VISUAL, else $EDITOR, else vi on a terminal, run through the shell as git runs it; the saved text. */
 async function openEditor(path: string, text: string): Promise<string> {
-  // isatty, not fstat: /dev/null is a character device too. (node:tty is loaded only here.)
-  const { isatty } = await import("node:tty");
-  const editor = process.env.VISUAL || process.env.EDITOR || (isatty(0) ? "vi" : "");
+  const editor = process.env.VISUAL || process.env.EDITOR || (isTerminal(0) ? "vi" : "");
   if (!editor) throw new UsageError("no editor to open: VISUAL and EDITOR are unset and this is not a terminal", "Set EDITOR, or pass --file PATH with the new contract file.");
   writeFileSync(path, text);
   const r = Bun.spawnSync(["sh", "-c", `${editor} "$@"`, editor, path], { stdio: ["inherit", "inherit", "inherit"] });
