@@ -89,7 +89,8 @@ export function fastLocate(text: string, path: readonly Seg[], taken = false): P
     else {
       record(keyPath, { line: n + 1, col: valueCol + 1 });
       if (/^[|>]/.test(value)) blockAbove = col;
-      else if (value[0] === "{" || value[0] === "[") flowLocate(value, 0, keyPath, (p, at) => record(p, { line: n + 1, col: valueCol + at + 1 }));
+      // Inside a flow collection only paths under keyPath are: none can be the one sought unless keyPath leads to it.
+      else if ((value[0] === "{" || value[0] === "[") && isPrefix(keyPath, path)) flowLocate(value, 0, keyPath, (p, at) => record(p, { line: n + 1, col: valueCol + at + 1 }));
     }
   }
   if (pending && isPrefix(pending.path, path)) unsure = true;
