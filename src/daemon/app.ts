@@ -69,6 +69,13 @@ export function createApp(deps: AppDeps) {
     deps.db.markRealmSynced(name, at);
     return { name, head, last_sync: at, notifications: notified.length };
   };
+  /** A repo's view of a tracked realm, or why there is none (the realm has errors; the repo is not in it). */
+  const viewOf = (row: { name: string; local_path: string }, repo: string) => {
+    const { model, problems } = realmModel(row.local_path);
+    if (hasErrors(problems)) return { status: 409, code: "invalid_realm", message: `realm '${row.name}' has errors; run blue locally to see them` } as const;
+    if (!model.repos.has(repo) && !model.pending.includes(repo)) return { status: 404, code: "not_found", message: `'${repo}' is not a member of realm '${row.name}'` } as const;
+    return { view: repoView(model, repo) };
+  };
   const withState = (s: SessionRow) => ({
     ...s,
     state: deps.clock().getTime() - Date.parse(s.last_activity) > IDLE_AFTER_MS ? ("idle" as const) : ("active" as const),
@@ -118,27 +125,18 @@ export function createApp(deps: AppDeps) {
     .get("/realms/:name/repos/:repo", (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
-      const { model, problems } = realmModel(row.local_path);
-      if (hasErrors(problems)) return fail(c, 409, "invalid_realm", `realm '${row.name}' has errors; run blue locally to see them`);
-      if (!model.repos.has(c.req.param("repo")) && !model.pending.includes(c.req.param("repo"))) {
-        return fail(c, 404, "not_found", `'${c.req.param("repo")}' is not a member of realm '${row.name}'`);
-      }
-      return c.json({ view: repoView(model, c.req.param("repo")) });
+      const found = viewOf(row, c.req.param("repo"));
+      return "view" in found ? c.json({ view: found.view }) : fail(c, found.status, found.code, found.message);
     })
     .post("/realms/:name/repos/:repo/status", valid("json", StatusQuery), (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       const repo = c.req.param("repo");
       deps.db.touchSession(c.req.valid("json").session, deps.clock().toISOString());
-      const { model, problems } = realmModel(row.local_path);
-      const view_error = hasErrors(problems)
-        ? `realm '${row.name}' has errors; run blue locally to see them`
-        : model.repos.has(repo) || model.pending.includes(repo)
-          ? null
-          : `'${repo}' is not a member of realm '${row.name}'`;
+      const found = viewOf(row, repo);
       return c.json({
-        view: view_error === null ? repoView(model, repo) : null,
-        view_error,
+        view: "view" in found ? found.view : null,
+        view_error: "view" in found ? null : found.message,
         notifications: deps.db.notifications({ realm: row.name, repo, pending: true }),
         sessions: deps.db.sessions({ realm: row.name }).map(withState),
       });

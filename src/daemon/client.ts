@@ -40,15 +40,17 @@ export function makeClient(port: number, token: string, init?: RequestInit) {
 export type DaemonClient = ReturnType<typeof makeClient>;
 export type Connection = { client: DaemonClient; info: DaemonInfo };
 
-function connect(info: DaemonInfo, init?: RequestInit): Connection {
+function readToken(): string {
   const path = daemonFiles().token;
-  let token: string;
   try {
-    token = readFileSync(path, "utf8").trim();
+    return readFileSync(path, "utf8").trim();
   } catch {
     throw new DaemonUnavailable(`cannot read the daemon's token (${path})`, "Restart the daemon so it writes a new one: blue daemon stop && blue daemon start");
   }
-  return { client: makeClient(info.port, token, init), info };
+}
+
+function connect(info: DaemonInfo): Connection {
+  return { client: makeClient(info.port, readToken()), info };
 }
 
 /** A running daemon of this version, if there is one. */
@@ -85,8 +87,9 @@ export async function askDaemon<R extends { headers: Headers }>(opts: { start: b
     try {
       // Bounded: whatever listens on that port now may never answer. (A daemon still reading a large realm
       // for the first time may not answer in time either: it is then asked again, without the bound.)
-      const res = await ask(connect(info, { signal: AbortSignal.timeout(QUICK_ASK_MS) }));
-      if (res.headers.get(VERSION_HEADER) === pkg.version) return { conn: connect(info), res };
+      const token = readToken();
+      const res = await ask({ client: makeClient(info.port, token, { signal: AbortSignal.timeout(QUICK_ASK_MS) }), info });
+      if (res.headers.get(VERSION_HEADER) === pkg.version) return { conn: { client: makeClient(info.port, token), info }, res };
     } catch {}
   }
   const conn = await ensureDaemon(opts);

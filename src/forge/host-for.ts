@@ -8,14 +8,19 @@ import { blueHome } from "../home.ts";
 import { ForgeConfig } from "../realm/schema.ts";
 import { plainGitHost, type SyncHost } from "./sync-host.ts";
 
-export async function syncHostFor(clone: string, url: string): Promise<SyncHost> {
-  let configured: ForgeConfig | undefined;
+/** realm.yaml's `forge:`, if it has a valid one. */
+export function configuredForge(clone: string): ForgeConfig | undefined {
   try {
     const raw = (parse(readFileSync(join(clone, "realm.yaml"), "utf8")) as { forge?: unknown } | null)?.forge;
-    configured = raw === undefined ? undefined : ForgeConfig.parse(raw);
+    return raw === undefined ? undefined : ForgeConfig.parse(raw);
   } catch {
     // realm.yaml's problems are reported by the loader with file:line:col; here it just means "no forge".
+    return undefined;
   }
+}
+
+export async function syncHostFor(clone: string, url: string): Promise<SyncHost> {
+  const configured = configuredForge(clone);
   const { detectForge, createForge } = await import("./forge.ts");
   const target = detectForge(url || (await remoteUrl(clone)) || "", configured, process.env);
   if (target.kind === "none") return plainGitHost(clone);

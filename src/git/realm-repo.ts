@@ -108,9 +108,18 @@ export async function remoteUrl(dir: string): Promise<string | undefined> {
   }
 }
 
-async function head(g: SimpleGit): Promise<string | undefined> {
-  const out = await g.raw(["rev-parse", "--verify", "-q", "HEAD"]).catch(() => "");
-  return out.trim() || undefined;
+/** The commit `ref` names in `dir` (default: the realm's main as last fetched), or undefined. */
+export async function headOf(dir: string, ref = `origin/${REALM_BRANCH}`): Promise<string | undefined> {
+  return (await git(dir).raw(["rev-parse", "--verify", "-q", ref]).catch(() => "")).trim() || undefined;
+}
+
+/** Whether commit `sha` is in `ref` (default: the realm's main as last fetched). */
+export async function isMerged(dir: string, sha: string, ref = `origin/${REALM_BRANCH}`): Promise<boolean> {
+  // Not `merge-base --is-ancestor`: simple-git resolves a silent exit 1 as success.
+  const base = await git(dir)
+    .raw(["merge-base", sha, ref])
+    .then((s) => s.trim(), () => "");
+  return base !== "" && base === sha;
 }
 
 async function requireIdentity(g: SimpleGit): Promise<void> {
@@ -141,7 +150,7 @@ export async function changeRealm<T>(clone: string, change: RealmChange<T>): Pro
     const g = git(clone);
     await requireIdentity(g);
     const url = (await remoteUrl(clone)) ?? clone;
-    const before = await head(g);
+    const before = await headOf(clone, "HEAD");
     try {
       await pull(g, url, clone);
       const result = await change.apply();
@@ -235,16 +244,14 @@ export async function moveRealmRemote(clone: string, url: string): Promise<Moved
   return withLock(`${clone}.lock`, async () => {
     const g = git(clone);
     const previous = await remoteUrl(clone);
-    const rev = async (ref: string) => (await g.raw(["rev-parse", "--verify", "-q", ref]).catch(() => "")).trim() || undefined;
-    // (`merge-base --is-ancestor` answers by exit code alone, which simple-git does not report as a failure.)
-    const contains = async (ancestor: string, descendant: string) => (await g.raw(["merge-base", ancestor, descendant]).catch(() => "")).trim() === ancestor;
+    const contains = (ancestor: string, descendant: string) => isMerged(clone, ancestor, descendant);
     try {
       await g.raw(["fetch", "-q", "--prune", "origin"]);
     } catch (e) {
       throw describeGitFailure(e, previous ?? clone, "git fetch");
     }
-    const upstream = await rev(`origin/${REALM_BRANCH}`);
-    const local = await rev(REALM_BRANCH);
+    const upstream = await headOf(clone);
+    const local = await headOf(clone, REALM_BRANCH);
     if (!upstream) throw new Refused(`the realm at ${previous} has no ${REALM_BRANCH} branch yet: there is nothing to move`);
     if ((local && local !== upstream && !(await contains(local, upstream))) || (await g.raw(["status", "--porcelain"])).trim() !== "") {
       throw new Refused(

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { GitError, Unreachable } from "../errors.ts";
 import { runBounded } from "../subprocess.ts";
-import { git, REALM_BRANCH } from "./realm-repo.ts";
+import { git, headOf, isMerged, REALM_BRANCH } from "./realm-repo.ts";
 
 const MAIN = `origin/${REALM_BRANCH}`;
 const PUSH_ATTEMPTS = 4;
@@ -53,14 +53,6 @@ export async function commitsSinceMain(clone: string, ref: string): Promise<Bran
     });
 }
 
-/** Whether commit `sha` is in `ref` (default: the realm's main). */
-export async function isMerged(clone: string, sha: string, ref = MAIN): Promise<boolean> {
-  // Not `merge-base --is-ancestor`: simple-git resolves a silent exit 1 as success.
-  const base = await git(clone)
-    .raw(["merge-base", sha, ref])
-    .then((s) => s.trim(), () => "");
-  return base !== "" && base === sha;
-}
 
 /** The realm files `ref` changes since `since` (a commit), parsed. */
 export async function readChangedFiles(clone: string, since: string, ref: string): Promise<Map<string, unknown>> {
@@ -193,6 +185,4 @@ export async function fetchRealm(clone: string): Promise<void> {
   if (upstream) await g.raw(["merge", "-q", "--ff-only", MAIN]).catch(() => undefined);
 }
 
-export async function headOf(clone: string, ref = MAIN): Promise<string | undefined> {
-  return (await git(clone).raw(["rev-parse", "--verify", "-q", ref]).catch(() => "")).trim() || undefined;
-}
+export { headOf, isMerged };

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { UsageError } from "../errors.ts";
 import { contractAtVersion } from "../git/history.ts";
-import type { RealmModel } from "./load.ts";
+import type { DomainModel, RealmModel } from "./load.ts";
 import { ensureRealmClone } from "../realm-clone.ts";
 import { warnProblems } from "../ui/output.ts";
 import type { Member } from "../workspace.ts";
@@ -34,17 +34,24 @@ export const ContractView = z.object({
 });
 export type ContractView = z.infer<typeof ContractView>;
 
+/** The domain holding contract `name`, and the contract; an unknown contract is a UsageError (exit 64) that lists
+ *  the realm's contracts. */
+export function findContract(model: RealmModel, realm: string, name: string): { domain: DomainModel; contract: ContractFile } {
+  const domain = [...model.domains.values()].find((d) => d.contracts.has(name));
+  const contract = domain?.contracts.get(name);
+  if (!domain || !contract) {
+    const names = [...model.domains.values()].flatMap((d) => [...d.contracts.keys()]).sort();
+    throw new UsageError(`unknown contract '${name}' in realm '${realm}'`, names.length ? `Contracts: ${names.join(", ")}.` : "The realm has no contracts yet.");
+  }
+  return { domain, contract };
+}
+
 /**
  * The contract named `name` in the realm at `realmDir`, at `version` if given. An unknown contract or a
  * version the history does not hold is a UsageError (exit 64), like `check --contract`.
  */
 export async function contractView(model: RealmModel, target: { realm: string; realmDir: string }, name: string, version?: string): Promise<ContractView> {
-  const found = [...model.domains.values()].find((d) => d.contracts.has(name));
-  const current = found?.contracts.get(name);
-  if (!found || !current) {
-    const names = [...model.domains.values()].flatMap((d) => [...d.contracts.keys()]).sort();
-    throw new UsageError(`unknown contract '${name}' in realm '${target.realm}'`, names.length ? `Contracts: ${names.join(", ")}.` : "The realm has no contracts yet.");
-  }
+  const { domain: found, contract: current } = findContract(model, target.realm, name);
   let c: ContractFile = current;
   if (version !== undefined && version !== current.version) {
     const data = await contractAtVersion(target.realmDir, `domains/${found.name}/contracts/${name}.yaml`, version);

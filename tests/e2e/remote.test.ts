@@ -12,6 +12,18 @@ afterAll(() => {
   for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
 }, 60_000);
 
+/** An empty bare repo for the realm to move to. */
+function emptyRepo(sb: Sandbox): string {
+  const target = sb.path("forge", "letemcook.git");
+  sb.git(sb.root, "init", "-q", "--bare", target);
+  return target;
+}
+/** Another machine: its own BLUE_HOME, runtime dir and repos. */
+function secondMachine(): Sandbox {
+  const other = new Sandbox();
+  sandboxes.push(other);
+  return other;
+}
 function world() {
   const setup = dailyDevelopment();
   sandboxes.push(setup.sb);
@@ -41,8 +53,7 @@ describe("blue realm admin remote set", () => {
     const old = sb.defaultRemote("letemcook");
     const before = heads(sb, old);
     expect(before.some((h) => h.startsWith("sync/aperture/"))).toBe(true);
-    const target = sb.path("forge", "letemcook.git");
-    sb.git(sb.root, "init", "-q", "--bare", target);
+    const target = emptyRepo(sb);
 
     const r = sb.blue(aperture, "realm", "admin", "remote", "set", target);
     expect(r.stderr).toBe("");
@@ -83,13 +94,11 @@ describe("blue realm admin remote set", () => {
     const { sb, aperture } = world();
     const old = sb.defaultRemote("letemcook");
     // A second machine cloned the realm from the old place before the move.
-    const other = new Sandbox();
-    sandboxes.push(other);
+    const other = secondMachine();
     const theirs = other.repo("ml-infra");
     expect(other.blue(theirs, "realm", "admin", "join", "letemcook", "--url", old).code).toBe(0);
 
-    const target = sb.path("forge", "letemcook.git");
-    sb.git(sb.root, "init", "-q", "--bare", target);
+    const target = emptyRepo(sb);
     expect(sb.blue(aperture, "realm", "admin", "remote", "set", target).code).toBe(0);
     // The first machine goes on: a domain created after the move is on the new remote only.
     expect(sb.blue(aperture, "realm", "admin", "domain", "create", "later", "--repos", "aperture,ml-infra", "--contract", "later-contract").code).toBe(0);
@@ -106,10 +115,8 @@ describe("blue realm admin remote set", () => {
   test("a move is refused when the old place got commits after the realm moved (they would be lost)", () => {
     const { sb, aperture } = world();
     const old = sb.defaultRemote("letemcook");
-    const other = new Sandbox();
-    sandboxes.push(other);
-    const target = sb.path("forge", "letemcook.git");
-    sb.git(sb.root, "init", "-q", "--bare", target);
+    const other = secondMachine();
+    const target = emptyRepo(sb);
     expect(sb.blue(aperture, "realm", "admin", "remote", "set", target).code).toBe(0);
     expect(sb.blue(aperture, "realm", "admin", "domain", "create", "later", "--repos", "aperture,fungal-image-analysis", "--contract", "later-contract").code).toBe(0);
     // The second machine joins through the old place after the move: its commit is there only.
@@ -151,8 +158,7 @@ describe("blue realm admin remote set", () => {
     expect(elsewhere.stderr.split("\n")[0]).toBe("error: unknown realm 'other': it is not cloned on this machine");
     // A hand edit in the clone is not moved silently.
     writeFileSync(join(clone, "README.md"), "edited by hand\n");
-    const target = sb.path("forge", "letemcook.git");
-    sb.git(sb.root, "init", "-q", "--bare", target);
+    const target = emptyRepo(sb);
     const dirty = sb.blue(aperture, "realm", "admin", "remote", "set", target);
     expect(dirty.code).toBe(1);
     expect(dirty.stderr.split("\n")[0]).toBe("error: the realm clone has changes that are not on its remote");

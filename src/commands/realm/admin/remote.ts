@@ -1,9 +1,9 @@
 import { defineCommand } from "../../../cli-args.ts";
-import { existsSync, readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../../../errors.ts";
-import { changeRealm, moveRealmRemote, remoteUrl } from "../../../git/realm-repo.ts";
+import { configuredForge } from "../../../forge/host-for.ts";
+import { changeRealm, moveRealmRemote, REALM_BRANCH, remoteUrl } from "../../../git/realm-repo.ts";
 import { blueHome } from "../../../home.ts";
 import type { ForgeConfig } from "../../../realm/schema.ts";
 import { editYamlFile } from "../../../realm/yaml-source.ts";
@@ -61,7 +61,8 @@ const set = defineCommand({
 
     // realm.yaml names the forge when blue created the repo on one; a plain URL is recognised by its host, so a
     // `forge:` that named the old place goes.
-    if (JSON.stringify(realmForge(loc.clone)) !== JSON.stringify(forge)) {
+    const before = configuredForge(loc.clone);
+    if (before?.type !== forge?.type || before?.url !== forge?.url || before?.repo !== forge?.repo) {
       await changeRealm(loc.clone, {
         apply: () => editYamlFile(join(loc.clone, "realm.yaml"), (doc) => (forge ? doc.set("forge", forge) : doc.delete("forge"))),
         message: () => `blue: realm moved to ${url}`,
@@ -90,7 +91,7 @@ const show = defineCommand({
     const root = findRepoRoot();
     const member = root ? readMember(root) : undefined;
     const configUrl = member?.config.realm.name === name ? member.config.realm.url : null;
-    const doc = { realm: name, url, forge: realmForge(loc.clone) ?? null, clone: loc.clone, config_url: configUrl };
+    const doc = { realm: name, url, forge: configuredForge(loc.clone) ?? null, clone: loc.clone, config_url: configUrl };
     if (args.json) return json(doc);
     line(`${name}: ${url ?? "(no remote)"}`);
     if (doc.forge) line(`  forge: ${doc.forge.type}${doc.forge.url ? ` ${doc.forge.url}` : ""}${doc.forge.repo ? ` (${doc.forge.repo})` : ""}`);
@@ -104,18 +105,9 @@ export const remote = defineCommand({
   subCommands: { show: () => show, set: () => set },
 });
 
-function realmForge(clone: string): ForgeConfig | undefined {
-  try {
-    const data = parse(readFileSync(join(clone, "realm.yaml"), "utf8")) as { forge?: ForgeConfig } | null;
-    return data?.forge ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function describeBranches(pushed: string[]): string {
-  const syncs = pushed.filter((b) => b !== "main").length;
-  const main = pushed.includes("main") ? "main" : "";
+  const syncs = pushed.filter((b) => b !== REALM_BRANCH).length;
+  const main = pushed.includes(REALM_BRANCH) ? REALM_BRANCH : "";
   return [main, syncs ? `${syncs} sync branch${syncs > 1 ? "es" : ""}` : ""].filter(Boolean).join(" and ") || "nothing new";
 }
 

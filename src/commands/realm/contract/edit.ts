@@ -7,6 +7,7 @@ import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
 import { blueHome } from "../../../home.ts";
 import { ensureRealmClone } from "../../../realm-clone.ts";
 import { judgeEdit, type EditVerdict } from "../../../realm/contract-edit.ts";
+import { findContract } from "../../../realm/contract-view.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import type { ContractFile } from "../../../realm/schema.ts";
 import { isTerminal, ok, warnProblems } from "../../../ui/output.ts";
@@ -79,14 +80,9 @@ class DryRun extends Error {
 function currentContract(clone: string, realm: string, name: string): { domain: string; rel: string; before: ContractFile; text: string } {
   const { model, warnings } = loadValidRealm(clone, realm);
   warnProblems(warnings);
-  for (const [domain, d] of model.domains) {
-    const before = d.contracts.get(name);
-    if (!before) continue;
-    const rel = `domains/${domain}/contracts/${name}.yaml`;
-    return { domain, rel, before, text: readFileSync(join(clone, rel), "utf8") };
-  }
-  const names = [...model.domains.values()].flatMap((d) => [...d.contracts.keys()]).sort();
-  throw new UsageError(`unknown contract '${name}' in realm '${realm}'`, names.length ? `Contracts: ${names.join(", ")}.` : "The realm has no contracts yet.");
+  const { domain, contract: before } = findContract(model, realm, name);
+  const rel = `domains/${domain.name}/contracts/${name}.yaml`;
+  return { domain: domain.name, rel, before, text: readFileSync(join(clone, rel), "utf8") };
 }
 
 function describe(before: ContractFile, after: ContractFile): string {
