@@ -13,7 +13,7 @@ import type { ContractFile } from "./schema.ts";
 
 export type EditVerdict =
   | { ok: false; problems: Problem[] }
-  | { ok: true; contract: ContractFile; bump: Bump; result: string };
+  | { ok: true; contract: ContractFile; bump: Bump; result: string; warnings: Problem[] };
 
 /** Judge the realm at `clone`, whose file for `before` (the contract as it was) now holds the edit. */
 export function judgeEdit(clone: string, domain: string, before: ContractFile): EditVerdict {
@@ -47,5 +47,7 @@ export function judgeEdit(clone: string, domain: string, before: ContractFile): 
   const problems: Problem[] = findings
     .filter((f) => f.severity === "error")
     .map((f) => ({ file: f.file ?? file, line: f.line ?? 1, col: f.col ?? 1, field: f.pointer ?? "", message: f.message, severity: "error" as const }));
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, contract: after, bump, result };
+  // Warnings in the edited file (an unknown field is most often a misspelt one) are shown, as the loader shows them.
+  const warnings = load.problems.filter((p) => p.severity === "warning" && p.file === file);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, contract: after, bump, result, warnings };
 }

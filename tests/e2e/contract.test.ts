@@ -161,6 +161,14 @@ describe("blue realm contract edit", () => {
     expect(head()).toBe(before);
   });
 
+  test("a field the contract file does not know is saved, with the loader's warning naming it", () => {
+    const path = edited("unknown-field", (d) => d.set("descripton", "typo"));
+    const r = sb.blue(aperture, "realm", "contract", "edit", "s3-permissions", "--file", path, "--dry-run");
+    expect(r.code).toBe(0);
+    const line = readFileSync(path, "utf8").split("\n").findIndex((l) => l.startsWith("descripton:")) + 1;
+    expect(r.stderr).toBe(`warning: ${CONTRACT_FILE}:${line}:1: descripton: unknown field\n`);
+  });
+
   test("a description fixed by hand needs no new version", () => {
     const r = sb.blue(aperture, "realm", "contract", "edit", "s3-permissions", "--file", edited("description", (d) => d.set("description", "What fungal may do in aperture's S3 buckets")), "--dry-run");
     expect(r.stderr).toBe("");

@@ -54,6 +54,7 @@ export const edit = defineCommand({
             const problems = v.problems.map((p): Problem => (p.file === start.rel ? { ...p, file: kept } : p));
             throw new ConfigError(`the edited ${args.name} does not pass the checks; nothing was saved`, again, problems);
           }
+          warnProblems(v.warnings);
           if (args["dry-run"]) throw new DryRun(v);
           return v;
         },
@@ -101,7 +102,7 @@ function readText(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "Check the path given to --file.");
   }
 }
 
