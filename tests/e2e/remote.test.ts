@@ -156,9 +156,20 @@ describe("blue realm admin remote set", () => {
     const elsewhere = sb.blue(aperture, "realm", "admin", "remote", "set", "x", "--realm", "other");
     expect(elsewhere.code).toBe(64);
     expect(elsewhere.stderr.split("\n")[0]).toBe("error: unknown realm 'other': it is not cloned on this machine");
+    // A realm that does not load is not moved: its problems, exit 78, nothing pushed.
+    const realmYaml = readFileSync(join(clone, "realm.yaml"), "utf8");
+    writeFileSync(join(clone, "realm.yaml"), "name: [letemcook\n");
+    sb.git(clone, "commit", "-qam", "broken");
+    const broken = sb.blue(aperture, "realm", "admin", "remote", "set", emptyRepo(sb));
+    expect(stackTrace(broken)).toBe(false);
+    expect(broken.code).toBe(78);
+    expect(broken.stderr).toStartWith("realm.yaml:2:1: invalid YAML: ");
+    expect(heads(sb, sb.path("forge", "letemcook.git"))).toEqual([]);
+    sb.git(clone, "reset", "-q", "--hard", "HEAD~1");
+    expect(readFileSync(join(clone, "realm.yaml"), "utf8")).toBe(realmYaml);
     // A hand edit in the clone is not moved silently.
     writeFileSync(join(clone, "README.md"), "edited by hand\n");
-    const target = emptyRepo(sb);
+    const target = sb.path("forge", "letemcook.git");
     const dirty = sb.blue(aperture, "realm", "admin", "remote", "set", target);
     expect(dirty.code).toBe(1);
     expect(dirty.stderr.split("\n")[0]).toBe("error: the realm clone has changes that are not on its remote");

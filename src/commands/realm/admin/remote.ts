@@ -7,7 +7,8 @@ import { changeRealm, moveRealmRemote, REALM_BRANCH, remoteUrl } from "../../../
 import { blueHome } from "../../../home.ts";
 import type { ForgeConfig } from "../../../realm/schema.ts";
 import { editYamlFile } from "../../../realm/yaml-source.ts";
-import { json, line, ok } from "../../../ui/output.ts";
+import { loadValidRealm } from "../../../realm/load.ts";
+import { json, line, ok, warnProblems } from "../../../ui/output.ts";
 import { CONFIG_PATH, findRepoRoot, readMember, realmLocation, resolveRealmName } from "../../../workspace.ts";
 
 const realmArg = { type: "string", description: "The realm (default: the realm of the repo you are in)", valueHint: "name" } as const;
@@ -35,6 +36,9 @@ const set = defineCommand({
     const name = resolveRealmName(args.realm);
     const loc = realmLocation(name);
     if (!loc.cloned) throw new UsageError(`unknown realm '${name}': it is not cloned on this machine`, `Join it first: blue realm admin join ${name} --url <its current URL>`);
+    // A realm that does not load is not moved: realm.yaml may have to be edited on the way, and a broken realm
+    // is fixed where it is (its problems, with file:line:col, exit 78).
+    warnProblems(loadValidRealm(loc.clone, name).warnings);
 
     let url: string;
     let forge: ForgeConfig | undefined;
