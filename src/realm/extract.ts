@@ -8,7 +8,8 @@ import { BlueError, ConfigError } from "../errors.ts";
 import { runBounded } from "../subprocess.ts";
 import { parsePointer, valueAt } from "./pointer.ts";
 import type { ExportBinding } from "./schema.ts";
-import { sha256, type Cache, type SourceStamp } from "../store/cache-db.ts";
+import type { Cache, SourceStamp } from "../store/cache-db.ts";
+import { sha256 } from "../store/hash.ts";
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 

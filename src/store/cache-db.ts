@@ -6,14 +6,19 @@
 // at once take the write lock eight times, not eight thousand. A cache that cannot be used never fails a
 // command: a corrupt or foreign file is moved aside and rebuilt, any later SQLite error turns the cache off.
 import { Database } from "bun:sqlite";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
+import { dirname } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
+import { cachePathForRepo } from "./cache-paths.ts";
+import { sha256 } from "./hash.ts";
 import { CACHE_APPLICATION_ID, MIGRATIONS } from "./migrations/cache.ts";
-import { verifyDeps, type Deps } from "./report-cache.ts";
 
-export const CACHE_TABLES = ["export_cache", "contract_cache", "validation_cache", "file_cache", "report_cache"] as const;
+/** The tables in cache.db. */
+export const SQL_TABLES = ["export_cache", "contract_cache", "validation_cache", "file_cache"] as const;
+/** What `admin cache stats` reports on: the tables, and the whole reports kept beside them (report-cache.ts). */
+export const CACHE_TABLES = [...SQL_TABLES, "report_cache"] as const;
 export type CacheTable = (typeof CACHE_TABLES)[number];
+type SqlTable = (typeof SQL_TABLES)[number];
 
 /** One source file as the cache saw it: its path (repo-relative), mtime in ms, and sha256 of its content. */
 export type SourceStamp = { path: string; mtime: number; hash: string };
@@ -47,30 +52,9 @@ export interface Cache {
   /** A realm file's validated data, if the file still has this size and mtime. */
   getFile(path: string, stamp: FileStamp): unknown;
   putFile(path: string, stamp: FileStamp, data: unknown): void;
-  /** A check's whole report, if every file it was computed from is unchanged. */
-  getReport(key: string): unknown;
-  putReport(key: string, deps: Deps, report: unknown): void;
   /** Write what was buffered (entries and hit/miss counts). close() does it too. */
   flush(): void;
   close(): void;
-}
-
-/** `<repoRoot>/.blue/cache.db`: a member repo's cache (ignored by git: join adds it to .gitignore). */
-export function cachePathForRepo(repoRoot: string): string {
-  return join(repoRoot, ".blue", "cache.db");
-}
-
-/** In the realm repo itself (no member repo): inside its git dir, where it is never committed or seen. */
-export function cachePathForRealm(realmDir: string): string {
-  const dotGit = join(realmDir, ".git");
-  let gitDir = dotGit;
-  if (existsSync(dotGit) && statSync(dotGit).isFile()) {
-    // A worktree or submodule: `.git` is a file naming the real git dir.
-    const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, "utf8"));
-    const named = m?.[1]?.trim();
-    if (named) gitDir = isAbsolute(named) ? named : join(realmDir, named);
-  }
-  return join(gitDir, "blue-cache.db");
 }
 
 export function openCache(repoRoot: string, opts: CacheOptions): Cache {
@@ -107,10 +91,6 @@ class NoCache implements Cache {
     return undefined;
   }
   putFile() {}
-  getReport() {
-    return undefined;
-  }
-  putReport() {}
   flush() {}
   close() {}
 }
@@ -200,12 +180,9 @@ function migrate(db: Database): void {
   }).immediate();
 }
 
-type Pending = { table: CacheTable; params: Record<string, unknown> };
+type Pending = { table: SqlTable; params: Record<string, unknown> };
 
-/** Reports kept per cache.db (each can be large: ~180 KB at 1,000 contracts). */
-export const REPORTS_KEPT = 32;
-
-const UPSERT: Record<CacheTable, string> = {
+const UPSERT: Record<SqlTable, string> = {
   export_cache: `INSERT OR REPLACE INTO export_cache (file_path, mtime, content_hash, sources, exports, cached_at)
                  VALUES ($key, $mtime, $hash, $sources, $value, $now)`,
   contract_cache: `INSERT OR REPLACE INTO contract_cache (domain, contract, version, schema, value, realm_commit, cached_at)
@@ -214,13 +191,12 @@ const UPSERT: Record<CacheTable, string> = {
                      VALUES ($contract, $version, $hash, $valid, $output, $now)`,
   file_cache: `INSERT OR REPLACE INTO file_cache (path, size, mtime_ns, blue_version, data, cached_at)
                VALUES ($path, $size, $mtime, $version, $data, $now)`,
-  report_cache: `INSERT OR REPLACE INTO report_cache (key, deps, report, cached_at) VALUES ($key, $deps, $report, $now)`,
 };
 
 class SqliteCache implements Cache {
   readonly enabled = true;
   private pending: Pending[] = [];
-  private counts = Object.fromEntries(CACHE_TABLES.map((t) => [t, { hits: 0, misses: 0 }])) as Record<CacheTable, { hits: number; misses: number }>;
+  private counts = Object.fromEntries(SQL_TABLES.map((t) => [t, { hits: 0, misses: 0 }])) as Record<SqlTable, { hits: number; misses: number }>;
   private broken = false;
 
   constructor(
@@ -248,7 +224,7 @@ class SqliteCache implements Cache {
     this.warn(`cache ${this.path} failed, running without it${aside ? ` (moved to ${aside})` : ""}: ${(e as Error).message}`);
   }
 
-  private count(table: CacheTable, hit: boolean): void {
+  private count(table: SqlTable, hit: boolean): void {
     this.counts[table][hit ? "hits" : "misses"]++;
   }
 
@@ -316,41 +292,23 @@ class SqliteCache implements Cache {
     this.pending.push({ table: "file_cache", params: { path, size: stamp.size, mtime: String(stamp.mtimeNs), version: pkg.version, data: JSON.stringify(data) } });
   }
 
-  getReport(key: string): unknown {
-    const row = this.read(() => this.db.query("SELECT deps, report FROM report_cache WHERE key = $key").get({ key }) as { deps: string; report: string } | null);
-    const checked = row ? verifyDeps(JSON.parse(row.deps) as Deps, this.now()) : { ok: false as const };
-    this.count("report_cache", checked.ok);
-    if (!checked.ok) return undefined;
-    // Files that were too new to trust by their stamps alone are now old enough: later checks need not hash them.
-    if (checked.fresh) this.pending.push({ table: "report_cache", params: { key, deps: JSON.stringify(checked.fresh), report: row!.report } });
-    return JSON.parse(row!.report) as unknown;
-  }
-
-  putReport(key: string, deps: Deps, report: unknown): void {
-    this.pending.push({ table: "report_cache", params: { key, deps: JSON.stringify(deps), report: JSON.stringify(report) } });
-  }
-
   flush(): void {
     if (this.broken) return;
     const pending = this.pending;
     const counts = this.counts;
-    const looked = CACHE_TABLES.some((t) => counts[t].hits + counts[t].misses > 0);
+    const looked = SQL_TABLES.some((t) => counts[t].hits + counts[t].misses > 0);
     if (pending.length === 0 && !looked) return;
     this.pending = [];
-    this.counts = Object.fromEntries(CACHE_TABLES.map((t) => [t, { hits: 0, misses: 0 }])) as typeof counts;
+    this.counts = Object.fromEntries(SQL_TABLES.map((t) => [t, { hits: 0, misses: 0 }])) as typeof counts;
     const now = this.now();
     try {
       this.db.transaction(() => {
         for (const p of pending) this.db.query(UPSERT[p.table]).run({ ...p.params, now });
-        // One report per question asked, and a new build of blue asks anew: keep the most recently made ones.
-        if (pending.some((p) => p.table === "report_cache")) {
-          this.db.query("DELETE FROM report_cache WHERE key NOT IN (SELECT key FROM report_cache ORDER BY cached_at DESC, rowid DESC LIMIT $keep)").run({ keep: REPORTS_KEPT });
-        }
         const bump = this.db.query(
           `INSERT INTO cache_stats (table_name, hits, misses, since) VALUES ($table, $hits, $misses, $now)
            ON CONFLICT(table_name) DO UPDATE SET hits = hits + excluded.hits, misses = misses + excluded.misses`,
         );
-        for (const t of CACHE_TABLES) if (counts[t].hits + counts[t].misses > 0) bump.run({ table: t, ...counts[t], now });
+        for (const t of SQL_TABLES) if (counts[t].hits + counts[t].misses > 0) bump.run({ table: t, ...counts[t], now });
       }).immediate();
     } catch (e) {
       this.fail(e);
@@ -363,8 +321,4 @@ class SqliteCache implements Cache {
       this.db.close();
     } catch {}
   }
-}
-
-export function sha256(data: string | Uint8Array): string {
-  return new Bun.CryptoHasher("sha256").update(data).digest("hex");
 }

@@ -1,6 +1,8 @@
 // `blue realm admin cache stats|clear`: what the cache holds and how often it was hit since the last clear.
 import { z } from "zod";
-import { CACHE_TABLES, openDb, type CacheTable } from "./cache-db.ts";
+import { CACHE_TABLES, openDb, SQL_TABLES, type CacheTable } from "./cache-db.ts";
+import { reportsDirFor } from "./cache-paths.ts";
+import { ReportStore } from "./report-cache.ts";
 
 /** `blue realm admin cache stats --json` */
 export const CacheStatsDoc = z.object({
@@ -24,12 +26,13 @@ export function clearCache(path: string, warn: (m: string) => void, now = Date.n
   const db = openDb(path, warn);
   try {
     db.transaction(() => {
-      for (const t of CACHE_TABLES) db.exec(`DELETE FROM ${t}`);
+      for (const t of SQL_TABLES) db.exec(`DELETE FROM ${t}`);
       db.exec("DELETE FROM cache_stats");
       const mark = db.query("INSERT INTO cache_stats (table_name, hits, misses, since) VALUES ($table, 0, 0, $now)");
-      for (const t of CACHE_TABLES) mark.run({ table: t, now });
+      for (const t of SQL_TABLES) mark.run({ table: t, now });
     }).immediate();
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    new ReportStore(reportsDirFor(path)).clear();
   } finally {
     db.close();
   }
@@ -44,9 +47,11 @@ export function cacheStats(path: string, warn: (m: string) => void): CacheStatsD
       path,
       since: since === undefined ? null : new Date(since).toISOString(),
       tables: CACHE_TABLES.map((table) => {
-        const s = stats.get(table) ?? { hits: 0, misses: 0 };
-        const entries = (db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-        return { table, entries, hits: s.hits, misses: s.misses, hit_rate: s.hits + s.misses ? s.hits / (s.hits + s.misses) : null };
+        const s =
+          table === "report_cache"
+            ? new ReportStore(reportsDirFor(path)).stats()
+            : { ...(stats.get(table) ?? { hits: 0, misses: 0 }), entries: (db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n };
+        return { table, entries: s.entries, hits: s.hits, misses: s.misses, hit_rate: s.hits + s.misses ? s.hits / (s.hits + s.misses) : null };
       }),
     };
   } finally {

@@ -2,7 +2,7 @@
 import pkg from "../../package.json" with { type: "json" };
 import type { CheckReport, Finding } from "../realm/check.ts";
 import type { CompatResult } from "../realm/check-run.ts";
-import { failText, line, okText, warnText } from "./output.ts";
+import { failText, okText, warnText } from "./output.ts";
 
 const PASS: Record<Finding["mode"], string> = {
   contract: "valid schema, value and evolution",
@@ -16,9 +16,12 @@ function where(f: Finding): string {
   return f.line ? `${f.file}:${f.line}:${f.col}: ` : `${f.file}: `;
 }
 
-/** The report as text, printed at once (a line per contract, so thousands of lines for a big realm). */
-export function renderText(report: CheckReport): void {
-  line(formatText(report));
+/** The report as `blue realm check` prints it, in one string: JSON (the report itself), SARIF, or text (a line per
+ *  contract, so thousands of lines for a big realm), coloured in the "text+colour" view. */
+export function formatReport(report: CheckReport, view: string): string {
+  if (view === "json") return JSON.stringify(report, null, 2);
+  if (view === "sarif") return JSON.stringify(toSarif(report), null, 2);
+  return formatText(report);
 }
 
 export function formatText(report: CheckReport): string {

@@ -23,6 +23,8 @@ export function isTerminal(fd: number): boolean {
 export const stdoutIsTTY = isTerminal(1);
 const stderrIsTTY = isTerminal(2);
 const colour = stdoutIsTTY && !plain;
+/** Whether results on stdout are coloured (part of what a kept check printed: ui/check-report.ts). */
+export const stdoutColour = colour;
 
 /** Pictographic emoji (📊 📤 🔔) only where colour is allowed; the marks ✓ ⚠ ✗ are plain text and always shown. */
 export function emoji(e: string): string {

@@ -212,6 +212,31 @@ describe("whole reports", () => {
     expect(stats().report_cache).toMatchObject({ hits: 1, misses: 6 });
   });
 
+  test("a kept report is printed without opening cache.db, and git never sees where it is kept", () => {
+    clear();
+    const first = check("--json");
+    const db = join(aperture, ".blue/cache.db");
+    const saved = readFileSync(db);
+    try {
+      writeFileSync(db, "not a database");
+      const again = check("--json");
+      expect(again.stdout).toBe(first.stdout);
+      expect(again.stderr).toBe("");
+      expect(readFileSync(db, "utf8")).toBe("not a database");
+    } finally {
+      writeFileSync(db, saved);
+    }
+    // Even where .gitignore names cache.db alone (as before blue ignored cache.db*): the directory ignores itself.
+    const gitignore = join(aperture, ".gitignore");
+    const ignored = readFileSync(gitignore, "utf8");
+    try {
+      writeFileSync(gitignore, ".blue/cache.db\n.blue/cache.db-wal\n.blue/cache.db-shm\n");
+      expect(sb.git(aperture, "status", "--porcelain", "--untracked-files=all")).not.toContain("cache.db-reports");
+    } finally {
+      writeFileSync(gitignore, ignored);
+    }
+  });
+
   test("a report that ran a hook is never reused: the hook runs every time", () => {
     edit(contract, (d) => d.set("validation", { importer: "scripts/iam.sh" }), "hooks");
     mkdirSync(join(fungal, "scripts"), { recursive: true });
@@ -233,12 +258,15 @@ describe("a cache.db that is not blue's", () => {
   const expected = sb.blue(aperture, "realm", "check", "--json");
 
   const moved = () => readdirSync(join(aperture, ".blue")).filter((f) => f.startsWith("cache.db.corrupt-"));
+  // A kept report is printed without opening cache.db: these checks must do the work to find the file bad.
+  const forgetReports = () => rmSync(`${db}-reports`, { recursive: true, force: true });
 
   test("garbage is moved aside with one warning line, the check is unchanged, and the next run is quiet", () => {
     for (const f of moved()) rmSync(join(aperture, ".blue", f));
     rmSync(`${db}-wal`, { force: true });
     rmSync(`${db}-shm`, { force: true });
     writeFileSync(db, "this is not a database ".repeat(500));
+    forgetReports();
     const r = sb.blue(aperture, "realm", "check", "--json");
     expect(r.stdout).toBe(expected.stdout);
     expect(r.code).toBe(expected.code);
@@ -260,6 +288,7 @@ describe("a cache.db that is not blue's", () => {
     const foreign = new Database(db);
     foreign.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine')");
     foreign.close();
+    forgetReports();
     const r = sb.blue(aperture, "realm", "check", "--json");
     expect(r.stdout).toBe(expected.stdout);
     expect(r.stderr).toMatch(/^warning: cache .*cache\.db is not a blue cache \(a foreign SQLite file\); moved it to .*\n$/);

@@ -5,7 +5,8 @@ import { Database } from "bun:sqlite";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cachePathForRealm, openCacheAt, REPORTS_KEPT } from "../../src/store/cache-db.ts";
+import { openCacheAt } from "../../src/store/cache-db.ts";
+import { cachePathForRealm } from "../../src/store/cache-paths.ts";
 import { cacheStats, clearCache } from "../../src/store/cache-stats.ts";
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), "blue-cache-")), "cache.db");
@@ -26,24 +27,6 @@ describe("cache store", () => {
     expect(r.getExport("k", stamps)).toEqual({ value: { read: ["x"] } });
     expect(r.getContract("d", "c", "1.0.0", "sha1")).toEqual({ version: "1.0.0", schema: { type: "object" }, value: { a: 1 } });
     expect(r.getValidation("c", "1.0.0", "h")).toEqual({ errors: [{ instancePath: "/a", message: "must be string" }] });
-    r.close();
-  });
-
-  test("only the most recently made reports are kept", () => {
-    const path = fresh();
-    let now = 1_000;
-    for (let i = 0; i < REPORTS_KEPT + 8; i++) {
-      const w = openCacheAt(path, { ...quiet, now: () => now++ });
-      w.putReport(`question-${i}`, [], { n: i });
-      w.close();
-    }
-    const db = new Database(path, { readonly: true });
-    const keys = (db.query("SELECT key FROM report_cache ORDER BY cached_at").all() as { key: string }[]).map((r) => r.key);
-    db.close();
-    expect(keys).toEqual(Array.from({ length: REPORTS_KEPT }, (_, i) => `question-${i + 8}`));
-    const r = openCacheAt(path, quiet);
-    expect(r.getReport(`question-${REPORTS_KEPT + 7}`)).toEqual({ n: REPORTS_KEPT + 7 });
-    expect(r.getReport("question-0")).toBeUndefined();
     r.close();
   });
 

@@ -1,11 +1,12 @@
 // What a cached check report depends on, on real files in a temp dir: unchanged files verify, and any change a
 // check could see (new content, even behind a restored size and mtime; a new or removed file; a moved ref)
-// does not.
+// does not. Then the store of kept reports: what it keeps, counts, drops and refuses.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DepRecorder, RACY_MS, verifyDeps } from "../../src/store/report-cache.ts";
+import { sha256 } from "../../src/store/hash.ts";
+import { DepRecorder, RACY_MS, ReportStore, REPORTS_KEPT, verifyDeps } from "../../src/store/report-cache.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -154,5 +155,76 @@ describe("a report's dependencies", () => {
     mkdirSync(join(repo, "config"));
     writeFileSync(join(repo, "config/s3.json"), "{}");
     expect(verifyDeps(deps).ok).toBe(false);
+  });
+});
+
+describe("the kept reports", () => {
+  const noWarning = (m: string) => {
+    throw new Error(`unexpected warning: ${m}`);
+  };
+  const store = () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "blue-reports-")), "cache.db-reports");
+    dirs.push(join(dir, ".."));
+    return new ReportStore<unknown>(dir, noWarning);
+  };
+  const key = (n: number | string) => sha256(String(n));
+
+  test("a report comes back while its files are unchanged; every lookup is counted; clear forgets all", () => {
+    const root = tree();
+    const s = store();
+    expect(s.get(key(1))).toBeUndefined();
+    s.put(key(1), record(root), { summary: "clean" });
+    expect(s.get(key(1))?.value).toEqual({ summary: "clean" });
+    expect(s.get(key(2))).toBeUndefined();
+    writeFileSync(join(root, "realm.yaml"), "name: changed\n");
+    expect(s.get(key(1))).toBeUndefined();
+    expect(s.stats()).toEqual({ entries: 1, hits: 1, misses: 3 });
+    // Ignored by git even where .gitignore names only cache.db.
+    expect(readFileSync(join(s.dir, ".gitignore"), "utf8")).toBe("*\n");
+    s.clear();
+    expect(s.stats()).toEqual({ entries: 0, hits: 0, misses: 0 });
+  });
+
+  test("only the most recently kept reports stay", () => {
+    const s = store();
+    const base = Date.now() / 1000 - 1_000;
+    for (let i = 0; i < REPORTS_KEPT + 8; i++) {
+      s.put(key(i), [], { n: i });
+      utimesSync(join(s.dir, key(i)), base + i, base + i);
+    }
+    const kept = readdirSync(s.dir).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    expect(kept.sort()).toEqual(Array.from({ length: REPORTS_KEPT }, (_, i) => key(i + 8)).sort());
+    expect(s.get(key(REPORTS_KEPT + 7))?.value).toEqual({ n: REPORTS_KEPT + 7 });
+    expect(s.get(key(0))).toBeUndefined();
+  });
+
+  test("a file cut short, or not blue's, is a miss and is replaced by the next report", () => {
+    const root = tree();
+    const s = store();
+    const deps = record(root);
+    s.put(key(1), deps, { n: 1 });
+    const file = join(s.dir, key(1));
+    const whole = readFileSync(file, "utf8");
+    writeFileSync(file, whole.slice(0, -3));
+    expect(s.get(key(1))).toBeUndefined();
+    writeFileSync(file, "not a report");
+    expect(s.get(key(1))).toBeUndefined();
+    writeFileSync(file, "");
+    expect(s.get(key(1))).toBeUndefined();
+    s.put(key(1), deps, { n: 1 });
+    expect(s.get(key(1))?.value).toEqual({ n: 1 });
+  });
+
+  test("a file no longer racy loses its hash once, on the first lookup that finds it old enough", () => {
+    const s = store();
+    const later = new ReportStore<unknown>(s.dir, noWarning, () => Date.now() + RACY_MS + 1);
+    const racy = tree();
+    writeFileSync(join(racy, "realm.yaml"), "name: racy\n");
+    later.put(key(2), record(racy), { n: 2 });
+    const entry = () => JSON.parse(readFileSync(join(s.dir, key(2)), "utf8").split("\n")[0]!).deps[0].entries.find((e: string[]) => e[0] === "realm.yaml");
+    expect(entry()).toHaveLength(7);
+    expect(later.get(key(2))?.value).toEqual({ n: 2 });
+    expect(entry()).toHaveLength(6);
+    expect(later.get(key(2))?.value).toEqual({ n: 2 });
   });
 });

@@ -6,13 +6,19 @@ import { ExitCode, UsageError } from "../../errors.ts";
 import { MODES, type Mode } from "../../realm/modes.ts";
 import type { CheckReport } from "../../realm/check.ts";
 import { CONFIG_PATH, findRepoRoot } from "../../repo-root.ts";
-import { cachePathForRealm, cachePathForRepo, openCacheAt, sha256, type Cache } from "../../store/cache-db.ts";
-import { DepRecorder } from "../../store/report-cache.ts";
-import { renderText, toSarif } from "../../ui/check-report.ts";
-import { json, warnStderr } from "../../ui/output.ts";
+import type { Cache } from "../../store/cache-db.ts";
+import { cachePathForRealm, cachePathForRepo, reportsDirFor } from "../../store/cache-paths.ts";
+import { sha256 } from "../../store/hash.ts";
+import { DepRecorder, ReportStore } from "../../store/report-cache.ts";
+import { line, stdoutColour, warnStderr } from "../../ui/output.ts";
 
-// What is imported above is what a repeated check with nothing changed needs: it finds its report in
-// .blue/cache.db and prints it. The checker itself is loaded only when there is work to do.
+// What is imported above is what a repeated check with nothing changed needs: it finds what it printed before
+// beside .blue/cache.db and prints it again. The checker, SQLite and the renderer are loaded only when there is
+// work to do.
+
+/** A kept check: its exit code, and what it printed, by view (format, and colour for text). The JSON view is the
+ *  report itself, so any other view can be made from it. */
+type Kept = { exit: number; outputs: { json: string } & Record<string, string> };
 
 export const check = defineCommand({
   meta: { name: "check", description: "Check that contracts are valid, code matches what it exports, imports are current, and changes are compatible (for CI)" },
@@ -35,31 +41,31 @@ export const check = defineCommand({
     const enabled = args.cache !== false;
     const root = findRepoRoot();
     const key = enabled ? reportKey(root, args) : "";
+    const view = format === "text" && stdoutColour ? "text+colour" : format;
+    const reports = (cachePath: string) => new ReportStore<Kept>(reportsDirFor(cachePath), warnStderr);
+    // Where the cache is, when that is known without reading any file: the realm repo itself, or a member repo.
+    const guess = enabled && root && !args.realm ? (existsSync(join(root, "realm.yaml")) ? cachePathForRealm(root) : existsSync(join(root, CONFIG_PATH)) ? cachePathForRepo(root) : undefined) : undefined;
+    if (guess) {
+      const exit = await replay(reports(guess), key, view);
+      if (exit !== undefined) return exit;
+    }
+
+    const [{ resolveCheckTarget, runCheck }, { openCacheAt }] = await Promise.all([import("../../realm/check-run.ts"), import("../../store/cache-db.ts")]);
+    // Recorded before they are read: a file that changes while the check runs makes its report a miss next time.
+    const deps = enabled ? new DepRecorder() : undefined;
+    if (root) {
+      deps?.path(root, CONFIG_PATH);
+      deps?.path(root, "realm.yaml");
+    }
+    const target = await resolveCheckTarget(args.realm);
+    const cachePath = target.repoRoot ? cachePathForRepo(target.repoRoot) : cachePathForRealm(target.realmDir);
+    if (enabled && cachePath !== guess) {
+      const exit = await replay(reports(cachePath), key, view);
+      if (exit !== undefined) return exit;
+    }
     let cache: Cache | undefined;
     try {
-      // Where the cache is, when that is known without reading any file: the realm repo itself, or a member repo.
-      const guess = enabled && root && !args.realm ? (existsSync(join(root, "realm.yaml")) ? cachePathForRealm(root) : existsSync(join(root, CONFIG_PATH)) ? cachePathForRepo(root) : undefined) : undefined;
-      if (guess) {
-        cache = openCacheAt(guess, { enabled, warn: warnStderr });
-        const cached = cache.getReport(key) as CheckReport | undefined;
-        if (cached) return print(cached, format);
-      }
-
-      const { resolveCheckTarget, runCheck } = await import("../../realm/check-run.ts");
-      // Recorded before they are read: a file that changes while the check runs makes its report a miss next time.
-      const deps = enabled ? new DepRecorder() : undefined;
-      if (root) {
-        deps?.path(root, CONFIG_PATH);
-        deps?.path(root, "realm.yaml");
-      }
-      const target = await resolveCheckTarget(args.realm);
-      const cachePath = target.repoRoot ? cachePathForRepo(target.repoRoot) : cachePathForRealm(target.realmDir);
-      if (cache?.path !== cachePath) {
-        cache?.close();
-        cache = openCacheAt(cachePath, { enabled, warn: warnStderr });
-        const cached = cache.getReport(key) as CheckReport | undefined;
-        if (cached) return print(cached, format);
-      }
+      cache = openCacheAt(cachePath, { enabled, warn: warnStderr });
       deps?.realm(target.realmDir);
       const report = await runCheck(target, {
         modes: args.mode ? [args.mode as Mode] : undefined,
@@ -72,18 +78,34 @@ export const check = defineCommand({
         cache,
         deps,
       });
-      if (deps && !deps.unrepeatable) cache.putReport(key, deps.deps(), report);
-      return print(report, format);
+      const { formatReport } = await import("../../ui/check-report.ts");
+      const output = formatReport(report, view);
+      line(output);
+      const exit = exitCode(report);
+      if (deps && !deps.unrepeatable) reports(cachePath).put(key, deps.deps(), { exit, outputs: { json: view === "json" ? output : formatReport(report, "json"), [view]: output } });
+      return exit;
     } finally {
       cache?.close();
     }
   },
 });
 
-function print(report: CheckReport, format: string): number {
-  if (format === "json") json(report);
-  else if (format === "sarif") json(toSarif(report));
-  else renderText(report);
+/** Print what a kept check printed in this view (made from its report the first time this view is asked for);
+ *  undefined when nothing usable is kept. */
+async function replay(reports: ReportStore<Kept>, key: string, view: string): Promise<number | undefined> {
+  const kept = reports.get(key);
+  if (typeof kept?.value.exit !== "number" || typeof kept.value.outputs?.json !== "string") return undefined;
+  let output = kept.value.outputs[view];
+  if (output === undefined) {
+    const { formatReport } = await import("../../ui/check-report.ts");
+    output = formatReport(JSON.parse(kept.value.outputs.json) as CheckReport, view);
+    reports.put(key, kept.deps, { ...kept.value, outputs: { ...kept.value.outputs, [view]: output } });
+  }
+  line(output);
+  return kept.value.exit;
+}
+
+function exitCode(report: CheckReport): number {
   return report.summary.errors ? ExitCode.failed : report.summary.warnings ? ExitCode.warnings : ExitCode.ok;
 }
 

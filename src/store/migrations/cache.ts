@@ -60,4 +60,7 @@ export const MIGRATIONS: readonly string[] = [
      report JSON NOT NULL,
      cached_at INTEGER NOT NULL
    );`,
+  // 4: whole reports moved to files beside cache.db (report-cache.ts): a repeated check no longer loads SQLite.
+  `DROP TABLE report_cache;
+   DELETE FROM cache_stats WHERE table_name = 'report_cache';`,
 ];

@@ -2,7 +2,7 @@ import { defineCommand } from "../../../cli-args.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../../../errors.ts";
-import { cachePathForRealm, cachePathForRepo } from "../../../store/cache-db.ts";
+import { cachePathForRealm, cachePathForRepo } from "../../../store/cache-paths.ts";
 import { cacheStats, clearCache, type CacheStatsDoc } from "../../../store/cache-stats.ts";
 import { json, line, ok, warnStderr } from "../../../ui/output.ts";
 import { findRepoRoot, readMember } from "../../../workspace.ts";
