@@ -1,5 +1,5 @@
 // `blue realm contract show|edit` through the compiled binary.
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
@@ -96,6 +96,7 @@ describe("blue realm contract show", () => {
 
 describe("blue realm contract edit", () => {
   const { sb, aperture, fungal, clone } = realmWithHistory();
+  afterAll(() => sb.blue(sb.root, "daemon", "stop"));
   const remote = sb.defaultRemote("letemcook");
   const published = () => sb.git(sb.root, "--git-dir", remote, "show", `main:${CONTRACT_FILE}`);
   const head = () => sb.git(sb.root, "--git-dir", remote, "rev-parse", "main");
@@ -203,5 +204,20 @@ describe("blue realm contract edit", () => {
     // The same text again: nothing to save.
     const same = sb.exec(join(import.meta.dir, "../../dist/blue"), ["realm", "contract", "edit", "s3-permissions"], aperture, { EDITOR: "true", VISUAL: "" });
     expect(same.stdout).toBe("✓ No changes to s3-permissions\n");
+  });
+
+  test("a new version is told to this machine's daemon at once, as sync does: the importer's status shows it", () => {
+    // status starts this machine's daemon (it never fetches the realm in tests: BLUE_REALM_FETCH_SECONDS=0).
+    expect(sb.blue(fungal, "realm", "status").code).toBe(0);
+    const next = edited("notify", (d) => {
+      d.set("version", "1.6.0");
+      d.setIn(["value", "read"], [...VALUE.read, "exports/*", "archive/*"]);
+      d.addIn(["evolution"], { version: "1.6.0", changes: ["Read archive/*"], compatible: true });
+    });
+    const r = sb.blue(aperture, "realm", "contract", "edit", "s3-permissions", "--file", next);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`✓ s3-permissions 1.5.0 → 1.6.0: COMPATIBLE (minor version bump OK)\n✓ Pushed to ${remote}\n✓ fungal-image-analysis notified\n`);
+    expect(sb.blue(fungal, "realm", "status").stdout).toContain("  Notification from aperture (just now):\n    Contract 's3-permissions' updated to 1.6.0\n    Read archive/*\n");
   });
 });

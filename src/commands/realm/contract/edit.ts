@@ -9,6 +9,7 @@ import { ensureRealmClone } from "../../../realm-clone.ts";
 import { judgeEdit, type EditVerdict } from "../../../realm/contract-edit.ts";
 import { findContract } from "../../../realm/contract-view.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
+import { importersOf } from "../../../realm/status.ts";
 import type { ContractFile } from "../../../realm/schema.ts";
 import { isTerminal, ok, warnProblems } from "../../../ui/output.ts";
 import { requireMember } from "../../../workspace.ts";
@@ -69,6 +70,23 @@ export const edit = defineCommand({
     if (!args.file) rmSync(kept, { force: true });
     ok(`${args.name} ${describe(start.before, verdict.contract)}: ${verdict.result}`);
     ok(`Pushed to ${(await remoteUrl(clone)) ?? clone}`);
+    const after = verdict.contract;
+    if (after.version === start.before.version || start.importers.length === 0) return;
+    // As sync does: the daemon on this machine, if one runs, hears of the new version now, not at its next fetch.
+    const { notifyDaemon } = await import("../../../daemon/notify-client.ts");
+    const told = await notifyDaemon({
+      realm,
+      from_repo: member.config.repo,
+      clone,
+      url: member.config.realm.url,
+      domain: start.domain,
+      contract: args.name,
+      version: after.version,
+      breaking: false,
+      changes: after.evolution.find((e) => e.version === after.version)?.changes ?? [],
+      recipients: start.importers,
+    });
+    if (told) for (const repo of start.importers) ok(`${repo} notified`);
   },
 });
 
@@ -78,12 +96,14 @@ class DryRun extends Error {
   }
 }
 
-function currentContract(clone: string, realm: string, name: string): { domain: string; rel: string; before: ContractFile; text: string } {
+function currentContract(clone: string, realm: string, name: string): { domain: string; rel: string; before: ContractFile; text: string; importers: string[] } {
   const { model, warnings } = loadValidRealm(clone, realm);
   warnProblems(warnings);
   const { domain, contract: before } = findContract(model, realm, name);
   const rel = `domains/${domain.name}/contracts/${name}.yaml`;
-  return { domain: domain.name, rel, before, text: readFileSync(join(clone, rel), "utf8") };
+  // Bindings are not part of the edit: who imports the contract now is who imports its new version.
+  const importers = [...new Set(importersOf(model, domain.name, name).map((i) => i.repo))].filter((r) => r !== before.owner).sort();
+  return { domain: domain.name, rel, before, text: readFileSync(join(clone, rel), "utf8"), importers };
 }
 
 function describe(before: ContractFile, after: ContractFile): string {
