@@ -4,7 +4,7 @@
 //   - authenticated GET /notifications (10,000 notifications in daemon.db, 10 pending for the repo asked) vs
 //     the bare server returning the same body;
 //   - wall time of `blue realm status` with a warm daemon vs `blue --version` (target ≤ 2×).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openDaemonDb } from "../src/store/daemon-db.ts";
@@ -119,4 +119,5 @@ try {
 } finally {
   bare.kill();
   sh([BIN, "daemon", "stop"]);
+  rmSync(tmp, { recursive: true, force: true });
 }
