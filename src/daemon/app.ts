@@ -24,7 +24,8 @@ export type AppDeps = {
   startedAt: string;
   clock: () => Date;
   /** Fetch a realm's clone; returns its new head commit. */
-  syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[] }>;
+  /** Fetch a realm's clone: its new head, notices of versions proposed on sync branches, and the URL it fetched from. */
+  syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[]; url?: string }>;
 };
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 500 | 502;
@@ -59,14 +60,14 @@ export function createApp(deps: AppDeps) {
   };
   const syncOnce = async (name: string, localPath: string) => {
     const before = realmModel(localPath);
-    const { head, proposed = [] } = await deps.syncRealm(name, localPath);
+    const { head, proposed = [], url } = await deps.syncRealm(name, localPath);
     const after = realmModel(localPath);
     const at = deps.clock().toISOString();
     const landed = hasErrors(before.problems) || hasErrors(after.problems) ? [] : contractNotices(name, before.model, after.model);
     // A version is announced once, whether seen first on a sync branch, from `blue realm sync`, or on main.
     const notified = [...proposed, ...landed].filter((n) => !deps.db.hasNotification(n));
     for (const n of notified) deps.db.addNotification(n, at);
-    deps.db.markRealmSynced(name, at);
+    deps.db.markRealmSynced(name, at, url);
     return { name, head, last_sync: at, notifications: notified.length };
   };
   /** A repo's view of a tracked realm, or why there is none (the realm has errors; the repo is not in it). */

@@ -42,7 +42,7 @@ const orphaned = (s: SessionRow) => s.pid !== null && !processAlive(s.pid);
  * Fetch a realm clone (under the same lock the CLI's realm changes take), merge the open sync branches that
  * governance now allows (DESIGN.md §5), and report the contract versions proposed on open sync branches.
  */
-async function fetchRealm(name: string, localPath: string): Promise<{ head: string; proposed: ContractNotice[] }> {
+async function fetchRealm(name: string, localPath: string): Promise<{ head: string; proposed: ContractNotice[]; url?: string }> {
   return withLock(`${localPath}.lock`, async () => {
     const { fetchRealm: fetchClone } = await import("../git/sync-branches.ts");
     await fetchClone(localPath);
@@ -58,7 +58,9 @@ async function fetchRealm(name: string, localPath: string): Promise<{ head: stri
     }
     const { model, problems } = loadRealm(localPath);
     const proposed = hasErrors(problems) ? [] : pendingNotices(name, model, await readPending(localPath, model));
-    return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed };
+    // The clone's origin is where the realm is: `remote set` moves it there, on this machine or another.
+    const url = (await git(localPath).raw(["config", "--get", "remote.origin.url"])).trim() || undefined;
+    return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed, url };
   });
 }
 

@@ -68,8 +68,16 @@ export class DaemonDb {
     }).immediate();
   }
 
-  markRealmSynced(name: string, at: string): void {
-    this.db.transaction(() => this.db.query("UPDATE realms SET last_sync = $at WHERE name = $name").run({ name, at })).immediate();
+  /** A fetch done: when, and where the clone fetched from (a realm moved with `remote set` while this daemon was
+   *  not running is listed at its new place from its next fetch on). */
+  markRealmSynced(name: string, at: string, url?: string): void {
+    this.db
+      .transaction(() =>
+        url
+          ? this.db.query("UPDATE realms SET last_sync = $at, forgejo_url = $url WHERE name = $name").run({ name, at, url })
+          : this.db.query("UPDATE realms SET last_sync = $at WHERE name = $name").run({ name, at }),
+      )
+      .immediate();
   }
 
   realms(): RealmRow[] {

@@ -90,6 +90,19 @@ describe("blue realm admin remote set", () => {
     expect(configUrl(fungal)).toBe(target);
   });
 
+  test("a daemon stopped during the move lists the realm at its new place from its next fetch", async () => {
+    const { sb, aperture } = world();
+    expect(sb.blue(aperture, "realm", "status").code).toBe(0); // the daemon tracks the realm at its first place
+    expect(sb.blue(sb.root, "daemon", "stop").code).toBe(0);
+    const target = emptyRepo(sb);
+    expect(sb.blue(aperture, "realm", "admin", "remote", "set", target).code).toBe(0);
+    // Started again by status; it keeps what it knew, until --refresh makes it fetch.
+    expect(sb.blue(aperture, "realm", "status").code).toBe(0);
+    expect((await trackedRealms(sb)).find((x) => x.name === "letemcook")?.url).toBe(sb.defaultRemote("letemcook"));
+    expect(sb.blue(aperture, "realm", "status", "--refresh").code).toBe(0);
+    expect((await trackedRealms(sb)).find((x) => x.name === "letemcook")?.url).toBe(target);
+  });
+
   test("another machine, whose clone still names the old place, follows a realm already moved", () => {
     const { sb, aperture } = world();
     const old = sb.defaultRemote("letemcook");
