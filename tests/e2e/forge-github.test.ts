@@ -6,16 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { GITHUB_SPEC, startPrism, type Prism } from "../forge/prism.ts";
-import { BIN, Sandbox, type Run } from "./sandbox.ts";
+import { Sandbox } from "./sandbox.ts";
 
 const TOKEN = "ghp_e2eSecretTokenValue00000000000000000";
-
-/** Like Sandbox.blue, but async: the proxy runs in this process and must keep answering while blue runs. */
-async function blue(sb: Sandbox, cwd: string, env: Record<string, string>, ...args: string[]): Promise<Run> {
-  const p = Bun.spawn([BIN, ...args], { cwd, env: { ...sb.env, ...env }, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-  return { code, stdout, stderr };
-}
 
 describe("realms on GitHub", () => {
   let prism: Prism;
@@ -25,6 +18,8 @@ describe("realms on GitHub", () => {
   const forgeRepo = (name: string) => sb.path("github-repos", `${name}.git`);
   const api = () => `http://127.0.0.1:${proxy.port}`;
   const env = () => ({ GITHUB_TOKEN: TOKEN, BLUE_GITHUB_API_URL: api() });
+  // Async: the proxy runs in this process and must keep answering while blue runs.
+  const blue = (cwd: string, env: Record<string, string>, ...args: string[]) => sb.blueAsync(cwd, args, env);
 
   beforeAll(async () => {
     prism = await startPrism(GITHUB_SPEC);
@@ -55,7 +50,7 @@ describe("realms on GitHub", () => {
 
   test("init --github creates the repo in the organisation, pushes the realm and records the forge in realm.yaml", async () => {
     seen.length = 0;
-    const r = await blue(sb, sb.root, env(), "realm", "admin", "init", "--name", "letemcook", "--github", "octo-org");
+    const r = await blue(sb.root, env(), "realm", "admin", "init", "--name", "letemcook", "--github", "octo-org");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe("✓ Created realm repo in GitHub: https://github.com/octo-org/letemcook");
@@ -69,10 +64,10 @@ describe("realms on GitHub", () => {
 
   test("remote set --github moves a realm made on this machine to a new GitHub repo, and realm.yaml names the forge", async () => {
     const repo = sb.repo("mover");
-    expect((await blue(sb, sb.root, {}, "realm", "admin", "init", "--name", "moving")).code).toBe(0);
-    expect((await blue(sb, repo, {}, "realm", "admin", "join", "moving")).code).toBe(0);
+    expect((await blue(sb.root, {}, "realm", "admin", "init", "--name", "moving")).code).toBe(0);
+    expect((await blue(repo, {}, "realm", "admin", "join", "moving")).code).toBe(0);
     seen.length = 0;
-    const r = await blue(sb, repo, env(), "realm", "admin", "remote", "set", "--github", "octo-org");
+    const r = await blue(repo, env(), "realm", "admin", "remote", "set", "--github", "octo-org");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const target = `file://${forgeRepo("moving")}`;
@@ -94,11 +89,11 @@ describe("realms on GitHub", () => {
 
   test("a bad owner is a usage error before any request; no token: the sources tried", async () => {
     seen.length = 0;
-    const bad = await blue(sb, sb.root, env(), "realm", "admin", "init", "--name", "x", "--github", "not/an-owner");
+    const bad = await blue(sb.root, env(), "realm", "admin", "init", "--name", "x", "--github", "not/an-owner");
     expect(bad.code).toBe(64);
     expect(bad.stderr).toStartWith("error: --github needs a GitHub user or organisation name; got 'not/an-owner'");
     // GITHUB_TOKEN emptied: the sandbox keeps the rest of this process's environment, where CI may have one.
-    const none = await blue(sb, sb.root, { GITHUB_TOKEN: "", BLUE_GITHUB_API_URL: api() }, "realm", "admin", "init", "--name", "y", "--github", "octo-org");
+    const none = await blue(sb.root, { GITHUB_TOKEN: "", BLUE_GITHUB_API_URL: api() }, "realm", "admin", "init", "--name", "y", "--github", "octo-org");
     expect(none.code).toBe(1);
     expect(none.stderr).toStartWith("error: no token for github at github.com; tried BLUE_REALM_TOKEN, BLUE_GITHUB_TOKEN, GITHUB_TOKEN");
     expect(seen).toEqual([]);
