@@ -20,8 +20,29 @@ export function quickMember(root: string): Member | undefined {
   } catch {
     return undefined;
   }
-  const config = plainConfig(fastParse(text));
+  const config = asWritten(text) ?? plainConfig(fastParse(text));
   return config && { root, config, configPath };
+}
+
+/** The file exactly as blue writes it (its comment, then the realm's name and url, then the repo), with values that
+ *  YAML reads as these very strings: one regular expression and no YAML parser. The general fast path costs a
+ *  process ~0.45 ms (its scan's regular expressions are compiled on first use), a third of what is left of
+ *  reading the config in `blue realm status`. A file edited by hand takes that path, or the exact one. */
+const AS_WRITTEN = /^(?:#[^\n]*\n|\n)*realm:\n {2}name: (\S+)\n {2}url: (\S+)\nrepo: (\S+)\n?$/;
+/** A URL that is a plain scalar as it stands: no indicator first, no space, quote or comment, no `:` last. */
+const PLAIN_URL = /^[A-Za-z0-9._~/][A-Za-z0-9._~/@%+=:-]*$/;
+/** What YAML's core schema reads as a null, boolean or number rather than a string. */
+const TYPED = /^(?:[-+]?\.?[0-9]|[-+]?\.(?:inf|Inf|INF)$|\.(?:nan|NaN|NAN)$|~$|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)/;
+
+export function asWritten(text: string): LocalConfig | undefined {
+  const m = AS_WRITTEN.exec(text);
+  if (!m) return undefined;
+  const name = m[1]!;
+  const url = m[2]!;
+  const repo = m[3]!;
+  if (!isSafeName(name) || !isSafeName(repo) || !PLAIN_URL.test(url) || url.endsWith(":")) return undefined;
+  if (TYPED.test(name) || TYPED.test(repo) || TYPED.test(url)) return undefined;
+  return { realm: { name, url }, repo };
 }
 
 /** `value` as LocalConfig when that schema takes it as it is (strict objects, valid names, a url); else undefined. */

@@ -4,7 +4,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { plainConfig, quickMember } from "../src/member.ts";
+import { parse } from "yaml";
+import { asWritten, plainConfig, quickMember } from "../src/member.ts";
 import { LocalConfig } from "../src/realm/schema.ts";
 import { ConfigError } from "../src/errors.ts";
 import { readMember } from "../src/workspace.ts";
@@ -55,5 +56,28 @@ describe("the quick read of .blue/config.yaml", () => {
       accepted++;
     }
     expect(accepted).toBeGreaterThan(500);
+  });
+
+  test("the file as blue writes it is read without a YAML parser, and only when `yaml` reads the same (6,000 generated texts)", () => {
+    let seed = 29;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    // Values YAML reads as strings, and ones it reads as something else or not at all.
+    const names = ["aperture", "letemcook", "a.b_c-d", "x1", "0x1f", "123", "1e3", "true", "null", "Null", "yes", "no", "on", "a..b", "Aperture", "-a", ".inf", "~", "a:b", "a#b", "é"];
+    const urls = ["/home/me/.blue/remotes/letemcook.git", "https://git.example.com/realms/r.git", "git@github.com:octo/realm.git", "file:///srv/realm.git", "../realm.git", "~/realm.git", "r.git:", "-r", "?r", ":r", "@r", "%r", "a: b", "a #b", "a#b", "[r]", "{r}", "r,s", "'r'", '"r"', "1.5", "0o17", ".nan", "null", "FALSE", "*r", "&r", "!r", "|", ">", "r\tx"];
+    const pick = (xs: readonly string[]) => xs[rand(3) > 0 ? rand(4) : rand(xs.length)]!;
+    let read = 0;
+    for (let i = 0; i < 6000; i++) {
+      const head = ["", "# blue: this repo's realm membership. The realm repo holds everything else.\n\n", "\n", "# a\n# b\n"][rand(4)]!;
+      const text = `${head}realm:\n  name: ${pick(names)}\n  url: ${pick(urls)}\nrepo: ${pick(names)}\n${rand(10) === 0 ? "extra: 1\n" : ""}`;
+      const quick = asWritten(text);
+      if (quick === undefined) continue;
+      const exact = LocalConfig.safeParse(parse(text));
+      expect({ text, exact: exact.success ? exact.data : exact.error.issues[0]?.message }).toEqual({ text, exact: quick });
+      read++;
+    }
+    expect(read).toBeGreaterThan(1500);
   });
 });
