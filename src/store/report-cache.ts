@@ -183,14 +183,9 @@ export class ReportStore<T> {
   get(key: string): { deps: Deps; value: T } | undefined {
     const kept = this.read(key);
     const checked = kept ? verifyDeps(kept.deps, this.now()) : ({ ok: false } as const);
-    this.count(checked.ok ? "hits" : "misses");
-    if (!kept || !checked.ok) return undefined;
-    let value: T;
-    try {
-      value = JSON.parse(kept.body) as T;
-    } catch {
-      return undefined;
-    }
+    const value = kept && checked.ok ? parsed<T>(kept.body) : undefined;
+    this.count(value !== undefined ? "hits" : "misses");
+    if (!kept || !checked.ok || value === undefined) return undefined;
     // Files too new to trust by their stamps alone are now old enough: later checks need not hash them.
     if (checked.fresh) this.write(key, checked.fresh, kept.body);
     return { deps: checked.fresh ?? kept.deps, value };
@@ -240,6 +235,7 @@ export class ReportStore<T> {
       return false;
     }
   }
+
   /** The most recently kept reports stay; several processes may prune at once (a file already gone is fine). */
   private prune(): void {
     const keys = this.keys();
@@ -270,5 +266,13 @@ export class ReportStore<T> {
     mkdirSync(this.dir, { recursive: true });
     // Ignored by git whatever the repo's .gitignore says (an older one may name only cache.db).
     writeFileAtomic(join(this.dir, ".gitignore"), "*\n");
+  }
+}
+
+function parsed<T>(json: string): T | undefined {
+  try {
+    return JSON.parse(json) as T;
+  } catch {
+    return undefined;
   }
 }

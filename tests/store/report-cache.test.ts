@@ -211,6 +211,10 @@ describe("the kept reports", () => {
     expect(s.get(key(1))).toBeUndefined();
     writeFileSync(file, "");
     expect(s.get(key(1))).toBeUndefined();
+    // Whole, and its files unchanged, but the report is not JSON: a miss too.
+    writeFileSync(file, `${JSON.stringify({ deps: [], length: 3 })}\nabc`);
+    expect(s.get(key(1))).toBeUndefined();
+    expect(s.stats()).toMatchObject({ hits: 0, misses: 4 });
     s.put(key(1), deps, { n: 1 });
     expect(s.get(key(1))?.value).toEqual({ n: 1 });
   });
