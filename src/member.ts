@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isSafeName } from "./realm/names.ts";
 import type { LocalConfig } from "./realm/schema.ts";
-import { fastParse } from "./realm/yaml-fast.ts";
+import { fastParse, NOT_A_STRING } from "./realm/yaml-fast.ts";
 import { CONFIG_PATH, findRepoRoot } from "./repo-root.ts";
 
 export type Member = { root: string; config: LocalConfig; configPath: string };
@@ -31,8 +31,6 @@ export function quickMember(root: string): Member | undefined {
 const AS_WRITTEN = /^(?:#[^\n]*\n|\n)*realm:\n {2}name: (\S+)\n {2}url: (\S+)\nrepo: (\S+)\n?$/;
 /** A URL that is a plain scalar as it stands: no indicator first, no space, quote or comment, no `:` last. */
 const PLAIN_URL = /^[A-Za-z0-9._~/][A-Za-z0-9._~/@%+=:-]*$/;
-/** What YAML's core schema reads as a null, boolean or number rather than a string. */
-const TYPED = /^(?:[-+]?\.?[0-9]|[-+]?\.(?:inf|Inf|INF)$|\.(?:nan|NaN|NAN)$|~$|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)/;
 
 export function asWritten(text: string): LocalConfig | undefined {
   const m = AS_WRITTEN.exec(text);
@@ -41,7 +39,7 @@ export function asWritten(text: string): LocalConfig | undefined {
   const url = m[2]!;
   const repo = m[3]!;
   if (!isSafeName(name) || !isSafeName(repo) || !PLAIN_URL.test(url) || url.endsWith(":")) return undefined;
-  if (TYPED.test(name) || TYPED.test(repo) || TYPED.test(url)) return undefined;
+  if (NOT_A_STRING.test(name) || NOT_A_STRING.test(repo) || NOT_A_STRING.test(url)) return undefined;
   return { realm: { name, url }, repo };
 }
 

@@ -97,8 +97,12 @@ function stringKey(raw: string): boolean {
   if (c === 34 /* " */ || c === 39 /* ' */) return true;
   // An empty key is a null one; a key with ": " inside is a misreading (`-: [a: b]`).
   if (raw.trim() === "" || /:\s/.test(raw)) return false;
-  return !/^(?:[-+]?\.?[0-9]|[-+]?\.(?:inf|Inf|INF)$|\.(?:nan|NaN|NAN)$|~$|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)/.test(raw.trim());
+  return !NOT_A_STRING.test(raw.trim());
 }
+
+/** A plain scalar that YAML's core schema reads as a null, boolean or number rather than a string (loose: it also
+ *  takes some strings that merely start like a number). */
+export const NOT_A_STRING = /^(?:[-+]?\.?[0-9]|[-+]?\.(?:inf|Inf|INF)$|\.(?:nan|NaN|NAN)$|~$|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)/;
 
 /** What follows a key or a dash: nothing, a one-line scalar or flow collection, a block scalar header, or
  *  something this scan does not follow ("bad"). */
