@@ -113,12 +113,7 @@ function report(e: unknown): number {
     errorLine(e.message, e.hint);
     return e.exitCode;
   }
-  const err = e as { code?: string; message?: string };
-  if (typeof err?.code === "string" && (err.code.startsWith("E_") || err.code === "EARG")) {
-    // citty's own argument errors
-    errorLine(stripAnsi(err.message ?? "invalid arguments"), "Run the command with --help for usage.");
-    return ExitCode.usage;
-  }
+  const err = e as { message?: string };
   errorLine(`internal error: ${err?.message ?? String(e)}`, "This is a bug in blue. Run again with BLUE_DEBUG=1 for details and report it.");
   if (process.env.BLUE_DEBUG) console.error((e as Error)?.stack ?? "");
   return ExitCode.failed;

@@ -53,7 +53,6 @@ export async function commitsSinceMain(clone: string, ref: string): Promise<Bran
     });
 }
 
-
 /** The realm files `ref` changes since `since` (a commit), parsed. */
 export async function readChangedFiles(clone: string, since: string, ref: string): Promise<Map<string, unknown>> {
   const g = git(clone);
@@ -184,5 +183,3 @@ export async function fetchRealm(clone: string): Promise<void> {
   const upstream = (await g.raw(["rev-parse", "--verify", "-q", MAIN]).catch(() => "")).trim();
   if (upstream) await g.raw(["merge", "-q", "--ff-only", MAIN]).catch(() => undefined);
 }
-
-export { headOf, isMerged };

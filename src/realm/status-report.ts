@@ -49,7 +49,7 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
     }
     if (res.status === 404) {
       // The daemon has not seen this realm yet: register it, and ask again.
-      await body(await conn.client.realms.$post({ json: { name: realm, url: member.config.realm.url, local_path: clone } }));
+      await registerRealm(conn, member, clone);
       res = await ask(conn);
     }
     const answer = await body(res);
@@ -113,12 +113,17 @@ async function addLocalChanges(doc: StatusDoc, member: Member, exports: RepoView
   cache.close();
 }
 
+/** Have the daemon track this repo's realm, kept in `clone`. */
+async function registerRealm({ client }: Pick<Connection, "client">, member: Member, clone: string): Promise<void> {
+  await body(await client.realms.$post({ json: { name: member.config.realm.name, url: member.config.realm.url, local_path: clone } }));
+}
+
 /** Ask the daemon to fetch the realm now (registering it first if it has not seen it). */
 async function refreshRealm({ client }: Connection, member: Member, clone: string): Promise<void> {
   const param = { name: member.config.realm.name };
   let res = await client.realms[":name"].sync.$post({ param });
   if (res.status === 404) {
-    await body(await client.realms.$post({ json: { name: param.name, url: member.config.realm.url, local_path: clone } }));
+    await registerRealm({ client }, member, clone);
     res = await client.realms[":name"].sync.$post({ param });
   }
   await body(res);

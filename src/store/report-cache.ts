@@ -253,11 +253,15 @@ export class ReportStore<T> {
   }
 
   private count(what: "hits" | "misses"): void {
+    // A count that cannot be kept never fails a check. The directory is made only when it is missing: a hit
+    // found it already, and pays no extra stat.
     try {
-      this.ensureDir();
       appendFileSync(join(this.dir, what), "+");
     } catch {
-      // A count that cannot be kept never fails a check.
+      try {
+        this.ensureDir();
+        appendFileSync(join(this.dir, what), "+");
+      } catch {}
     }
   }
 

@@ -33,9 +33,7 @@ const set = defineCommand({
     if (chosen.length !== 1) {
       throw new UsageError(chosen.length ? `${chosen.join(" and ")} cannot be combined` : "give the realm's new remote", "Give a git URL, or --forgejo URL, or --github OWNER.");
     }
-    const name = resolveRealmName(args.realm);
-    const loc = realmLocation(name);
-    if (!loc.cloned) throw new UsageError(`unknown realm '${name}': it is not cloned on this machine`, `Join it first: blue realm admin join ${name} --url <its current URL>`);
+    const { name, loc } = clonedRealm(args.realm);
     // A realm that does not load is not moved: realm.yaml may have to be edited on the way, and a broken realm
     // is fixed where it is (its problems, with file:line:col, exit 78).
     warnProblems(loadValidRealm(loc.clone, name).warnings);
@@ -88,9 +86,7 @@ const show = defineCommand({
   meta: { name: "show", description: "Where the realm's remote is, its forge, and what this repo's config names" },
   args: { realm: realmArg, json: { type: "boolean", description: "Print one JSON document" } },
   async run({ args }) {
-    const name = resolveRealmName(args.realm);
-    const loc = realmLocation(name);
-    if (!loc.cloned) throw new UsageError(`unknown realm '${name}': it is not cloned on this machine`, `Join it first: blue realm admin join ${name} --url <its URL>`);
+    const { name, loc } = clonedRealm(args.realm);
     const url = (await remoteUrl(loc.clone)) ?? null;
     const root = findRepoRoot();
     const member = root ? readMember(root) : undefined;
@@ -109,6 +105,14 @@ export const remote = defineCommand({
   subCommands: { show: () => show, set: () => set },
 });
 
+/** The realm named by --realm (else this repo's), which must be cloned on this machine. */
+function clonedRealm(flag: string | undefined): { name: string; loc: ReturnType<typeof realmLocation> } {
+  const name = resolveRealmName(flag);
+  const loc = realmLocation(name);
+  if (!loc.cloned) throw new UsageError(`unknown realm '${name}': it is not cloned on this machine`, `Join it first: blue realm admin join ${name} --url <its current URL>`);
+  return { name, loc };
+}
+
 function describeBranches(pushed: string[]): string {
   const syncs = pushed.filter((b) => b !== REALM_BRANCH).length;
   const main = pushed.includes(REALM_BRANCH) ? REALM_BRANCH : "";
@@ -122,7 +126,7 @@ async function reregister(name: string, url: string, clone: string): Promise<voi
     const { client } = await ensureDaemon({ start: false });
     await body(await client.realms.$post({ json: { name, url, local_path: clone } }));
   } catch {
-    // No daemon running. It fetches through the clone's origin, so it follows the move; only the URL it lists for
-    // the realm (`blue daemon status`) stays the old one until the realm is registered again.
+    // No daemon running. It fetches through the clone's origin, so it follows the move, and records the new URL
+    // at its first fetch.
   }
 }
