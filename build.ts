@@ -24,7 +24,7 @@ async function compile(outfile: string, target?: string): Promise<void> {
     ...(target ? [`--target=bun-${target}`] : []),
   ];
   // validate-worker.ts is a second entry point: worker threads load it from inside the executable.
-  const result = await $`bun build ${flags} src/cli.ts src/realm/validate-worker.ts --outfile ${outfile}`.nothrow().quiet();
+  const result = await $`bun build ${flags} src/cli.ts src/check/validate-worker.ts --outfile ${outfile}`.nothrow().quiet();
   const output = result.stdout.toString() + result.stderr.toString();
   // bun prints this yet exits 0, and the binary then dies at start-up: treat it as the failure it is.
   if (result.exitCode !== 0 || /Failed to generate bytecode/i.test(output)) {

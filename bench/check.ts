@@ -7,7 +7,7 @@
 // warm runs: 11 (5 at 5,000 contracts).
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { compareVersions } from "../src/realm/compat/index.ts";
+import { compareVersions } from "../src/compat/index.ts";
 import { RACY_MS } from "../src/store/report-cache.ts";
 import { generateRealm, sizeFor } from "./generate-realm.ts";
 import { BIN, gitIn, mb, measure, ms, sandboxEnv, type Measured } from "./measure.ts";

@@ -98,7 +98,7 @@ async function run(): Promise<number> {
 
 /** Only a member repo has a session; elsewhere (the realm repo itself, CI) nothing more is loaded. */
 async function refreshSession(): Promise<void> {
-  const { CONFIG_PATH, findRepoRoot } = await import("./repo-root.ts");
+  const { CONFIG_PATH, findRepoRoot } = await import("./system/repo-root.ts");
   const root = findRepoRoot();
   if (!root || !existsSync(join(root, CONFIG_PATH))) return;
   const { refreshSessionIfRunning } = await import("./daemon/session.ts");

@@ -2,9 +2,9 @@ import { defineCommand } from "../cli-args.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { writeFileAtomic } from "../atomic-write.ts";
+import { writeFileAtomic } from "../system/atomic-write.ts";
 import { body, ensureDaemon, health, readDaemonInfo, stopDaemon } from "../daemon/client.ts";
-import { blueHome, daemonFiles } from "../home.ts";
+import { blueHome, daemonFiles } from "../system/home.ts";
 import { json, line, ok } from "../ui/output.ts";
 
 const start = defineCommand({

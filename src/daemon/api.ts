@@ -1,7 +1,7 @@
 // The daemon API's payloads: Zod schemas for what each route takes and returns. The client's types come
 // from the Hono app built on these; tests check responses against them.
 import { z } from "zod";
-import { RepoView } from "../realm/status.ts";
+import { RepoView } from "../realm/view.ts";
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 

@@ -6,11 +6,11 @@ import { dirname } from "node:path";
 import { hc } from "hono/client";
 import pkg from "../../package.json" with { type: "json" };
 import { BlueError, DaemonUnavailable } from "../errors.ts";
-import { daemonFiles } from "../home.ts";
-import { withLock } from "../lock.ts";
+import { daemonFiles } from "../system/home.ts";
+import { withLock } from "../system/lock.ts";
 import type { App } from "./app.ts";
 import type { DaemonInfo } from "./server.ts";
-import { processAlive } from "../process-alive.ts";
+import { processAlive } from "../system/process-alive.ts";
 import { VERSION_HEADER } from "./wire.ts";
 
 const START_TIMEOUT_MS = 10_000;

@@ -5,15 +5,15 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
-import { writeFileAtomic } from "../atomic-write.ts";
-import { daemonFiles, daemonPort } from "../home.ts";
+import { writeFileAtomic } from "../system/atomic-write.ts";
+import { daemonFiles, daemonPort } from "../system/home.ts";
 import { git } from "../git/realm-repo.ts";
-import { withLock } from "../lock.ts";
+import { withLock } from "../system/lock.ts";
 import { openDaemonDb, type SessionRow } from "../store/daemon-db.ts";
-import { clockNow } from "../clock.ts";
-import type { ContractNotice } from "../realm/notify.ts";
+import { clockNow } from "../system/clock.ts";
+import type { ContractNotice } from "../sync/notify.ts";
 import { createApp } from "./app.ts";
-import { processAlive } from "../process-alive.ts";
+import { processAlive } from "../system/process-alive.ts";
 
 export type DaemonInfo = { pid: number; port: number; version: string; started_at: string };
 
@@ -44,11 +44,11 @@ const orphaned = (s: SessionRow) => s.pid !== null && !processAlive(s.pid);
  */
 async function fetchRealm(name: string, localPath: string): Promise<{ head: string; proposed: ContractNotice[]; url?: string }> {
   return withLock(`${localPath}.lock`, async () => {
-    const { fetchRealm: fetchClone } = await import("../git/sync-branches.ts");
+    const { fetchRealm: fetchClone } = await import("../sync/branches.ts");
     await fetchClone(localPath);
-    const { settle, readPending } = await import("../realm/sync-run.ts");
-    const { syncHostFor } = await import("../forge/host-for.ts");
-    const { pendingNotices } = await import("../realm/notify.ts");
+    const { settle, readPending } = await import("../sync/run.ts");
+    const { syncHostFor } = await import("../sync/host-for.ts");
+    const { pendingNotices } = await import("../sync/notify.ts");
     const { loadRealm, hasErrors } = await import("../realm/load.ts");
     try {
       const merges = await settle(localPath, name, await syncHostFor(localPath, ""), clockNow());

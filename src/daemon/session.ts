@@ -1,8 +1,8 @@
 // A CLI session is "this shell working in this repo": its id is derived from the parent process (the user's
 // shell) and the repo, so repeated commands refresh one session, and the daemon drops it when the shell exits.
 import { hostname } from "node:os";
-import { quickMember, type Member } from "../member.ts";
-import { findRepoRoot } from "../repo-root.ts";
+import { quickMember, type Member } from "../realm/member.ts";
+import { findRepoRoot } from "../system/repo-root.ts";
 
 export function cliSession(member: Member) {
   const pid = process.ppid;
@@ -17,7 +17,7 @@ export function cliSession(member: Member) {
 export async function refreshSessionIfRunning(dir: string = process.cwd()): Promise<void> {
   try {
     const root = findRepoRoot(dir);
-    const member = root && (quickMember(root) ?? (await import("../workspace.ts")).readMember(root));
+    const member = root && (quickMember(root) ?? (await import("../realm/workspace.ts")).readMember(root));
     if (!member) return;
     const { ensureDaemon, body } = await import("./client.ts");
     const { client } = await ensureDaemon({ start: false });

@@ -3,7 +3,8 @@
 import { UsageError } from "../errors.ts";
 import type { ForgeConfig } from "../realm/schema.ts";
 import { resolveToken } from "./credentials.ts";
-import { createForge, ownerRepo, type ForgeTarget } from "./forge.ts";
+import { createForge } from "./client.ts";
+import { ownerRepo, type ForgeTarget } from "./forge.ts";
 import type { HttpOptions } from "./http.ts";
 
 type Env = Record<string, string | undefined>;

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError, ForgeError } from "../errors.ts";
-import { runBounded } from "../subprocess.ts";
+import { runBounded } from "../system/subprocess.ts";
 import type { ForgeKind, ForgeTarget } from "./forge.ts";
 
 export const Credential = z.object({ token: z.string().min(1), source: z.string() });

@@ -1,12 +1,7 @@
 // The one interface blue drives a forge through (DESIGN.md §3), the shapes it speaks in, and how a realm's
-// forge is found: realm.yaml's `forge:` first, then the realm URL's host.
+// forge is found: realm.yaml's `forge:` first, then the realm URL's host. The clients are built in client.ts.
 import { z } from "zod";
-import { ForgeError } from "../errors.ts";
 import type { ForgeConfig } from "../realm/schema.ts";
-import type { Credential } from "./credentials.ts";
-import { createForgejo } from "./forgejo.ts";
-import { createGithub } from "./github.ts";
-import type { HttpOptions } from "./http.ts";
 
 export const ForgeKind = z.enum(["forgejo", "github", "none"]);
 export type ForgeKind = z.infer<typeof ForgeKind>;
@@ -160,12 +155,4 @@ function safeUrl(s: string): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The client for a target's forge. The plain-git forge (`none`) has no API and is built elsewhere. */
-export function createForge(target: ForgeTarget, credential: Credential | string, opts: HttpOptions = {}): Forge {
-  const cred = typeof credential === "string" ? { token: credential, source: "the given token" } : credential;
-  if (target.kind === "forgejo") return createForgejo(target, cred, opts);
-  if (target.kind === "github") return createGithub(target, cred, opts);
-  throw new ForgeError(`realm ${target.owner}/${target.repo} has no forge API (plain git)`, "Set `forge:` in realm.yaml to use Forgejo or GitHub.");
 }

@@ -2,7 +2,7 @@
 // since, and a contract file as it was at a given version. Many files are read by one `git cat-file --batch`.
 import { parse } from "yaml";
 import { GitError } from "../errors.ts";
-import { fastParse } from "../realm/yaml-fast.ts";
+import { fastParse } from "../yaml/fast.ts";
 
 // The branch realms publish on (realm-repo.ts has the same constant; importing it would load simple-git, which
 // costs a check more than the few read-only git calls here).

@@ -4,7 +4,7 @@ import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { ConfigError, GitError, Refused, Unreachable, UsageError } from "../errors.ts";
-import { withLock } from "../lock.ts";
+import { withLock } from "../system/lock.ts";
 
 export const REALM_BRANCH = "main";
 const PUSH_ATTEMPTS = 4;

@@ -2,10 +2,10 @@
 // needs (branches, worktrees, uncommitted changes), and the few changes (branch, worktree, exclude, clone, push).
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { writeFileAtomic } from "../atomic-write.ts";
+import { writeFileAtomic } from "../system/atomic-write.ts";
 import { GitError, Unreachable } from "../errors.ts";
-import type { RepoFacts } from "../realm/worktree-plan.ts";
-import { runBounded } from "../subprocess.ts";
+import type { RepoFacts } from "../worktree/plan.ts";
+import { runBounded } from "../system/subprocess.ts";
 import { assertSafeUrl } from "./realm-repo.ts";
 
 export const WORKTREES_DIR = ".worktrees";

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import type { SessionInput } from "../daemon/api.ts";
-import type { Member } from "../workspace.ts";
+import type { Member } from "../realm/workspace.ts";
 
 /** One session per MCP server process and repo; the pid is this process, so a killed server's session is
  *  removed when the daemon next starts. */

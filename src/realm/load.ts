@@ -13,9 +13,9 @@ import {
   RealmFile,
   RepoFile,
 } from "./schema.ts";
-import { fastParse } from "./yaml-fast.ts";
-import { fastLocate } from "./yaml-locate.ts";
-import { locate, parseYaml, validate, type PathSegment, type YamlSource } from "./yaml-source.ts";
+import { fastParse } from "../yaml/fast.ts";
+import { fastLocate } from "../yaml/locate.ts";
+import { locate, parseYaml, validate, type PathSegment, type YamlSource } from "../yaml/source.ts";
 
 export type DomainModel = {
   name: string;

@@ -4,7 +4,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { isSeq, isScalar } from "yaml";
 import type { BindingFile, FileKind } from "./schema.ts";
-import { editYamlFile, writeYamlFile } from "./yaml-source.ts";
+import { editYamlFile, writeYamlFile } from "../yaml/source.ts";
 
 export function writeRealmFile(root: string, rel: string, kind: FileKind, data: unknown): void {
   writeYamlFile(join(root, rel), data, `blue ${kind} file. Its JSON Schema: blue schema ${kind}`);

@@ -12,7 +12,7 @@
 // Light on purpose: a repeated check loads this module and nothing else of the cache.
 import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../atomic-write.ts";
+import { writeFileAtomic } from "../system/atomic-write.ts";
 
 export const RACY_MS = 2_000;
 

@@ -1,7 +1,7 @@
 // How a check report is shown: RFC-style ✓/⚠/✗ lines per contract and mode, or SARIF 2.1.0 for code scanning.
 import pkg from "../../package.json" with { type: "json" };
-import type { CheckReport, Finding } from "../realm/check.ts";
-import type { CompatResult } from "../realm/check-run.ts";
+import type { CheckReport, Finding } from "../check/findings.ts";
+import type { CompatResult } from "../check/run.ts";
 import { failText, okText, warnText } from "./output.ts";
 
 const PASS: Record<Finding["mode"], string> = {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { cpSync } from "node:fs";
 import { Health, Notification, NotificationList, RealmDetails, RealmList, RepoStatus, Session, SessionList, SyncResult } from "../../src/daemon/api.ts";
 import { VERSION_HEADER } from "../../src/daemon/wire.ts";
-import { RepoView } from "../../src/realm/status.ts";
+import { RepoView } from "../../src/realm/view.ts";
 import { createApp, IDLE_AFTER_MS } from "../../src/daemon/app.ts";
 import { openDaemonDb } from "../../src/store/daemon-db.ts";
 

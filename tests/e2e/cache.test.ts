@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, uti
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { parseDocument } from "yaml";
-import { CheckReport } from "../../src/realm/check.ts";
+import { CheckReport } from "../../src/check/findings.ts";
 import { CacheStatsDoc } from "../../src/store/cache-stats.ts";
 import { exportFromCode, realmFileEditor } from "./realm-world.ts";
 import { BIN, initialSetup, type Sandbox } from "./sandbox.ts";

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument, stringify } from "yaml";
-import { CheckReport } from "../../src/realm/check.ts";
+import { CheckReport } from "../../src/check/findings.ts";
 import { exportFromCode, realmFileEditor } from "./realm-world.ts";
 import { initialSetup } from "./sandbox.ts";
 

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { ContractView } from "../../src/realm/contract-view.ts";
+import { ContractView } from "../../src/contract/view.ts";
 import { CONTRACT_FILE, realmWithHistory, SCHEMA, VALUE } from "./realm-world.ts";
 import { stackTrace } from "./sandbox.ts";
 

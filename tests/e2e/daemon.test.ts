@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { processAlive } from "../../src/process-alive.ts";
+import { processAlive } from "../../src/system/process-alive.ts";
 import { BIN, initialSetup, Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];

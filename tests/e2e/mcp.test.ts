@@ -6,9 +6,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CheckReport } from "../../src/realm/check.ts";
-import { ContractView } from "../../src/realm/contract-view.ts";
-import { StatusDoc } from "../../src/realm/status.ts";
+import { CheckReport } from "../../src/check/findings.ts";
+import { ContractView } from "../../src/contract/view.ts";
+import { StatusDoc } from "../../src/realm/view.ts";
 import { realmWithHistory, VALUE } from "./realm-world.ts";
 import { BIN, type Sandbox } from "./sandbox.ts";
 

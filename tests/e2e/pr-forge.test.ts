@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PrDoc } from "../../src/realm/pr-plan.ts";
+import { PrDoc } from "../../src/pr/plan.ts";
 import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, startRecordingProxy, type Prism } from "../forge/prism.ts";
 import { initialSetup } from "./sandbox.ts";
 

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PrDoc, PrStatusDoc } from "../../src/realm/pr-plan.ts";
+import { PrDoc, PrStatusDoc } from "../../src/pr/plan.ts";
 import { Sandbox, stackTrace } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { StatusDoc } from "../../src/realm/status.ts";
+import { StatusDoc } from "../../src/realm/view.ts";
 import { dailyDevelopment as daily, VALUE } from "./daily.ts";
 import type { Sandbox } from "./sandbox.ts";
 

@@ -5,8 +5,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { SyncReport } from "../../src/realm/sync-run.ts";
-import { StatusDoc } from "../../src/realm/status.ts";
+import { SyncReport } from "../../src/sync/run.ts";
+import { StatusDoc } from "../../src/realm/view.ts";
 import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
 import { Sandbox, stackTrace } from "./sandbox.ts";
 

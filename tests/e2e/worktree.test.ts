@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { WorktreeDoc } from "../../src/realm/worktree-plan.ts";
+import { WorktreeDoc } from "../../src/worktree/plan.ts";
 import { Sandbox, stackTrace } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];

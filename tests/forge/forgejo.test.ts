@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { ExitCode, ForgeError, ForgeUnreachable } from "../../src/errors.ts";
-import { createForge, type Forge, type ForgeTarget } from "../../src/forge/forge.ts";
+import { createForge } from "../../src/forge/client.ts";
+import type { Forge, ForgeTarget } from "../../src/forge/forge.ts";
 import { ForgeHttp } from "../../src/forge/http.ts";
 import { FORGEJO_SPEC, freePort, startPrism, type Prism } from "./prism.ts";
 

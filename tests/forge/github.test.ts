@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { z } from "zod";
 import { ForgeError, ForgeUnreachable } from "../../src/errors.ts";
-import { createForge, type Forge, type ForgeTarget } from "../../src/forge/forge.ts";
+import { createForge } from "../../src/forge/client.ts";
+import type { Forge, ForgeTarget } from "../../src/forge/forge.ts";
 import { combineChecks } from "../../src/forge/github.ts";
 import { ForgeHttp } from "../../src/forge/http.ts";
 import { GITHUB_SPEC, startPrism, type Prism } from "./prism.ts";

@@ -1,8 +1,8 @@
 import { defineCommand } from "../../cli-args.ts";
-import { clockNow } from "../../clock.ts";
-import { ensureRealmClone } from "../../realm-clone.ts";
+import { clockNow } from "../../system/clock.ts";
+import { ensureRealmClone } from "../../realm/clone.ts";
 import { json, line, ok } from "../../ui/output.ts";
-import { requireMember } from "../../workspace.ts";
+import { requireMember } from "../../realm/workspace.ts";
 
 export const approve = defineCommand({
   meta: { name: "approve", description: "Approve an open sync branch as a realm approver (needed for breaking changes when governance requires it)" },
@@ -13,8 +13,8 @@ export const approve = defineCommand({
   async run({ args }) {
     const member = requireMember();
     const clone = await ensureRealmClone(member);
-    const { syncHostFor } = await import("../../forge/host-for.ts");
-    const { runApprove } = await import("../../realm/approve-run.ts");
+    const { syncHostFor } = await import("../../sync/host-for.ts");
+    const { runApprove } = await import("../../sync/approve.ts");
     const host = await syncHostFor(clone, member.config.realm.url);
     const r = await runApprove({ realm: member.config.realm.name, clone, branch: String(args.branch), host, now: clockNow() });
     if (args.json) return json(r);

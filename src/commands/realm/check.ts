@@ -3,9 +3,9 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../../package.json" with { type: "json" };
 import { ExitCode, UsageError } from "../../errors.ts";
-import { MODES, type Mode } from "../../realm/modes.ts";
-import type { CheckReport } from "../../realm/check.ts";
-import { CONFIG_PATH, findRepoRoot } from "../../repo-root.ts";
+import { MODES, type Mode } from "../../check/modes.ts";
+import type { CheckReport } from "../../check/findings.ts";
+import { CONFIG_PATH, findRepoRoot } from "../../system/repo-root.ts";
 import type { Cache } from "../../store/cache-db.ts";
 import { cachePathForRealm, cachePathForRepo, reportsDirFor } from "../../store/cache-paths.ts";
 import { sha256 } from "../../store/hash.ts";
@@ -50,7 +50,7 @@ export const check = defineCommand({
       if (exit !== undefined) return exit;
     }
 
-    const [{ resolveCheckTarget, runCheck }, { openCacheAt }] = await Promise.all([import("../../realm/check-run.ts"), import("../../store/cache-db.ts")]);
+    const [{ resolveCheckTarget, runCheck }, { openCacheAt }] = await Promise.all([import("../../check/run.ts"), import("../../store/cache-db.ts")]);
     // Recorded before they are read: a file that changes while the check runs makes its report a miss next time.
     const deps = enabled ? new DepRecorder() : undefined;
     if (root) {

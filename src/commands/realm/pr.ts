@@ -4,14 +4,14 @@ import { resolve } from "node:path";
 import { UsageError } from "../../errors.ts";
 import { currentBranch } from "../../git/worktree.ts";
 import { loadValidRealm } from "../../realm/load.ts";
-import { prOpenerFor } from "../../realm/pr-opener.ts";
-import { placeLine, type PrDoc, type PrStatusDoc } from "../../realm/pr-plan.ts";
-import { prStatus, runPr } from "../../realm/pr-run.ts";
-import { RfcName } from "../../realm/worktree-plan.ts";
-import { memberHere } from "../../realm/worktree-run.ts";
-import { ensureRealmClone } from "../../realm-clone.ts";
+import { prOpenerFor } from "../../pr/opener.ts";
+import { placeLine, type PrDoc, type PrStatusDoc } from "../../pr/plan.ts";
+import { prStatus, runPr } from "../../pr/run.ts";
+import { RfcName } from "../../worktree/plan.ts";
+import { memberHere } from "../../worktree/run.ts";
+import { ensureRealmClone } from "../../realm/clone.ts";
 import { json, line, ok, warnProblems } from "../../ui/output.ts";
-import { requireRepoRoot } from "../../workspace.ts";
+import { requireRepoRoot } from "../../realm/workspace.ts";
 
 export const pr = defineCommand({
   meta: { name: "pr", description: "Push feat/<rfc> in every repo that has it and open one PR per repo, in merge order (providers first)" },

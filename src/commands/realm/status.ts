@@ -1,7 +1,6 @@
 import { defineCommand } from "../../cli-args.ts";
-import { requireMemberQuick } from "../../member.ts";
-import type { StatusDoc } from "../../realm/status.ts";
-import { buildStatus } from "../../realm/status-report.ts";
+import type { StatusDoc } from "../../realm/view.ts";
+import { buildStatus, requireMemberQuick } from "../../status/report.ts";
 import { ago, dim, emoji, json, line, warnLine } from "../../ui/output.ts";
 
 export const status = defineCommand({

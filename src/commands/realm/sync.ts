@@ -1,10 +1,10 @@
 import { defineCommand } from "../../cli-args.ts";
 import { ExitCode } from "../../errors.ts";
-import { ensureRealmClone } from "../../realm-clone.ts";
-import { clockNow } from "../../clock.ts";
-import { runSync, type SyncReport } from "../../realm/sync-run.ts";
+import { ensureRealmClone } from "../../realm/clone.ts";
+import { clockNow } from "../../system/clock.ts";
+import { runSync, type SyncReport } from "../../sync/run.ts";
 import { emoji, failLine, json, line, ok, warnLine } from "../../ui/output.ts";
-import { requireMember } from "../../workspace.ts";
+import { requireMember } from "../../realm/workspace.ts";
 
 export const sync = defineCommand({
   meta: { name: "sync", description: "Publish this repo's contract changes and acknowledgements to the realm as sync branches and PRs, and merge what governance allows" },
@@ -16,7 +16,7 @@ export const sync = defineCommand({
   async run({ args }) {
     const member = requireMember();
     const clone = await ensureRealmClone(member);
-    const { syncHostFor } = await import("../../forge/host-for.ts");
+    const { syncHostFor } = await import("../../sync/host-for.ts");
     const { notifyDaemon } = await import("../../daemon/notify-client.ts");
     const realm = member.config.realm.name;
     const repo = member.config.repo;

@@ -1,9 +1,9 @@
 import { defineCommand } from "../../cli-args.ts";
 import { ExitCode, UsageError } from "../../errors.ts";
 import { loadValidRealm } from "../../realm/load.ts";
-import { RfcName, type WorktreeDoc, type WorktreeRepoPlan } from "../../realm/worktree-plan.ts";
-import { memberHere, runWorktree } from "../../realm/worktree-run.ts";
-import { ensureRealmClone } from "../../realm-clone.ts";
+import { RfcName, type WorktreeDoc, type WorktreeRepoPlan } from "../../worktree/plan.ts";
+import { memberHere, runWorktree } from "../../worktree/run.ts";
+import { ensureRealmClone } from "../../realm/clone.ts";
 import { dim, errorLine, failLine, json, line, ok, warnLine, warnProblems } from "../../ui/output.ts";
 import { splitList } from "./admin/init.ts";
 

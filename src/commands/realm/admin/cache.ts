@@ -5,7 +5,7 @@ import { UsageError } from "../../../errors.ts";
 import { cachePathForRealm, cachePathForRepo } from "../../../store/cache-paths.ts";
 import { cacheStats, clearCache, type CacheStatsDoc } from "../../../store/cache-stats.ts";
 import { json, line, ok, warnStderr } from "../../../ui/output.ts";
-import { findRepoRoot, readMember } from "../../../workspace.ts";
+import { findRepoRoot, readMember } from "../../../realm/workspace.ts";
 
 /** The cache of the repo around the working directory: a member repo's .blue/cache.db, or the realm repo's. */
 function cachePathHere(): string {

@@ -5,7 +5,7 @@ import { planDomainCreate } from "../../../realm/domain.ts";
 import { loadValidRealm, type DomainModel } from "../../../realm/load.ts";
 import { bindingForDisk, writeRealmFile } from "../../../realm/write.ts";
 import { json, line, ok, warnProblems } from "../../../ui/output.ts";
-import { realmLocation, resolveRealmName } from "../../../workspace.ts";
+import { realmLocation, resolveRealmName } from "../../../realm/workspace.ts";
 import { splitList } from "./init.ts";
 
 const realmArg = {

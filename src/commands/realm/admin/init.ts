@@ -1,16 +1,16 @@
 import { defineCommand } from "../../../cli-args.ts";
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { writeFileAtomic } from "../../../atomic-write.ts";
+import { writeFileAtomic } from "../../../system/atomic-write.ts";
 import { BlueError, Refused, UsageError } from "../../../errors.ts";
 import { changeRealm, cloneRealm, createBareRemote, probeRemote, userEmail } from "../../../git/realm-repo.ts";
-import { blueHome, defaultRemotePath } from "../../../home.ts";
+import { blueHome, defaultRemotePath } from "../../../system/home.ts";
 import { newRealmFile } from "../../../realm/membership.ts";
 import { isSafeName } from "../../../realm/names.ts";
 import type { ForgeConfig } from "../../../realm/schema.ts";
 import { writeRealmFile } from "../../../realm/write.ts";
 import { ok } from "../../../ui/output.ts";
-import { realmLocation } from "../../../workspace.ts";
+import { realmLocation } from "../../../realm/workspace.ts";
 
 export const init = defineCommand({
   meta: {

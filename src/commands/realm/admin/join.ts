@@ -1,16 +1,16 @@
 import { defineCommand } from "../../../cli-args.ts";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { basename, join as joinPath, resolve } from "node:path";
-import { writeFileAtomic } from "../../../atomic-write.ts";
+import { writeFileAtomic } from "../../../system/atomic-write.ts";
 import { ConfigError, Refused, UsageError } from "../../../errors.ts";
 import { changeRealm, cloneRealm, remoteUrl, userEmail } from "../../../git/realm-repo.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import { planJoin } from "../../../realm/membership.ts";
 import { isSafeName } from "../../../realm/names.ts";
 import { writeRealmFile } from "../../../realm/write.ts";
-import { writeYamlFile } from "../../../realm/yaml-source.ts";
+import { writeYamlFile } from "../../../yaml/source.ts";
 import { ok, warnProblems } from "../../../ui/output.ts";
-import { CONFIG_PATH, readMember, realmLocation, requireRepoRoot } from "../../../workspace.ts";
+import { CONFIG_PATH, readMember, realmLocation, requireRepoRoot } from "../../../realm/workspace.ts";
 import { splitList } from "./init.ts";
 
 export const join = defineCommand({

@@ -7,7 +7,7 @@ import { loadValidRealm } from "../../../realm/load.ts";
 import { planLeave } from "../../../realm/membership.ts";
 import { removeDomainMember, removeRealmPath } from "../../../realm/write.ts";
 import { ok, warnProblems } from "../../../ui/output.ts";
-import { CONFIG_PATH, findRepoRoot, readMember, realmLocation } from "../../../workspace.ts";
+import { CONFIG_PATH, findRepoRoot, readMember, realmLocation } from "../../../realm/workspace.ts";
 
 export const leave = defineCommand({
   meta: {

@@ -2,14 +2,14 @@ import { defineCommand } from "../../../cli-args.ts";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../../../errors.ts";
-import { configuredForge } from "../../../forge/host-for.ts";
+import { configuredForge } from "../../../sync/host-for.ts";
 import { changeRealm, moveRealmRemote, REALM_BRANCH, remoteUrl } from "../../../git/realm-repo.ts";
-import { blueHome } from "../../../home.ts";
+import { blueHome } from "../../../system/home.ts";
 import type { ForgeConfig } from "../../../realm/schema.ts";
-import { editYamlFile } from "../../../realm/yaml-source.ts";
+import { editYamlFile } from "../../../yaml/source.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import { json, line, ok, warnProblems } from "../../../ui/output.ts";
-import { CONFIG_PATH, findRepoRoot, readMember, realmLocation, resolveRealmName } from "../../../workspace.ts";
+import { CONFIG_PATH, findRepoRoot, readMember, realmLocation, resolveRealmName } from "../../../realm/workspace.ts";
 
 const realmArg = { type: "string", description: "The realm (default: the realm of the repo you are in)", valueHint: "name" } as const;
 

@@ -1,18 +1,18 @@
 import { defineCommand } from "../../../cli-args.ts";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { writeFileAtomic } from "../../../atomic-write.ts";
+import { writeFileAtomic } from "../../../system/atomic-write.ts";
 import { BlueError, ConfigError, Refused, UsageError, type Problem } from "../../../errors.ts";
 import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
-import { blueHome } from "../../../home.ts";
-import { ensureRealmClone } from "../../../realm-clone.ts";
-import { judgeEdit, type EditVerdict } from "../../../realm/contract-edit.ts";
-import { findContract } from "../../../realm/contract-view.ts";
+import { blueHome } from "../../../system/home.ts";
+import { ensureRealmClone } from "../../../realm/clone.ts";
+import { judgeEdit, type EditVerdict } from "../../../contract/edit.ts";
+import { findContract } from "../../../contract/view.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
-import { importersOf } from "../../../realm/status.ts";
+import { importersOf } from "../../../realm/view.ts";
 import type { ContractFile } from "../../../realm/schema.ts";
 import { isTerminal, ok, warnProblems } from "../../../ui/output.ts";
-import { requireMember } from "../../../workspace.ts";
+import { requireMember } from "../../../realm/workspace.ts";
 
 export const edit = defineCommand({
   meta: {

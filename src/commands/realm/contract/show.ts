@@ -1,8 +1,8 @@
 import { defineCommand } from "../../../cli-args.ts";
 import { stringify } from "yaml";
-import { memberContractView, type ContractView } from "../../../realm/contract-view.ts";
+import { memberContractView, type ContractView } from "../../../contract/view.ts";
 import { dim, json, line } from "../../../ui/output.ts";
-import { requireMember } from "../../../workspace.ts";
+import { requireMember } from "../../../realm/workspace.ts";
 
 export const show = defineCommand({
   meta: { name: "show", description: "Show a contract: owner, version, schema, value, evolution and who exports and imports it" },

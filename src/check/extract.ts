@@ -1,0 +1,98 @@
+// Reads the value a provider's code exports (DESIGN.md §4): a JSON/YAML file and a JSON pointer into it, or a
+// command in the repo that prints JSON. Paths are confined to the repo: no '..', no absolute path, no symlink
+// that leads outside. Commands run as an argv, never through a shell, with the repo root as cwd and a timeout.
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
+import { parse } from "yaml";
+import { BlueError, ConfigError } from "../errors.ts";
+import { runBounded } from "../system/subprocess.ts";
+import { parsePointer, valueAt } from "../realm/pointer.ts";
+import type { ExportBinding } from "../realm/schema.ts";
+import type { Cache, SourceStamp } from "../store/cache-db.ts";
+import { sha256 } from "../store/hash.ts";
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** The absolute path of `rel` inside `root`, refusing anything that resolves outside it. */
+export function confinedPath(root: string, rel: string, what: string): string {
+  if (isAbsolute(rel) || rel.split(/[\\/]/).includes("..")) {
+    throw new ConfigError(`${what} '${rel}' must be a relative path inside the repo, without '..'`);
+  }
+  const abs = join(root, rel);
+  if (!existsSync(abs)) throw new BlueError(`${what} '${rel}' does not exist in ${root}`);
+  const real = realpathSync(abs);
+  const inside = relative(realpathSync(root), real);
+  if (inside.startsWith(`..${sep}`) || inside === ".." || isAbsolute(inside)) {
+    throw new ConfigError(`${what} '${rel}' leads outside the repo (symlink to ${real})`);
+  }
+  return real;
+}
+
+/** The value at `pointer` in `doc` ("" or "/" is the whole document); undefined when a segment is missing. */
+export function getPointer(doc: unknown, pointer: string): unknown {
+  if (pointer === "" || pointer === "/") return doc;
+  return valueAt(doc, parsePointer(pointer.startsWith("/") ? pointer : `/${pointer}`) ?? []);
+}
+
+export type Extracted = { value: unknown; sources: string[] };
+
+/** The exported value, or undefined when the binding does not say how to read it. */
+export async function extractExport(root: string, exp: ExportBinding, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Extracted | undefined> {
+  const how = exp.extract;
+  if (!how) return undefined;
+  if ("file" in how) {
+    const path = confinedPath(root, how.file, "extract.file");
+    const text = readFileSync(path, "utf8");
+    let doc: unknown;
+    try {
+      doc = how.file.endsWith(".json") ? JSON.parse(text) : parse(text);
+    } catch (e) {
+      throw new ConfigError(`${how.file}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const value = getPointer(doc, how.pointer);
+    if (value === undefined) throw new ConfigError(`${how.file}: no value at JSON pointer '${how.pointer}' (extract of ${exp.contract})`);
+    return { value, sources: [how.file] };
+  }
+  const argv = typeof how.command === "string" ? [how.command] : how.command;
+  const program = argv[0]!;
+  // A repo-relative program is confined to the repo; a bare name (node, python3) is looked up on PATH.
+  const exe = program.includes("/") ? confinedPath(root, program, "extract.command") : program;
+  const run = await runBounded([exe, ...argv.slice(1)], { cwd: root, timeoutMs });
+  if (run.timedOut) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} timed out after ${timeoutMs / 1000}s`);
+  if (run.code !== 0) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} exited ${run.code}: ${run.stderr.trim().split("\n")[0] ?? ""}`);
+  const out = run.stdout;
+  try {
+    return { value: JSON.parse(out), sources: exp.source_files };
+  } catch {
+    throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} did not print JSON`);
+  }
+}
+
+/** extractExport through the export cache: reused while every source file keeps its mtime and content hash.
+ *  A file extract's source is its file; a command's are the binding's source_files (with none, nothing says
+ *  when its output changes, so it runs every time). Failures are never cached. */
+export async function extractExportCached(root: string, exp: ExportBinding, cache: Cache, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Extracted | undefined> {
+  const how = exp.extract;
+  if (!how) return undefined;
+  const files = "file" in how ? [how.file] : exp.source_files;
+  const stamps = cache.enabled && files.length > 0 ? sourceStamps(root, files) : undefined;
+  if (!stamps) return extractExport(root, exp, timeoutMs);
+  const key = JSON.stringify({ extract: how, sources: files });
+  const hit = cache.getExport(key, stamps);
+  if (hit) return { value: hit.value, sources: files };
+  const extracted = await extractExport(root, exp, timeoutMs);
+  if (extracted) cache.putExport(key, stamps, extracted.value);
+  return extracted;
+}
+
+/** mtime and content hash of each file; undefined when one cannot be read (extraction then says why). */
+function sourceStamps(root: string, files: readonly string[]): SourceStamp[] | undefined {
+  try {
+    return files.map((f) => {
+      const abs = confinedPath(root, f, "source file");
+      return { path: f, mtime: statSync(abs).mtimeMs, hash: sha256(readFileSync(abs)) };
+    });
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,177 @@
+// `blue realm check`: findings about contracts and bindings, each with a rule id, severity, file, line and
+// JSON pointer. Pure functions over the loaded realm; the command runs extraction and hooks and adds theirs.
+import semver from "semver";
+import { z } from "zod";
+import type { LoadResult } from "../realm/load.ts";
+import { MODES } from "./modes.ts";
+import { parsePointer } from "../realm/pointer.ts";
+import type { ContractFile } from "../realm/schema.ts";
+import type { ValidationOutcome } from "../store/cache-db.ts";
+import { validateValue } from "./validate.ts";
+import { compareVersions, isBreaking } from "../compat/index.ts";
+import { describeChange, rangeSatisfied } from "../realm/view.ts";
+
+export const Finding = z.object({
+  rule: z.string(),
+  severity: z.enum(["error", "warning", "info"]),
+  mode: z.enum(MODES),
+  contract: z.string(),
+  domain: z.string(),
+  file: z.string().optional(),
+  line: z.number().optional(),
+  col: z.number().optional(),
+  pointer: z.string().optional(),
+  message: z.string(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const CheckReport = z.object({
+  realm: z.string(),
+  repo: z.string().nullable(),
+  modes: z.array(Finding.shape.mode),
+  findings: z.array(Finding),
+  /** Contracts checked per mode, so "nothing found" is distinguishable from "nothing checked". */
+  checked: z.array(z.object({ mode: Finding.shape.mode, contract: z.string(), domain: z.string() })),
+  summary: z.object({ errors: z.number(), warnings: z.number() }),
+  /** compatibility mode: each pair of versions compared and the RFC's result line. */
+  compatibility: z.array(z.object({ contract: z.string(), from: z.string(), to: z.string(), result: z.string() })),
+});
+export type CheckReport = z.infer<typeof CheckReport>;
+
+type Locate = LoadResult["locate"];
+
+/** A pointer's tokens as a YAML node path (array indices as numbers), to locate the node it names. */
+function pointerPath(pointer: string): (string | number)[] {
+  return (parsePointer(pointer) ?? []).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** contract mode: the schema compiles, the value satisfies it, and the evolution ends at the version.
+ *  `validate` gives ajv's verdict (run-check passes one that consults the validation cache). */
+export function checkContract(
+  domain: string,
+  contract: ContractFile,
+  locate: Locate,
+  validate: (c: ContractFile) => ValidationOutcome = (c) => validateValue(c.schema, c.value),
+): Finding[] {
+  const file = `domains/${domain}/contracts/${contract.name}.yaml`;
+  const at = (path: (string | number)[]) => ({ file, ...(locate(file, path) ?? {}) });
+  const base = { mode: "contract" as const, contract: contract.name, domain };
+  const findings: Finding[] = [];
+  const outcome = validate(contract);
+  if (outcome.schemaError !== undefined) {
+    findings.push({ ...base, rule: "schema-invalid", severity: "error", ...at(["schema"]), pointer: "/schema", message: `schema is not a valid JSON Schema: ${outcome.schemaError}` });
+  }
+  for (const err of outcome.errors) {
+    const path = pointerPath(err.instancePath);
+    findings.push({
+      ...base,
+      rule: "value-invalid",
+      severity: "error",
+      ...at(["value", ...path]),
+      pointer: err.instancePath || "/",
+      message: `value${err.instancePath} ${err.message ?? "is invalid"}${err.additionalProperty !== undefined ? ` ('${err.additionalProperty}')` : ""}`,
+    });
+  }
+  const evo = contract.evolution;
+  for (let i = 1; i < evo.length; i++) {
+    if (!semver.gt(evo[i]!.version, evo[i - 1]!.version)) {
+      findings.push({ ...base, rule: "evolution-order", severity: "error", ...at(["evolution", i, "version"]), message: `evolution entry ${evo[i]!.version} does not come after ${evo[i - 1]!.version}` });
+    }
+  }
+  const last = evo[evo.length - 1];
+  if (last && last.version !== contract.version) {
+    findings.push({ ...base, rule: "evolution-tail", severity: "error", ...at(["evolution", evo.length - 1, "version"]), message: `evolution ends at ${last.version} but version is ${contract.version}` });
+  }
+  return findings;
+}
+
+/** importer mode: each import of `repo` is satisfied by the contract's latest version, and not stale. */
+export function checkImports(load: LoadResult, repo: string): { findings: Finding[]; checked: { domain: string; contract: string }[] } {
+  const findings: Finding[] = [];
+  const checked: { domain: string; contract: string }[] = [];
+  for (const [dname, d] of load.model.domains) {
+    const b = d.bindings.get(repo);
+    if (!b) continue;
+    const file = `domains/${dname}/bindings/${repo}.yaml`;
+    b.imports.forEach((imp, i) => {
+      const c = d.contracts.get(imp.contract);
+      if (!c) return;
+      checked.push({ domain: dname, contract: c.name });
+      const base = { mode: "importer" as const, contract: c.name, domain: dname, file };
+      if (!rangeSatisfied(c.version, imp.version)) {
+        findings.push({ ...base, rule: "import-unsatisfied", severity: "error", ...(load.locate(file, ["imports", i, "version"]) ?? {}), message: `latest version ${c.version} does not satisfy the import range ${imp.version}` });
+      } else if (!imp.resolved_version) {
+        findings.push({ ...base, rule: "import-unresolved", severity: "warning", ...(load.locate(file, ["imports", i]) ?? {}), message: `not resolved to a version yet (latest ${c.version}); run 'blue realm sync' to acknowledge it` });
+      } else if (semver.lt(imp.resolved_version, c.version)) {
+        findings.push({ ...base, rule: "stale-binding", severity: "warning", ...(load.locate(file, ["imports", i, "resolved_version"]) ?? {}), message: `stale binding: resolved at ${imp.resolved_version}, latest is ${c.version}` });
+      }
+    });
+  }
+  return { findings, checked };
+}
+
+export function summarize(findings: readonly Finding[]) {
+  return {
+    errors: findings.filter((f) => f.severity === "error").length,
+    warnings: findings.filter((f) => f.severity === "warning").length,
+  };
+}
+
+const RANK = { none: 0, patch: 1, minor: 2, major: 3 } as const;
+type BumpName = keyof typeof RANK;
+
+/** The bump between two versions as written (1.4.0 → 1.5.0 is minor). */
+export function declaredBump(from: string, to: string): BumpName {
+  if (semver.eq(from, to)) return "none";
+  const d = semver.diff(from, to);
+  if (d === "major" || d === "premajor") return "major";
+  if (d === "minor" || d === "preminor") return "minor";
+  return "patch";
+}
+
+export type Side = { version: string; schema: unknown; value: unknown };
+
+/** compatibility mode for one pair of versions: each change as a finding, and whether the bump covers it. */
+export function checkCompatibility(
+  domain: string,
+  contract: ContractFile,
+  from: Side,
+  to: Side,
+  locate: Locate,
+): { findings: Finding[]; required: BumpName; declared: BumpName; result: string } {
+  const file = `domains/${domain}/contracts/${contract.name}.yaml`;
+  const req = contract.compatibility;
+  const { findings: schemaFindings, values, bump } = compareVersions(from, to, req);
+  const declared = declaredBump(from.version, to.version);
+  const enough = RANK[declared] >= RANK[bump] || semver.lt(to.version, from.version);
+  const base = { mode: "compatibility" as const, contract: contract.name, domain, file };
+  const findings: Finding[] = [];
+  for (const f of schemaFindings) {
+    const breaking = isBreaking(f, req);
+    findings.push({
+      ...base,
+      rule: f.rule,
+      severity: breaking && declared !== "major" ? "error" : "info",
+      ...(locate(file, ["schema", ...pointerPath(f.pointer)]) ?? {}),
+      pointer: f.pointer,
+      message: `${f.message} - backwards ${f.backwards}, forwards ${f.forwards}${breaking ? " (BREAKING for this contract)" : ""}`,
+    });
+  }
+  for (const v of values) {
+    findings.push({ ...base, rule: `value-${v.kind}`, severity: "info", ...(locate(file, ["value", ...pointerPath(v.pointer)]) ?? {}), pointer: v.pointer, message: describeChange(v) });
+  }
+  if (!enough) {
+    findings.push({
+      ...base,
+      rule: "bump-too-small",
+      severity: "error",
+      ...(locate(file, ["version"]) ?? {}),
+      message:
+        declared === "none"
+          ? `changed without a version bump (still ${to.version}); this change needs a ${bump} bump`
+          : `${from.version} → ${to.version} is a ${declared} bump; this change needs a ${bump} bump`,
+    });
+  }
+  const result = bump === "major" ? "BREAKING (major bump required)" : bump === "none" ? "UNCHANGED" : `COMPATIBLE (${bump} version bump OK)`;
+  return { findings, required: bump, declared, result };
+}

@@ -1,0 +1,326 @@
+// Runs `blue realm check` over a realm directory, as a member repo or as the realm repo itself: picks the
+// modes and contracts that apply, runs extraction and hooks, reads old versions from the realm's history,
+// and returns one report. Rendering is the command's.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { ConfigError, UsageError } from "../errors.ts";
+import { ensureRealmClone } from "../realm/clone.ts";
+import type { DepRecorder } from "../store/report-cache.ts";
+import { findRepoRoot, readMember, realmLocation } from "../realm/workspace.ts";
+import { changedContractFiles, contractHistory, filesAt, parseQuietly, publishedState, type ContractVersions } from "../git/history.ts";
+import { openCacheAt, type Cache, type ValidationOutcome } from "../store/cache-db.ts";
+import { sha256 } from "../store/hash.ts";
+import { checkCompatibility, checkContract, checkImports, summarize, type CheckReport, type Finding, type Side } from "./findings.ts";
+import { diffValues } from "../compat/index.ts";
+import { confinedPath, extractExportCached } from "./extract.ts";
+import { runHook } from "./hooks.ts";
+import { hasErrors, loadRealm, type DomainModel } from "../realm/load.ts";
+import { validateAll, validateValue } from "./validate.ts";
+import { ContractFile } from "../realm/schema.ts";
+import { describeChange } from "../realm/view.ts";
+
+import type { Mode } from "./modes.ts";
+
+export type CheckTarget = { realmDir: string; realm: string; repoRoot?: string; repo?: string };
+export type CheckOptions = {
+  modes?: Mode[];
+  contract?: string;
+  from?: string;
+  to?: string;
+  transitive?: boolean;
+  hookTimeoutMs: number;
+  ci: boolean;
+  /** .blue/cache.db (default: none, every result computed afresh). The caller closes it. */
+  cache?: Cache;
+  /** Told of each file outside the realm the report depends on (before it is read), and of anything else it
+   *  depends on (a hook, an extract command without source files), so a cached report is reused only when it
+   *  would come out the same. The realm clone itself is the caller's to record. */
+  deps?: DepRecorder;
+};
+
+/** contract_cache's version for "as last published" (origin/main, else HEAD), whose version is not known before reading. */
+const PUBLISHED = "@published";
+export type CompatResult = CheckReport["compatibility"][number];
+
+type Entry = { domain: string; d: DomainModel; contract: ContractFile; file: string };
+
+export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise<CheckReport> {
+  const cache = opts.cache ?? openCacheAt("", { enabled: false });
+  // git runs while the realm is read (reading a big realm is synchronous work): the published state, and a
+  // named contract's history when versions of it are compared.
+  const isRepo = existsSync(join(target.realmDir, ".git"));
+  // (A failure is reported where the result is awaited; a realm that does not load never awaits it.)
+  const early = isRepo && (!opts.modes || opts.modes.some((m) => m === "contract" || m === "compatibility")) ? quiet(publishedState(target.realmDir)) : undefined;
+  const logs = new Map<string, Promise<ContractVersions>>();
+  if (isRepo && opts.contract && (opts.from || opts.to || opts.transitive)) {
+    for (const file of contractFiles(target.realmDir, opts.contract)) logs.set(file, quiet(contractHistory(target.realmDir, file)));
+  }
+  const load = loadRealm(target.realmDir, cache.enabled ? cache : undefined);
+  if (hasErrors(load.problems)) {
+    const n = load.problems.filter((p) => p.severity === "error").length;
+    throw new ConfigError(`realm '${target.realm}' has ${n} error${n === 1 ? "" : "s"} (files relative to ${target.realmDir})`, "Fix them in the realm repo, then run the check again.", load.problems);
+  }
+  const { model, locate } = load;
+  const repo = target.repo;
+  let entries: Entry[] = [];
+  for (const [domain, d] of model.domains) {
+    for (const contract of d.contracts.values()) {
+      const b = repo ? d.bindings.get(repo) : undefined;
+      const relevant = !repo || contract.owner === repo || b?.imports.some((i) => i.contract === contract.name);
+      if (relevant) entries.push({ domain, d, contract, file: `domains/${domain}/contracts/${contract.name}.yaml` });
+    }
+  }
+  if (opts.contract) {
+    entries = entries.filter((e) => e.contract.name === opts.contract);
+    if (entries.length === 0) throw new UsageError(`unknown contract '${opts.contract}'${repo ? ` for repo '${repo}'` : ""} in realm '${target.realm}'`);
+  }
+  const exported = repo ? entries.filter((e) => e.contract.owner === repo) : [];
+  const imported = repo ? entries.filter((e) => e.contract.owner !== repo) : [];
+  const modes =
+    opts.modes ??
+    (opts.from || opts.to
+      ? ["compatibility" as const]
+      : ([
+          "contract",
+          ...(exported.length ? (["exporter"] as const) : []),
+          ...(imported.length ? (["importer"] as const) : []),
+          ...(repo ? [] : (["compatibility"] as const)),
+        ] as Mode[]));
+
+  const findings: Finding[] = [];
+  const checked: CheckReport["checked"] = [];
+  const compatibility: CompatResult[] = [];
+  const hookEnv = (e: Entry, mode: Mode) => ({
+    BLUE_REALM: target.realm,
+    BLUE_MODE: mode,
+    BLUE_CONTRACT: e.contract.name,
+    BLUE_CONTRACT_VERSION: e.contract.version,
+    BLUE_CONTRACT_FILE: join(target.realmDir, e.file),
+  });
+  const hook = async (e: Entry, mode: Mode, path: string | undefined) => {
+    if (!path || !target.repoRoot) return;
+    opts.deps?.volatile(`a validation hook (${path}) ran`);
+    const r = await runHook(target.repoRoot, path, { timeoutMs: opts.hookTimeoutMs, env: hookEnv(e, mode) });
+    if (r.outcome === "valid") return;
+    const severity = r.outcome === "warning" ? "warning" : "error";
+    findings.push({ rule: `hook-${r.outcome}`, severity, mode, contract: e.contract.name, domain: e.domain, file: path, message: r.message });
+  };
+
+  const needHistory = modes.includes("compatibility") || modes.includes("contract");
+  const { published, commit } = needHistory && isRepo ? await (early ?? publishedState(target.realmDir)) : { published: undefined, commit: "" };
+  // What changed since the last published state matters to contract mode and to compatibility against it.
+  const needChanged = modes.includes("contract") || (modes.includes("compatibility") && !opts.from && !opts.to && !opts.transitive);
+  const changedFiles = published && needChanged ? await changedContractFiles(target.realmDir, published) : [];
+  const changed = new Set(changedFiles);
+  const history = new History(target.realmDir, cache, commit, logs);
+  const previous = published ? await history.published(published, entries.filter((e) => changed.has(e.file))) : new Map<string, Side>();
+  const verdicts = modes.includes("contract") ? await validateContracts(entries.map((e) => e.contract), cache) : new Map<ContractFile, ValidationOutcome>();
+  const validate = (c: ContractFile): ValidationOutcome => verdicts.get(c) ?? validateValue(c.schema, c.value);
+
+  if (modes.includes("contract")) {
+    for (const e of entries) {
+      checked.push({ mode: "contract", contract: e.contract.name, domain: e.domain });
+      findings.push(...checkContract(e.domain, e.contract, locate, validate));
+      // The bump since the last published version must be at least what the change needs.
+      const prev = previous.get(e.file);
+      if (prev) {
+        // Only errors are kept here; positions (a full YAML parse of the file) only when there are some.
+        const errors = (l: typeof locate) => checkCompatibility(e.domain, e.contract, prev, e.contract, l).findings.filter((f) => f.severity === "error");
+        const compat = errors(() => undefined).length ? errors(locate) : [];
+        findings.push(...compat.map((f) => ({ ...f, mode: "contract" as const })));
+      }
+    }
+  }
+
+  if (modes.includes("exporter") && target.repoRoot) {
+    for (const e of exported) {
+      checked.push({ mode: "exporter", contract: e.contract.name, domain: e.domain });
+      const exp = e.d.bindings.get(repo!)?.exports.find((x) => x.contract === e.contract.name);
+      const base = { mode: "exporter" as const, contract: e.contract.name, domain: e.domain };
+      const bindingFile = `domains/${e.domain}/bindings/${repo}.yaml`;
+      if (!exp) {
+        findings.push({ ...base, rule: "export-missing", severity: "error", file: bindingFile, message: `${repo} owns ${e.contract.name} but its binding does not export it` });
+        continue;
+      }
+      const how = exp.extract;
+      if (how && "file" in how) opts.deps?.path(target.repoRoot, how.file);
+      else if (how && exp.source_files.length === 0) opts.deps?.volatile(`the extract command of ${e.contract.name} has no source_files`);
+      for (const src of exp.source_files) {
+        opts.deps?.path(target.repoRoot, src);
+        try {
+          confinedPath(target.repoRoot, src, "source file");
+        } catch (err) {
+          findings.push({ ...base, rule: "source-missing", severity: "error", file: bindingFile, message: (err as Error).message });
+        }
+      }
+      try {
+        const extracted = await extractExportCached(target.repoRoot, exp, cache, opts.hookTimeoutMs);
+        if (!extracted) {
+          findings.push({ ...base, rule: "no-extract", severity: "warning", file: bindingFile, message: "the export binding has no extract:, so code cannot be compared with the contract" });
+        } else {
+          for (const c of diffValues(e.contract.value, extracted.value)) {
+            findings.push({ ...base, rule: "export-mismatch", severity: "error", file: extracted.sources[0], pointer: c.pointer, message: `code differs from contract ${e.contract.version}: ${describeChange(c)}` });
+          }
+        }
+      } catch (err) {
+        findings.push({ ...base, rule: "extract-failed", severity: "error", file: bindingFile, message: (err as Error).message });
+      }
+      await hook(e, "exporter", e.contract.validation?.exporter);
+      if (opts.ci) for (const h of e.contract.validation?.ci_only ?? []) await hook(e, "exporter", h);
+    }
+  }
+
+  if (modes.includes("importer") && repo) {
+    const { findings: f, checked: c } = checkImports(load, repo);
+    const wanted = new Set(imported.map((e) => `${e.domain}/${e.contract.name}`));
+    findings.push(...f.filter((x) => wanted.has(`${x.domain}/${x.contract}`)));
+    checked.push(...c.filter((x) => wanted.has(`${x.domain}/${x.contract}`)).map((x) => ({ mode: "importer" as const, ...x })));
+    for (const e of imported) await hook(e, "importer", e.contract.validation?.importer);
+  }
+
+  if (modes.includes("compatibility")) {
+    let targets = entries;
+    if (opts.from || opts.to) {
+      if (targets.length !== 1) throw new UsageError("--from/--to compare two versions of one contract", `Name it with --contract (${entries.map((e) => e.contract.name).join(", ")}).`);
+    }
+    for (const e of targets) {
+      const pairs: [Side, Side][] = [];
+      if (opts.from || opts.to) {
+        const to = !opts.to || opts.to === e.contract.version ? e.contract : await versionOf(history, e, opts.to);
+        const from = await versionOf(history, e, opts.from ?? previousInEvolution(e.contract, to.version));
+        pairs.push([from, to]);
+      } else if (opts.transitive) {
+        for (const ev of e.contract.evolution) {
+          if (ev.version === e.contract.version) continue;
+          const old = await history.atVersion(e, ev.version);
+          if (old) pairs.push([old, e.contract]);
+        }
+      } else {
+        const prev = previous.get(e.file);
+        if (prev) pairs.push([prev, e.contract]);
+      }
+      if (pairs.length) checked.push({ mode: "compatibility", contract: e.contract.name, domain: e.domain });
+      for (const [from, to] of pairs) {
+        const r = checkCompatibility(e.domain, e.contract, from, to, to === e.contract ? locate : () => undefined);
+        findings.push(...r.findings);
+        compatibility.push({ contract: e.contract.name, from: from.version, to: to.version, result: r.result });
+      }
+    }
+  }
+
+  return { realm: target.realm, repo: repo ?? null, modes, findings, checked, summary: summarize(findings), compatibility };
+}
+
+/** What a check runs on: in the realm repo itself (its top level has realm.yaml), the realm; in a member repo,
+ *  its realm, as that repo; with `realmFlag` naming another realm, that realm's clone on this machine. */
+export async function resolveCheckTarget(realmFlag: string | undefined): Promise<CheckTarget> {
+  const root = findRepoRoot();
+  if (!realmFlag && root && existsSync(join(root, "realm.yaml"))) {
+    // A realm.yaml that does not parse is reported by the loader, with its line and column.
+    const name = parseQuietly(readFileSync(join(root, "realm.yaml"), "utf8"))?.name;
+    return { realmDir: root, realm: typeof name === "string" ? name : basename(root) };
+  }
+  const member = root ? readMember(root) : undefined;
+  if (realmFlag && member?.config.realm.name !== realmFlag) {
+    const loc = realmLocation(realmFlag);
+    if (!loc.cloned) throw new UsageError(`unknown realm '${realmFlag}': it is not cloned on this machine`);
+    return { realmDir: loc.clone, realm: realmFlag };
+  }
+  if (!member) throw new UsageError("not in a member repo or a realm repo", "Run it in a repo that has joined a realm, in the realm repo itself, or pass --realm.");
+  return { realmDir: await ensureRealmClone(member), realm: member.config.realm.name, repoRoot: member.root, repo: member.config.repo };
+}
+
+/** ajv's verdict on each contract's value: from validation_cache (keyed on contract, version and the hash of
+ *  schema + value), the rest computed in one batch (shared with worker threads) and cached. */
+async function validateContracts(contracts: readonly ContractFile[], cache: Cache): Promise<Map<ContractFile, ValidationOutcome>> {
+  const out = new Map<ContractFile, ValidationOutcome>();
+  const misses: { c: ContractFile; hash: string }[] = [];
+  for (const c of contracts) {
+    const hash = cache.enabled ? sha256(JSON.stringify([c.schema, c.value])) : "";
+    const hit = cache.enabled ? cache.getValidation(c.name, c.version, hash) : undefined;
+    if (hit) out.set(c, hit);
+    else misses.push({ c, hash });
+  }
+  const outcomes = await validateAll(misses.map(({ c }) => ({ schema: c.schema, value: c.value })));
+  misses.forEach(({ c, hash }, i) => {
+    out.set(c, outcomes[i]!);
+    if (cache.enabled) cache.putValidation(c.name, c.version, hash, outcomes[i]!);
+  });
+  return out;
+}
+
+function previousInEvolution(c: ContractFile, version: string): string {
+  const earlier = c.evolution.map((e) => e.version).filter((v) => v !== version);
+  const prev = earlier[earlier.length - 1];
+  if (!prev) throw new UsageError(`${c.name} has no version before ${version} in its evolution`, "Pass --from <version>.");
+  return prev;
+}
+
+async function versionOf(history: History, e: Entry, version: string): Promise<Side> {
+  if (version === e.contract.version) return e.contract;
+  const side = await history.atVersion(e, version);
+  if (!side) {
+    throw new UsageError(`no version ${version} of ${e.contract.name} in the realm's history`, `Versions in its evolution: ${e.contract.evolution.map((v) => v.version).join(", ") || "none"}.`);
+  }
+  return side;
+}
+
+/** Old versions of contracts from the realm's git history, through contract_cache (valid for one realm commit). */
+class History {
+  constructor(
+    private readonly dir: string,
+    private readonly cache: Cache,
+    private readonly commit: string,
+    /** Histories by contract file, some already being read. */
+    private readonly logs: Map<string, Promise<ContractVersions>>,
+  ) {}
+
+  /** The published state of each entry's contract file, by file; all misses read by one git process. */
+  async published(ref: string, list: readonly Entry[]): Promise<Map<string, Side>> {
+    const out = new Map<string, Side>();
+    const missing = list.filter((e) => {
+      const hit = this.cache.getContract(e.domain, e.contract.name, PUBLISHED, this.commit);
+      if (hit) out.set(e.file, hit);
+      return !hit;
+    });
+    const texts = await filesAt(this.dir, ref, missing.map((e) => e.file));
+    for (const e of missing) {
+      const side = texts.has(e.file) ? toSide(parseQuietly(texts.get(e.file)!)) : undefined;
+      if (!side) continue;
+      out.set(e.file, side);
+      this.cache.putContract(e.domain, e.contract.name, PUBLISHED, this.commit, side);
+    }
+    return out;
+  }
+
+  async atVersion(e: Entry, version: string): Promise<Side | undefined> {
+    const hit = this.cache.getContract(e.domain, e.contract.name, version, this.commit);
+    if (hit) return hit;
+    if (!this.logs.has(e.file)) this.logs.set(e.file, contractHistory(this.dir, e.file));
+    const side = toSide((await this.logs.get(e.file)!).get(version));
+    if (side) this.cache.putContract(e.domain, e.contract.name, version, this.commit, side);
+    return side;
+  }
+}
+
+/** The promise, marked as handled so it may be awaited later (or never) without an unhandled rejection. */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/** The files a contract of this name may be in (one per domain that has one), found without reading the realm. */
+function contractFiles(realmDir: string, name: string): string[] {
+  try {
+    return readdirSync(join(realmDir, "domains"))
+      .map((d) => `domains/${d}/contracts/${name}.yaml`)
+      .filter((f) => existsSync(join(realmDir, f)));
+  } catch {
+    return [];
+  }
+}
+
+function toSide(data: unknown): Side | undefined {
+  const parsed = data ? ContractFile.safeParse(data) : undefined;
+  return parsed?.success ? { version: parsed.data.version, schema: parsed.data.schema, value: parsed.data.value } : undefined;
+}

@@ -1,0 +1,144 @@
+// Object keywords: properties under open, closed and partially open content models, required,
+// additionalProperties, patternProperties, propertyNames and the dependency keywords.
+
+import { isObject, matchElements, sameJson, type JsonObject } from "./canonical.ts";
+import { at, malformed, report, reportWith, show, type Ctx, type KeywordRule, type Located, type SchemaNode } from "./context.ts";
+import { modelOf, movedVerdicts, reportModelChange, type ContentModel } from "./content-model.ts";
+import { acceptsEverything } from "./keywords.ts";
+import { childPointer } from "../realm/pointer.ts";
+
+function matchesPattern(pattern: string, key: string): boolean {
+  try {
+    return new RegExp(pattern, "u").test(key);
+  } catch {
+    return false; // a pattern JavaScript cannot compile covers nothing we can prove
+  }
+}
+
+/** A key matched by patternProperties keeps that schema on both sides, so only its own schema comes or goes. */
+function keyModel(node: SchemaNode, key: string): ContentModel {
+  const patterns = node.schema.patternProperties;
+  if (isObject(patterns) && Object.keys(patterns).some((p) => matchesPattern(p, key))) return "open";
+  return modelOf(node.schema.additionalProperties, childPointer(node.at, "additionalProperties"));
+}
+
+/** "optional, default=[]": what a reader of the change wants to know about a new property. */
+function describeProperty(node: SchemaNode, schema: unknown, key: string): string {
+  const required = Array.isArray(node.schema.required) && node.schema.required.includes(key);
+  const fallback = isObject(schema) && Object.hasOwn(schema, "default") ? `, default=${show(schema.default)}` : "";
+  return `${required ? "required" : "optional"}${fallback}`;
+}
+
+function compareProperties(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
+  if (malformed(ctx, o, n, "properties", isObject)) return;
+  const before = (o.schema.properties ?? {}) as JsonObject;
+  const after = (n.schema.properties ?? {}) as JsonObject;
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  for (const key of keys) {
+    const oldAt = at(o, "properties", key);
+    const newAt = at(n, "properties", key);
+    const had = Object.hasOwn(before, key);
+    const has = Object.hasOwn(after, key);
+    if (had && has) ctx.walk(ctx, { schema: before[key], at: oldAt }, { schema: after[key], at: newAt });
+    else if (has) reportModelChange(ctx, "property", "added", keyModel(o, key), { schema: after[key], at: newAt }, newAt, `property '${key}' added (${describeProperty(n, after[key], key)})`);
+    else reportModelChange(ctx, "property", "removed", keyModel(n, key), { schema: before[key], at: oldAt }, newAt, `property '${key}' removed`);
+  }
+}
+
+const isStringList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+function compareRequired(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
+  if (malformed(ctx, o, n, "required", isStringList)) return;
+  const before = (o.schema.required ?? []) as string[];
+  const after = (n.schema.required ?? []) as string[];
+  const { removed, added } = matchElements(before, after);
+  for (const i of removed) report(ctx, "required-removed", at(n, "required", i), `'${before[i]}' is no longer required`);
+  for (const i of added) report(ctx, "required-added", at(n, "required", i), `'${after[i]}' is now required`);
+}
+
+const isSchema = (v: unknown) => typeof v === "boolean" || isObject(v);
+
+function compareAdditionalProperties(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
+  if (malformed(ctx, o, n, "additionalProperties", isSchema)) return;
+  const a = o.schema.additionalProperties;
+  const b = n.schema.additionalProperties;
+  const p = at(n, "additionalProperties");
+  if (a !== false && b === false) return report(ctx, "additional-properties-removed", p, "undeclared properties are no longer allowed");
+  if (a === false && b !== false) return report(ctx, "additional-properties-added", p, "undeclared properties are now allowed");
+  if (a === false && b === false) return;
+  const openBefore = acceptsEverything(a);
+  const openAfter = acceptsEverything(b);
+  if (openBefore && !openAfter) return report(ctx, "additional-properties-narrowed", p, "undeclared properties must now match a schema");
+  if (!openBefore && openAfter) return report(ctx, "additional-properties-widened", p, "undeclared properties may now hold any value");
+  if (!openBefore) ctx.walk(ctx, { schema: a, at: at(o, "additionalProperties") }, { schema: b, at: p });
+}
+
+function comparePatternProperties(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
+  if (malformed(ctx, o, n, "patternProperties", isObject)) return;
+  const before = (o.schema.patternProperties ?? {}) as JsonObject;
+  const after = (n.schema.patternProperties ?? {}) as JsonObject;
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  // A pattern that comes or goes moves its keys from or to additionalProperties; `true`/`false` stand in for open and closed.
+  const asSchema = (model: ContentModel, where: string): Located => (typeof model === "string" ? { schema: model === "open", at: where } : model);
+  for (const key of keys) {
+    const oldAt = at(o, "patternProperties", key);
+    const newAt = at(n, "patternProperties", key);
+    const had = Object.hasOwn(before, key);
+    const has = Object.hasOwn(after, key);
+    if (had && has) {
+      ctx.walk(ctx, { schema: before[key], at: oldAt }, { schema: after[key], at: newAt });
+    } else if (has) {
+      const from = asSchema(modelOf(o.schema.additionalProperties, at(o, "additionalProperties")), at(o, "additionalProperties"));
+      reportWith(ctx, "pattern-property-added", newAt, `patternProperties '${key}' added`, movedVerdicts(ctx, from, { schema: after[key], at: newAt }));
+    } else {
+      const to = asSchema(modelOf(n.schema.additionalProperties, at(n, "additionalProperties")), at(n, "additionalProperties"));
+      reportWith(ctx, "pattern-property-removed", newAt, `patternProperties '${key}' removed`, movedVerdicts(ctx, { schema: before[key], at: oldAt }, to));
+    }
+  }
+}
+
+function comparePropertyNames(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
+  ctx.walk(ctx, { schema: o.schema.propertyNames, at: at(o, "propertyNames") }, { schema: n.schema.propertyNames, at: at(n, "propertyNames") });
+}
+
+/** dependentRequired, dependentSchemas and draft 7's dependencies (whose entries are lists or schemas). */
+function compareDependencies(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
+  for (const keyword of ["dependentRequired", "dependentSchemas", "dependencies"]) {
+    if (malformed(ctx, o, n, keyword, isObject)) continue;
+    const before = (o.schema[keyword] ?? {}) as JsonObject;
+    const after = (n.schema[keyword] ?? {}) as JsonObject;
+    const triggers = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    for (const trigger of triggers) compareDependency(ctx, o, n, keyword, trigger, before[trigger], after[trigger]);
+  }
+}
+
+function compareDependency(ctx: Ctx, o: SchemaNode, n: SchemaNode, keyword: string, trigger: string, a: unknown, b: unknown): void {
+  const list = (v: unknown) => (keyword === "dependentRequired" || Array.isArray(v) ? v : undefined);
+  const schema = (v: unknown) => (keyword !== "dependentRequired" && !Array.isArray(v) ? v : undefined);
+  const [listA, listB] = [list(a), list(b)];
+  if ((listA !== undefined && !isStringList(listA)) || (listB !== undefined && !isStringList(listB))) {
+    if (!sameJson(a, b)) report(ctx, "unknown-change", at(n, keyword, trigger), `'${keyword}' entry '${trigger}' cannot be read, and it changed`);
+    return;
+  }
+  if (listA !== undefined || listB !== undefined) {
+    const before = (listA ?? []) as string[];
+    const after = (listB ?? []) as string[];
+    const { removed, added } = matchElements(before, after);
+    for (const i of removed) report(ctx, "dependent-required-removed", at(n, keyword, trigger, i), `'${before[i]}' no longer required with '${trigger}'`);
+    for (const i of added) report(ctx, "dependent-required-added", at(n, keyword, trigger, i), `'${after[i]}' now required with '${trigger}'`);
+  }
+  const [schemaA, schemaB] = [schema(a), schema(b)];
+  const p = at(n, keyword, trigger);
+  if (schemaA !== undefined && schemaB !== undefined) ctx.walk(ctx, { schema: schemaA, at: at(o, keyword, trigger) }, { schema: schemaB, at: p });
+  else if (schemaB !== undefined) report(ctx, "dependent-schema-added", p, `schema dependency on '${trigger}' added`);
+  else if (schemaA !== undefined) report(ctx, "dependent-schema-removed", p, `schema dependency on '${trigger}' removed`);
+}
+
+export const OBJECT_RULES: readonly KeywordRule[] = [
+  { keywords: ["properties"], compare: compareProperties },
+  { keywords: ["required"], compare: compareRequired },
+  { keywords: ["additionalProperties"], compare: compareAdditionalProperties },
+  { keywords: ["patternProperties"], compare: comparePatternProperties },
+  { keywords: ["propertyNames"], compare: comparePropertyNames },
+  { keywords: ["dependentRequired", "dependentSchemas", "dependencies"], compare: compareDependencies },
+];

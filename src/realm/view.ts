@@ -1,0 +1,139 @@
+// A repo's view of its realm, as Zod-defined documents built from data (no I/O here): this repo's domains and
+// roles, each contract's version and who imports it. `blue realm status` reports it (StatusDoc, with local
+// changes, sessions and notifications); the daemon serves it (RepoView); check and sync word changes with it.
+import semver from "semver";
+import { z } from "zod";
+import type { ValueChange } from "../compat/index.ts";
+import type { RealmModel } from "./load.ts";
+import { normalizeRange } from "./schema.ts";
+
+export const StatusDoc = z.object({
+  realm: z.string(),
+  repo: z.string(),
+  domains: z.array(
+    z.object({
+      name: z.string(),
+      role: z.enum(["provider", "consumer", "member"]),
+      contracts: z.array(
+        z.object({
+          name: z.string(),
+          version: z.string(),
+          owner: z.string(),
+          /** For an import: the range, what it resolved to, and whether the latest version satisfies it. */
+          import: z.object({ range: z.string(), resolved_version: z.string().nullable(), satisfied: z.boolean(), stale: z.boolean() }).optional(),
+        }),
+      ),
+    }),
+  ),
+  local_changes: z.array(
+    z.object({
+      contract: z.string(),
+      domain: z.string(),
+      changes: z.array(z.object({ kind: z.enum(["added", "removed", "changed"]), pointer: z.string(), text: z.string() })),
+      affected: z.array(z.object({ repo: z.string(), range: z.string() })),
+    }),
+  ),
+  extract_errors: z.array(z.object({ contract: z.string(), message: z.string() })),
+  sessions: z.array(z.object({ repo: z.string(), you: z.boolean(), state: z.enum(["active", "idle"]), active_rfc: z.string().nullable(), last_activity: z.string() })).nullable(),
+  notifications: z
+    .array(
+      z.object({
+        id: z.number(),
+        from_repo: z.string(),
+        domain: z.string(),
+        contract: z.string(),
+        change_type: z.string(),
+        version: z.string().nullable(),
+        changes: z.array(z.string()),
+        created_at: z.string(),
+        import_range: z.string().nullable(),
+        still_satisfied: z.boolean().nullable(),
+      }),
+    )
+    .nullable(),
+  /** Open sync branches (PRs) of this repo or waiting for it, and what each waits for. */
+  syncs: z.array(z.object({ branch: z.string(), repo: z.string(), pr: z.string().nullable(), due: z.boolean(), waiting_for: z.array(z.string()) })),
+  /** Why sessions and notifications are missing, when the daemon could not be reached. */
+  daemon_error: z.string().nullable(),
+});
+export type StatusDoc = z.infer<typeof StatusDoc>;
+
+export function describeChange(c: ValueChange): string {
+  const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  if (c.kind === "added") return `+ ${show(c.after)}`;
+  if (c.kind === "removed") return `- ${show(c.before)}`;
+  return `~ ${c.pointer}: ${show(c.before)} → ${show(c.after)}`;
+}
+
+export function rangeSatisfied(version: string, range: string): boolean {
+  return semver.satisfies(version, normalizeRange(range));
+}
+
+/** Domains, roles and contracts of `repo`, with the state of each import. */
+export function repoDomains(model: RealmModel, repo: string): StatusDoc["domains"] {
+  const out: StatusDoc["domains"] = [];
+  for (const [name, d] of model.domains) {
+    if (!d.file.members.includes(repo)) continue;
+    const b = d.bindings.get(repo);
+    const role = b?.role ?? "member";
+    const contracts: StatusDoc["domains"][number]["contracts"] = [];
+    for (const c of d.contracts.values()) {
+      const imp = b?.imports.find((i) => i.contract === c.name);
+      if (b?.role === "provider" && c.owner !== repo) continue;
+      if (b?.role === "consumer" && !imp) continue;
+      contracts.push({
+        name: c.name,
+        version: c.version,
+        owner: c.owner,
+        ...(imp
+          ? {
+              import: {
+                range: imp.version,
+                resolved_version: imp.resolved_version ?? null,
+                satisfied: rangeSatisfied(c.version, imp.version),
+                stale: imp.resolved_version !== undefined && semver.lt(imp.resolved_version, c.version),
+              },
+            }
+          : {}),
+      });
+    }
+    out.push({ name, role, contracts });
+  }
+  return out;
+}
+
+/** The repos that import `contract` in `domain`, with their ranges. */
+export function importersOf(model: RealmModel, domain: string, contract: string): { repo: string; range: string }[] {
+  const d = model.domains.get(domain);
+  if (!d) return [];
+  return [...d.bindings.values()].flatMap((b) => b.imports.filter((i) => i.contract === contract).map((i) => ({ repo: b.repo, range: i.version })));
+}
+
+/** What a repo needs of its realm to report status: its domains, what it exports (to compare with its code)
+ *  and who imports that. Built from the model by the daemon (cached per realm commit) or, without one, locally. */
+export const RepoView = z.object({
+  domains: StatusDoc.shape.domains,
+  exports: z.array(
+    z.object({
+      domain: z.string(),
+      contract: z.string(),
+      value: z.unknown(),
+      binding: z.record(z.string(), z.unknown()),
+      importers: z.array(z.object({ repo: z.string(), range: z.string() })),
+    }),
+  ),
+});
+export type RepoView = z.infer<typeof RepoView>;
+
+export function repoView(model: RealmModel, repo: string): RepoView {
+  const exports: RepoView["exports"] = [];
+  for (const [dname, d] of model.domains) {
+    const b = d.bindings.get(repo);
+    if (b?.role !== "provider") continue;
+    for (const exp of b.exports) {
+      const c = d.contracts.get(exp.contract);
+      if (c) exports.push({ domain: dname, contract: c.name, value: c.value, binding: exp, importers: importersOf(model, dname, c.name) });
+    }
+  }
+  return { domains: repoDomains(model, repo), exports };
+}

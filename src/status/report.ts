@@ -1,0 +1,172 @@
+// Builds the document `blue realm status` reports (and the MCP tool realm_status returns): the repo's view of
+// its realm (from the daemon's cached model, else read here), local contract changes read from its code,
+// and the sessions and notifications the daemon holds. Rendering is the caller's.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Notification, SessionInput } from "../daemon/api.ts";
+import { askDaemon, body, ensureDaemon, type Connection } from "../daemon/client.ts";
+import { cliSession } from "../daemon/session.ts";
+import { quickMember, type Member } from "../realm/member.ts";
+import { findRepoRoot } from "../system/repo-root.ts";
+import { ensureRealmClone } from "../realm/clone.ts";
+import { warnProblems, warnStderr } from "../ui/output.ts";
+import type { RepoView, StatusDoc } from "../realm/view.ts";
+
+// What is imported above is what a status answered by a running daemon needs. The realm loader, zod, `yaml`
+// and semver are loaded only when there is work for them: no daemon, exports read from code, or notifications
+// to compare with this repo's imports.
+
+export type StatusOptions = {
+  /** Start the daemon when it is not running (status does; a caller that must not leave one behind passes false). */
+  startDaemon: boolean;
+  /** Have the daemon fetch the realm now (and merge what is due) before reporting. */
+  refresh?: boolean;
+  /** Reuse extracted values from .blue/cache.db (default true; `--no-cache` passes false). */
+  cache?: boolean;
+  /** The session to register (and mark as "you"); default: this shell's CLI session. */
+  session?: SessionInput;
+};
+
+export async function buildStatus(member: Member, opts: StatusOptions): Promise<StatusDoc> {
+  const { repo, realm } = { repo: member.config.repo, realm: member.config.realm.name };
+  const clone = await ensureRealmClone(member);
+
+  let view: RepoView | undefined;
+  let sessions: StatusDoc["sessions"] = null;
+  let notifications: Notification[] | null = null;
+  let daemonError: string | null = null;
+  try {
+    const session = opts.session ?? cliSession(member);
+    const param = { name: realm, repo };
+    const ask = ({ client }: Connection) => client.realms[":name"].repos[":repo"].status.$post({ param, json: { session } });
+    let conn: Connection;
+    let res: Awaited<ReturnType<typeof ask>>;
+    if (opts.refresh) {
+      conn = await ensureDaemon({ start: opts.startDaemon });
+      await refreshRealm(conn, member, clone);
+      res = await ask(conn);
+    } else {
+      ({ conn, res } = await askDaemon({ start: opts.startDaemon }, ask));
+    }
+    if (res.status === 404) {
+      // The daemon has not seen this realm yet: register it, and ask again.
+      await registerRealm(conn, member, clone);
+      res = await ask(conn);
+    }
+    const answer = await body(res);
+    view = (answer.view as RepoView | null) ?? undefined;
+    notifications = answer.notifications;
+    sessions = answer.sessions.map((s) => ({ repo: s.repo, you: s.id === session.id, state: s.state, active_rfc: s.active_rfc, last_activity: s.last_activity }));
+  } catch (e) {
+    daemonError = (e as Error).message;
+  }
+  if (!view) {
+    // No daemon, or it could not read the realm: read the clone here (its problems, if any, are reported in full).
+    const [{ loadValidRealm }, { repoView }] = await Promise.all([import("../realm/load.ts"), import("../realm/view.ts")]);
+    const { model, warnings } = loadValidRealm(clone, realm);
+    warnProblems(warnings);
+    view = repoView(model, repo);
+  }
+
+  const doc: StatusDoc = {
+    realm,
+    repo,
+    domains: view.domains,
+    local_changes: [],
+    extract_errors: [],
+    sessions,
+    notifications: notifications && (await notificationsFor(notifications, view)),
+    syncs: await pendingSyncs(clone, realm, repo),
+    daemon_error: daemonError,
+  };
+  // An export not read from code has nothing to compare. (The bindings come validated from the realm loader.)
+  const extracting = view.exports.filter((e) => e.binding.extract !== undefined);
+  if (extracting.length > 0) await addLocalChanges(doc, member, extracting, opts.cache !== false);
+  return doc;
+}
+
+/** Read each export from code and compare it with the realm's value: `local_changes` and `extract_errors`. */
+async function addLocalChanges(doc: StatusDoc, member: Member, exports: RepoView["exports"], useCache: boolean): Promise<void> {
+  const [{ extractExportCached }, { openCache }, { diffValues }, { ExportBinding }, { describeChange }] = await Promise.all([
+    import("../check/extract.ts"),
+    import("../store/cache-db.ts"),
+    import("../compat/index.ts"),
+    import("../realm/schema.ts"),
+    import("../realm/view.ts"),
+  ]);
+  const cache = openCache(member.root, { enabled: useCache, warn: warnStderr });
+  for (const exp of exports) {
+    try {
+      const extracted = await extractExportCached(member.root, ExportBinding.parse(exp.binding), cache);
+      if (!extracted) continue;
+      const changes = diffValues(exp.value, extracted.value);
+      if (changes.length === 0) continue;
+      doc.local_changes.push({
+        contract: exp.contract,
+        domain: exp.domain,
+        changes: changes.map((c) => ({ kind: c.kind, pointer: c.pointer, text: describeChange(c) })),
+        affected: exp.importers,
+      });
+    } catch (e) {
+      doc.extract_errors.push({ contract: exp.contract, message: (e as Error).message });
+    }
+  }
+  cache.close();
+}
+
+/** Have the daemon track this repo's realm, kept in `clone`. */
+async function registerRealm({ client }: Pick<Connection, "client">, member: Member, clone: string): Promise<void> {
+  await body(await client.realms.$post({ json: { name: member.config.realm.name, url: member.config.realm.url, local_path: clone } }));
+}
+
+/** Ask the daemon to fetch the realm now (registering it first if it has not seen it). */
+async function refreshRealm({ client }: Connection, member: Member, clone: string): Promise<void> {
+  const param = { name: member.config.realm.name };
+  let res = await client.realms[":name"].sync.$post({ param });
+  if (res.status === 404) {
+    await registerRealm({ client }, member, clone);
+    res = await client.realms[":name"].sync.$post({ param });
+  }
+  await body(res);
+}
+
+/** Only when the clone has sync branches is git (and the merge policy) loaded: a plain `status` stays fast. */
+async function pendingSyncs(clone: string, realm: string, repo: string): Promise<StatusDoc["syncs"]> {
+  const refs = join(clone, ".git", "refs", "remotes", "origin", "sync");
+  const packed = join(clone, ".git", "packed-refs");
+  if (!existsSync(refs) && !(existsSync(packed) && readFileSync(packed, "utf8").includes("refs/remotes/origin/sync/"))) return [];
+  const { syncStatus } = await import("../sync/run.ts");
+  const { syncHostFor } = await import("../sync/host-for.ts");
+  const { clockNow } = await import("../system/clock.ts");
+  const verdicts = await syncStatus(clone, realm, repo, await syncHostFor(clone, ""), clockNow());
+  return verdicts.map((v) => ({ branch: v.branch, repo: v.repo, pr: v.pr, due: v.due, waiting_for: v.waiting_for }));
+}
+
+async function notificationsFor(notes: Notification[], view: RepoView): Promise<NonNullable<StatusDoc["notifications"]>> {
+  const importOf = (n: Notification) => view.domains.find((d) => d.name === n.domain)?.contracts.find((c) => c.name === n.contract)?.import;
+  // semver (with the schemas beside it) is loaded only when a notification touches one of this repo's imports.
+  const satisfies = notes.some((n) => n.version && importOf(n)) ? (await import("../realm/view.ts")).rangeSatisfied : undefined;
+  return notes.map((n) => {
+    const imp = importOf(n);
+    return {
+      id: n.id,
+      from_repo: n.from_repo,
+      domain: n.domain,
+      contract: n.contract,
+      change_type: n.change_type,
+      version: n.version,
+      changes: n.changes,
+      created_at: n.created_at,
+      import_range: imp?.range ?? null,
+      still_satisfied: imp && n.version && satisfies ? satisfies(n.version, imp.range) : null,
+    };
+  });
+}
+
+/** The member repo around `dir`, read the quick way when it can be; else by realm/workspace.ts, which explains a
+ *  missing or broken config. */
+export async function requireMemberQuick(dir: string = process.cwd()): Promise<Member> {
+  const root = findRepoRoot(dir);
+  const quick = root ? quickMember(root) : undefined;
+  return quick ?? (await import("../realm/workspace.ts")).requireMember(dir);
+}

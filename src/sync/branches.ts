@@ -1,0 +1,185 @@
+// The sync branches of a realm (`sync/<repo>/<YYYYMMDD-HHMMSS>`) as git sees them: listed from the clone's
+// remote-tracking refs, read without checking anything out, and written through a temporary worktree so the
+// clone's own checkout of `main` never moves until a change has landed on the remote.
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { GitError, Unreachable } from "../errors.ts";
+import { runBounded } from "../system/subprocess.ts";
+import { git, headOf, isMerged, REALM_BRANCH } from "../git/realm-repo.ts";
+
+const MAIN = `origin/${REALM_BRANCH}`;
+const PUSH_ATTEMPTS = 4;
+
+export type BranchCommit = { sha: string; committer_email: string; committed_at: string; trailers: Record<string, string[]> };
+
+/** A sync branch read from the clone: its commits since main and the realm files it changes. */
+export type BranchRead = {
+  branch: string;
+  sha: string;
+  commits: BranchCommit[];
+  /** Realm files the branch changes relative to where it left main (or its base branch), with their content there. */
+  files: Map<string, unknown>;
+};
+
+export async function listSyncBranches(clone: string): Promise<{ branch: string; sha: string }[]> {
+  const out = await git(clone).raw(["for-each-ref", "--format=%(refname:lstrip=3)%09%(objectname)", "refs/remotes/origin/sync/"]);
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const [branch, sha] = l.split("\t") as [string, string];
+      return { branch, sha };
+    })
+    .sort((a, b) => a.branch.localeCompare(b.branch));
+}
+
+export function parseTrailers(message: string): Record<string, string[]> {
+  const trailers: Record<string, string[]> = {};
+  for (const m of message.matchAll(/^([A-Za-z][A-Za-z-]*): (.+)$/gm)) (trailers[m[1]!] ??= []).push(m[2]!.trim());
+  return trailers;
+}
+
+/** Commits on `ref` not on main, oldest first. */
+export async function commitsSinceMain(clone: string, ref: string): Promise<BranchCommit[]> {
+  const out = await git(clone).raw(["log", "--reverse", "--format=%H%x1f%ce%x1f%cI%x1f%B%x1e", `${MAIN}..${ref}`]);
+  return out
+    .split("\x1e")
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .map((r) => {
+      const [sha, email, at, body] = r.split("\x1f") as [string, string, string, string];
+      return { sha, committer_email: email, committed_at: at, trailers: parseTrailers(body ?? "") };
+    });
+}
+
+/** The realm files `ref` changes since `since` (a commit), parsed. */
+export async function readChangedFiles(clone: string, since: string, ref: string): Promise<Map<string, unknown>> {
+  const g = git(clone);
+  const names = (await g.raw(["diff", "--name-only", since, ref, "--", "domains"])).split("\n").filter((f) => /\.ya?ml$/.test(f));
+  const files = new Map<string, unknown>();
+  for (const f of names) {
+    const text = await g.raw(["show", `${ref}:${f}`]).catch(() => undefined);
+    if (text === undefined) continue; // deleted on the branch
+    try {
+      files.set(f, parse(text));
+    } catch {
+      // An unparsable file on someone's branch is theirs to fix; the branch is read without it.
+    }
+  }
+  return files;
+}
+
+/** Files that conflict when `branch` is merged into main (empty: it merges cleanly). git's exit status decides. */
+export async function mergeConflicts(clone: string, branch: string): Promise<string[]> {
+  const r = await runBounded(["git", "merge-tree", "--write-tree", "--name-only", MAIN, `origin/${branch}`], { cwd: clone, timeoutMs: 60_000 });
+  if (r.code === 0) return [];
+  if (r.code !== 1) throw new GitError(`git merge-tree failed on ${branch}: ${r.stderr.trim().split("\n")[0] ?? ""}`);
+  const [, ...rest] = r.stdout.split("\n");
+  const blank = rest.indexOf("");
+  return (blank === -1 ? rest : rest.slice(0, blank)).filter(Boolean);
+}
+
+export async function mergeBase(clone: string, ref: string): Promise<string> {
+  return (await git(clone).raw(["merge-base", MAIN, ref])).trim();
+}
+
+function pushFailure(e: unknown, doing: string): Error {
+  const text = e instanceof Error ? e.message : String(e);
+  const cause = text.split("\n").find((l) => /^(fatal|error): /.test(l.trim()))?.trim().replace(/^(fatal|error): /, "") ?? text.split("\n")[0];
+  if (/could not read|unable to access|connection|could not resolve|authentication failed|not found|does not exist|timed out/i.test(text)) {
+    return new Unreachable(`${doing}: ${cause}`, "Check the realm remote and your git credentials, then run 'blue realm sync' again.");
+  }
+  return new GitError(`${doing}: ${cause}`);
+}
+
+/**
+ * Make one commit on a new or existing sync branch, in a temporary worktree, and push it. `start` is what the
+ * branch starts from (origin/main, or another sync branch); `edit` writes the files inside the worktree.
+ */
+export async function commitSyncBranch(
+  clone: string,
+  o: { branch: string; start: string; message: string; edit: (dir: string) => void | Promise<void>; signoff?: boolean; /** Replace the branch (rebuilt from main), only if it is still at this commit. */ replace?: string },
+): Promise<string> {
+  const g = git(clone);
+  const dir = mkdtempSync(join(clone, ".git", "blue-sync-"));
+  try {
+    await g.raw(["worktree", "add", "-q", "--detach", dir, o.start]);
+    const w = git(dir);
+    await o.edit(dir);
+    await w.raw(["add", "-A"]);
+    await w.raw(["commit", "-q", "--allow-empty", ...(o.signoff ? ["--signoff"] : []), "-m", o.message]);
+    const sha = (await w.raw(["rev-parse", "HEAD"])).trim();
+    try {
+      await w.raw(["push", "-q", ...(o.replace ? [`--force-with-lease=refs/heads/${o.branch}:${o.replace}`] : []), "origin", `HEAD:refs/heads/${o.branch}`]);
+    } catch (e) {
+      throw pushFailure(e, `pushing ${o.branch} to the realm failed`);
+    }
+    await g.raw(["fetch", "-q", "origin", `+refs/heads/${o.branch}:refs/remotes/origin/${o.branch}`]).catch(() => undefined);
+    return sha;
+  } finally {
+    await g.raw(["worktree", "remove", "--force", dir]).catch(() => rmSync(dir, { recursive: true, force: true }));
+    await g.raw(["worktree", "prune"]).catch(() => undefined);
+  }
+}
+
+export type MergeOutcome = { merged: true; sha: string } | { merged: false; conflicts: string[] };
+
+/**
+ * Merge a sync branch into the realm's main with git alone (the plain-git forge) and push; a push rejected
+ * because main moved is fetched and merged again (bounded). The branch is deleted on the remote afterwards.
+ */
+export async function mergeSyncBranch(clone: string, branch: string, message: string): Promise<MergeOutcome> {
+  const g = git(clone);
+  for (let attempt = 1; ; attempt++) {
+    const dir = mkdtempSync(join(clone, ".git", "blue-merge-"));
+    try {
+      await g.raw(["worktree", "add", "-q", "--detach", dir, MAIN]);
+      const w = git(dir);
+      try {
+        await w.raw(["merge", "-q", "--no-ff", "-m", message, `origin/${branch}`]);
+      } catch {
+        const conflicts = (await w.raw(["diff", "--name-only", "--diff-filter=U"]).catch(() => "")).split("\n").filter(Boolean);
+        await w.raw(["merge", "--abort"]).catch(() => undefined);
+        return { merged: false, conflicts };
+      }
+      try {
+        await w.raw(["push", "-q", "origin", `HEAD:refs/heads/${REALM_BRANCH}`]);
+      } catch (e) {
+        const text = e instanceof Error ? e.message : String(e);
+        if (!/\[rejected\]|fetch first|non-fast-forward|failed to update ref|cannot lock ref/i.test(text) || attempt >= PUSH_ATTEMPTS) {
+          throw pushFailure(e, `merging ${branch} into the realm's ${REALM_BRANCH} failed`);
+        }
+        await g.raw(["fetch", "-q", "origin"]);
+        continue;
+      }
+      const sha = (await w.raw(["rev-parse", "HEAD"])).trim();
+      await w.raw(["push", "-q", "origin", "--delete", branch]).catch(() => undefined);
+      await g.raw(["fetch", "-q", "--prune", "origin"]).catch(() => undefined);
+      return { merged: true, sha };
+    } finally {
+      await g.raw(["worktree", "remove", "--force", dir]).catch(() => rmSync(dir, { recursive: true, force: true }));
+      await g.raw(["worktree", "prune"]).catch(() => undefined);
+    }
+  }
+}
+
+/** Delete a sync branch on the realm remote (plain git: an acknowledgement whose base was rebuilt). */
+export async function deleteSyncBranch(clone: string, branch: string): Promise<void> {
+  await git(clone).raw(["push", "-q", "origin", "--delete", branch]).catch((e) => {
+    throw pushFailure(e, `deleting ${branch} on the realm failed`);
+  });
+  await git(clone).raw(["fetch", "-q", "--prune", "origin"]).catch(() => undefined);
+}
+
+/** Fetch the realm (pruning merged sync branches) and fast-forward the clone's main. */
+export async function fetchRealm(clone: string): Promise<void> {
+  const g = git(clone);
+  try {
+    await g.raw(["fetch", "-q", "--prune", "origin"]);
+  } catch (e) {
+    throw pushFailure(e, "fetching the realm failed");
+  }
+  const upstream = (await g.raw(["rev-parse", "--verify", "-q", MAIN]).catch(() => "")).trim();
+  if (upstream) await g.raw(["merge", "-q", "--ff-only", MAIN]).catch(() => undefined);
+}

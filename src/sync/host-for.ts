@@ -1,0 +1,34 @@
+// Which SyncHost a realm uses: the forge in realm.yaml's `forge:` or detected from the realm URL (Forgejo,
+// GitHub), with a token from the credential chain; anything else is plain git.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { remoteUrl } from "../git/realm-repo.ts";
+import { blueHome } from "../system/home.ts";
+import { ForgeConfig } from "../realm/schema.ts";
+import { plainGitHost, type SyncHost } from "./host.ts";
+
+/** realm.yaml's `forge:`, if it has a valid one. */
+export function configuredForge(clone: string): ForgeConfig | undefined {
+  try {
+    const raw = (parse(readFileSync(join(clone, "realm.yaml"), "utf8")) as { forge?: unknown } | null)?.forge;
+    return raw === undefined ? undefined : ForgeConfig.parse(raw);
+  } catch {
+    // realm.yaml's problems are reported by the loader with file:line:col; here it just means "no forge".
+    return undefined;
+  }
+}
+
+export async function syncHostFor(clone: string, url: string): Promise<SyncHost> {
+  const configured = configuredForge(clone);
+  const { detectForge } = await import("../forge/forge.ts");
+  const target = detectForge(url || (await remoteUrl(clone)) || "", configured, process.env);
+  if (target.kind === "none") return plainGitHost(clone);
+  const [{ resolveToken }, { createForge }, { forgeSyncHost }] = await Promise.all([
+    import("../forge/credentials.ts"),
+    import("../forge/client.ts"),
+    import("./forge-host.ts"),
+  ]);
+  const credential = await resolveToken(target, { env: process.env, blueHome: blueHome() });
+  return forgeSyncHost(createForge(target, credential), clone);
+}

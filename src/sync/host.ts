@@ -1,0 +1,34 @@
+// Where sync branches become reviewable changes. `none` (plain git): the pushed branch is the proposal,
+// approvals are signed-off commits on it, and blue merges it with git. A forge (Forgejo, GitHub): each
+// branch gets a pull request with labels and reviewers, approvals are PR reviews, and the forge merges.
+import { deleteSyncBranch, mergeSyncBranch, type MergeOutcome } from "./branches.ts";
+
+export type PublishRequest = { branch: string; title: string; body: string; labels: string[]; reviewers: string[]; blockedBy: string | null };
+export type Published = { ref: string; url: string | null; opened: boolean };
+
+export interface SyncHost {
+  readonly kind: "none" | "forgejo" | "github";
+  /** Open the PR for a pushed sync branch, or update the one that is open. */
+  publish(req: PublishRequest): Promise<Published>;
+  /** The open PR of a branch (undefined: the branch has none, or it was closed) and the forge's approvals. */
+  describe(branch: string): Promise<{ ref: string; url: string | null; approvals: string[] } | undefined>;
+  /** Approve a provider's PR as its importer, where the forge allows it; returns what was done. */
+  acknowledge(branch: string): Promise<string | null>;
+  /** Approve a branch as a realm approver (forges: a PR review; plain git records a signed-off commit instead). */
+  approve(branch: string): Promise<void>;
+  merge(branch: string, message: string): Promise<MergeOutcome>;
+  /** Drop a branch that can no longer merge (its PR, on a forge, closed with `why` as a comment). */
+  retire(branch: string, why: string): Promise<void>;
+}
+
+export function plainGitHost(clone: string): SyncHost {
+  return {
+    kind: "none",
+    publish: async (req) => ({ ref: req.branch, url: null, opened: false }),
+    describe: async (branch) => ({ ref: branch, url: null, approvals: [] }),
+    acknowledge: async () => null,
+    approve: async () => undefined,
+    merge: (branch, message) => mergeSyncBranch(clone, branch, message),
+    retire: (branch) => deleteSyncBranch(clone, branch),
+  };
+}

@@ -1,0 +1,245 @@
+// What `blue realm sync` will do, computed from data only (Plans before effects): the contract versions this
+// repo's code asks for, the import bindings it can move forward (its acknowledgements), and the sync branches
+// that carry them. The plan is what `--dry-run` prints and what the executor carries out.
+import semver from "semver";
+import { z } from "zod";
+import { compareVersions, isBreaking, type Bump } from "../compat/index.ts";
+import type { RealmModel } from "../realm/load.ts";
+import type { PendingSync } from "./pending.ts";
+import { iso } from "../realm/membership.ts";
+import { importersOf, rangeSatisfied, describeChange } from "../realm/view.ts";
+import type { ContractFile } from "../realm/schema.ts";
+
+export const ContractUpdate = z.object({
+  domain: z.string(),
+  contract: z.string(),
+  file: z.string(),
+  from: z.string(),
+  to: z.string(),
+  bump: z.enum(["patch", "minor", "major"]),
+  compatible: z.boolean(),
+  changes: z.array(z.string()),
+  schema_changed: z.boolean(),
+  importers: z.array(z.object({ repo: z.string(), range: z.string() })),
+  value: z.unknown(),
+  schema: z.record(z.string(), z.unknown()),
+});
+export type ContractUpdate = z.infer<typeof ContractUpdate>;
+
+export const Acknowledgement = z.object({
+  domain: z.string(),
+  contract: z.string(),
+  file: z.string(),
+  from: z.string().nullable(),
+  to: z.string(),
+  /** The provider's sync branch the version is on, when it has not merged yet. */
+  via: z.string().nullable(),
+});
+export type Acknowledgement = z.infer<typeof Acknowledgement>;
+
+export const BranchPlan = z.object({
+  branch: z.string(),
+  /** The commit-ish the branch starts from: origin/main, this repo's own open sync branch, or the provider's. */
+  start: z.string(),
+  /** An open sync branch of this repo that gets one more commit (its PR is updated, not opened again). */
+  reuse: z.boolean(),
+  /** That branch no longer merges into main: it is rebuilt from main under the same name (force-pushed). */
+  rebuild: z.boolean(),
+  base: z.object({ branch: z.string(), sha: z.string() }).nullable(),
+  updates: z.array(ContractUpdate),
+  acknowledgements: z.array(Acknowledgement),
+  files: z.array(z.string()),
+  pr: z.object({ title: z.string(), body: z.string(), labels: z.array(z.string()), reviewers: z.array(z.string()) }),
+  notify: z.array(z.string()),
+});
+export type BranchPlan = z.infer<typeof BranchPlan>;
+
+export type Extracted = { domain: string; contract: string; value: unknown; schema?: Record<string, unknown> };
+
+export type PlanInput = {
+  realm: string;
+  repo: string;
+  model: RealmModel;
+  extracted: Extracted[];
+  pending: PendingSync[];
+  now: Date;
+  /** Sync branch names already taken on the remote. */
+  taken: Set<string>;
+};
+
+const RANK: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
+
+/** The new contract version the repo's code asks for, or undefined when code and contract agree. */
+export function planContractUpdate(domain: string, contract: ContractFile, next: Extracted): ContractUpdate | undefined {
+  const schema = next.schema ?? contract.schema;
+  const cmp = compareVersions({ schema: contract.schema, value: contract.value }, { schema, value: next.value }, contract.compatibility);
+  if (cmp.bump === "none") return undefined;
+  const changes = [
+    ...cmp.values.map(describeChange),
+    ...cmp.findings.map((f) => `schema ${f.pointer || "/"}: ${f.message}${isBreaking(f, contract.compatibility) ? " (breaking)" : ""}`),
+  ];
+  return {
+    domain,
+    contract: contract.name,
+    file: `domains/${domain}/contracts/${contract.name}.yaml`,
+    from: contract.version,
+    to: semver.inc(contract.version, cmp.bump)!,
+    bump: cmp.bump,
+    compatible: !cmp.breaking,
+    changes,
+    schema_changed: JSON.stringify(schema) !== JSON.stringify(contract.schema),
+    importers: [],
+    value: next.value,
+    schema,
+  };
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)]));
+  return v;
+}
+
+export function branchName(repo: string, now: Date, taken: Set<string>): string {
+  const stamp = iso(now).replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  let name = `sync/${repo}/${stamp}`;
+  for (let i = 2; taken.has(name); i++) name = `sync/${repo}/${stamp}-${i}`;
+  taken.add(name);
+  return name;
+}
+
+/** Forge reviewers are user names; maintainers written as e-mail addresses are named in the PR body instead. */
+function reviewersFor(model: RealmModel, repos: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const r of repos) for (const m of model.repos.get(r)?.maintainers ?? []) out.add(m);
+  return [...out].sort();
+}
+
+export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfied: string[]; proposed: string[] } {
+  const { model, repo, pending } = input;
+  const updates: ContractUpdate[] = [];
+  const proposed: string[] = [];
+  const own = pending.find((p) => p.repo === repo && p.updates.length > 0 && p.base === null);
+  for (const x of input.extracted) {
+    const c = model.domains.get(x.domain)?.contracts.get(x.contract);
+    if (!c) continue;
+    const u = planContractUpdate(x.domain, c, x);
+    if (!u) continue;
+    u.importers = importersOf(model, x.domain, x.contract).filter((i) => i.repo !== repo);
+    updates.push(u);
+  }
+  // This repo already proposed exactly these values on its open branch: nothing new to push.
+  if (own && own.conflicts.length === 0 && updates.length > 0 && updates.every((u) => own.contents.has(u.file) && sameProposal(own.contents.get(u.file), u))) {
+    for (const u of updates) proposed.push(`${u.contract} ${u.to} (${own.branch})`);
+    updates.length = 0;
+  }
+
+  const acks: Acknowledgement[] = [];
+  const unsatisfied: string[] = [];
+  for (const [dname, d] of model.domains) {
+    const b = d.bindings.get(repo);
+    if (!b) continue;
+    for (const imp of b.imports) {
+      const c = d.contracts.get(imp.contract);
+      if (!c) continue;
+      const candidates: { version: string; via: PendingSync | null }[] = [{ version: c.version, via: null }];
+      for (const p of pending) {
+        if (p.repo === repo) continue;
+        const u = p.updates.find((x) => x.domain === dname && x.contract === imp.contract);
+        if (u) candidates.push({ version: u.version, via: p });
+      }
+      const newest = candidates.reduce((a, x) => (semver.gt(x.version, a.version) ? x : a));
+      const best = candidates.filter((x) => rangeSatisfied(x.version, imp.version)).sort((a, x) => semver.rcompare(a.version, x.version))[0];
+      if (!rangeSatisfied(newest.version, imp.version)) {
+        unsatisfied.push(`${imp.contract} ${newest.version}${newest.via ? ` (proposed in ${newest.via.branch})` : ""} does not satisfy your import (${imp.version}): update your code, then widen the range in domains/${dname}/bindings/${repo}.yaml`);
+      }
+      if (!best || (imp.resolved_version && !semver.gt(best.version, imp.resolved_version))) continue;
+      acks.push({ domain: dname, contract: imp.contract, file: `domains/${dname}/bindings/${repo}.yaml`, from: imp.resolved_version ?? null, to: best.version, via: best.via?.branch ?? null });
+    }
+  }
+
+  const branches: BranchPlan[] = [];
+  const onMain = acks.filter((a) => a.via === null);
+  if (updates.length > 0 || onMain.length > 0) {
+    const reuse = updates.length > 0 && own !== undefined;
+    const rebuild = reuse && own!.conflicts.length > 0;
+    branches.push(
+      branchPlan(input, {
+        branch: reuse ? own!.branch : branchName(repo, input.now, input.taken),
+        start: reuse && !rebuild ? `origin/${own!.branch}` : "origin/main",
+        reuse,
+        rebuild,
+        base: null,
+        updates,
+        acks: onMain,
+      }),
+    );
+  }
+  const byBranch = new Map<string, Acknowledgement[]>();
+  for (const a of acks) if (a.via) byBranch.set(a.via, [...(byBranch.get(a.via) ?? []), a]);
+  for (const [via, list] of byBranch) {
+    const p = pending.find((x) => x.branch === via)!;
+    branches.push(
+      branchPlan(input, {
+        branch: branchName(repo, input.now, input.taken),
+        start: `origin/${via}`,
+        reuse: false,
+        rebuild: false,
+        base: { branch: via, sha: p.sha },
+        updates: [],
+        acks: list,
+      }),
+    );
+  }
+  return { branches, unsatisfied, proposed };
+}
+
+function sameProposal(onBranch: unknown, u: ContractUpdate): boolean {
+  const f = onBranch as Partial<ContractFile> | undefined;
+  return f?.version === u.to && deepEqual(f.value, u.value) && deepEqual(f.schema, u.schema);
+}
+
+function branchPlan(
+  input: PlanInput,
+  o: { branch: string; start: string; reuse: boolean; rebuild: boolean; base: BranchPlan["base"]; updates: ContractUpdate[]; acks: Acknowledgement[] },
+): BranchPlan {
+  const { repo, model } = input;
+  const importers = new Set(o.updates.flatMap((u) => u.importers.map((i) => i.repo)));
+  const breaking = o.updates.some((u) => !u.compatible);
+  const title = o.updates.length
+    ? `${repo}: ${o.updates.map((u) => `${u.contract} ${u.to}`).join(", ")}`
+    : `${repo}: acknowledge ${o.acks.map((a) => `${a.contract} ${a.to}`).join(", ")}`;
+  const files = [...new Set([...o.updates.map((u) => u.file), ...o.acks.map((a) => a.file)])].sort();
+  return {
+    ...o,
+    acknowledgements: o.acks,
+    files,
+    pr: { title, body: prBody(input, o.updates, o.acks, o.base), labels: [breaking ? "breaking" : "compatible"], reviewers: reviewersFor(model, importers) },
+    notify: [...importers].sort(),
+  };
+}
+
+function prBody(input: PlanInput, updates: ContractUpdate[], acks: Acknowledgement[], base: BranchPlan["base"]): string {
+  const out: string[] = [];
+  if (updates.length) {
+    out.push("| Contract | Version | Change |", "|---|---|---|");
+    for (const u of updates) out.push(`| ${u.domain}/${u.contract} | ${u.from} → ${u.to} | ${u.compatible ? "compatible" : "BREAKING"} (${u.bump}) |`);
+    for (const u of updates) {
+      out.push("", `**${u.contract} ${u.to}**`, ...u.changes.map((c) => `- ${c}`));
+      if (u.importers.length) out.push("", `Importers: ${u.importers.map((i) => `${i.repo} (${i.range})`).join(", ")}`);
+    }
+    const maintainers = [...new Set(updates.flatMap((u) => u.importers.flatMap((i) => input.model.repos.get(i.repo)?.maintainers ?? [])))];
+    if (maintainers.length) out.push(`Maintainers asked to review: ${maintainers.join(", ")}`);
+  }
+  if (acks.length) {
+    out.push("", `${input.repo} acknowledges:`, ...acks.map((a) => `- ${a.contract}: resolved_version ${a.from ?? "(none)"} → ${a.to}`));
+    if (base) out.push("", `Builds on ${base.branch}; merges after it.`);
+  }
+  out.push("", "Opened by `blue realm sync`. It merges when the realm's governance allows; `blue realm status` shows what it waits for.");
+  return out.join("\n");
+}
+
+export { RANK as BUMP_RANK };

@@ -1,0 +1,288 @@
+// Carries out `blue realm sync` for a member repo: fetch the realm, read what this repo's code exports and
+// what is waiting on open sync branches, plan, then (unless --dry-run) push the sync branches, open or update
+// their PRs, tell the local daemon, and merge the open sync branches that governance now allows.
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { z } from "zod";
+import { BlueError, ConfigError, Refused } from "../errors.ts";
+import { plainGitHost, type SyncHost } from "./host.ts";
+import { git, headOf, isMerged } from "../git/realm-repo.ts";
+import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
+import { withLock } from "../system/lock.ts";
+import { openCache, type Cache } from "../store/cache-db.ts";
+import { warnStderr } from "../ui/output.ts";
+import { confinedPath, extractExportCached } from "../check/extract.ts";
+import { loadValidRealm, type RealmModel } from "../realm/load.ts";
+import { evaluate, MergeVerdict } from "./merge-policy.ts";
+import { iso } from "../realm/membership.ts";
+import { ExportBinding } from "../realm/schema.ts";
+import { BranchPlan, planSync, type Extracted } from "./plan.ts";
+import { syncTrailers, toPending, type PendingSync } from "./pending.ts";
+import { editYamlFile } from "../yaml/source.ts";
+import { isMap, isSeq } from "yaml";
+import { join } from "node:path";
+import { writeFileAtomic } from "../system/atomic-write.ts";
+
+export const SyncReport = z.object({
+  realm: z.string(),
+  repo: z.string(),
+  dry_run: z.boolean(),
+  forge: z.enum(["none", "forgejo", "github"]),
+  realm_commit: z.string().nullable(),
+  in_sync: z.boolean(),
+  branches: z.array(BranchPlan.extend({ published: z.object({ ref: z.string(), url: z.string().nullable(), opened: z.boolean() }).nullable(), pushed: z.boolean() })),
+  /** Versions this repo already proposed on an open branch, unchanged since. */
+  proposed: z.array(z.string()),
+  unsatisfied: z.array(z.string()),
+  /** Open sync branches of the realm: what each waits for, and whether this run merged it. */
+  merges: z.array(MergeVerdict.extend({ merged: z.boolean(), conflicts: z.array(z.string()), removed: z.boolean().default(false) })),
+  notified: z.array(z.string()),
+  acknowledged_prs: z.array(z.string()),
+});
+export type SyncReport = z.infer<typeof SyncReport>;
+
+export type SyncContext = {
+  realm: string;
+  repo: string;
+  repoRoot: string;
+  clone: string;
+  now: Date;
+  dryRun: boolean;
+  host?: SyncHost;
+  /** Reuse extracted values from .blue/cache.db (default true; `--no-cache` passes false). */
+  cache?: boolean;
+  /** Tells the local daemon at once (best effort); the importers' daemons learn it when they fetch. */
+  notify?: (n: { domain: string; contract: string; version: string; breaking: boolean; changes: string[]; recipients: string[] }) => Promise<boolean>;
+};
+
+/** Read every open sync branch of the clone against main's model. */
+export async function readPending(clone: string, model: RealmModel): Promise<PendingSync[]> {
+  const out: PendingSync[] = [];
+  for (const { branch, sha } of await listSyncBranches(clone)) {
+    const ref = `origin/${branch}`;
+    const commits = await commitsSinceMain(clone, ref);
+    if (commits.length === 0) continue; // already merged
+    const first = toPending({ branch, sha, commits, files: new Map() }, model, false);
+    if (!first) continue;
+    const since = first.base ? first.base.sha : await mergeBase(clone, ref);
+    const files = await readChangedFiles(clone, since, ref);
+    const p = toPending({ branch, sha, commits, files }, model, first.base ? await isMerged(clone, first.base.sha) : true);
+    if (!p) continue;
+    if (!p.base) p.conflicts = await mergeConflicts(clone, branch);
+    else if (!p.base_merged) p.obsolete = !(await isMerged(clone, p.base.sha, `origin/${p.base.branch}`));
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Sync never runs over hand edits in the realm clone (and never resets them away). A contract file edited by
+ * a repo that does not own it is the RFC's "Contract Ownership" refusal, naming the owner.
+ */
+async function refuseHandEdits(clone: string, repo: string): Promise<void> {
+  const g = git(clone);
+  const edited = (await g.raw(["diff", "--name-only", "HEAD"]).catch(() => "")).split("\n").filter(Boolean);
+  for (const file of edited) {
+    const m = /^domains\/([^/]+)\/contracts\/([^/]+)\.ya?ml$/.exec(file);
+    if (!m) continue;
+    const before = await g.raw(["show", `HEAD:${file}`]).catch(() => "");
+    let owner: string | undefined;
+    try {
+      owner = (parse(before) as { owner?: string } | null)?.owner;
+    } catch {}
+    if (owner && owner !== repo) {
+      throw new Refused(`contract '${m[2]}' is owned by '${owner}': ${repo} cannot change it (${file} is edited in the realm clone)`, `Ask ${owner}'s maintainers for the change; discard the edit with: git -C ${clone} checkout -- ${file}`);
+    }
+  }
+  if (edited.length > 0) {
+    throw new Refused(`the realm clone has hand edits: ${edited.join(", ")}`, `blue publishes contract changes from your code (the export binding's extract). Discard the edits with: git -C ${clone} checkout -- ${edited.join(" ")}`);
+  }
+}
+
+async function readExtracted(repoRoot: string, repo: string, model: RealmModel, useCache: boolean): Promise<Extracted[]> {
+  const cache = openCache(repoRoot, { enabled: useCache, warn: warnStderr });
+  try {
+    return await extractAll(repoRoot, repo, model, cache);
+  } finally {
+    cache.close();
+  }
+}
+
+async function extractAll(repoRoot: string, repo: string, model: RealmModel, cache: Cache): Promise<Extracted[]> {
+  const out: Extracted[] = [];
+  for (const [dname, d] of model.domains) {
+    const b = d.bindings.get(repo);
+    if (b?.role !== "provider") continue;
+    for (const exp of b.exports) {
+      const got = await extractExportCached(repoRoot, ExportBinding.parse(exp), cache);
+      if (!got) continue;
+      let schema: Record<string, unknown> | undefined;
+      if (exp.schema_file) {
+        const path = confinedPath(repoRoot, exp.schema_file, "schema_file");
+        try {
+          const text = readFileSync(path, "utf8");
+          schema = (exp.schema_file.endsWith(".json") ? JSON.parse(text) : parse(text)) as Record<string, unknown>;
+        } catch (e) {
+          throw new ConfigError(`${exp.schema_file}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
+        }
+        if (!schema || typeof schema !== "object" || Array.isArray(schema)) throw new ConfigError(`${exp.schema_file}: a JSON Schema must be an object`);
+      }
+      out.push({ domain: dname, contract: exp.contract, value: got.value, ...(schema ? { schema } : {}) });
+    }
+  }
+  return out;
+}
+
+/** Write one branch plan's files into a worktree of the realm. */
+function writePlan(dir: string, clone: string, plan: BranchPlan, now: Date): void {
+  for (const u of plan.updates) {
+    // Start from main's file (kept as people wrote it), so a reused branch is rewritten, not patched twice.
+    const path = join(dir, u.file);
+    writeFileAtomic(path, readFileSync(join(clone, u.file), "utf8"));
+    editYamlFile(path, (doc) => {
+      doc.set("version", u.to);
+      doc.set("value", u.value);
+      if (u.schema_changed) doc.set("schema", u.schema);
+      const entry = doc.createNode({ version: u.to, changes: u.changes, compatible: u.compatible, published_at: iso(now) });
+      const evo = doc.get("evolution", true);
+      if (isSeq(evo)) evo.items.push(entry);
+      else doc.set("evolution", doc.createNode([{ version: u.to, changes: u.changes, compatible: u.compatible, published_at: iso(now) }]));
+    });
+  }
+  for (const a of plan.acknowledgements) {
+    editYamlFile(join(dir, a.file), (doc) => {
+      const imports = doc.get("imports", true);
+      if (!isSeq(imports)) return;
+      for (const item of imports.items) {
+        if (!isMap(item) || item.get("contract") !== a.contract) continue;
+        item.set("resolved_version", a.to);
+        item.set("resolved_at", iso(now));
+        item.set("status", "current");
+      }
+    });
+  }
+}
+
+function commitMessage(plan: BranchPlan, repo: string, now: Date): string {
+  const lines = [plan.pr.title, ""];
+  for (const u of plan.updates) lines.push(`${u.contract}: ${u.from} → ${u.to} (${u.compatible ? "compatible" : "breaking"})`, ...u.changes.map((c) => `  ${c}`));
+  for (const a of plan.acknowledgements) lines.push(`${a.contract}: resolved_version ${a.from ?? "(none)"} → ${a.to}`);
+  return `${lines.join("\n")}\n\n${syncTrailers({ repo, at: iso(now), base: plan.base })}`;
+}
+
+export async function runSync(ctx: SyncContext): Promise<SyncReport> {
+  return withLock(`${ctx.clone}.lock`, async () => {
+    await refuseHandEdits(ctx.clone, ctx.repo);
+    const before = await headOf(ctx.clone, "HEAD");
+    try {
+      return await syncLocked(ctx);
+    } catch (e) {
+      // Nothing of a failed sync stays in the clone: main goes back to where it was.
+      if (before) await git(ctx.clone).raw(["reset", "-q", "--hard", before]).catch(() => undefined);
+      throw e;
+    }
+  });
+}
+
+async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
+  const host = ctx.host ?? plainGitHost(ctx.clone);
+  await fetchRealm(ctx.clone);
+  const { model } = loadValidRealm(ctx.clone, ctx.realm);
+  if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
+  const pending = await readPending(ctx.clone, model);
+  const extracted = await readExtracted(ctx.repoRoot, ctx.repo, model, ctx.cache !== false);
+  const taken = new Set(pending.map((p) => p.branch));
+  const plan = planSync({ realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken });
+  const report: SyncReport = {
+    realm: ctx.realm,
+    repo: ctx.repo,
+    dry_run: ctx.dryRun,
+    forge: host.kind,
+    realm_commit: (await headOf(ctx.clone)) ?? null,
+    in_sync: plan.branches.length === 0,
+    branches: plan.branches.map((b) => ({ ...b, published: null, pushed: false })),
+    proposed: plan.proposed,
+    unsatisfied: plan.unsatisfied,
+    merges: [],
+    notified: [],
+    acknowledged_prs: [],
+  };
+  if (ctx.dryRun) {
+    report.merges = (await verdicts(host, model, pending, ctx.now)).map((v) => ({ ...v, merged: false, removed: false, conflicts: pending.find((p) => p.branch === v.branch)?.conflicts ?? [] }));
+    return report;
+  }
+
+  for (const b of report.branches) {
+    const base = b.base ? await host.describe(b.base.branch) : undefined;
+    const replace = b.rebuild ? pending.find((p) => p.branch === b.branch)?.sha : undefined;
+    await commitSyncBranch(ctx.clone, { branch: b.branch, start: b.start, message: commitMessage(b, ctx.repo, ctx.now), edit: (dir) => writePlan(dir, ctx.clone, b, ctx.now), replace });
+    b.pushed = true;
+    b.published = await host.publish({ branch: b.branch, title: b.pr.title, body: b.pr.body, labels: b.pr.labels, reviewers: b.pr.reviewers, blockedBy: base?.ref ?? null });
+    if (b.base) {
+      const done = await host.acknowledge(b.base.branch).catch((e) => `could not approve ${b.base!.branch}: ${(e as Error).message}`);
+      if (done) report.acknowledged_prs.push(done);
+    }
+    for (const u of b.updates) {
+      if (u.importers.length === 0 || !ctx.notify) continue;
+      const told = await ctx.notify({ domain: u.domain, contract: u.contract, version: u.to, breaking: !u.compatible, changes: u.changes, recipients: u.importers.map((i) => i.repo) }).catch(() => false);
+      if (told) report.notified.push(...u.importers.map((i) => i.repo));
+    }
+  }
+  report.notified = [...new Set(report.notified)].sort();
+  report.merges = await settle(ctx.clone, ctx.realm, host, ctx.now);
+  return report;
+}
+
+async function verdicts(host: SyncHost, model: RealmModel, pending: PendingSync[], now: Date): Promise<MergeVerdict[]> {
+  const out: MergeVerdict[] = [];
+  for (const p of pending) {
+    const pr = await host.describe(p.branch);
+    if (!pr) continue; // a forge PR that was closed: not ours to merge
+    out.push(evaluate(p, { model, pending, now, pr: pr.ref, ...(host.kind === "none" ? {} : { approvals: [...p.approvals, ...pr.approvals] }) }));
+  }
+  return out;
+}
+
+/**
+ * Merge every open sync branch that governance allows, providers before the acknowledgements built on them,
+ * until nothing more is due. Called by `sync` and by the daemon after it fetches (caller holds the lock).
+ */
+export async function settle(clone: string, realm: string, host: SyncHost, now: Date): Promise<SyncReport["merges"]> {
+  const results = new Map<string, SyncReport["merges"][number]>();
+  for (let round = 0; round < 20; round++) {
+    await fetchRealm(clone);
+    const { model } = loadValidRealm(clone, realm);
+    const pending = await readPending(clone, model);
+    const all = await verdicts(host, model, pending, now);
+    for (const v of all) if (!results.get(v.branch)?.merged) results.set(v.branch, { ...v, merged: false, removed: false, conflicts: pending.find((p) => p.branch === v.branch)?.conflicts ?? [] });
+    const obsolete = pending.find((p) => p.obsolete);
+    if (obsolete) {
+      await host.retire(
+        obsolete.branch,
+        `Closed by blue: this acknowledgement was built on ${obsolete.base?.branch ?? "a provider's sync branch"}, which was closed without merging, so it can no longer merge. The next \`blue realm sync\` in ${obsolete.repo} acknowledges what is on main.`,
+      );
+      results.set(obsolete.branch, { branch: obsolete.branch, repo: obsolete.repo, due: false, reason: null, waiting_for: [], pr: null, merged: false, conflicts: [], removed: true });
+      continue;
+    }
+    const next = all.find((v) => v.due && !results.get(v.branch)?.conflicts.length);
+    if (!next) break;
+    const p = pending.find((x) => x.branch === next.branch)!;
+    const outcome = await host.merge(next.branch, `Merge ${next.branch}: ${p.updates.map((u) => `${u.contract} ${u.version}`).join(", ") || "acknowledgement"} (${next.reason})`);
+    results.set(next.branch, { ...next, removed: false, merged: outcome.merged, conflicts: outcome.merged ? [] : outcome.conflicts });
+    if (!outcome.merged) continue;
+  }
+  await fetchRealm(clone);
+  return [...results.values()];
+}
+
+export function describeFailure(e: unknown): string {
+  return e instanceof BlueError ? e.message : String(e);
+}
+
+/** Open sync branches that concern `repo` (its own, or ones waiting for its acknowledgement), with what each waits for. */
+export async function syncStatus(clone: string, realm: string, repo: string, host: SyncHost, now: Date): Promise<MergeVerdict[]> {
+  const { model } = loadValidRealm(clone, realm);
+  const pending = await readPending(clone, model);
+  const mine = (v: MergeVerdict) => v.repo === repo || v.waiting_for.some((w) => w.split(" to acknowledge ")[0]!.split(", ").includes(repo));
+  return (await verdicts(host, model, pending, now)).filter(mine);
+}

@@ -1,0 +1,82 @@
+// A forge as the place sync branches become PRs, on a real realm clone (git over a file remote) with the GitHub
+// client against a Prism mock of GitHub's own OpenAPI description: retiring a branch that can no longer merge
+// comments on its PR, closes it, and deletes the branch.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createForge } from "../../src/forge/client.ts";
+import type { ForgeTarget } from "../../src/forge/forge.ts";
+import { forgeSyncHost } from "../../src/sync/forge-host.ts";
+import { plainGitHost } from "../../src/sync/host.ts";
+import { GITHUB_SPEC, startPrism, type Prism } from "../forge/prism.ts";
+
+const credential = { token: "ghp_secretTokenValue0000000000000000000", source: "GITHUB_TOKEN" };
+// The branch GitHub's own example PR (number 1347) has as its head.
+const BRANCH = "new-topic";
+
+function git(cwd: string, ...args: string[]): string {
+  const r = Bun.spawnSync(["git", ...args], { cwd, stderr: "pipe", env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com" } });
+  if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr.toString()}`);
+  return r.stdout.toString().trim();
+}
+
+/** A bare remote holding main and BRANCH, and a clone of it. */
+function realm(): { remote: string; clone: string } {
+  const root = mkdtempSync(join(tmpdir(), "blue-synchost-"));
+  dirs.push(root);
+  const remote = join(root, "remote.git");
+  git(root, "init", "-q", "--bare", "--initial-branch=main", remote);
+  const clone = join(root, "clone");
+  git(root, "clone", "-q", remote, clone);
+  writeFileSync(join(clone, "realm.yaml"), "name: r\n");
+  git(clone, "add", ".");
+  git(clone, "commit", "-qm", "realm");
+  git(clone, "push", "-q", "origin", "HEAD:refs/heads/main", `HEAD:refs/heads/${BRANCH}`);
+  git(clone, "fetch", "-q", "origin");
+  return { remote, clone };
+}
+const dirs: string[] = [];
+const branches = (remote: string) => git(remote, "for-each-ref", "--format=%(refname:lstrip=2)", "refs/heads/").split("\n").sort();
+
+describe("retiring a sync branch that can no longer merge", () => {
+  let prism: Prism;
+  const calls: { method: string; path: string; body?: unknown }[] = [];
+  const recording: typeof fetch = Object.assign(
+    async (input: string | URL | Request, init?: RequestInit) => {
+      const u = new URL(String(input));
+      calls.push({ method: init?.method ?? "GET", path: u.pathname, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+      return fetch(input, init);
+    },
+    { preconnect: fetch.preconnect },
+  );
+
+  beforeAll(async () => {
+    prism = await startPrism(GITHUB_SPEC);
+  });
+  afterAll(() => {
+    prism?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  test("on a forge: a comment saying why, the PR closed, then the branch deleted", async () => {
+    const { remote, clone } = realm();
+    const target: ForgeTarget = { kind: "github", apiUrl: prism.url, webUrl: "https://github.com", host: "github.com", owner: "octo-org", repo: "realm-letemcook" };
+    const host = forgeSyncHost(createForge(target, credential, { fetch: recording, attempts: 1 }), clone);
+    await host.retire(BRANCH, "Closed by blue: obsolete.");
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      "GET /repos/octo-org/realm-letemcook/pulls",
+      "POST /repos/octo-org/realm-letemcook/issues/1347/comments",
+      "PATCH /repos/octo-org/realm-letemcook/pulls/1347",
+    ]);
+    expect(calls[1]!.body).toEqual({ body: "Closed by blue: obsolete." });
+    expect(calls[2]!.body).toEqual({ state: "closed" });
+    expect(branches(remote)).toEqual(["main"]);
+  });
+
+  test("on plain git: the branch deleted", async () => {
+    const { remote, clone } = realm();
+    await plainGitHost(clone).retire(BRANCH, "obsolete");
+    expect(branches(remote)).toEqual(["main"]);
+  });
+});

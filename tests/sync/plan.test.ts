@@ -1,0 +1,93 @@
+// The sync plan and the merge policy as pure functions over the RFC's example realm.
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { loadRealm } from "../../src/realm/load.ts";
+import { evaluate } from "../../src/sync/merge-policy.ts";
+import { branchName, planSync } from "../../src/sync/plan.ts";
+import type { PendingSync } from "../../src/sync/pending.ts";
+
+const good = () => loadRealm(join(import.meta.dir, "..", "fixtures", "realms", "good")).model;
+const NOW = new Date("2026-01-24T15:00:00Z");
+
+function valueOf() {
+  return structuredClone(good().domains.get("s3-access")!.contracts.get("s3-permissions")!.value) as { write: string[] } & Record<string, unknown>;
+}
+
+function pending(p: Partial<PendingSync>): PendingSync {
+  return { branch: "sync/aperture/20260124-150000", repo: "aperture", sha: "a".repeat(40), synced_at: NOW.toISOString(), base: null, base_merged: true, updates: [], acks: [], approvals: [], conflicts: [], obsolete: false, contents: new Map(), ...p };
+}
+const UPDATE = { domain: "s3-access", contract: "s3-permissions", version: "1.5.0", compatible: true, changes: ["+ x"] };
+
+describe("planSync", () => {
+  test("a value added in code is a minor version with an evolution entry, a PR for the importers' maintainers", () => {
+    const value = valueOf();
+    value.write.push("training-metrics/experiments/*");
+    const { branches } = planSync({ realm: "letemcook", repo: "aperture", model: good(), extracted: [{ domain: "s3-access", contract: "s3-permissions", value }], pending: [], now: NOW, taken: new Set() });
+    expect(branches).toHaveLength(1);
+    const b = branches[0]!;
+    expect(b.branch).toBe("sync/aperture/20260124-150000");
+    expect(b.start).toBe("origin/main");
+    expect(b.updates.map((u) => [u.from, u.to, u.bump, u.compatible, u.changes])).toEqual([["1.4.0", "1.5.0", "minor", true, ["+ training-metrics/experiments/*"]]]);
+    expect(b.pr.title).toBe("aperture: s3-permissions 1.5.0");
+    expect(b.pr.labels).toEqual(["compatible"]);
+    expect(b.pr.body).toContain("| s3-access/s3-permissions | 1.4.0 → 1.5.0 | compatible (minor) |");
+    expect(b.notify).toEqual(["fungal-image-analysis"]);
+    expect(b.files).toEqual(["domains/s3-access/contracts/s3-permissions.yaml"]);
+  });
+
+  test("code that matches the contract plans nothing", () => {
+    const plan = planSync({ realm: "letemcook", repo: "aperture", model: good(), extracted: [{ domain: "s3-access", contract: "s3-permissions", value: valueOf() }], pending: [], now: NOW, taken: new Set() });
+    expect(plan.branches).toEqual([]);
+  });
+
+  test("an importer acknowledges a version proposed on the provider's branch, on a branch built on it", () => {
+    const p = pending({ updates: [UPDATE] });
+    const { branches } = planSync({ realm: "letemcook", repo: "fungal-image-analysis", model: good(), extracted: [], pending: [p], now: NOW, taken: new Set() });
+    expect(branches.map((b) => [b.start, b.base, b.acknowledgements.map((a) => [a.from, a.to, a.via])])).toEqual([
+      ["origin/sync/aperture/20260124-150000", { branch: p.branch, sha: p.sha }, [["1.4.0", "1.5.0", p.branch]]],
+    ]);
+  });
+
+  test("a proposed version outside the import range is not acknowledged, and says what to do", () => {
+    const p = pending({ updates: [{ ...UPDATE, version: "2.0.0", compatible: false }] });
+    const plan = planSync({ realm: "letemcook", repo: "fungal-image-analysis", model: good(), extracted: [], pending: [p], now: NOW, taken: new Set() });
+    expect(plan.branches).toEqual([]);
+    expect(plan.unsatisfied[0]).toContain("s3-permissions 2.0.0 (proposed in sync/aperture/20260124-150000) does not satisfy your import (>=1.0.0, <2.0.0)");
+  });
+
+  test("branch names are unique within a second", () => {
+    const taken = new Set<string>();
+    expect([branchName("a", NOW, taken), branchName("a", NOW, taken)]).toEqual(["sync/a/20260124-150000", "sync/a/20260124-150000-2"]);
+  });
+});
+
+describe("merge policy", () => {
+  const model = good();
+  test("a compatible change waits for the importer, then merges on its acknowledgement", () => {
+    const p = pending({ updates: [UPDATE] });
+    const waiting = evaluate(p, { model, pending: [p], now: NOW });
+    expect([waiting.due, waiting.waiting_for]).toEqual([false, ["fungal-image-analysis to acknowledge s3-permissions 1.5.0 (or the grace period, until 2026-02-07)"]]);
+    const ack = pending({ branch: "sync/fungal-image-analysis/1", repo: "fungal-image-analysis", base: { branch: p.branch, sha: p.sha }, base_merged: false, acks: [{ domain: "s3-access", repo: "fungal-image-analysis", contract: "s3-permissions", resolved_version: "1.5.0" }] });
+    expect(evaluate(p, { model, pending: [p, ack], now: NOW })).toMatchObject({ due: true, reason: "acknowledged" });
+    expect(evaluate(ack, { model, pending: [p, ack], now: NOW })).toMatchObject({ due: false, waiting_for: [`${p.branch} to merge first`] });
+    expect(evaluate({ ...ack, base_merged: true }, { model, pending: [ack], now: NOW })).toMatchObject({ due: true, reason: "base_merged" });
+  });
+
+  test("the grace period lets a compatible change merge without acknowledgement, on its last day and not before", () => {
+    const p = pending({ updates: [UPDATE] });
+    expect(evaluate(p, { model, pending: [p], now: new Date("2026-02-07T14:59:59Z") }).due).toBe(false);
+    expect(evaluate(p, { model, pending: [p], now: new Date("2026-02-07T15:00:00Z") })).toMatchObject({ due: true, reason: "grace_period" });
+  });
+
+  test("a breaking change needs every acknowledgement and an approver; the grace period does not apply", () => {
+    const p = pending({ updates: [{ ...UPDATE, version: "2.0.0", compatible: false }] });
+    const late = new Date("2027-01-01T00:00:00Z");
+    expect(evaluate(p, { model, pending: [p], now: late }).waiting_for).toEqual([
+      "fungal-image-analysis to acknowledge s3-permissions 2.0.0",
+      "an approval of the breaking change to s3-permissions by a realm approver (eric@example.com)",
+    ]);
+    const ack = pending({ branch: "sync/fungal-image-analysis/1", repo: "fungal-image-analysis", acks: [{ domain: "s3-access", repo: "fungal-image-analysis", contract: "s3-permissions", resolved_version: "2.0.0" }] });
+    expect(evaluate({ ...p, approvals: ["mallory@example.com"] }, { model, pending: [p, ack], now: NOW }).due).toBe(false);
+    expect(evaluate({ ...p, approvals: ["Eric@Example.com"] }, { model, pending: [p, ack], now: NOW })).toMatchObject({ due: true, reason: "approved" });
+  });
+});
