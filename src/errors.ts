@@ -69,6 +69,14 @@ export class DaemonUnavailable extends Unreachable {}
 /** The operation was understood but cannot be done in the current state (joined twice, name taken, cycle…). */
 export class Refused extends BlueError {}
 
+/** A command named by realm content that this machine has not consented to run (docs/security.md). */
+export class Untrusted extends Refused {}
+
+/** A token would go to a host this machine did not pin for the realm (DESIGN.md §7). */
+export class HostNotPinned extends BlueError {
+  override readonly exitCode = ExitCode.config;
+}
+
 /** One finding about a file: `file:line:col: field: message`. */
 export type Problem = {
   file: string;

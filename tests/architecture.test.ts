@@ -73,6 +73,7 @@ const LEVELS: Record<string, number> = {
   forge: 2,
   realm: 3,
   compat: 4,
+  trust: 4,
   check: 5,
   worktree: 5,
   sync: 6,

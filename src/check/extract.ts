@@ -1,6 +1,7 @@
 // Reads the value a provider's code exports (DESIGN.md §4): a JSON/YAML file and a JSON pointer into it, or a
 // command in the repo that prints JSON. Paths are confined to the repo: no '..', no absolute path, no symlink
-// that leads outside. Commands run as an argv, never through a shell, with the repo root as cwd and a timeout.
+// that leads outside. Commands run as an argv, never through a shell, with the repo root as cwd and a timeout,
+// and only past the caller's gate: the realm names them, so this machine must have consented (trust/consent.ts).
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { parse } from "yaml";
@@ -36,10 +37,17 @@ export function getPointer(doc: unknown, pointer: string): unknown {
 
 export type Extracted = { value: unknown; sources: string[] };
 
+export type ExtractOptions = {
+  /** Throws when the binding's extract command may not run on this machine (trust/consent.ts extractGate). */
+  gate: (exp: ExportBinding) => void;
+  timeoutMs?: number;
+};
+
 /** The exported value, or undefined when the binding does not say how to read it. */
-export async function extractExport(root: string, exp: ExportBinding, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Extracted | undefined> {
+export async function extractExport(root: string, exp: ExportBinding, opts: ExtractOptions): Promise<Extracted | undefined> {
   const how = exp.extract;
   if (!how) return undefined;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if ("file" in how) {
     const path = confinedPath(root, how.file, "extract.file");
     const text = readFileSync(path, "utf8");
@@ -53,6 +61,7 @@ export async function extractExport(root: string, exp: ExportBinding, timeoutMs 
     if (value === undefined) throw new ConfigError(`${how.file}: no value at JSON pointer '${how.pointer}' (extract of ${exp.contract})`);
     return { value, sources: [how.file] };
   }
+  opts.gate(exp);
   const argv = typeof how.command === "string" ? [how.command] : how.command;
   const program = argv[0]!;
   // A repo-relative program is confined to the repo; a bare name (node, python3) is looked up on PATH.
@@ -71,16 +80,18 @@ export async function extractExport(root: string, exp: ExportBinding, timeoutMs 
 /** extractExport through the export cache: reused while every source file keeps its mtime and content hash.
  *  A file extract's source is its file; a command's are the binding's source_files (with none, nothing says
  *  when its output changes, so it runs every time). Failures are never cached. */
-export async function extractExportCached(root: string, exp: ExportBinding, cache: Cache, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Extracted | undefined> {
+export async function extractExportCached(root: string, exp: ExportBinding, cache: Cache, opts: ExtractOptions): Promise<Extracted | undefined> {
   const how = exp.extract;
   if (!how) return undefined;
+  // A command's cached output is what the command printed: it is reused only while the command may still run.
+  if ("command" in how) opts.gate(exp);
   const files = "file" in how ? [how.file] : exp.source_files;
   const stamps = cache.enabled && files.length > 0 ? sourceStamps(root, files) : undefined;
-  if (!stamps) return extractExport(root, exp, timeoutMs);
+  if (!stamps) return extractExport(root, exp, opts);
   const key = JSON.stringify({ extract: how, sources: files });
   const hit = cache.getExport(key, stamps);
   if (hit) return { value: hit.value, sources: files };
-  const extracted = await extractExport(root, exp, timeoutMs);
+  const extracted = await extractExport(root, exp, opts);
   if (extracted) cache.putExport(key, stamps, extracted.value);
   return extracted;
 }

@@ -3,7 +3,7 @@
 // and returns one report. Rendering is the command's.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { ConfigError, UsageError } from "../errors.ts";
+import { ConfigError, Untrusted, UsageError } from "../errors.ts";
 import { ensureRealmClone } from "../realm/clone.ts";
 import type { DepRecorder } from "../store/report-cache.ts";
 import { findRepoRoot, readMember, realmLocation } from "../realm/workspace.ts";
@@ -16,12 +16,16 @@ import { confinedPath, extractExportCached } from "./extract.ts";
 import { runHook } from "./hooks.ts";
 import { hasErrors, loadRealm, type DomainModel } from "../realm/load.ts";
 import { validateAll, validateValue } from "./validate.ts";
-import { ContractFile } from "../realm/schema.ts";
+import { ContractFile, type TrustedCommand } from "../realm/schema.ts";
 import { describeChange } from "../realm/view.ts";
+import { blueHome } from "../system/home.ts";
+import { commandId, extractGate, extractUse, hookUse, requireConsent, type CommandUse, type Consent, type HookField } from "../trust/consent.ts";
+import { machineConsent, TRUST_FILE } from "../trust/store.ts";
 
 import type { Mode } from "./modes.ts";
 
-export type CheckTarget = { realmDir: string; realm: string; repoRoot?: string; repo?: string };
+/** `pins`: the commands the member repo's committed .blue/config.yaml pins (trusted_commands). */
+export type CheckTarget = { realmDir: string; realm: string; repoRoot?: string; repo?: string; pins?: TrustedCommand[] };
 export type CheckOptions = {
   modes?: Mode[];
   contract?: string;
@@ -36,6 +40,8 @@ export type CheckOptions = {
    *  depends on (a hook, an extract command without source files), so a cached report is reused only when it
    *  would come out the same. The realm clone itself is the caller's to record. */
   deps?: DepRecorder;
+  /** Whether a command the realm names may run (default: the target's pins, then this machine's approvals). */
+  consent?: Consent;
 };
 
 /** contract_cache's version for "as last published" (origin/main, else HEAD), whose version is not known before reading. */
@@ -97,8 +103,32 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
     BLUE_CONTRACT_VERSION: e.contract.version,
     BLUE_CONTRACT_FILE: join(target.realmDir, e.file),
   });
-  const hook = async (e: Entry, mode: Mode, path: string | undefined) => {
+  const consent = opts.consent ?? machineConsent(blueHome(), target.realm, target.pins);
+  // A command the realm names but this machine has not consented to is reported, not run: a warning at a desk,
+  // an error in CI (where nobody is there to review it).
+  const untrusted = (e: Entry, mode: Mode, use: CommandUse, err: Error): Finding => ({
+    rule: "command-untrusted",
+    severity: opts.ci ? "error" : "warning",
+    mode,
+    contract: e.contract.name,
+    domain: e.domain,
+    file: use.file,
+    message: `${err.message} (${commandId(use, sha256)}); run 'blue realm trust' to review it`,
+  });
+  const consented = (e: Entry, mode: Mode, use: CommandUse): boolean => {
+    opts.deps?.path(blueHome(), TRUST_FILE);
+    try {
+      requireConsent(consent, use);
+      return true;
+    } catch (err) {
+      if (!(err instanceof Untrusted)) throw err;
+      findings.push(untrusted(e, mode, use, err));
+      return false;
+    }
+  };
+  const hook = async (e: Entry, mode: Mode, field: HookField, path: string | undefined) => {
     if (!path || !target.repoRoot) return;
+    if (!consented(e, mode, hookUse(e.domain, e.contract.name, field, path))) return;
     opts.deps?.volatile(`a validation hook (${path}) ran`);
     const r = await runHook(target.repoRoot, path, { timeoutMs: opts.hookTimeoutMs, env: hookEnv(e, mode) });
     if (r.outcome === "valid") return;
@@ -153,8 +183,10 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
           findings.push({ ...base, rule: "source-missing", severity: "error", file: bindingFile, message: (err as Error).message });
         }
       }
+      const use = extractUse(e.domain, repo!, exp);
+      if (use && !consented(e, "exporter", use)) continue;
       try {
-        const extracted = await extractExportCached(target.repoRoot, exp, cache, opts.hookTimeoutMs);
+        const extracted = await extractExportCached(target.repoRoot, exp, cache, { timeoutMs: opts.hookTimeoutMs, gate: extractGate(consent, e.domain, repo!) });
         if (!extracted) {
           findings.push({ ...base, rule: "no-extract", severity: "warning", file: bindingFile, message: "the export binding has no extract:, so code cannot be compared with the contract" });
         } else {
@@ -165,8 +197,8 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
       } catch (err) {
         findings.push({ ...base, rule: "extract-failed", severity: "error", file: bindingFile, message: (err as Error).message });
       }
-      await hook(e, "exporter", e.contract.validation?.exporter);
-      if (opts.ci) for (const h of e.contract.validation?.ci_only ?? []) await hook(e, "exporter", h);
+      await hook(e, "exporter", "exporter", e.contract.validation?.exporter);
+      if (opts.ci) for (const h of e.contract.validation?.ci_only ?? []) await hook(e, "exporter", "ci_only", h);
     }
   }
 
@@ -175,7 +207,7 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
     const wanted = new Set(imported.map((e) => `${e.domain}/${e.contract.name}`));
     findings.push(...f.filter((x) => wanted.has(`${x.domain}/${x.contract}`)));
     checked.push(...c.filter((x) => wanted.has(`${x.domain}/${x.contract}`)).map((x) => ({ mode: "importer" as const, ...x })));
-    for (const e of imported) await hook(e, "importer", e.contract.validation?.importer);
+    for (const e of imported) await hook(e, "importer", "importer", e.contract.validation?.importer);
   }
 
   if (modes.includes("compatibility")) {
@@ -227,7 +259,7 @@ export async function resolveCheckTarget(realmFlag: string | undefined): Promise
     return { realmDir: loc.clone, realm: realmFlag };
   }
   if (!member) throw new UsageError("not in a member repo or a realm repo", "Run it in a repo that has joined a realm, in the realm repo itself, or pass --realm.");
-  return { realmDir: await ensureRealmClone(member), realm: member.config.realm.name, repoRoot: member.root, repo: member.config.repo };
+  return { realmDir: await ensureRealmClone(member), realm: member.config.realm.name, repoRoot: member.root, repo: member.config.repo, pins: member.config.trusted_commands };
 }
 
 /** ajv's verdict on each contract's value: from validation_cache (keyed on contract, version and the hash of

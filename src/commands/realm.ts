@@ -10,6 +10,7 @@ export const realm = defineCommand({
     contract: () => import("./realm/contract.ts").then((m) => m.contract),
     worktree: () => import("./realm/worktree.ts").then((m) => m.worktree),
     pr: () => import("./realm/pr.ts").then((m) => m.pr),
+    trust: () => import("./realm/trust.ts").then((m) => m.trust),
     admin: () => import("./realm/admin.ts").then((m) => m.admin),
   },
 });

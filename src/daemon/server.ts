@@ -51,7 +51,7 @@ async function fetchRealm(name: string, localPath: string): Promise<{ head: stri
     const { pendingNotices } = await import("../sync/notify.ts");
     const { loadRealm, hasErrors } = await import("../realm/load.ts");
     try {
-      const merges = await settle(localPath, name, await syncHostFor(localPath, ""), clockNow());
+      const merges = await settle(localPath, name, await syncHostFor(name, localPath, ""), clockNow());
       for (const m of merges) if (m.merged) log(`merged ${m.branch} in ${name} (${m.reason})`);
     } catch (e) {
       log(`merging due sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);

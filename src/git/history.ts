@@ -145,3 +145,14 @@ async function readBlobs(dir: string, specs: readonly string[]): Promise<Map<str
   }
   return out;
 }
+
+export type FileChange = { commit: string; author: string; date: string };
+
+/** The last commit that changed `path` in the realm's working history (HEAD), with its author: what set the
+ *  file's current content. Undefined for a file git does not know yet. */
+export async function lastChange(dir: string, path: string): Promise<FileChange | undefined> {
+  const out = (await gitOut(dir, ["log", "-1", "--format=%H%x00%an <%ae>%x00%cI", "--", path])).trim();
+  if (!out) return undefined;
+  const [commit, author, date] = out.split("\0");
+  return { commit: commit!, author: author!, date: date! };
+}

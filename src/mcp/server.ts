@@ -95,7 +95,7 @@ export function createServer(cwd: string, session: HeldSession): McpServer {
     },
     (input) =>
       tool(async (member) => {
-        const target = { realmDir: await ensureRealmClone(member), realm: member.config.realm.name, repoRoot: member.root, repo: member.config.repo };
+        const target = { realmDir: await ensureRealmClone(member), realm: member.config.realm.name, repoRoot: member.root, repo: member.config.repo, pins: member.config.trusted_commands };
         return runCheck(target, { modes: [input.mode], contract: input.contract, from: input.from, to: input.to, transitive: input.transitive, hookTimeoutMs: HOOK_TIMEOUT_MS, ci: Boolean(process.env.CI) });
       }),
   );

@@ -154,10 +154,19 @@ export const BindingFile = z.strictObject({
   imports: z.array(ImportBinding).default([]),
 });
 
-/** {repo}/.blue/config.yaml: only membership; the realm repo holds everything else. */
+/** A command blue may run for this repo, pinned where realm content cannot reach it (DESIGN.md §4): the realm
+ *  file and field that name it, and its exact argv. Run only while the realm says exactly this. */
+export const TrustedCommand = z.strictObject({
+  file: z.string().min(1),
+  field: z.string().min(1),
+  argv: z.array(z.string()).min(1),
+});
+
+/** {repo}/.blue/config.yaml: membership, and the commands this repo's team pinned; the realm holds the rest. */
 export const LocalConfig = z.strictObject({
   realm: z.strictObject({ name: Name, url: z.string().min(1) }),
   repo: Name,
+  trusted_commands: z.array(TrustedCommand).optional(),
 });
 
 export type RealmFile = z.infer<typeof RealmFile>;
@@ -170,6 +179,7 @@ export type BindingFile = z.infer<typeof BindingFile>;
 export type ExportBinding = z.infer<typeof ExportBinding>;
 export type ImportBinding = z.infer<typeof ImportBinding>;
 export type LocalConfig = z.infer<typeof LocalConfig>;
+export type TrustedCommand = z.infer<typeof TrustedCommand>;
 
 /** The kinds `blue schema <kind>` knows, each with where such a file lives. */
 export const fileKinds = {

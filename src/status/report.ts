@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Notification, SessionInput } from "../daemon/api.ts";
 import { askDaemon, body, ensureDaemon, type Connection } from "../daemon/client.ts";
 import { cliSession } from "../daemon/session.ts";
+import { Untrusted } from "../errors.ts";
 import { quickMember, type Member } from "../realm/member.ts";
 import { findRepoRoot } from "../system/repo-root.ts";
 import { ensureRealmClone } from "../realm/clone.ts";
@@ -87,17 +88,22 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
 
 /** Read each export from code and compare it with the realm's value: `local_changes` and `extract_errors`. */
 async function addLocalChanges(doc: StatusDoc, member: Member, exports: RepoView["exports"], useCache: boolean): Promise<void> {
-  const [{ extractExportCached }, { openCache }, { diffValues }, { ExportBinding }, { describeChange }] = await Promise.all([
+  const [{ extractExportCached }, { openCache }, { diffValues }, { ExportBinding }, { describeChange }, { extractGate }, { machineConsent }, { blueHome }] = await Promise.all([
     import("../check/extract.ts"),
     import("../store/cache-db.ts"),
     import("../compat/index.ts"),
     import("../realm/schema.ts"),
     import("../realm/view.ts"),
+    import("../trust/consent.ts"),
+    import("../trust/store.ts"),
+    import("../system/home.ts"),
   ]);
   const cache = openCache(member.root, { enabled: useCache, warn: warnStderr });
+  const consent = machineConsent(blueHome(), member.config.realm.name, member.config.trusted_commands);
   for (const exp of exports) {
     try {
-      const extracted = await extractExportCached(member.root, ExportBinding.parse(exp.binding), cache);
+      const gate = extractGate(consent, exp.domain, member.config.repo);
+      const extracted = await extractExportCached(member.root, ExportBinding.parse(exp.binding), cache, { gate });
       if (!extracted) continue;
       const changes = diffValues(exp.value, extracted.value);
       if (changes.length === 0) continue;
@@ -108,7 +114,9 @@ async function addLocalChanges(doc: StatusDoc, member: Member, exports: RepoView
         affected: exp.importers,
       });
     } catch (e) {
-      doc.extract_errors.push({ contract: exp.contract, message: (e as Error).message });
+      // Not run because the realm named a command this machine has not consented to: say how to review it.
+      const review = e instanceof Untrusted ? "; run 'blue realm trust' to review it" : "";
+      doc.extract_errors.push({ contract: exp.contract, message: `${(e as Error).message}${review}` });
     }
   }
   cache.close();
@@ -138,7 +146,15 @@ async function pendingSyncs(clone: string, realm: string, repo: string): Promise
   const { syncStatus } = await import("../sync/run.ts");
   const { syncHostFor } = await import("../sync/host-for.ts");
   const { clockNow } = await import("../system/clock.ts");
-  const verdicts = await syncStatus(clone, realm, repo, await syncHostFor(clone, ""), clockNow());
+  let host: Awaited<ReturnType<typeof syncHostFor>>;
+  try {
+    host = await syncHostFor(realm, clone, "");
+  } catch (e) {
+    // A forge this machine did not pin (or no token): the syncs are not read, and status says why in one line.
+    warnStderr(`open syncs not shown: ${(e as Error).message}`);
+    return [];
+  }
+  const verdicts = await syncStatus(clone, realm, repo, host, clockNow());
   return verdicts.map((v) => ({ branch: v.branch, repo: v.repo, pr: v.pr, due: v.due, waiting_for: v.waiting_for }));
 }
 

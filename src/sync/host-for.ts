@@ -19,11 +19,16 @@ export function configuredForge(clone: string): ForgeConfig | undefined {
   }
 }
 
-export async function syncHostFor(clone: string, url: string): Promise<SyncHost> {
+/** The sync host of realm `realm` whose clone is `clone` and URL `url` (default: the clone's origin). A forge
+ *  named by realm.yaml is used only at a host this machine pinned (trust/forge-host.ts): no token goes elsewhere. */
+export async function syncHostFor(realm: string, clone: string, url: string): Promise<SyncHost> {
   const configured = configuredForge(clone);
   const { detectForge } = await import("../forge/forge.ts");
-  const target = detectForge(url || (await remoteUrl(clone)) || "", configured, process.env);
+  const realmUrl = url || (await remoteUrl(clone)) || "";
+  const target = detectForge(realmUrl, configured, process.env);
   if (target.kind === "none") return plainGitHost(clone);
+  const [{ requirePinnedHost }, { realmTrust }] = await Promise.all([import("../trust/forge-host.ts"), import("../trust/store.ts")]);
+  requirePinnedHost(realm, target, realmUrl, process.env, realmTrust(blueHome(), realm).forge_hosts);
   const [{ resolveToken }, { createForge }, { forgeSyncHost }] = await Promise.all([
     import("../forge/credentials.ts"),
     import("../forge/client.ts"),

@@ -12,6 +12,7 @@ import { withLock } from "../system/lock.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
 import { warnStderr } from "../ui/output.ts";
 import { confinedPath, extractExportCached } from "../check/extract.ts";
+import { extractGate, type Consent } from "../trust/consent.ts";
 import { loadValidRealm, type RealmModel } from "../realm/load.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
 import { iso } from "../realm/membership.ts";
@@ -52,6 +53,8 @@ export type SyncContext = {
   /** Reuse extracted values from .blue/cache.db (default true; `--no-cache` passes false). */
   cache?: boolean;
   /** Tells the local daemon at once (best effort); the importers' daemons learn it when they fetch. */
+  /** Whether an extract command the realm names may run here (trust/store.ts machineConsent). */
+  consent: Consent;
   notify?: (n: { domain: string; contract: string; version: string; breaking: boolean; changes: string[]; recipients: string[] }) => Promise<boolean>;
 };
 
@@ -99,22 +102,22 @@ async function refuseHandEdits(clone: string, repo: string): Promise<void> {
   }
 }
 
-async function readExtracted(repoRoot: string, repo: string, model: RealmModel, useCache: boolean): Promise<Extracted[]> {
+async function readExtracted(repoRoot: string, repo: string, model: RealmModel, useCache: boolean, consent: Consent): Promise<Extracted[]> {
   const cache = openCache(repoRoot, { enabled: useCache, warn: warnStderr });
   try {
-    return await extractAll(repoRoot, repo, model, cache);
+    return await extractAll(repoRoot, repo, model, cache, consent);
   } finally {
     cache.close();
   }
 }
 
-async function extractAll(repoRoot: string, repo: string, model: RealmModel, cache: Cache): Promise<Extracted[]> {
+async function extractAll(repoRoot: string, repo: string, model: RealmModel, cache: Cache, consent: Consent): Promise<Extracted[]> {
   const out: Extracted[] = [];
   for (const [dname, d] of model.domains) {
     const b = d.bindings.get(repo);
     if (b?.role !== "provider") continue;
     for (const exp of b.exports) {
-      const got = await extractExportCached(repoRoot, ExportBinding.parse(exp), cache);
+      const got = await extractExportCached(repoRoot, ExportBinding.parse(exp), cache, { gate: extractGate(consent, dname, repo) });
       if (!got) continue;
       let schema: Record<string, unknown> | undefined;
       if (exp.schema_file) {
@@ -190,7 +193,7 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
   const { model } = loadValidRealm(ctx.clone, ctx.realm);
   if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
   const pending = await readPending(ctx.clone, model);
-  const extracted = await readExtracted(ctx.repoRoot, ctx.repo, model, ctx.cache !== false);
+  const extracted = await readExtracted(ctx.repoRoot, ctx.repo, model, ctx.cache !== false, ctx.consent);
   const taken = new Set(pending.map((p) => p.branch));
   const plan = planSync({ realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken });
   const report: SyncReport = {

@@ -1,6 +1,6 @@
 // `blue realm check` through the compiled binary, in member repos and in the realm repo itself.
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument, stringify } from "yaml";
 import { CheckReport } from "../../src/check/findings.ts";
@@ -108,13 +108,22 @@ describe("hooks through check", () => {
     const { sb, aperture, fungal, contract, edit } = world();
     edit(contract, (d) => d.set("validation", { importer: "scripts/iam.sh", ci_only: ["scripts/integration.sh"] }), "hooks");
     mkdirSync(join(fungal, "scripts"));
-    writeFileSync(join(fungal, "scripts/iam.sh"), '#!/bin/sh\necho "policy misses $BLUE_CONTRACT $BLUE_CONTRACT_VERSION" >&2\nexit 1\n', { mode: 0o755 });
+    writeFileSync(join(fungal, "scripts/iam.sh"), '#!/bin/sh\ntouch ran\necho "policy misses $BLUE_CONTRACT $BLUE_CONTRACT_VERSION" >&2\nexit 1\n', { mode: 0o755 });
+    // aperture's contract names a program in fungal's repo: it runs there only once fungal's machine approves it.
+    const before = sb.blue(fungal, "realm", "check", "--mode=importer");
+    expect(before.code).toBe(2);
+    expect(before.stdout).toContain("command-untrusted: the importer hook of s3-permissions in domains/s3-access/contracts/s3-permissions.yaml (scripts/iam.sh) is not trusted on this machine: not run");
+    expect(existsSync(join(fungal, "ran"))).toBe(false);
+    expect(sb.blue(fungal, "realm", "trust", "--all").code).toBe(0);
     const r = sb.blue(fungal, "realm", "check", "--mode=importer");
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("✗ scripts/iam.sh: hook-invalid: hook scripts/iam.sh failed: policy misses s3-permissions 1.4.0");
+    expect(existsSync(join(fungal, "ran"))).toBe(true);
 
     mkdirSync(join(aperture, "scripts"));
     writeFileSync(join(aperture, "scripts/integration.sh"), "#!/bin/sh\nexit 2\n", { mode: 0o755 });
+    // aperture pins its own CI hook in its committed config, which is what CI runs by.
+    expect(sb.blue(aperture, "realm", "trust", "--all", "--pin").code).toBe(0);
     expect(sb.exec(join(import.meta.dir, "../../dist/blue"), ["realm", "check", "--mode=exporter"], aperture, { CI: "" }).code).toBe(0);
     const ci = sb.exec(join(import.meta.dir, "../../dist/blue"), ["realm", "check", "--mode=exporter"], aperture, { CI: "true" });
     expect(ci.code).toBe(2);

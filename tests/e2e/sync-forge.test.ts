@@ -37,6 +37,8 @@ for (const c of cases) {
       editRealmFile(clone, "repos/fungal-image-analysis.yaml", (d) => d.set("maintainers", ["fungal-bot", "fungal@example.com"]));
       sb.git(clone, "commit", "-qam", `realm on ${c.kind}`);
       sb.git(clone, "push", "-q", "origin", "main");
+      // The realm's remote is a plain path, its forge the mock: this machine accepts that forge's host on purpose.
+      expect(sb.blue(world.aperture, "realm", "trust", "--forge-host", new URL(proxy.url).host).code).toBe(0);
     }, 120_000);
     afterAll(() => {
       proxy?.stop();

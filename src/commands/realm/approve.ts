@@ -15,7 +15,7 @@ export const approve = defineCommand({
     const clone = await ensureRealmClone(member);
     const { syncHostFor } = await import("../../sync/host-for.ts");
     const { runApprove } = await import("../../sync/approve.ts");
-    const host = await syncHostFor(clone, member.config.realm.url);
+    const host = await syncHostFor(member.config.realm.name, clone, member.config.realm.url);
     const r = await runApprove({ realm: member.config.realm.name, clone, branch: String(args.branch), host, now: clockNow() });
     if (args.json) return json(r);
     ok(`Approved ${r.branch} as ${r.approver}`);

@@ -2,6 +2,7 @@ import { defineCommand } from "../../cli-args.ts";
 import { ExitCode } from "../../errors.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
 import { clockNow } from "../../system/clock.ts";
+import { blueHome } from "../../system/home.ts";
 import { runSync, type SyncReport } from "../../sync/run.ts";
 import { emoji, failLine, json, line, ok, warnLine } from "../../ui/output.ts";
 import { requireMember } from "../../realm/workspace.ts";
@@ -18,6 +19,7 @@ export const sync = defineCommand({
     const clone = await ensureRealmClone(member);
     const { syncHostFor } = await import("../../sync/host-for.ts");
     const { notifyDaemon } = await import("../../daemon/notify-client.ts");
+    const { machineConsent } = await import("../../trust/store.ts");
     const realm = member.config.realm.name;
     const repo = member.config.repo;
     const report = await runSync({
@@ -28,7 +30,8 @@ export const sync = defineCommand({
       now: clockNow(),
       dryRun: Boolean(args["dry-run"]),
       cache: args.cache !== false,
-      host: await syncHostFor(clone, member.config.realm.url),
+      host: await syncHostFor(member.config.realm.name, clone, member.config.realm.url),
+      consent: machineConsent(blueHome(), realm, member.config.trusted_commands),
       notify: (n) => notifyDaemon({ realm, from_repo: repo, clone, url: member.config.realm.url, ...n }),
     });
     if (args.json) {

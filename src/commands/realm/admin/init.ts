@@ -94,6 +94,8 @@ export const init = defineCommand({
       throw e;
     }
 
+    // This machine created the realm on that forge: its host is where the realm's token may go (docs/security.md).
+    if (forge) await (await import("../../../trust/forge-host.ts")).pinConfiguredForge(blueHome(), name, url, forge, process.env);
     ok(onForge ? `Created realm repo in ${onForge.label}: ${onForge.htmlUrl}` : createdRemote ? `Created realm repo: ${url}` : `Using realm repo: ${url}`);
     ok(`Cloned to ${loc.clone}/`);
     ok("Created realm.yaml");

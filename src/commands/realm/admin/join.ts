@@ -1,3 +1,4 @@
+import { blueHome } from "../../../system/home.ts";
 import { defineCommand } from "../../../cli-args.ts";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { basename, join as joinPath, resolve } from "node:path";
@@ -87,6 +88,13 @@ export const join = defineCommand({
       ok(`Created ${CONFIG_PATH} locally`);
       if (ignored) ok("Added .blue/cache.db to .gitignore");
       ok(`Pushed to ${url}`);
+      // The join that first brings the realm to this machine is the user meeting it on purpose: the forge its
+      // realm.yaml names now is pinned (trust on first use). A later change of forge: is not followed.
+      if (clonedNow) {
+        const [{ pinConfiguredForge }, { configuredForge }] = await Promise.all([import("../../../trust/forge-host.ts"), import("../../../sync/host-for.ts")]);
+        const host = await pinConfiguredForge(blueHome(), realmName, url, configuredForge(loc.clone), process.env);
+        if (host) ok(`Pinned forge host ${host} for realm ${realmName} on this machine`);
+      }
     } catch (e) {
       if (clonedNow) rmSync(loc.clone, { recursive: true, force: true });
       throw e;

@@ -71,6 +71,7 @@ const set = defineCommand({
       });
       ok(forge ? `Set realm.yaml forge: ${forge.type}, and pushed it` : "Removed realm.yaml's forge: (it named the old place), and pushed it");
     }
+    if (forge) await (await import("../../../trust/forge-host.ts")).pinConfiguredForge(blueHome(), name, url, forge, process.env);
 
     const root = findRepoRoot();
     const member = root ? readMember(root) : undefined;
