@@ -138,6 +138,9 @@ export type RealmChange<T> = {
   apply: () => T | Promise<T>;
   /** The commit message; computed after apply so it can name what changed. */
   message: (result: T) => string;
+  /** When the remote refuses pushes to main (a protected branch): the commit was pushed to `branch` instead;
+   *  open its pull request. Without it, a protected main refuses the change. */
+  propose?: (branch: string, message: string) => Promise<void>;
 };
 
 /**
@@ -157,8 +160,23 @@ export async function changeRealm<T>(clone: string, change: RealmChange<T>): Pro
       await g.raw(["add", "-A"]);
       const staged = (await g.raw(["diff", "--cached", "--name-only"])).trim();
       if (staged === "") return result;
-      await g.raw(["commit", "-q", "-m", change.message(result)]);
-      await pushWithRetry(g, url);
+      const message = change.message(result);
+      await g.raw(["commit", "-q", "-m", message]);
+      const refused = await pushWithRetry(g, url);
+      if (refused === undefined) return result;
+      // main is protected: the change goes through a pull request the forge's rules govern, and main here
+      // stays as the remote has it until that merges.
+      if (!change.propose) {
+        throw new Refused(`the realm remote refuses pushes to ${REALM_BRANCH}: ${refused}`, "The realm's main is protected; this change has to go through a pull request.");
+      }
+      const branch = proposalBranch(message, new Date());
+      try {
+        await g.raw(["push", "-q", "origin", `HEAD:refs/heads/${branch}`]);
+      } catch (e) {
+        throw describeGitFailure(e, url, "git push");
+      }
+      await restore(g, (await headOf(clone, `origin/${REALM_BRANCH}`)) ?? before);
+      await change.propose(branch, message);
       return result;
     } catch (e) {
       await restore(g, before);
@@ -185,13 +203,30 @@ async function pull(g: SimpleGit, url: string, clone: string): Promise<void> {
   }
 }
 
-async function pushWithRetry(g: SimpleGit, url: string): Promise<void> {
+/** `blue/<what the message says>-<UTC stamp>`: a branch for a change main refused, named for a reader. */
+export function proposalBranch(message: string, now: Date): string {
+  const what = message.replace(/^blue:\s*/, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 48).replace(/-+$/, "");
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  return `blue/${what || "change"}-${stamp}`;
+}
+
+/** A push the remote's own rules refused (a protected branch), as the remote said it; not a race to retry. */
+function protectedRefusal(text: string): string | undefined {
+  if (!/\[remote rejected\]/.test(text) || !/protected|hook declined|not allowed/i.test(text)) return undefined;
+  const said = text.split("\n").map((l) => l.replace(/^remote:\s*/, "").trim()).find((l) => /protected|not allowed/i.test(l) && !l.startsWith("!"));
+  return said ?? "protected branch";
+}
+
+/** Push to main, replaying on top of others' pushes; returns why, when the remote refuses main itself. */
+async function pushWithRetry(g: SimpleGit, url: string): Promise<string | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
       await g.raw(["push", "-q", "-u", "origin", `HEAD:refs/heads/${REALM_BRANCH}`]);
-      return;
+      return undefined;
     } catch (e) {
       const text = e instanceof Error ? e.message : String(e);
+      const refused = protectedRefusal(text);
+      if (refused) return refused;
       const moved = /\[rejected\]|fetch first|non-fast-forward|failed to update ref|cannot lock ref/i.test(text);
       if (!moved || attempt >= PUSH_ATTEMPTS) throw describeGitFailure(e, url, "git push");
     }

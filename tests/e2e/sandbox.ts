@@ -95,3 +95,9 @@ export function initialSetup(sb = new Sandbox()) {
 export function stackTrace(r: Run): boolean {
   return /^\s+at .+[:(]/m.test(r.stderr) || /\bTypeError\b|\bReferenceError\b/.test(r.stderr);
 }
+
+/** Make a bare repo refuse pushes to main as Forgejo's protected branches do (its pre-receive hook's words). */
+export function protectMain(bare: string): void {
+  const hook = join(bare, "hooks", "pre-receive");
+  writeFileSync(hook, '#!/bin/sh\nwhile read old new ref; do\n  if [ "$ref" = "refs/heads/main" ]; then\n    echo "Forgejo: Not allowed to push to protected branch main" >&2\n    exit 1\n  fi\ndone\n', { mode: 0o755 });
+}

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, startRecordingProxy, type Prism } from "../forge/prism.ts";
 import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
-import { stackTrace, type Sandbox } from "./sandbox.ts";
+import { protectMain, stackTrace, type Sandbox } from "./sandbox.ts";
 
 const TOKEN = "sync-forge-secret-4d1e8a";
 const cases = [
@@ -105,6 +105,22 @@ for (const c of cases) {
       expect(r.stderr.split("\n")[0]).toContain(c.tokenVar);
       expect(stackTrace(r)).toBe(false);
       expect(sb.git(sb.root, "-C", sb.defaultRemote("letemcook"), "for-each-ref", "refs/heads/sync/")).toBe(before);
+    });
+
+    test("with main protected, an admin change goes to a branch and a PR on the forge", async () => {
+      protectMain(sb.defaultRemote("letemcook"));
+      proxy.calls.length = 0;
+      const r = await run(world.aperture, "realm", "admin", "domain", "create", "metrics", "--repos", "aperture,fungal-image-analysis", "--contract", "metrics-schema");
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/✓ The realm's main is protected: opened PR #-?\d+ \(.+\); the change lands when it merges/);
+      const open = proxy.calls.find((x) => x.method === "POST" && x.path === "/repos/realms/letemcook/pulls")!;
+      expect(JSON.parse(open.body)).toMatchObject({ title: "create domain metrics (aperture, fungal-image-analysis)", base: "main", head: expect.stringMatching(/^blue\/create-domain-metrics-aperture-fungal-image-anal-\d{8}-\d{6}$/) });
+      expect(proxy.calls.every((x) => x.auth === c.auth)).toBe(true);
+      // main on the remote and in the clone are as they were; the change waits on its branch.
+      expect(sb.git(world.clone, "rev-parse", "HEAD")).toBe(sb.git(sb.root, "-C", sb.defaultRemote("letemcook"), "rev-parse", "main"));
+      expect(existsSync(join(world.clone, "domains/metrics"))).toBe(false);
+      expect(sb.git(sb.root, "-C", sb.defaultRemote("letemcook"), "for-each-ref", "--format=%(refname:lstrip=2)", "refs/heads/blue/")).toBe(JSON.parse(open.body).head);
     });
   });
 }

@@ -1,6 +1,7 @@
 import { defineCommand } from "../../../cli-args.ts";
 import { UsageError } from "../../../errors.ts";
 import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
+import { landedLine, proposalFor } from "../../../sync/propose.ts";
 import { planDomainCreate } from "../../../realm/domain.ts";
 import { loadValidRealm, type DomainModel } from "../../../realm/load.ts";
 import { bindingForDisk, writeRealmFile } from "../../../realm/write.ts";
@@ -43,7 +44,10 @@ const create = defineCommand({
       description: args.description,
       now: new Date(),
     };
+    const url = (await remoteUrl(clone)) ?? clone;
+    const proposal = proposalFor(realmName, clone, url);
     const plan = await changeRealm(clone, {
+      propose: proposal.propose,
       apply: () => {
         const { model, warnings } = loadValidRealm(clone, realmName);
         warnProblems(warnings);
@@ -64,7 +68,7 @@ const create = defineCommand({
       ok(`Created ${base}/bindings/${b.repo}.yaml (${b.role}${pending})`);
     }
     if (plan.bindings.length === 0) for (const r of plan.pending) line(`  ${r} has not joined yet: a pending member`);
-    ok(`Pushed to ${(await remoteUrl(clone)) ?? clone}`);
+    ok(landedLine(proposal, url));
   },
 });
 

@@ -1,4 +1,5 @@
 import { blueHome } from "../../../system/home.ts";
+import { landedLine, proposalFor } from "../../../sync/propose.ts";
 import { defineCommand } from "../../../cli-args.ts";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { basename, join as joinPath, resolve } from "node:path";
@@ -63,7 +64,9 @@ export const join = defineCommand({
       }
       const ownUrl = await remoteUrl(root);
       const maintainers = args.maintainers ? splitList(args.maintainers) : [await userEmail(root)].filter((e): e is string => !!e);
+      const proposal = proposalFor(realmName, loc.clone, url);
       const plan = await changeRealm(loc.clone, {
+        propose: proposal.propose,
         apply: () => {
           const { model, warnings } = loadValidRealm(loc.clone, realmName);
           warnProblems(warnings);
@@ -87,7 +90,7 @@ export const join = defineCommand({
       }
       ok(`Created ${CONFIG_PATH} locally`);
       if (ignored) ok("Added .blue/cache.db to .gitignore");
-      ok(`Pushed to ${url}`);
+      ok(landedLine(proposal, url));
       // The join that first brings the realm to this machine is the user meeting it on purpose: the forge its
       // realm.yaml names now is pinned (trust on first use). A later change of forge: is not followed.
       if (clonedNow) {

@@ -3,6 +3,7 @@ import { rmdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { UsageError } from "../../../errors.ts";
 import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
+import { landedLine, proposalFor } from "../../../sync/propose.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import { planLeave } from "../../../realm/membership.ts";
 import { removeDomainMember, removeRealmPath } from "../../../realm/write.ts";
@@ -30,7 +31,10 @@ export const leave = defineCommand({
     if (!loc.cloned) throw new UsageError(`unknown realm '${realmName}': it is not cloned on this machine`);
 
     const isThisRepo = member !== undefined && member.config.repo === repo && member.config.realm.name === realmName;
+    const url = (await remoteUrl(loc.clone)) ?? loc.clone;
+    const proposal = proposalFor(realmName, loc.clone, url);
     const plan = await changeRealm(loc.clone, {
+      propose: proposal.propose,
       apply: () => {
         const { model, warnings } = loadValidRealm(loc.clone, realmName);
         warnProblems(warnings);
@@ -59,6 +63,6 @@ export const leave = defineCommand({
     for (const d of plan.editDomains) ok(`Left domain ${d}`);
     for (const d of plan.deleteDomains) ok(`Removed domain ${d} (no members left)`);
     if (isThisRepo) ok(`Removed ${CONFIG_PATH} locally`);
-    ok(`Pushed to ${(await remoteUrl(loc.clone)) ?? loc.clone}`);
+    ok(landedLine(proposal, url));
   },
 });

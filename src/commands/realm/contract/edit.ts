@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../../../system/atomic-write.ts";
 import { BlueError, ConfigError, Refused, UsageError, type Problem } from "../../../errors.ts";
 import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
+import { landedLine, proposalFor } from "../../../sync/propose.ts";
 import { blueHome } from "../../../system/home.ts";
 import { ensureRealmClone } from "../../../realm/clone.ts";
 import { judgeEdit, type EditVerdict } from "../../../contract/edit.ts";
@@ -42,8 +43,11 @@ export const edit = defineCommand({
     }
     const again = `Your edit is kept in ${kept}: fix it, then run 'blue realm contract edit ${args.name} --file ${kept}'.`;
     let verdict: EditVerdict & { ok: true };
+    const url = (await remoteUrl(clone)) ?? clone;
+    const proposal = proposalFor(realm, clone, url);
     try {
       verdict = await changeRealm(clone, {
+        propose: proposal.propose,
         apply: () => {
           if (readFileSync(join(clone, start.rel), "utf8") !== start.text) {
             throw new Refused(`${start.rel} changed in the realm while you edited it`, `${again.replace("fix it, then", "look at the realm's new text, then")}`);
@@ -69,9 +73,10 @@ export const edit = defineCommand({
     }
     if (!args.file) rmSync(kept, { force: true });
     ok(`${args.name} ${describe(start.before, verdict.contract)}: ${verdict.result}`);
-    ok(`Pushed to ${(await remoteUrl(clone)) ?? clone}`);
+    ok(landedLine(proposal, url));
     const after = verdict.contract;
-    if (after.version === start.before.version || start.importers.length === 0) return;
+    // A proposed change is not published yet: importers hear of it when it merges and a daemon fetches it.
+    if (proposal.made || after.version === start.before.version || start.importers.length === 0) return;
     // As sync does: the daemon on this machine, if one runs, hears of the new version now, not at its next fetch.
     const { notifyDaemon } = await import("../../../daemon/notify-client.ts");
     const told = await notifyDaemon({
