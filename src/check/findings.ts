@@ -4,10 +4,11 @@ import semver from "semver";
 import { z } from "zod";
 import type { LoadResult } from "../realm/load.ts";
 import { MODES } from "./modes.ts";
-import { parsePointer } from "../realm/pointer.ts";
+import { childPointer, parsePointer } from "../realm/pointer.ts";
 import type { ContractFile } from "../realm/schema.ts";
 import type { ValidationOutcome } from "../store/cache-db.ts";
 import { validateValue } from "./validate.ts";
+import { unsupportedPatterns } from "./patterns.ts";
 import { compareVersions, isBreaking } from "../compat/index.ts";
 import { describeChange, rangeSatisfied } from "../realm/view.ts";
 
@@ -46,22 +47,37 @@ function pointerPath(pointer: string): (string | number)[] {
 }
 
 /** contract mode: the schema compiles, the value satisfies it, and the evolution ends at the version.
- *  `validate` gives ajv's verdict (run-check passes one that consults the validation cache). */
+ *  `validate` gives ajv's verdict (run-check passes one that consults the validation cache). A pattern RE2 cannot
+ *  run is refused (an error) unless the contract is as `published` (a warning: it was accepted before); either
+ *  way the value is not judged, since that would need the pattern. */
 export function checkContract(
   domain: string,
   contract: ContractFile,
   locate: Locate,
   validate: (c: ContractFile) => ValidationOutcome = (c) => validateValue(c.schema, c.value),
+  published = false,
 ): Finding[] {
   const file = `domains/${domain}/contracts/${contract.name}.yaml`;
   const at = (path: (string | number)[]) => ({ file, ...(locate(file, path) ?? {}) });
   const base = { mode: "contract" as const, contract: contract.name, domain };
   const findings: Finding[] = [];
   const outcome = validate(contract);
-  if (outcome.schemaError !== undefined) {
+  // Such a pattern makes ajv's compile fail, so only a schema that did not compile is searched for one.
+  const unsupported = outcome.schemaError !== undefined ? unsupportedPatterns(contract.schema) : [];
+  for (const p of unsupported) {
+    findings.push({
+      ...base,
+      rule: "pattern-unsupported",
+      severity: published ? "warning" : "error",
+      ...at(["schema", ...p.path]),
+      pointer: p.path.reduce<string>((ptr, t) => childPointer(ptr, t), "/schema"),
+      message: published ? `${p.error.message}; the value is not checked against its schema` : p.error.message,
+    });
+  }
+  if (unsupported.length === 0 && outcome.schemaError !== undefined) {
     findings.push({ ...base, rule: "schema-invalid", severity: "error", ...at(["schema"]), pointer: "/schema", message: `schema is not a valid JSON Schema: ${outcome.schemaError}` });
   }
-  for (const err of outcome.errors) {
+  for (const err of unsupported.length ? [] : outcome.errors) {
     const path = pointerPath(err.instancePath);
     findings.push({
       ...base,
@@ -151,7 +167,8 @@ export function checkCompatibility(
     findings.push({
       ...base,
       rule: f.rule,
-      severity: breaking && declared !== "major" ? "error" : "info",
+      // A pattern that cannot be evaluated is a warning; its breaking verdict fails the bump unless it is major.
+      severity: f.rule === "pattern-unsupported" ? "warning" : breaking && declared !== "major" ? "error" : "info",
       ...(locate(file, ["schema", ...pointerPath(f.pointer)]) ?? {}),
       pointer: f.pointer,
       message: `${f.message} - backwards ${f.backwards}, forwards ${f.forwards}${breaking ? " (BREAKING for this contract)" : ""}`,

@@ -6,6 +6,7 @@
 //   undefined anything else: another keyword, a malformed schema, a value this code does not model.
 // tests/check/quick-verdict.test.ts compares it with ajv on thousands of generated schemas and values.
 import { fullFormats } from "ajv-formats/dist/formats.js";
+import { compilePattern, type Pattern } from "../realm/pattern.ts";
 
 type Schema = boolean | { readonly [k: string]: unknown };
 
@@ -29,19 +30,13 @@ export function quickVerdict(schema: unknown, value: unknown): boolean | undefin
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 const isSchema = (x: unknown): x is Schema => typeof x === "boolean" || isObject(x);
 const isCount = (x: unknown) => typeof x === "number" && Number.isInteger(x) && x >= 0;
-const patterns = new Map<string, RegExp | null>();
-
-function regex(source: string): RegExp | null {
-  let re = patterns.get(source);
-  if (re === undefined) {
-    try {
-      re = new RegExp(source, "u"); // as ajv compiles `pattern`
-    } catch {
-      re = null;
-    }
-    patterns.set(source, re);
+/** The pattern as ajv compiles it (RE2, realm/pattern.ts); null when it cannot be used, which is ajv's to report. */
+function regex(source: string): Pattern | null {
+  try {
+    return compilePattern(source);
+  } catch {
+    return null;
   }
-  return re;
 }
 
 /** Every keyword known and well formed, everywhere in the schema (ajv checks the whole schema, used or not). */

@@ -7,7 +7,7 @@ import { ConfigError, Untrusted, UsageError } from "../errors.ts";
 import { ensureRealmClone } from "../realm/clone.ts";
 import type { DepRecorder } from "../store/report-cache.ts";
 import { findRepoRoot, readMember, realmLocation } from "../realm/workspace.ts";
-import { changedContractFiles, contractHistory, filesAt, parseQuietly, publishedState, type ContractVersions } from "../git/history.ts";
+import { changedContractFiles, contractHistory, filesAt, parseQuietly, publishedState, unchangedFiles, type ContractVersions } from "../git/history.ts";
 import { openCacheAt, type Cache, type ValidationOutcome } from "../store/cache-db.ts";
 import { sha256 } from "../store/hash.ts";
 import { checkCompatibility, checkContract, checkImports, summarize, type CheckReport, type Finding, type Side } from "./findings.ts";
@@ -15,7 +15,7 @@ import { diffValues } from "../compat/index.ts";
 import { confinedPath, extractExportCached } from "./extract.ts";
 import { runHook } from "./hooks.ts";
 import { hasErrors, loadRealm, type DomainModel } from "../realm/load.ts";
-import { validateAll, validateValue } from "./validate.ts";
+import { validateAll, validateValue, VALIDATOR } from "./validate.ts";
 import { ContractFile, type TrustedCommand } from "../realm/schema.ts";
 import { describeChange } from "../realm/view.ts";
 import { blueHome } from "../system/home.ts";
@@ -148,9 +148,12 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   const validate = (c: ContractFile): ValidationOutcome => verdicts.get(c) ?? validateValue(c.schema, c.value);
 
   if (modes.includes("contract")) {
+    // A schema that did not compile may hold a pattern RE2 cannot run, refused unless the file is as published.
+    const failed = entries.filter((e) => verdicts.get(e.contract)?.schemaError !== undefined).map((e) => e.file);
+    const asPublished = published ? await unchangedFiles(target.realmDir, published, failed) : new Set<string>();
     for (const e of entries) {
       checked.push({ mode: "contract", contract: e.contract.name, domain: e.domain });
-      findings.push(...checkContract(e.domain, e.contract, locate, validate));
+      findings.push(...checkContract(e.domain, e.contract, locate, validate, asPublished.has(e.file)));
       // The bump since the last published version must be at least what the change needs.
       const prev = previous.get(e.file);
       if (prev) {
@@ -263,12 +266,12 @@ export async function resolveCheckTarget(realmFlag: string | undefined): Promise
 }
 
 /** ajv's verdict on each contract's value: from validation_cache (keyed on contract, version and the hash of
- *  schema + value), the rest computed in one batch (shared with worker threads) and cached. */
+ *  validator, schema and value), the rest computed in one batch (shared with worker threads) and cached. */
 async function validateContracts(contracts: readonly ContractFile[], cache: Cache): Promise<Map<ContractFile, ValidationOutcome>> {
   const out = new Map<ContractFile, ValidationOutcome>();
   const misses: { c: ContractFile; hash: string }[] = [];
   for (const c of contracts) {
-    const hash = cache.enabled ? sha256(JSON.stringify([c.schema, c.value])) : "";
+    const hash = cache.enabled ? sha256(JSON.stringify([VALIDATOR, c.schema, c.value])) : "";
     const hit = cache.enabled ? cache.getValidation(c.name, c.version, hash) : undefined;
     if (hit) out.set(c, hit);
     else misses.push({ c, hash });

@@ -6,6 +6,7 @@ import type Ajv2020 from "ajv/dist/2020.js";
 import type AjvDraft7 from "ajv";
 import type { ValidationOutcome } from "../store/cache-db.ts";
 import { quickVerdict } from "./quick-verdict.ts";
+import { compilePattern } from "../realm/pattern.ts";
 
 let validators: { v2020: Ajv2020; v7: AjvDraft7 } | undefined;
 /** ajv is loaded on the first compile: a warm check finds every verdict in the cache and never needs it. */
@@ -16,9 +17,15 @@ function loadAjv(): { Ajv2020: typeof Ajv2020; AjvDraft7: typeof AjvDraft7; addF
     addFormats: require("ajv-formats").default,
   };
 }
+/** ajv's regular expression engine: every `pattern` and `patternProperties` key is compiled by RE2 (linear time,
+ *  realm/pattern.ts), never by RegExp; one RE2 cannot run makes the schema fail to compile. ajv keys compiled
+ *  patterns by their toString, which names the source. `code` is for ajv's standalone output, unused here. */
+/** Names what judges a value, in validation_cache's key: a verdict cached by another engine is not reused. */
+export const VALIDATOR = "ajv+re2";
+const re2RegExp = Object.assign((source: string, flags: string) => compilePattern(source, flags), { code: "compilePattern" });
 // addUsedSchema off: two contracts may declare the same $id; code.optimize off: ajv's optimiser costs more
 // than it saves on a validator that runs once.
-const AJV_OPTIONS = { allErrors: true, strict: false, addUsedSchema: false, code: { optimize: false } } as const;
+const AJV_OPTIONS = { allErrors: true, strict: false, addUsedSchema: false, code: { optimize: false, regExp: re2RegExp } } as const;
 function ajvFor(schema: Record<string, unknown>): Ajv2020 | AjvDraft7 {
   if (!validators) {
     const { Ajv2020, AjvDraft7, addFormats } = loadAjv();

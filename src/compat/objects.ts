@@ -6,20 +6,35 @@ import { at, malformed, report, reportWith, show, type Ctx, type KeywordRule, ty
 import { modelOf, movedVerdicts, reportModelChange, type ContentModel } from "./content-model.ts";
 import { acceptsEverything } from "./keywords.ts";
 import { childPointer } from "../realm/pointer.ts";
+import { compilePattern, PatternError } from "../realm/pattern.ts";
 
-function matchesPattern(pattern: string, key: string): boolean {
+/** Whether a patternProperties pattern matches the key, by RE2 (realm/pattern.ts); its PatternError when it
+ *  cannot be evaluated. Never RegExp: patterns are untrusted, and a backtracking match can take hours. */
+function matchesPattern(pattern: string, key: string): boolean | PatternError {
   try {
-    return new RegExp(pattern, "u").test(key);
-  } catch {
-    return false; // a pattern JavaScript cannot compile covers nothing we can prove
+    return compilePattern(pattern).test(key);
+  } catch (e) {
+    if (e instanceof PatternError) return e;
+    throw e;
   }
 }
 
-/** A key matched by patternProperties keeps that schema on both sides, so only its own schema comes or goes. */
-function keyModel(node: SchemaNode, key: string): ContentModel {
+/** A key matched by patternProperties keeps that schema on both sides, so only its own schema comes or goes.
+ *  When no pattern matches but one cannot be evaluated, which model applies is unknown: that pattern's error. */
+function keyModel(node: SchemaNode, key: string): ContentModel | PatternError {
   const patterns = node.schema.patternProperties;
-  if (isObject(patterns) && Object.keys(patterns).some((p) => matchesPattern(p, key))) return "open";
+  const verdicts = isObject(patterns) ? Object.keys(patterns).map((p) => matchesPattern(p, key)) : [];
+  if (verdicts.includes(true)) return "open";
+  const unknown = verdicts.find((v) => v instanceof PatternError);
+  if (unknown) return unknown;
   return modelOf(node.schema.additionalProperties, childPointer(node.at, "additionalProperties"));
+}
+
+/** A property that came or went, judged against the other side's model; failing closed (breaking both ways)
+ *  when a pattern that would decide the model cannot be evaluated. */
+function reportPropertyChange(ctx: Ctx, change: "added" | "removed", model: ContentModel | PatternError, own: Located, pointer: string, what: string): void {
+  if (model instanceof PatternError) return report(ctx, "pattern-unsupported", pointer, `${what}: ${model.message}; taken as breaking`);
+  reportModelChange(ctx, "property", change, model, own, pointer, what);
 }
 
 /** "optional, default=[]": what a reader of the change wants to know about a new property. */
@@ -40,8 +55,8 @@ function compareProperties(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
     const had = Object.hasOwn(before, key);
     const has = Object.hasOwn(after, key);
     if (had && has) ctx.walk(ctx, { schema: before[key], at: oldAt }, { schema: after[key], at: newAt });
-    else if (has) reportModelChange(ctx, "property", "added", keyModel(o, key), { schema: after[key], at: newAt }, newAt, `property '${key}' added (${describeProperty(n, after[key], key)})`);
-    else reportModelChange(ctx, "property", "removed", keyModel(n, key), { schema: before[key], at: oldAt }, newAt, `property '${key}' removed`);
+    else if (has) reportPropertyChange(ctx, "added", keyModel(o, key), { schema: after[key], at: newAt }, newAt, `property '${key}' added (${describeProperty(n, after[key], key)})`);
+    else reportPropertyChange(ctx, "removed", keyModel(n, key), { schema: before[key], at: oldAt }, newAt, `property '${key}' removed`);
   }
 }
 

@@ -116,6 +116,7 @@ export const RULES: readonly Rule[] = [
   rule("additional-properties-widened", "widens", "`additionalProperties` went from a schema to absent or `true`", "undeclared keys may now hold anything: O ⊆ N"),
   rule("pattern-property-added", "depends", "an entry added to `patternProperties`", "matching undeclared keys move from `additionalProperties` to the pattern's schema: open model narrows, closed model widens, a schema is compared"),
   rule("pattern-property-removed", "depends", "an entry removed from `patternProperties`", "matching undeclared keys move from the pattern's schema to `additionalProperties`: open model widens, closed model narrows, a schema is compared"),
+  rule("pattern-unsupported", "incompatible", "a property added or removed where a `patternProperties` pattern that would decide its model cannot be evaluated (a backreference, lookaround, or a pattern RE2 cannot compile)", "which keys the pattern matches is not computed, so neither inclusion is assumed (the check fails closed)"),
   ...boundRules("maxProperties", "max-properties", "upper"),
   ...boundRules("minProperties", "min-properties", "lower"),
   rule("dependent-required-added", "narrows", "a name added to a `dependentRequired` (or array `dependencies`) list", "objects with the trigger but without the name become invalid: N ⊆ O"),

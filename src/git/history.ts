@@ -1,5 +1,7 @@
 // Reading a realm's history: the last published state (origin/main, else HEAD), which contract files changed
 // since, and a contract file as it was at a given version. Many files are read by one `git cat-file --batch`.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { GitError } from "../errors.ts";
 import { fastParse } from "../yaml/fast.ts";
@@ -30,6 +32,21 @@ export async function publishedState(dir: string): Promise<{ published: string |
 export async function changedContractFiles(dir: string, ref: string): Promise<string[]> {
   const out = await gitOut(dir, ["diff", "--name-only", ref, "--", "domains"], true);
   return out.split("\n").filter((f) => /^domains\/[^/]+\/contracts\/[^/]+\.ya?ml$/.test(f));
+}
+
+/** Those of the files whose working-tree text is the same as at `ref` (an untracked file is not), read by one git process. */
+export async function unchangedFiles(dir: string, ref: string, files: readonly string[]): Promise<Set<string>> {
+  if (files.length === 0) return new Set();
+  const texts = await filesAt(dir, ref, files);
+  return new Set(files.filter((f) => texts.has(f) && texts.get(f) === readText(join(dir, f))));
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** The contract file's data as of the newest commit where its `version` was `version`. */

@@ -1,6 +1,6 @@
 // .blue/cache.db: what blue can skip redoing (RFC "Caching"; DESIGN.md §4). Extracted export values, keyed on
 // their source files' mtime and content hash; contract versions read from the realm's history, valid while the
-// realm clone stays on the same commit; ajv's verdicts, keyed on contract, version and the hash of schema+value.
+// realm clone stays on the same commit; ajv's verdicts, keyed on contract, version and the hash of validator+schema+value.
 // WAL, a busy timeout, and every write in an IMMEDIATE transaction (NOTES-STACK.md). Writes and hit/miss counts
 // are buffered and written in one transaction when the command closes the cache, so eight processes checking
 // at once take the write lock eight times, not eight thousand. A cache that cannot be used never fails a

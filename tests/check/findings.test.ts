@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { checkContract, declaredBump } from "../../src/check/findings.ts";
+import { checkCompatibility, checkContract, declaredBump } from "../../src/check/findings.ts";
 import type { ContractFile } from "../../src/realm/schema.ts";
 
 const contract = (over: Partial<ContractFile>): ContractFile => ({
@@ -37,6 +37,34 @@ describe("contract checks", () => {
     expect(rules(contract({ evolution: evo(["1.0.0", "1.1.0"]) }))).toEqual([]);
     expect(rules(contract({ evolution: evo(["1.1.0", "1.0.0"]) }))).toEqual(["evolution-order", "evolution-tail"]);
     expect(rules(contract({ evolution: evo(["1.0.0"]) }))).toEqual(["evolution-tail"]);
+  });
+
+  test("a pattern RE2 cannot run is refused in a new or edited contract, named by its place in the schema", () => {
+    const c = contract({ schema: { type: "array", items: { type: "string", pattern: "^(a)\\1$" } }, value: ["aa"] });
+    const locate = (_file: string, path: readonly (string | number)[]) => (path.join("/") === "schema/items/pattern" ? { line: 12, col: 7 } : undefined);
+    const findings = checkContract("d", c, locate);
+    expect(findings.map((f) => [f.rule, f.severity, f.file, f.line, f.col, f.pointer])).toEqual([["pattern-unsupported", "error", "domains/d/contracts/c.yaml", 12, 7, "/schema/items/pattern"]]);
+    expect(findings[0]!.message).toBe("cannot evaluate pattern '^(a)\\1$': a backreference (\\1) is not supported (blue matches patterns with RE2, in linear time, which has no backreferences or lookaround)");
+  });
+
+  test("in a contract as published, it is a warning and the value is not judged (it fails closed, never valid in silence)", () => {
+    const c = contract({ schema: { type: "object", patternProperties: { "^(?!x)": { type: "string" } } }, value: { a: 1 } });
+    const findings = checkContract("d", c, noLocate, undefined, true);
+    expect(findings.map((f) => [f.rule, f.severity, f.pointer])).toEqual([["pattern-unsupported", "warning", "/schema/patternProperties/^(?!x)"]]);
+    expect(findings[0]!.message).toEndWith("; the value is not checked against its schema");
+  });
+
+  test("an invalid pattern is still a schema that does not compile", () => {
+    expect(rules(contract({ schema: { type: "string", pattern: "(" }, value: "a" }))).toEqual(["schema-invalid"]);
+  });
+
+  test("compatibility: a pattern that cannot be evaluated is a warning, and its change needs a major bump", () => {
+    const schema = { type: "object", patternProperties: { "^(?=x)": {} }, additionalProperties: false };
+    const from = { version: "1.0.0", schema, value: {} };
+    const to = { version: "1.1.0", schema: { ...schema, properties: { a: {} } }, value: {} };
+    const r = checkCompatibility("d", contract({ version: "1.1.0" }), from, to, noLocate);
+    expect(r.findings.map((f) => [f.rule, f.severity])).toEqual([["pattern-unsupported", "warning"], ["bump-too-small", "error"]]);
+    expect(r.result).toBe("BREAKING (major bump required)");
   });
 
   test("the declared bump is read from the two versions", () => {

@@ -195,6 +195,17 @@ describe("schema shapes", () => {
     expect(brief(compareSchemas(old, neu))).toEqual([{ rule: "property-added-open-model", pointer: "/properties/x-team", backwards: C, forwards: B }]);
   });
 
+  test("a patternProperties pattern that cannot be evaluated fails closed, unless another pattern matches the key", () => {
+    const old = { type: "object", patternProperties: { "^(x)\\1": { type: "string" }, "^y": { type: "string" } }, additionalProperties: false };
+    const added = (key: string) => compareSchemas(old, { ...old, properties: { [key]: { type: "string" } } });
+    expect(brief(added("yy"))).toEqual([{ rule: "property-added-open-model", pointer: "/properties/yy", backwards: C, forwards: B }]);
+    expect(brief(added("zz"))).toEqual([{ rule: "pattern-unsupported", pointer: "/properties/zz", backwards: B, forwards: B }]);
+    expect(added("zz")[0]!.message).toBe("property 'zz' added (optional): cannot evaluate pattern '^(x)\\1': a backreference (\\1) is not supported (blue matches patterns with RE2, in linear time, which has no backreferences or lookaround); taken as breaking");
+    // Removing a property is judged against the new side's patterns the same way; an invalid one cannot be evaluated either.
+    const invalid = { patternProperties: { "(": {} }, additionalProperties: false, properties: { a: {} } };
+    expect(brief(compareSchemas(invalid, { ...invalid, properties: {} }))).toEqual([{ rule: "pattern-unsupported", pointer: "/properties/a", backwards: B, forwards: B }]);
+  });
+
   test("a changed property in a partially open model gets the verdict of the nested comparison", () => {
     const old = { additionalProperties: { type: "string", maxLength: 3 } };
     const neu = { additionalProperties: { type: "string", maxLength: 3 }, properties: { name: { type: "string" } } };

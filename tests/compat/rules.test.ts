@@ -91,6 +91,7 @@ const CASES: Case[] = [
   { rule: "additional-properties-widened", old: obj({ read: S }, { additionalProperties: S }), new: obj({ read: S }), pointer: "/additionalProperties", ...widens },
   { rule: "pattern-property-added", old: obj({}), new: obj({}, { patternProperties: { "^x-": S } }), pointer: "/patternProperties/^x-", ...narrows },
   { rule: "pattern-property-removed", old: obj({}, { patternProperties: { "^x-": S }, additionalProperties: false }), new: obj({}, { additionalProperties: false }), pointer: "/patternProperties/^x-", ...narrows },
+  { rule: "pattern-unsupported", old: obj({}, { patternProperties: { "^(x)\\1": S }, additionalProperties: false }), new: obj({ xx: S }, { patternProperties: { "^(x)\\1": S }, additionalProperties: false }), pointer: "/properties/xx", ...neither },
   ...boundCases("maxProperties", "max-properties", "upper"),
   ...boundCases("minProperties", "min-properties", "lower"),
   { rule: "dependent-required-added", old: { dependentRequired: { write: ["read"] } }, new: { dependentRequired: { write: ["read", "owner"] } }, pointer: "/dependentRequired/write/1", ...narrows },

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parseDocument, stringify } from "yaml";
 import { CheckReport } from "../../src/check/findings.ts";
 import { exportFromCode, realmFileEditor } from "./realm-world.ts";
-import { initialSetup } from "./sandbox.ts";
+import { initialSetup, stackTrace } from "./sandbox.ts";
 
 const SCHEMA = {
   type: "object",
@@ -189,5 +189,51 @@ describe("check in the realm repo", () => {
     const unknown = sb.blue(clone, "realm", "check", "--mode=compatibility", "--contract", "s3-permissions", "--from=0.9.0");
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toStartWith("error: no version 0.9.0 of s3-permissions in the realm's history");
+  });
+});
+
+describe("untrusted patterns", () => {
+  const { sb, clone } = world();
+  const dir = "domains/s3-access/contracts";
+  /** A new contract of aperture's, written as YAML text (so its lines are known), exported by its binding. */
+  const addContract = (name: string, text: string) => {
+    writeFileSync(join(clone, dir, `${name}.yaml`), text);
+    const file = join(clone, "domains/s3-access/bindings/aperture.yaml");
+    const binding = parseDocument(readFileSync(file, "utf8"));
+    (binding.get("exports") as { add: (x: unknown) => void }).add({ contract: name });
+    writeFileSync(file, binding.toString());
+  };
+
+  test("a pattern that backtracks catastrophically is judged in well under five seconds, and the value is invalid", () => {
+    const value = Array.from({ length: 100 }, () => `${"a".repeat(30)}!`);
+    addContract("names", stringify({ name: "names", version: "1.0.0", owner: "aperture", schema: { type: "array", items: { type: "string", pattern: "^(a+)+$" } }, value }));
+    const started = performance.now();
+    const r = sb.blue(clone, "realm", "check", "--mode=contract", "--contract", "names", "--no-cache", "--json");
+    const seconds = (performance.now() - started) / 1000;
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    const invalid = CheckReport.parse(JSON.parse(r.stdout)).findings.filter((f) => f.rule === "value-invalid");
+    expect(invalid).toHaveLength(100);
+    expect(invalid[0]!.message).toBe('value/0 must match pattern "^(a+)+$"');
+    // A backtracking engine took ~48 s here; the bound is generous for a loaded machine.
+    expect(seconds).toBeLessThan(5);
+  });
+
+  test("a backreference in a new contract is refused by contract mode, naming file:line:col", () => {
+    addContract("codes", "name: codes\nversion: 1.0.0\nowner: aperture\nschema:\n  type: string\n  pattern: '^(a)\\1$'\nvalue: aa\n");
+    const r = sb.blue(clone, "realm", "check", "--mode=contract", "--contract", "codes", "--no-cache");
+    expect(r.code).toBe(1);
+    expect(stackTrace(r)).toBe(false);
+    expect(r.stdout).toContain(`✗ codes: 1 error\n    ✗ ${dir}/codes.yaml:6:12: pattern-unsupported: cannot evaluate pattern '^(a)\\1$': a backreference (\\1) is not supported`);
+  });
+
+  test("once published, the same pattern is a warning (exit 2) and the value is not judged", () => {
+    sb.git(clone, "add", "-A");
+    sb.git(clone, "commit", "-qm", "names and codes");
+    sb.git(clone, "push", "-q", "origin", "main");
+    const r = sb.blue(clone, "realm", "check", "--mode=contract", "--contract", "codes", "--no-cache");
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("⚠ codes: cannot evaluate pattern '^(a)\\1$': a backreference (\\1) is not supported");
+    expect(r.stdout).toContain("the value is not checked against its schema");
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ContractVersions, contractHistory, sniffVersion } from "../../src/git/history.ts";
+import { ContractVersions, contractHistory, sniffVersion, unchangedFiles } from "../../src/git/history.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -62,5 +62,16 @@ describe("contractHistory", () => {
     expect(versions.get("1.0.0")).toEqual({ version: "1.0.0", value: 1 });
     // A version written as a number is no version (as before: the contract schema wants a string).
     expect(new ContractVersions(["version: 1.0\n"]).get("1.0")).toBeUndefined();
+  });
+});
+
+describe("unchangedFiles", () => {
+  test("a file as committed is unchanged; an edited one, an untracked one and a missing one are not", async () => {
+    const dir = repoWith(["version: 1.0.0\n"]);
+    const other = "domains/d/contracts/new.yaml";
+    writeFileSync(join(dir, other), "version: 1.0.0\n");
+    expect([...(await unchangedFiles(dir, "HEAD", [FILE, other, "domains/d/contracts/gone.yaml"]))]).toEqual([FILE]);
+    writeFileSync(join(dir, FILE), "version: 1.0.1\n");
+    expect([...(await unchangedFiles(dir, "HEAD", [FILE]))]).toEqual([]);
   });
 });
