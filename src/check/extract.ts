@@ -3,13 +3,14 @@
 // that leads outside. Commands run as an argv, never through a shell, with the repo root as cwd and a timeout.
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
-import { parse } from "yaml";
-import { BlueError, ConfigError } from "../errors.ts";
+import { BlueError, ConfigError, formatProblem } from "../errors.ts";
 import { runBounded } from "../system/subprocess.ts";
 import { parsePointer, valueAt } from "../realm/pointer.ts";
 import type { ExportBinding } from "../realm/schema.ts";
 import type { Cache, SourceStamp } from "../store/cache-db.ts";
 import { sha256 } from "../store/hash.ts";
+import { jsonBreach } from "../yaml/limits.ts";
+import { parseData, readText } from "../yaml/source.ts";
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -41,14 +42,9 @@ export async function extractExport(root: string, exp: ExportBinding, timeoutMs 
   const how = exp.extract;
   if (!how) return undefined;
   if ("file" in how) {
-    const path = confinedPath(root, how.file, "extract.file");
-    const text = readFileSync(path, "utf8");
-    let doc: unknown;
-    try {
-      doc = how.file.endsWith(".json") ? JSON.parse(text) : parse(text);
-    } catch (e) {
-      throw new ConfigError(`${how.file}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
-    }
+    const read = readText(confinedPath(root, how.file, "extract.file"), how.file);
+    if ("problem" in read) throw new ConfigError(formatProblem(read.problem));
+    const doc = parseData(how.file, read.text);
     const value = getPointer(doc, how.pointer);
     if (value === undefined) throw new ConfigError(`${how.file}: no value at JSON pointer '${how.pointer}' (extract of ${exp.contract})`);
     return { value, sources: [how.file] };
@@ -61,6 +57,8 @@ export async function extractExport(root: string, exp: ExportBinding, timeoutMs 
   if (run.timedOut) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} timed out after ${timeoutMs / 1000}s`);
   if (run.code !== 0) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} exited ${run.code}: ${run.stderr.trim().split("\n")[0] ?? ""}`);
   const out = run.stdout;
+  const breach = jsonBreach(out);
+  if (breach) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} printed JSON ${breach.message}`);
   try {
     return { value: JSON.parse(out), sources: exp.source_files };
   } catch {

@@ -1,7 +1,7 @@
 // Runs `blue realm check` over a realm directory, as a member repo or as the realm repo itself: picks the
 // modes and contracts that apply, runs extraction and hooks, reads old versions from the realm's history,
 // and returns one report. Rendering is the command's.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ConfigError, UsageError } from "../errors.ts";
 import { ensureRealmClone } from "../realm/clone.ts";
@@ -18,6 +18,7 @@ import { hasErrors, loadRealm, type DomainModel } from "../realm/load.ts";
 import { validateAll, validateValue } from "./validate.ts";
 import { ContractFile } from "../realm/schema.ts";
 import { describeChange } from "../realm/view.ts";
+import { readText } from "../yaml/source.ts";
 
 import type { Mode } from "./modes.ts";
 
@@ -217,7 +218,8 @@ export async function resolveCheckTarget(realmFlag: string | undefined): Promise
   const root = findRepoRoot();
   if (!realmFlag && root && existsSync(join(root, "realm.yaml"))) {
     // A realm.yaml that does not parse is reported by the loader, with its line and column.
-    const name = parseQuietly(readFileSync(join(root, "realm.yaml"), "utf8"))?.name;
+    const read = readText(join(root, "realm.yaml"), "realm.yaml");
+    const name = "text" in read ? parseQuietly(read.text)?.name : undefined;
     return { realmDir: root, realm: typeof name === "string" ? name : basename(root) };
   }
   const member = root ? readMember(root) : undefined;

@@ -15,7 +15,7 @@ import {
 } from "./schema.ts";
 import { fastParse } from "../yaml/fast.ts";
 import { fastLocate } from "../yaml/locate.ts";
-import { locate, parseYaml, validate, type PathSegment, type YamlSource } from "../yaml/source.ts";
+import { locate, parseYaml, readText, validate, type PathSegment, type YamlSource } from "../yaml/source.ts";
 
 export type DomainModel = {
   name: string;
@@ -202,7 +202,12 @@ class Loader {
     }
     let text: string;
     try {
-      text = readFileSync(abs, "utf8");
+      const read = readText(abs, rel);
+      if ("problem" in read) {
+        this.problems.push(read.problem);
+        return undefined;
+      }
+      text = read.text;
     } catch (e) {
       this.problem(rel, [], "", `cannot read: ${(e as Error).message}`);
       return undefined;
