@@ -57,6 +57,7 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
     for (const file of contractFiles(target.realmDir, opts.contract)) logs.set(file, quiet(contractHistory(target.realmDir, file)));
   }
   const load = loadRealm(target.realmDir, cache.enabled ? cache : undefined);
+  if (load.refusal) throw load.refusal;
   if (hasErrors(load.problems)) {
     const n = load.problems.filter((p) => p.severity === "error").length;
     throw new ConfigError(`realm '${target.realm}' has ${n} error${n === 1 ? "" : "s"} (files relative to ${target.realmDir})`, "Fix them in the realm repo, then run the check again.", load.problems);

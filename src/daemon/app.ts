@@ -32,8 +32,9 @@ export type AppDeps = {
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 500 | 502;
 const fail = (c: Context, status: ErrorStatus, code: string, message: string) => c.json({ error: { code, message } }, status);
 
-/** Why a realm does not load, in the words the CLI would use (its first error), or undefined. */
-export function brokenBecause(name: string, load: Pick<LoadResult, "problems">): string | undefined {
+/** Why a realm does not load, in the words the CLI would use (a refusal's line, else its first error), or undefined. */
+export function brokenBecause(name: string, load: Pick<LoadResult, "problems" | "refusal">): string | undefined {
+  if (load.refusal) return load.refusal.message;
   const errors = load.problems.filter((p) => p.severity === "error");
   if (errors.length === 0) return undefined;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";

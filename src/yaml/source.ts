@@ -244,10 +244,11 @@ export function parseData(file: string, text: string): unknown {
   return source.doc.toJS({ maxAliasCount: -1 });
 }
 
-/** Edit an existing YAML file in place through the Document API (comments and key order kept), atomically. */
-export function editYamlFile(path: string, edit: (doc: Document) => void): void {
+/** Edit an existing YAML file in place through the Document API (comments and key order kept), atomically; an
+ *  edit that returns false leaves the file as it is. */
+export function editYamlFile(path: string, edit: (doc: Document) => void | false): void {
   const doc = parseDocument(readFileSync(path, "utf8"));
-  edit(doc);
+  if (edit(doc) === false) return;
   writeFileAtomic(path, doc.toString({ lineWidth: 0 }));
 }
 
