@@ -4,13 +4,14 @@
 // and only past the caller's gate: the realm names them, so this machine must have consented (trust/consent.ts).
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
-import { parse } from "yaml";
-import { BlueError, ConfigError } from "../errors.ts";
+import { BlueError, ConfigError, formatProblem } from "../errors.ts";
 import { runBounded } from "../system/subprocess.ts";
 import { parsePointer, valueAt } from "../realm/pointer.ts";
 import type { ExportBinding } from "../realm/schema.ts";
 import type { Cache, SourceStamp } from "../store/cache-db.ts";
 import { sha256 } from "../store/hash.ts";
+import { jsonBreach } from "../yaml/limits.ts";
+import { parseData, readText } from "../yaml/source.ts";
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -49,14 +50,9 @@ export async function extractExport(root: string, exp: ExportBinding, opts: Extr
   if (!how) return undefined;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if ("file" in how) {
-    const path = confinedPath(root, how.file, "extract.file");
-    const text = readFileSync(path, "utf8");
-    let doc: unknown;
-    try {
-      doc = how.file.endsWith(".json") ? JSON.parse(text) : parse(text);
-    } catch (e) {
-      throw new ConfigError(`${how.file}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
-    }
+    const read = readText(confinedPath(root, how.file, "extract.file"), how.file);
+    if ("problem" in read) throw new ConfigError(formatProblem(read.problem));
+    const doc = parseData(how.file, read.text);
     const value = getPointer(doc, how.pointer);
     if (value === undefined) throw new ConfigError(`${how.file}: no value at JSON pointer '${how.pointer}' (extract of ${exp.contract})`);
     return { value, sources: [how.file] };
@@ -70,6 +66,8 @@ export async function extractExport(root: string, exp: ExportBinding, opts: Extr
   if (run.timedOut) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} timed out after ${timeoutMs / 1000}s`);
   if (run.code !== 0) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} exited ${run.code}: ${run.stderr.trim().split("\n")[0] ?? ""}`);
   const out = run.stdout;
+  const breach = jsonBreach(out);
+  if (breach) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} printed JSON ${breach.message}`);
   try {
     return { value: JSON.parse(out), sources: exp.source_files };
   } catch {

@@ -1,7 +1,7 @@
 // Runs `blue realm check` over a realm directory, as a member repo or as the realm repo itself: picks the
 // modes and contracts that apply, runs extraction and hooks, reads old versions from the realm's history,
 // and returns one report. Rendering is the command's.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ConfigError, Untrusted, UsageError } from "../errors.ts";
 import { ensureRealmClone } from "../realm/clone.ts";
@@ -21,6 +21,7 @@ import { describeChange } from "../realm/view.ts";
 import { blueHome } from "../system/home.ts";
 import { commandId, extractGate, extractUse, hookUse, requireConsent, type CommandUse, type Consent, type HookField } from "../trust/consent.ts";
 import { machineConsent, TRUST_FILE } from "../trust/store.ts";
+import { readText } from "../yaml/source.ts";
 
 import type { Mode } from "./modes.ts";
 
@@ -62,6 +63,7 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
     for (const file of contractFiles(target.realmDir, opts.contract)) logs.set(file, quiet(contractHistory(target.realmDir, file)));
   }
   const load = loadRealm(target.realmDir, cache.enabled ? cache : undefined);
+  if (load.refusal) throw load.refusal;
   if (hasErrors(load.problems)) {
     const n = load.problems.filter((p) => p.severity === "error").length;
     throw new ConfigError(`realm '${target.realm}' has ${n} error${n === 1 ? "" : "s"} (files relative to ${target.realmDir})`, "Fix them in the realm repo, then run the check again.", load.problems);
@@ -252,7 +254,8 @@ export async function resolveCheckTarget(realmFlag: string | undefined): Promise
   const root = findRepoRoot();
   if (!realmFlag && root && existsSync(join(root, "realm.yaml"))) {
     // A realm.yaml that does not parse is reported by the loader, with its line and column.
-    const name = parseQuietly(readFileSync(join(root, "realm.yaml"), "utf8"))?.name;
+    const read = readText(join(root, "realm.yaml"), "realm.yaml");
+    const name = "text" in read ? parseQuietly(read.text)?.name : undefined;
     return { realmDir: root, realm: typeof name === "string" ? name : basename(root) };
   }
   const member = root ? readMember(root) : undefined;

@@ -80,6 +80,8 @@ export const RealmDetails = z.object({
   pending: z.array(z.string()),
   domains: z.array(z.object({ name: z.string(), members: z.array(z.string()), contracts: z.array(z.object({ name: z.string(), version: z.string(), owner: z.string() })) })),
   problems: z.number(),
+  /** Why the realm does not load (its status is then "broken"): the line the CLI would print. */
+  error: z.string().nullable(),
 });
 export const SyncResult = z.object({ name: z.string(), head: z.string(), last_sync: z.string(), notifications: z.number() });
 export const SessionList = z.object({ sessions: z.array(Session) });

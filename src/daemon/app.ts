@@ -5,7 +5,8 @@ import { zValidator } from "@hono/zod-validator";
 import { timingSafeEqual } from "node:crypto";
 import { Hono, type Context } from "hono";
 import type { ZodType } from "zod";
-import { hasErrors } from "../realm/load.ts";
+import { formatProblem } from "../errors.ts";
+import { hasErrors, type LoadResult } from "../realm/load.ts";
 import { contractNotices, type ContractNotice } from "../sync/notify.ts";
 import { repoView } from "../realm/view.ts";
 import type { DaemonDb, SessionRow } from "../store/daemon-db.ts";
@@ -30,6 +31,15 @@ export type AppDeps = {
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 500 | 502;
 const fail = (c: Context, status: ErrorStatus, code: string, message: string) => c.json({ error: { code, message } }, status);
+
+/** Why a realm does not load, in the words the CLI would use (a refusal's line, else its first error), or undefined. */
+export function brokenBecause(name: string, load: Pick<LoadResult, "problems" | "refusal">): string | undefined {
+  if (load.refusal) return load.refusal.message;
+  const errors = load.problems.filter((p) => p.severity === "error");
+  if (errors.length === 0) return undefined;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+  return `realm '${name}' does not load: ${formatProblem(errors[0]!)}${more}`;
+}
 
 /** zValidator with blue's error shape instead of a ZodError dump. */
 const valid = <T extends ZodType, K extends "json" | "query" | "param">(target: K, schema: T) =>
@@ -67,13 +77,15 @@ export function createApp(deps: AppDeps) {
     // A version is announced once, whether seen first on a sync branch, from `blue realm sync`, or on main.
     const notified = [...proposed, ...landed].filter((n) => !deps.db.hasNotification(n));
     for (const n of notified) deps.db.addNotification(n, at);
-    deps.db.markRealmSynced(name, at, url);
+    deps.db.markRealmSynced(name, at, url, brokenBecause(name, after) ? "broken" : "active");
     return { name, head, last_sync: at, notifications: notified.length };
   };
   /** A repo's view of a tracked realm, or why there is none (the realm has errors; the repo is not in it). */
   const viewOf = (row: { name: string; local_path: string }, repo: string) => {
-    const { model, problems } = realmModel(row.local_path);
-    if (hasErrors(problems)) return { status: 409, code: "invalid_realm", message: `realm '${row.name}' has errors; run blue locally to see them` } as const;
+    const load = realmModel(row.local_path);
+    const { model } = load;
+    const broken = brokenBecause(row.name, load);
+    if (broken) return { status: 409, code: "invalid_realm", message: broken } as const;
     if (!model.repos.has(repo) && !model.pending.includes(repo)) return { status: 404, code: "not_found", message: `'${repo}' is not a member of realm '${row.name}'` } as const;
     return { view: repoView(model, repo) };
   };
@@ -110,9 +122,11 @@ export function createApp(deps: AppDeps) {
     .get("/realms/:name", (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
-      const { model, problems } = realmModel(row.local_path);
+      const load = realmModel(row.local_path);
+      const { model, problems } = load;
+      const broken = brokenBecause(row.name, load) ?? null;
       return c.json({
-        realm: { name: row.name, url: row.forgejo_url, local_path: row.local_path, last_sync: row.last_sync, status: row.status },
+        realm: { name: row.name, url: row.forgejo_url, local_path: row.local_path, last_sync: row.last_sync, status: broken ? "broken" : row.status },
         repos: [...model.repos.keys()],
         pending: model.pending,
         domains: [...model.domains.values()].map((d) => ({
@@ -121,6 +135,7 @@ export function createApp(deps: AppDeps) {
           contracts: [...d.contracts.values()].map((k) => ({ name: k.name, version: k.version, owner: k.owner })),
         })),
         problems: problems.length,
+        error: broken,
       });
     })
     .get("/realms/:name/repos/:repo", (c) => {

@@ -2,9 +2,8 @@
 // since, and a contract file as it was at a given version. Many files are read by one `git cat-file --batch`.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { GitError } from "../errors.ts";
-import { fastParse } from "../yaml/fast.ts";
+import { parseData } from "../yaml/source.ts";
 
 // The branch realms publish on (realm-repo.ts has the same constant; importing it would load simple-git, which
 // costs a check more than the few read-only git calls here).
@@ -121,10 +120,10 @@ function versionOf(data: Record<string, unknown> | undefined): string | undefine
 }
 
 /** A YAML text's top-level mapping (Bun's parser when the text is plain, else `yaml`); undefined when it does
- *  not parse to one. */
+ *  not parse to one, or goes past blue's limits (an old version in history is as untrusted as the current one). */
 export function parseQuietly(text: string): Record<string, unknown> | undefined {
   try {
-    const data = fastParse(text) ?? parse(text);
+    const data = parseData("history.yaml", text);
     return data && typeof data === "object" ? (data as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

@@ -1,6 +1,6 @@
 // Reads a realm directory into a typed model and reports every problem at once, each with file:line:col.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { z } from "zod";
 import { ConfigError, type Problem } from "../errors.ts";
 import type { Cache, FileStamp } from "../store/cache-db.ts";
@@ -13,9 +13,10 @@ import {
   RealmFile,
   RepoFile,
 } from "./schema.ts";
+import { needsNewerBlue } from "./format.ts";
 import { fastParse } from "../yaml/fast.ts";
 import { fastLocate } from "../yaml/locate.ts";
-import { locate, parseYaml, validate, type PathSegment, type YamlSource } from "../yaml/source.ts";
+import { locate, parseYaml, readText, validate, type PathSegment, type YamlSource } from "../yaml/source.ts";
 
 export type DomainModel = {
   name: string;
@@ -39,6 +40,8 @@ export type RealmModel = {
 export type LoadResult = {
   model: RealmModel;
   problems: Problem[];
+  /** Set when realm.yaml asks for a newer blue: nothing else was read, and this one line says why (also a problem). */
+  refusal?: ConfigError;
   /** line:col of a path inside a realm file that loaded (e.g. a contract's `value` element), for findings. */
   locate: (file: string, path: readonly PathSegment[]) => { line: number; col: number } | undefined;
 };
@@ -49,8 +52,8 @@ export type LoadedFiles = Pick<Cache, "getFile" | "putFile">;
 export function loadRealm(root: string, files?: LoadedFiles): LoadResult {
   const loader = new Loader(root, files);
   const model = loader.read();
-  loader.crossCheck(model);
-  return { model, problems: loader.problems, locate: (file, path) => loader.locate(file, path) };
+  if (!loader.refusal) loader.crossCheck(model);
+  return { model, problems: loader.problems, refusal: loader.refusal, locate: (file, path) => loader.locate(file, path) };
 }
 
 export function hasErrors(problems: readonly Problem[]): boolean {
@@ -59,6 +62,7 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 
 class Loader {
   readonly problems: Problem[] = [];
+  refusal?: ConfigError;
   private readonly sources = new Map<string, YamlSource>();
   /** Files read by the fast path: parsed with positions only if a problem or finding must point into them. */
   private readonly texts = new Map<string, string>();
@@ -77,7 +81,8 @@ class Loader {
     if (!existsSync(join(this.root, "realm.yaml"))) {
       this.problem("realm.yaml", [], "", "missing: this directory is not a realm (no realm.yaml)");
     } else {
-      model.realm = this.file("realm.yaml", RealmFile);
+      model.realm = this.file("realm.yaml", RealmFile, (data) => this.readableHere(data));
+      if (this.refusal) return model;
     }
     for (const entry of yamlFiles(join(this.root, "repos"))) {
       const rel = `repos/${entry}`;
@@ -187,7 +192,17 @@ class Loader {
     }
   }
 
-  private file<S extends z.ZodType>(rel: string, schema: S): z.infer<S> | undefined {
+  /** realm.yaml's data, before validation: false (and the refusal) when it asks for a newer blue. */
+  private readableHere(data: unknown): boolean {
+    const refusal = needsNewerBlue(data, basename(this.root));
+    if (!refusal) return true;
+    this.refusal = new ConfigError(refusal, "Install a newer blue on this machine: realm.yaml's min_blue_version names the oldest that reads this realm right.");
+    this.problem("realm.yaml", ["min_blue_version"], "min_blue_version", refusal);
+    return false;
+  }
+
+  /** One file, parsed and validated; `admit` sees its data first and may refuse it (undefined, no validation). */
+  private file<S extends z.ZodType>(rel: string, schema: S, admit?: (data: unknown) => boolean): z.infer<S> | undefined {
     const abs = join(this.root, rel);
     let stamp: FileStamp | undefined;
     if (this.files) {
@@ -197,12 +212,17 @@ class Loader {
       const data = stamp && this.files.getFile(abs, stamp);
       if (data !== undefined) {
         this.lazy.set(rel, stamp!.size);
-        return data as z.infer<S>;
+        return !admit || admit(data) ? (data as z.infer<S>) : undefined;
       }
     }
     let text: string;
     try {
-      text = readFileSync(abs, "utf8");
+      const read = readText(abs, rel);
+      if ("problem" in read) {
+        this.problems.push(read.problem);
+        return undefined;
+      }
+      text = read.text;
     } catch (e) {
       this.problem(rel, [], "", `cannot read: ${(e as Error).message}`);
       return undefined;
@@ -211,9 +231,11 @@ class Loader {
     // for files the fast path steps aside from or that do not validate, so their problems are reported as before.
     const fast = fastParse(text);
     if (fast !== null && typeof fast === "object") {
+      // (Positions in it come from this text until `yaml` reads it below.)
+      this.texts.set(rel, text);
+      if (admit && !admit(fast)) return undefined;
       const checked = schema.safeParse(fast);
       if (checked.success) {
-        this.texts.set(rel, text);
         if (stamp) this.files?.putFile(abs, stamp, checked.data);
         return checked.data;
       }
@@ -222,6 +244,7 @@ class Loader {
     this.problems.push(...parsed.problems);
     if (hasErrors(parsed.problems)) return undefined;
     this.sources.set(rel, parsed.source);
+    if (admit && !admit(parsed.source.doc.toJS({ maxAliasCount: -1 }))) return undefined;
     const checked = validate(parsed.source, schema);
     this.problems.push(...checked.problems);
     return checked.value;
@@ -302,7 +325,8 @@ function stem(file: string): string {
 
 /** Load a realm that must be valid to act on: any error throws a ConfigError listing every problem. */
 export function loadValidRealm(root: string, name: string): { model: RealmModel; warnings: Problem[] } {
-  const { model, problems } = loadRealm(root);
+  const { model, problems, refusal } = loadRealm(root);
+  if (refusal) throw refusal;
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length > 0) {
     throw new ConfigError(

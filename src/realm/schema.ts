@@ -62,6 +62,9 @@ export const ForgeConfig = z.strictObject({
 export const RealmFile = z.strictObject({
   name: Name,
   version: z.string().default("1.0.0"),
+  /** The oldest blue that reads this realm right (format.ts); raised by blue when a write starts using something
+   *  older blues would misread (write.ts, REALM_FEATURES). */
+  min_blue_version: SemVer.optional(),
   description: z.string().optional(),
   created_at: Timestamp,
   forge: ForgeConfig.optional(),

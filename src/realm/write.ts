@@ -2,9 +2,41 @@
 // (so people's comments and key order survive), every write atomic. No git here; commands commit.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { isSeq, isScalar } from "yaml";
+import semver from "semver";
+import { isMap, isScalar, isSeq } from "yaml";
 import type { BindingFile, FileKind } from "./schema.ts";
 import { editYamlFile, writeYamlFile } from "../yaml/source.ts";
+
+/** What a realm may use that an older blue would misread or ignore, each with the first blue that reads it.
+ *  A write that starts using one raises realm.yaml's min_blue_version to it (raiseMinBlueVersion), so older
+ *  blues refuse the realm with one line instead of misreading it (format.ts). Entries are never changed. */
+export const REALM_FEATURES = {
+  min_blue_version: "0.1.0",
+} as const;
+export type RealmFeature = keyof typeof REALM_FEATURES;
+
+/** Raise realm.yaml's min_blue_version to what `features` need, when it is lower or absent (comments and key
+ *  order kept; one atomic write). Returns the version written, or undefined when the realm already asks for it. */
+export function raiseMinBlueVersion(root: string, features: readonly RealmFeature[]): string | undefined {
+  const needed = features.map((f) => REALM_FEATURES[f]).reduce<string | undefined>((a, v) => (a && semver.gte(a, v) ? a : v), undefined);
+  if (!needed) return undefined;
+  let raised: string | undefined;
+  editYamlFile(join(root, "realm.yaml"), (doc) => {
+    const map = doc.contents;
+    if (!isMap(map)) return false; // not a realm.yaml blue can write to: the loader says why
+    const current = doc.get("min_blue_version");
+    if (typeof current === "string" && semver.valid(current) === current && semver.gte(current, needed)) return false;
+    if (doc.has("min_blue_version")) doc.set("min_blue_version", needed);
+    else {
+      // Beside `version` (else `name`), where a reader of realm.yaml looks for versions.
+      const keyAt = (k: string) => map.items.findIndex((p) => isScalar(p.key) && p.key.value === k);
+      const after = [keyAt("version"), keyAt("name")].find((i) => i >= 0) ?? map.items.length - 1;
+      map.items.splice(after + 1, 0, doc.createPair("min_blue_version", needed));
+    }
+    raised = needed;
+  });
+  return raised;
+}
 
 export function writeRealmFile(root: string, rel: string, kind: FileKind, data: unknown): void {
   writeYamlFile(join(root, rel), data, `blue ${kind} file. Its JSON Schema: blue schema ${kind}`);

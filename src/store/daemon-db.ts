@@ -68,14 +68,14 @@ export class DaemonDb {
     }).immediate();
   }
 
-  /** A fetch done: when, and where the clone fetched from (a realm moved with `remote set` while this daemon was
-   *  not running is listed at its new place from its next fetch on). */
-  markRealmSynced(name: string, at: string, url?: string): void {
+  /** A fetch done: when, where the clone fetched from (a realm moved with `remote set` while this daemon was
+   *  not running is listed at its new place from its next fetch on), and whether the realm then loaded. */
+  markRealmSynced(name: string, at: string, url?: string, status: "active" | "broken" = "active"): void {
     this.db
       .transaction(() =>
         url
-          ? this.db.query("UPDATE realms SET last_sync = $at, forgejo_url = $url WHERE name = $name").run({ name, at, url })
-          : this.db.query("UPDATE realms SET last_sync = $at WHERE name = $name").run({ name, at }),
+          ? this.db.query("UPDATE realms SET last_sync = $at, forgejo_url = $url, status = $status WHERE name = $name").run({ name, at, url, status })
+          : this.db.query("UPDATE realms SET last_sync = $at, status = $status WHERE name = $name").run({ name, at, status }),
       )
       .immediate();
   }

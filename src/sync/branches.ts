@@ -3,7 +3,7 @@
 // clone's own checkout of `main` never moves until a change has landed on the remote.
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parseData } from "../yaml/source.ts";
 import { GitError, Unreachable } from "../errors.ts";
 import { runBounded } from "../system/subprocess.ts";
 import { git, headOf, isMerged, REALM_BRANCH } from "../git/realm-repo.ts";
@@ -62,7 +62,7 @@ export async function readChangedFiles(clone: string, since: string, ref: string
     const text = await g.raw(["show", `${ref}:${f}`]).catch(() => undefined);
     if (text === undefined) continue; // deleted on the branch
     try {
-      files.set(f, parse(text));
+      files.set(f, parseData(f, text));
     } catch {
       // An unparsable file on someone's branch is theirs to fix; the branch is read without it.
     }

@@ -1,8 +1,7 @@
 // Which SyncHost a realm uses: the forge in realm.yaml's `forge:` or detected from the realm URL (Forgejo,
 // GitHub), with a token from the credential chain; anything else is plain git.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parseData, readText } from "../yaml/source.ts";
 import { remoteUrl } from "../git/realm-repo.ts";
 import { blueHome } from "../system/home.ts";
 import { ForgeConfig } from "../realm/schema.ts";
@@ -11,7 +10,8 @@ import { plainGitHost, type SyncHost } from "./host.ts";
 /** realm.yaml's `forge:`, if it has a valid one. */
 export function configuredForge(clone: string): ForgeConfig | undefined {
   try {
-    const raw = (parse(readFileSync(join(clone, "realm.yaml"), "utf8")) as { forge?: unknown } | null)?.forge;
+    const read = readText(join(clone, "realm.yaml"), "realm.yaml");
+    const raw = "text" in read ? (parseData("realm.yaml", read.text) as { forge?: unknown } | null)?.forge : undefined;
     return raw === undefined ? undefined : ForgeConfig.parse(raw);
   } catch {
     // realm.yaml's problems are reported by the loader with file:line:col; here it just means "no forge".

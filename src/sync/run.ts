@@ -2,9 +2,8 @@
 // what is waiting on open sync branches, plan, then (unless --dry-run) push the sync branches, open or update
 // their PRs, tell the local daemon, and merge the open sync branches that governance now allows.
 import { readFileSync } from "node:fs";
-import { parse } from "yaml";
 import { z } from "zod";
-import { BlueError, ConfigError, Refused } from "../errors.ts";
+import { BlueError, ConfigError, formatProblem, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "./host.ts";
 import { git, headOf, isMerged } from "../git/realm-repo.ts";
 import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
@@ -19,7 +18,7 @@ import { iso } from "../realm/membership.ts";
 import { ExportBinding } from "../realm/schema.ts";
 import { BranchPlan, planSync, type Extracted } from "./plan.ts";
 import { syncTrailers, toPending, type PendingSync } from "./pending.ts";
-import { editYamlFile } from "../yaml/source.ts";
+import { editYamlFile, parseData, readText } from "../yaml/source.ts";
 import { isMap, isSeq } from "yaml";
 import { join } from "node:path";
 import { writeFileAtomic } from "../system/atomic-write.ts";
@@ -91,7 +90,7 @@ async function refuseHandEdits(clone: string, repo: string): Promise<void> {
     const before = await g.raw(["show", `HEAD:${file}`]).catch(() => "");
     let owner: string | undefined;
     try {
-      owner = (parse(before) as { owner?: string } | null)?.owner;
+      owner = (parseData(file, before) as { owner?: string } | null)?.owner;
     } catch {}
     if (owner && owner !== repo) {
       throw new Refused(`contract '${m[2]}' is owned by '${owner}': ${repo} cannot change it (${file} is edited in the realm clone)`, `Ask ${owner}'s maintainers for the change; discard the edit with: git -C ${clone} checkout -- ${file}`);
@@ -121,13 +120,9 @@ async function extractAll(repoRoot: string, repo: string, model: RealmModel, cac
       if (!got) continue;
       let schema: Record<string, unknown> | undefined;
       if (exp.schema_file) {
-        const path = confinedPath(repoRoot, exp.schema_file, "schema_file");
-        try {
-          const text = readFileSync(path, "utf8");
-          schema = (exp.schema_file.endsWith(".json") ? JSON.parse(text) : parse(text)) as Record<string, unknown>;
-        } catch (e) {
-          throw new ConfigError(`${exp.schema_file}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
-        }
+        const read = readText(confinedPath(repoRoot, exp.schema_file, "schema_file"), exp.schema_file);
+        if ("problem" in read) throw new ConfigError(formatProblem(read.problem));
+        schema = parseData(exp.schema_file, read.text) as Record<string, unknown>;
         if (!schema || typeof schema !== "object" || Array.isArray(schema)) throw new ConfigError(`${exp.schema_file}: a JSON Schema must be an object`);
       }
       out.push({ domain: dname, contract: exp.contract, value: got.value, ...(schema ? { schema } : {}) });

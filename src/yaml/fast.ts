@@ -3,7 +3,9 @@
 // and blue write, but not everywhere: Bun keeps the last of two equal keys where `yaml` reports an error, and
 // it applies `<<` merge keys, reads `? ` complex keys and several documents differently. So a text takes the
 // fast path only when a line scan finds none of those (nor tags, anchors or aliases, nor anything it does not
-// understand, e.g. multi-line flow collections); anything else goes the slow, exact way.
+// understand, e.g. multi-line flow collections); anything else goes the slow, exact way. Nor does a text near
+// blue's limits (limits.ts) take it: the exact way measures those and says where a file goes past one.
+import { YAML_LIMITS } from "./limits.ts";
 
 /** The parsed data, or undefined when the text must be read by `yaml` (to be exact, or to report problems). */
 export function fastParse(text: string): unknown {
@@ -19,19 +21,24 @@ export const PLAIN_KEY = /^([^\s\-?:,[\]{}#&*!|>'"%@`][^#]*?|-[^\s#][^#]*?)\s*:(
 export const QUOTED_KEY = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\s*:(?:\s+|$)/;
 
 /** True when the text uses only block mappings and sequences of one-line scalars and flow collections, with
- *  no key repeated in any mapping. */
+ *  no key repeated in any mapping, and stays well inside blue's limits. */
 export function plainEnough(text: string): boolean {
   if (/<<|\t|\r(?!\n)/.test(text)) return false;
   const lines = text.split(/\r?\n/);
   // Open block mappings, innermost last: the column of their keys and the keys seen.
   const frames: { col: number; keys: Set<string> }[] = [];
   let blockScalarAbove = -1; // lines indented deeper than this belong to a block scalar
+  let blockChars = 0; // the block scalar's characters so far, line breaks included (its content has no more)
   let continuationAbove = -1; // after a one-line value: a line deeper than this would continue it (refused)
   for (const raw of lines) {
+    // A one-line scalar is no longer than its line.
+    if (raw.length > YAML_LIMITS.stringChars) return false;
     const unindented = raw.trimStart();
     const indent = raw.length - unindented.length;
     const body = unindented.trimEnd();
     if (blockScalarAbove >= 0) {
+      blockChars += raw.length + 1;
+      if (blockChars > YAML_LIMITS.stringChars) return false;
       if (body === "" || indent > blockScalarAbove) continue;
       blockScalarAbove = -1;
     }
@@ -51,6 +58,10 @@ export function plainEnough(text: string): boolean {
       rest = after.trimStart();
     }
     continuationAbove = -1;
+    // Block collections nest at most col + 2 deep here (a level costs a column, but a sequence may sit at its
+    // key's column: `a:\n- b:`), and a flow collection on this line adds its own depth.
+    const flowDepth = YAML_LIMITS.depth - col - 2;
+    if (flowDepth < 0) return false;
     if (rest === "") continue;
     const key = PLAIN_KEY.exec(rest) ?? QUOTED_KEY.exec(rest);
     let value = rest;
@@ -68,10 +79,13 @@ export function plainEnough(text: string): boolean {
       // A scalar where a key or an entry was due: a document that is one scalar, or a continuation line.
       return false;
     }
-    const scalar = scalarKind(value);
+    const scalar = scalarKind(value, flowDepth);
     if (scalar === "bad") return false;
     const owner = key ? col : dashCol;
-    if (scalar === "block") blockScalarAbove = owner;
+    if (scalar === "block") {
+      blockScalarAbove = owner;
+      blockChars = 0;
+    }
     if (scalar === "scalar") continuationAbove = owner;
   }
   return true;
@@ -104,9 +118,9 @@ function stringKey(raw: string): boolean {
  *  takes some strings that merely start like a number). */
 export const NOT_A_STRING = /^(?:[-+]?\.?[0-9]|[-+]?\.(?:inf|Inf|INF)$|\.(?:nan|NaN|NAN)$|~$|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)/;
 
-/** What follows a key or a dash: nothing, a one-line scalar or flow collection, a block scalar header, or
- *  something this scan does not follow ("bad"). */
-function scalarKind(value: string): "empty" | "scalar" | "block" | "bad" {
+/** What follows a key or a dash: nothing, a one-line scalar or flow collection (nested at most `flowDepth`
+ *  deep), a block scalar header, or something this scan does not follow ("bad"). */
+function scalarKind(value: string, flowDepth: number): "empty" | "scalar" | "block" | "bad" {
   const v = stripComment(value);
   if (v === undefined) return "bad";
   if (v === "") return "empty";
@@ -116,7 +130,7 @@ function scalarKind(value: string): "empty" | "scalar" | "block" | "bad" {
   if ((c === ":" || c === "-" || c === "?") && (v.length === 1 || /\s/.test(v[1]!))) return "bad";
   // Indicators a plain scalar may not start with (`yaml` refuses `a: ,b`; Bun reads it as ",b").
   if ("&*!?%@`|>,]}".includes(c)) return "bad";
-  if (c === "{" || c === "[") return flowOk(v) ? "scalar" : "bad";
+  if (c === "{" || c === "[") return flowOk(v, flowDepth) ? "scalar" : "bad";
   if (c === '"') return /^"(?:[^"\\]|\\.)*"$/.test(v) ? "scalar" : "bad";
   if (c === "'") return /^'(?:[^']|'')*'$/.test(v) ? "scalar" : "bad";
   // A plain scalar with ": " inside would be a nested mapping on one line, which YAML refuses.
@@ -141,9 +155,10 @@ export function stripComment(value: string): string | undefined {
   return quote ? undefined : value.trimEnd();
 }
 
-/** A one-line flow collection: balanced, with no key repeated in any `{}`, no tags, anchors or aliases.
- *  (Index-based, and a mapping's keys kept in a small array: it runs for most lines of a contract schema.) */
-function flowOk(v: string): boolean {
+/** A one-line flow collection: balanced, nested at most `maxDepth` deep, with no key repeated in any `{}`, no
+ *  tags, anchors or aliases. (Index-based, and a mapping's keys kept in a small array: it runs for most lines of
+ *  a contract schema.) */
+function flowOk(v: string, maxDepth: number): boolean {
   const stack: (string[] | null)[] = [];
   let tokenStart = 0;
   let expectKey = false;
@@ -167,7 +182,7 @@ function flowOk(v: string): boolean {
       if (j >= v.length) return false;
       i = j;
     } else if (ch === 123 /* { */ || ch === 91 /* [ */) {
-      if (token(i) !== "") return false;
+      if (token(i) !== "" || stack.length >= maxDepth) return false;
       stack.push(ch === 123 ? [] : null);
       expectKey = ch === 123;
       tokenStart = i + 1;

@@ -1,12 +1,16 @@
 // A parsed YAML file that remembers where every node is, so problems can be reported as file:line:col,
 // and that is edited through the `yaml` Document API so comments and key order survive a rewrite.
-import { readFileSync } from "node:fs";
-import { Document, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
+import { readFileSync, statSync } from "node:fs";
+import { Document, isAlias, isCollection, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { writeFileAtomic } from "../system/atomic-write.ts";
-import { ConfigError, type Problem } from "../errors.ts";
+import { ConfigError, formatProblem, type Problem } from "../errors.ts";
+import { fastParse } from "./fast.ts";
+import { fileTooLarge, jsonBreach, stringTooLong, TOO_DEEP, TOO_MANY_ALIASES, YAML_LIMITS } from "./limits.ts";
 
 export type PathSegment = string | number;
+
+const EMPTY = "file is empty";
 
 export type YamlSource = {
   /** Path as shown to the user (relative to the realm root, or the repo root). */
@@ -19,6 +23,12 @@ export function parseYaml(file: string, text: string): { source: YamlSource; pro
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const source = { file, doc, lines };
+  const breach = limitBreach(doc);
+  if (breach) {
+    // The one problem that matters: what yaml says past that point (a stack it ran out of) follows from it.
+    const at = lines.linePos(breach.offset);
+    return { source, problems: [{ file, line: at.line, col: at.col, field: shortField(breach.path), message: breach.message, severity: "error" }] };
+  }
   const problems: Problem[] = [];
   for (const err of [...doc.errors, ...doc.warnings]) {
     const at = lines.linePos(err.pos[0]);
@@ -32,9 +42,72 @@ export function parseYaml(file: string, text: string): { source: YamlSource; pro
     });
   }
   if (problems.length === 0 && (doc.contents === null || isScalarEmpty(doc.contents))) {
-    problems.push({ file, line: 1, col: 1, field: "", message: "file is empty", severity: "error" });
+    problems.push({ file, line: 1, col: 1, field: "", message: EMPTY, severity: "error" });
   }
   return { source, problems };
+}
+
+/** Where a parsed document first goes past blue's limits (limits.ts), walking it as `toJS` would read it: an
+ *  alias stands for the node with its anchor last set before it, and counts as all that node's nodes. The walk
+ *  stops at the depth limit, so its own stack stays small. */
+function limitBreach(doc: Document): { offset: number; path: PathSegment[]; message: string } | undefined {
+  const anchors = new Map<string, unknown>();
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  const path: PathSegment[] = [];
+  let added = 0;
+  let breach: { offset: number; path: PathSegment[]; message: string } | undefined;
+  const fail = (node: unknown, message: string) => {
+    breach = { offset: isNode(node) && node.range ? node.range[0] : 0, path: [...path], message };
+    return 0;
+  };
+  /** The node's size (nodes, aliases expanded); 0 once a breach is found. */
+  const walk = (node: unknown, depth: number): number => {
+    if (breach || node == null) return 0;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target === undefined) return fail(node, `alias *${node.source} refers to no anchor before it`);
+      if (open.has(target)) return fail(node, `alias *${node.source} refers to a node that holds it (a cycle)`);
+      const size = sizes.get(target)!;
+      added += size - 1;
+      return added > YAML_LIMITS.aliasNodes ? fail(node, TOO_MANY_ALIASES) : size;
+    }
+    const anchor = isNode(node) ? node.anchor : undefined;
+    if (anchor) {
+      anchors.set(anchor, node);
+      open.add(node);
+    }
+    let size = 1;
+    if (isScalar(node)) {
+      if (typeof node.value === "string" && node.value.length > YAML_LIMITS.stringChars) return fail(node, stringTooLong(node.value.length));
+    } else if (isCollection(node)) {
+      if (depth > YAML_LIMITS.depth) return fail(node, TOO_DEEP);
+      node.items.forEach((item, i) => {
+        if (isPair(item)) {
+          size += walk(item.key, depth + 1);
+          path.push(isScalar(item.key) ? String(item.key.value) : i);
+          size += walk(item.value, depth + 1);
+        } else {
+          path.push(i);
+          size += walk(item, depth + 1);
+        }
+        path.pop();
+      });
+    }
+    if (anchor) {
+      open.delete(node);
+      sizes.set(node, size);
+    }
+    return size;
+  };
+  walk(doc.contents, 1);
+  return breach;
+}
+
+/** A field name for a problem found deep down: its first few segments, each cut short. */
+function shortField(path: readonly PathSegment[]): string {
+  const cut = path.slice(0, 6).map((s) => (typeof s === "string" && s.length > 40 ? `${s.slice(0, 40)}…` : s));
+  return fieldName(cut) + (path.length > cut.length ? "…" : "");
 }
 
 function isScalarEmpty(n: unknown): boolean {
@@ -82,7 +155,8 @@ export function validate<S extends z.ZodType>(
   source: YamlSource,
   schema: S,
 ): { value?: z.infer<S>; problems: Problem[] } {
-  const result = schema.safeParse(source.doc.toJS({ maxAliasCount: 100 }));
+  // parseYaml's walk has bounded what aliases expand to (limits.ts), more finely than yaml's maxAliasCount.
+  const result = schema.safeParse(source.doc.toJS({ maxAliasCount: -1 }));
   if (result.success) return { value: result.data, problems: [] };
   const problems: Problem[] = [];
   for (const issue of result.error.issues) {
@@ -105,7 +179,7 @@ export function validate<S extends z.ZodType>(
   }
   // Only unknown-field warnings: the data is still usable once the unknown keys are dropped.
   if (problems.every((p) => p.severity === "warning")) {
-    const stripped = stripUnknown(source.doc.toJS(), result.error.issues);
+    const stripped = stripUnknown(source.doc.toJS({ maxAliasCount: -1 }), result.error.issues);
     const again = schema.safeParse(stripped);
     if (again.success) return { value: again.data, problems };
   }
@@ -122,9 +196,19 @@ function stripUnknown(data: unknown, issues: readonly z.core.$ZodIssue[]): unkno
   return data;
 }
 
+/** A file's text, unless it is too large to read (or not a file at all: a pipe or a device never ends). */
+export function readText(path: string, shownAs: string): { text: string } | { problem: Problem } {
+  const st = statSync(path, { throwIfNoEntry: false });
+  const why = !st ? undefined : !st.isFile() ? "not a regular file" : fileTooLarge(st.size);
+  if (why) return { problem: { file: shownAs, line: 1, col: 1, field: "", message: why, severity: "error" } };
+  return { text: readFileSync(path, "utf8") };
+}
+
 /** Read, parse and validate one file; throws ConfigError listing every problem if it is unusable. */
 export function readValidated<S extends z.ZodType>(path: string, shownAs: string, schema: S): { value: z.infer<S>; source: YamlSource; warnings: Problem[] } {
-  const parsed = parseYaml(shownAs, readFileSync(path, "utf8"));
+  const read = readText(path, shownAs);
+  if ("problem" in read) throw new ConfigError(`${shownAs} is not valid`, `Fix the file and run the command again.`, [read.problem]);
+  const parsed = parseYaml(shownAs, read.text);
   const checked = parsed.problems.some((p) => p.severity === "error") ? { problems: [] } : validate(parsed.source, schema);
   const problems = [...parsed.problems, ...checked.problems];
   const errors = problems.filter((p) => p.severity === "error");
@@ -134,10 +218,37 @@ export function readValidated<S extends z.ZodType>(path: string, shownAs: string
   return { value: checked.value, source: parsed.source, warnings: problems };
 }
 
-/** Edit an existing YAML file in place through the Document API (comments and key order kept), atomically. */
-export function editYamlFile(path: string, edit: (doc: Document) => void): void {
+/** The data in a YAML or JSON text (by the file's extension) that someone else wrote, read within blue's limits;
+ *  a ConfigError whose one line says where it is malformed or goes past a limit. */
+export function parseData(file: string, text: string): unknown {
+  if (file.endsWith(".json")) {
+    const breach = jsonBreach(text);
+    if (breach) {
+      let line = 1;
+      for (let i = text.indexOf("\n"); i !== -1 && i < breach.offset; i = text.indexOf("\n", i + 1)) line++;
+      const col = breach.offset - text.lastIndexOf("\n", breach.offset - 1);
+      throw new ConfigError(formatProblem({ file, line, col, field: "", message: breach.message, severity: "error" }));
+    }
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(`${file}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
+  const fast = fastParse(text);
+  if (fast !== undefined) return fast;
+  const { source, problems } = parseYaml(file, text);
+  // An empty text is data (null) here; only a realm file must hold something.
+  const error = problems.find((p) => p.severity === "error" && p.message !== EMPTY);
+  if (error) throw new ConfigError(formatProblem(error));
+  return source.doc.toJS({ maxAliasCount: -1 });
+}
+
+/** Edit an existing YAML file in place through the Document API (comments and key order kept), atomically; an
+ *  edit that returns false leaves the file as it is. */
+export function editYamlFile(path: string, edit: (doc: Document) => void | false): void {
   const doc = parseDocument(readFileSync(path, "utf8"));
-  edit(doc);
+  if (edit(doc) === false) return;
   writeFileAtomic(path, doc.toString({ lineWidth: 0 }));
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cpSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { Health, Notification, NotificationList, RealmDetails, RealmList, RepoStatus, Session, SessionList, SyncResult } from "../../src/daemon/api.ts";
 import { VERSION_HEADER } from "../../src/daemon/wire.ts";
 import { RepoView } from "../../src/realm/view.ts";
@@ -181,5 +181,52 @@ describe("a repo's status in one request", () => {
     for (const res of [await call("/health"), await call("/sessions"), await call("/sessions", { headers: { authorization: "" } }), await call("/no/such/route"), await call("/health", { headers: { host: "evil.example" } })]) {
       expect(res.headers.get(VERSION_HEADER)).toBe("0.1.0");
     }
+  });
+});
+
+describe("a realm that does not load", () => {
+  /** The good fixture registered under `name`, with `edit` applied to one of its files. */
+  async function register(call: ReturnType<typeof setup>["call"], name: string, edit?: { file: string; to: (text: string) => string }) {
+    const realm = mkdtempSync(join(tmpdir(), "blue-app-realm-"));
+    cpSync(join(import.meta.dir, "..", "fixtures", "realms", "good"), realm, { recursive: true });
+    if (edit) writeFileSync(join(realm, edit.file), edit.to(readFileSync(join(realm, edit.file), "utf8")));
+    await call("/realms", { method: "POST", body: JSON.stringify({ name, url: `/${name}.git`, local_path: realm }) });
+  }
+  const bomb = (text: string) => `${text}bomb:\n  a: &a [x, x, x, x, x, x, x, x, x]\n${"bcdefghi".split("").map((n, i) => `  ${n}: &${n} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(", ")}]\n`).join("")}`;
+  const status = (call: ReturnType<typeof setup>["call"], realm: string, repo: string) =>
+    call(`/realms/${realm}/repos/${repo}/status`, { method: "POST", body: JSON.stringify({ session: { id: `cli-${realm}`, repo, realm } }) });
+
+  test("an alias bomb: that realm answers with its problem at file:line:col (not a 500), the other realm as before", async () => {
+    const { call, db } = setup();
+    await register(call, "hostile", { file: "domains/s3-access/contracts/s3-permissions.yaml", to: bomb });
+    await register(call, "healthy");
+
+    const view = await call("/realms/hostile/repos/aperture");
+    expect(view.status).toBe(409);
+    const message = ((await view.json()) as { error: { code: string; message: string } }).error;
+    expect(message.code).toBe("invalid_realm");
+    expect(message.message).toMatch(/^realm 'hostile' does not load: domains\/s3-access\/contracts\/s3-permissions\.yaml:\d+:\d+: bomb\.e\[0\]: aliases expand the file by more than 10000 nodes here/);
+    const answer = RepoStatus.parse(await (await status(call, "hostile", "aperture")).json());
+    expect(answer.view).toBeNull();
+    expect(answer.view_error).toBe(message.message);
+    const details = RealmDetails.parse(await (await call("/realms/hostile")).json());
+    expect(details.realm.status).toBe("broken");
+    expect(details.error).toBe(message.message);
+    // A fetch (here, of nothing new) marks it broken in the list of realms too.
+    expect((await call("/realms/hostile/sync", { method: "POST" })).status).toBe(200);
+    expect(db.realm("hostile")?.status).toBe("broken");
+
+    const healthy = RepoStatus.parse(await (await status(call, "healthy", "aperture")).json());
+    expect(healthy.view?.exports.map((e) => e.contract)).toEqual(["s3-permissions"]);
+    expect(healthy.view_error).toBeNull();
+    expect(RealmDetails.parse(await (await call("/realms/healthy")).json())).toMatchObject({ realm: { status: "active" }, error: null });
+  });
+
+  test("a realm that needs a newer blue is broken with the upgrade line", async () => {
+    const { call } = setup();
+    await register(call, "newer", { file: "realm.yaml", to: (t) => `${t}min_blue_version: 99.0.0\ntrust_pins: [abc]\n` });
+    const answer = RepoStatus.parse(await (await status(call, "newer", "aperture")).json());
+    expect(answer.view_error).toMatch(/^realm 'letemcook' needs blue >= 99\.0\.0 \(this is blue \d+\.\d+\.\d+\): upgrade blue$/);
+    expect(RealmDetails.parse(await (await call("/realms/newer")).json())).toMatchObject({ realm: { status: "broken" }, error: answer.view_error, domains: [] });
   });
 });

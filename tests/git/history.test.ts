@@ -75,3 +75,13 @@ describe("unchangedFiles", () => {
     expect([...(await unchangedFiles(dir, "HEAD", [FILE]))]).toEqual([]);
   });
 });
+
+describe("hostile texts in history", () => {
+  test("an old version past blue's limits reads as nothing, as a malformed one does", async () => {
+    const { parseQuietly } = await import("../../src/git/history.ts");
+    const bomb = `version: 1.0.0\nv:\n  a: &a [x, x, x, x, x, x, x, x, x]\n${"bcdefghi".split("").map((n, i) => `  ${n}: &${n} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(", ")}]\n`).join("")}`;
+    expect(parseQuietly(bomb)).toBeUndefined();
+    expect(parseQuietly(`version: 1.0.0\nv: ${"[".repeat(1000)}${"]".repeat(1000)}\n`)).toBeUndefined();
+    expect(parseQuietly("version: 1.0.0\nv: [1]\n")).toEqual({ version: "1.0.0", v: [1] });
+  });
+});

@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatProblem } from "../../src/errors.ts";
-import { loadRealm } from "../../src/realm/load.ts";
+import { BLUE_VERSION } from "../../src/realm/format.ts";
+import { loadRealm, loadValidRealm } from "../../src/realm/load.ts";
 import { removeDomainMember } from "../../src/realm/write.ts";
 
 const fixture = (name: string) => join(import.meta.dir, "..", "fixtures", "realms", name);
@@ -69,3 +70,63 @@ describe("loadRealm", () => {
     );
   });
 });
+
+/** A copy of the good fixture with `edit` applied to one of its files. */
+function goodWith(rel: string, edit: (text: string) => string): string {
+  const root = mkdtempSync(join(tmpdir(), "blue-load-"));
+  cpSync(fixture("good"), root, { recursive: true });
+  writeFileSync(join(root, rel), edit(readFileSync(join(root, rel), "utf8")));
+  return root;
+}
+const withMinVersion = (v: string, extra = "") => goodWith("realm.yaml", (t) => t.replace('version: "1.0.0"\n', `version: "1.0.0"\nmin_blue_version: ${v}\n${extra}`));
+
+describe("min_blue_version", () => {
+  test("a realm that needs a newer blue is refused with one line, before anything else is read", () => {
+    const load = loadRealm(withMinVersion("99.0.0"));
+    expect(load.refusal?.message).toBe(`realm 'letemcook' needs blue >= 99.0.0 (this is blue ${BLUE_VERSION}): upgrade blue`);
+    expect(load.refusal?.exitCode).toBe(78);
+    expect(load.problems.map(formatProblem)).toEqual([`realm.yaml:4:19: min_blue_version: ${load.refusal!.message}`]);
+    expect(load.model.repos.size + load.model.domains.size).toBe(0);
+    expect(() => loadValidRealm(withMinVersion("99.0.0"), "letemcook")).toThrow(load.refusal!.message);
+  });
+
+  test("fields this blue does not know, beside a higher min_blue_version, give the upgrade line, not 'unknown field'", () => {
+    const { problems, refusal } = loadRealm(withMinVersion("99.0.0", "trust_pins: [{ key: abc }]\ngovernance_v2: { x: 1 }\n"));
+    expect(refusal).toBeDefined();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.field).toBe("min_blue_version");
+  });
+
+  test("a realm.yaml read the exact way (not plain enough for the fast path) is refused the same", () => {
+    const root = goodWith("realm.yaml", (t) => `${t.replace('version: "1.0.0"\n', 'version: "1.0.0"\nmin_blue_version: &v 99.0.0\n')}other: *v\n`);
+    expect(loadRealm(root).refusal?.message).toStartWith("realm 'letemcook' needs blue >= 99.0.0");
+  });
+
+  test("a min_blue_version at or below this blue's version loads as before", () => {
+    for (const v of [BLUE_VERSION, "0.0.1"]) {
+      const { problems, refusal, model } = loadRealm(withMinVersion(v));
+      expect(refusal).toBeUndefined();
+      expect(problems).toEqual([]);
+      expect(model.realm?.min_blue_version).toBe(v);
+    }
+  });
+
+  test("a min_blue_version that is not a version is a schema error, not a refusal", () => {
+    const { problems, refusal } = loadRealm(withMinVersion("soon"));
+    expect(refusal).toBeUndefined();
+    expect(problems.map(formatProblem)).toEqual(["realm.yaml:4:19: min_blue_version: must be a semantic version like 1.4.0"]);
+  });
+});
+
+describe("hostile files in a realm", () => {
+  test("an alias bomb in a contract is one problem at its file:line:col; the rest of the realm is read", () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ..."bcdefghi".split("").map((n, i) => `${n}: &${n} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(", ")}]`)];
+    const root = goodWith("domains/s3-access/contracts/s3-permissions.yaml", (t) => `${t}bomb:\n${bomb.map((l) => `  ${l}`).join("\n")}\n`);
+    const { problems, model } = loadRealm(root);
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^domains\/s3-access\/contracts\/s3-permissions\.yaml:\d+:\d+: bomb\.e\[0\]: aliases expand the file by more than 10000 nodes here/),
+    ]);
+    expect([...model.repos.keys()]).toEqual(["aperture", "fungal-image-analysis"]);
+  });
+});
+

@@ -66,7 +66,10 @@ const set = defineCommand({
     const before = configuredForge(loc.clone);
     if (before?.type !== forge?.type || before?.url !== forge?.url || before?.repo !== forge?.repo) {
       await changeRealm(loc.clone, {
-        apply: () => editYamlFile(join(loc.clone, "realm.yaml"), (doc) => (forge ? doc.set("forge", forge) : doc.delete("forge"))),
+        apply: () => editYamlFile(join(loc.clone, "realm.yaml"), (doc) => {
+          if (forge) doc.set("forge", forge);
+          else doc.delete("forge");
+        }),
         message: () => `blue: realm moved to ${url}`,
       });
       ok(forge ? `Set realm.yaml forge: ${forge.type}, and pushed it` : "Removed realm.yaml's forge: (it named the old place), and pushed it");
