@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { broughtIn, commitsInRange, realmTree, resolveRange, signatureOf, type RangeCommit } from "../git/commits.ts";
+import { UsageError } from "../errors.ts";
+import { broughtIn, commitsInRange, isShallow, realmTree, resolveRange, signatureOf, type RangeCommit } from "../git/commits.ts";
 import { parseQuietly, readBlobs } from "../git/history.ts";
 import type { CheckReport, Finding } from "./findings.ts";
 import { summarize } from "./findings.ts";
@@ -30,6 +31,13 @@ export async function checkOwnership(target: { realmDir: string; realm: string }
   const dir = target.realmDir;
   const range = await resolveRange(dir, opts.from, opts.to);
   const commits = await commitsInRange(dir, range.from, range.to);
+  // A commit without a parent is the realm's founding only when it is the one first commit of the whole history
+  // checked; any other (an unrelated history merged in) cannot be judged, and a shallow clone cannot tell.
+  const roots = commits.filter((c) => c.parents.length === 0);
+  if (roots.length > 0 && (await isShallow(dir))) {
+    throw new UsageError("this clone of the realm is shallow, and the range reaches past the history it holds", "Fetch the whole history (git fetch --unshallow; in CI, a checkout with fetch-depth 0), then run the check again.");
+  }
+  const founding = range.from === undefined && roots.length === 1 && commits[0] === roots[0] ? roots[0] : undefined;
   const befores = await realmBefore(dir, commits);
   const afterTexts = await readBlobs(
     dir,
@@ -42,11 +50,15 @@ export async function checkOwnership(target: { realmDir: string; realm: string }
   try {
     for (const c of commits) {
       const before = befores.get(c.sha);
-      if (!before) continue; // the realm's first commit founds it: there is nobody yet whose files it could change
+      const base = { mode: "ownership" as const, commit: c.sha, author: c.email, domain: "", contract: "" };
+      if (c === founding) continue; // the realm's first commit founds it: there is nobody yet whose files it could change
+      if (!before) {
+        findings.push({ ...base, rule: "unrelated-history", severity: "error", message: "has no parent but is not the realm's first commit: what it brings cannot be judged against the realm" });
+        continue;
+      }
       const after: Files = new Map(c.changes.filter((ch) => afterTexts.has(`${c.sha}:${ch.path}`)).map((ch) => [ch.path, parseQuietly(afterTexts.get(`${c.sha}:${ch.path}`)!)]));
       const rules = rulesOf(before);
       const author: Author = { email: c.email };
-      const base = { mode: "ownership" as const, commit: c.sha, author: c.email, domain: "", contract: "" };
       if (rules.requireSigned) {
         const file = join(scratch, `${c.sha}.allowed`);
         writeFileSync(file, allowedSigners(keysFor(before, after, c.changes, c.email)));

@@ -51,7 +51,7 @@ export async function commitOf(dir: string, rev: string, flag: string): Promise<
  * `--from <the previous head>` to cover all it brought.
  */
 export async function resolveRange(dir: string, from?: string, to?: string): Promise<{ from: string | undefined; to: string }> {
-  const head = await commitOf(dir, to ?? "HEAD", to ? "--to" : "HEAD");
+  const head = await commitOf(dir, to ?? "HEAD", "--to");
   if (from !== undefined) return { from: await commitOf(dir, from, "--from"), to: head };
   for (const ref of ["refs/remotes/origin/main", "refs/heads/main"]) {
     const main = await run(dir, ["rev-parse", "--verify", "-q", `${ref}^{commit}`]);
@@ -104,6 +104,12 @@ export async function realmTree(dir: string, rev: string): Promise<Map<string, s
     if (tab > 0 && type === "blob" && oid) files.set(entry.slice(tab + 1), oid);
   }
   return files;
+}
+
+/** Whether the clone holds only part of the history (a CI checkout with a fetch depth): its oldest commits then
+ *  look parentless. */
+export async function isShallow(dir: string): Promise<boolean> {
+  return (await run(dir, ["rev-parse", "--is-shallow-repository"])).stdout.trim() === "true";
 }
 
 /** The commits a merge brings in from its other parents (not already in its first parent). */

@@ -113,6 +113,30 @@ describe("a plain git push that changes another team's files fails the realm's C
   });
 });
 
+describe("history the check cannot judge is not waved through", () => {
+  const { sb, remote, clone, commitAs } = teams();
+
+  test("an unrelated history merged in: its parentless commit is a finding, not a founding", () => {
+    const dir = clone("orphan");
+    const before = sb.git(dir, "rev-parse", "HEAD");
+    sb.git(dir, "checkout", "-q", "--orphan", "evil");
+    const orphan = commitAs(dir, BOB, BINDING, (d) => d.setIn(["exports", 0, "source_files"], ["evil.py"]));
+    sb.git(dir, "checkout", "-q", "main");
+    sb.git(dir, "-c", `user.email=${BOB}`, "merge", "-q", "--allow-unrelated-histories", "-X", "theirs", "-m", "merge", "evil");
+    const r = sb.blue(dir, "realm", "check", "--mode=ownership", "--from", before);
+    expect(r.stdout).toContain(`✗ ${orphan.slice(0, 7)} ${BOB} unrelated-history: has no parent but is not the realm's first commit`);
+    expect(r.code).toBe(1);
+  });
+
+  test("a shallow clone whose range reaches past its history is refused (exit 64), not passed", () => {
+    const dir = sb.path("shallow");
+    sb.git(sb.root, "clone", "-q", "--depth", "1", `file://${remote}`, dir);
+    const r = sb.blue(dir, "realm", "check", "--mode=ownership");
+    expect(r.stderr.split("\n")[0]).toBe("error: this clone of the realm is shallow, and the range reaches past the history it holds");
+    expect(r.code).toBe(64);
+  });
+});
+
 describe("the RFC's setup, each step by its own team", () => {
   /** init by the approver; aperture joins and creates the domain as alice; fungal joins as bob. */
   function setup(admission: "open" | "approval") {
