@@ -50,10 +50,20 @@ export async function checkOwnership(target: { realmDir: string; realm: string }
   try {
     for (const c of commits) {
       const before = befores.get(c.sha);
-      const base = { mode: "ownership" as const, commit: c.sha, author: c.email, domain: "", contract: "" };
+      const finding = (f: { rule: string; message: string; contract?: string; domain?: string; file?: string }): Finding => ({
+        rule: f.rule,
+        severity: "error",
+        mode: "ownership",
+        contract: f.contract ?? "",
+        domain: f.domain ?? "",
+        ...(f.file !== undefined ? { file: f.file } : {}),
+        message: f.message,
+        commit: c.sha,
+        author: c.email,
+      });
       if (c === founding) continue; // the realm's first commit founds it: there is nobody yet whose files it could change
       if (!before) {
-        findings.push({ ...base, rule: "unrelated-history", severity: "error", message: "has no parent but is not the realm's first commit: what it brings cannot be judged against the realm" });
+        findings.push(finding({ rule: "unrelated-history", message: "has no parent but is not the realm's first commit: what it brings cannot be judged against the realm" }));
         continue;
       }
       const after: Files = new Map(c.changes.filter((ch) => afterTexts.has(`${c.sha}:${ch.path}`)).map((ch) => [ch.path, parseQuietly(afterTexts.get(`${c.sha}:${ch.path}`)!)]));
@@ -65,13 +75,13 @@ export async function checkOwnership(target: { realmDir: string; realm: string }
         const sig = await signatureOf(dir, c.sha, file);
         const problem = signatureProblem(sig, c.email);
         if (problem) {
-          findings.push({ ...base, rule: problem.rule, severity: "error", message: problem.message });
+          findings.push(finding(problem));
           continue;
         }
         author.key = sig.fingerprint;
       }
       for (const v of judgeCommit({ before, after, changes: c.changes, author })) {
-        findings.push({ ...base, rule: "ownership-violation", severity: "error", file: v.path, domain: v.domain, contract: v.contract, message: v.message });
+        findings.push(finding({ rule: "ownership-violation", contract: v.contract, domain: v.domain, file: v.path, message: v.message }));
       }
       if (c.parents.length > 1 && isApprover(rules, author)) approvers.push(c);
     }

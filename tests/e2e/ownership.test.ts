@@ -245,7 +245,7 @@ describe("maintainers add|remove", () => {
     sb.git(realmClone, "push", "-q", "origin", "main");
     const r = run(ALICE, "add", "carol@aperture.example");
     expect(r.stderr).toBe("");
-    expect(r.stdout).toBe(`✓ Added maintainer carol@aperture.example in repos/aperture.yaml\n✓ Pushed to ${remote}\n`);
+    expect(r.stdout).toBe(`✓ Added maintainer carol@aperture.example to repos/aperture.yaml\n✓ Pushed to ${remote}\n`);
     expect(r.code).toBe(0);
     expect(repoFile()).toContain(`# who answers for aperture\nmaintainers:\n  - ${ALICE}\n  - carol@aperture.example\n`);
     expect(sb.git(sb.root, "--git-dir", remote, "log", "-1", "--format=%ae %s", "main")).toBe(`${ALICE} blue: aperture: added maintainer carol@aperture.example`);

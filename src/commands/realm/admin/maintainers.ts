@@ -37,7 +37,7 @@ async function change(action: MaintainersChange["action"], a: { email: string; r
     message: (p) => `blue: ${repo}: ${p.done.join(", ").replace(/^./, (c) => c.toLowerCase())}`,
   });
   if (plan.done.length === 0) return line(`Nothing to change: ${a.email} is already ${a.key ? "a maintainer of " + repo + " with that key" : "a maintainer of " + repo}.`);
-  for (const d of plan.done) ok(`${d} in ${plan.file}`);
+  for (const d of plan.done) ok(`${d} ${d.startsWith("Removed") ? "from" : "to"} ${plan.file}`);
   ok(`Pushed to ${(await remoteUrl(loc.clone)) ?? loc.clone}`);
 }
 
