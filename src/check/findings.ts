@@ -23,6 +23,9 @@ export const Finding = z.object({
   col: z.number().optional(),
   pointer: z.string().optional(),
   message: z.string(),
+  /** ownership: the commit (full sha) and its author's email. */
+  commit: z.string().optional(),
+  author: z.string().optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -36,6 +39,8 @@ export const CheckReport = z.object({
   summary: z.object({ errors: z.number(), warnings: z.number() }),
   /** compatibility mode: each pair of versions compared and the RFC's result line. */
   compatibility: z.array(z.object({ contract: z.string(), from: z.string(), to: z.string(), result: z.string() })),
+  /** ownership mode: the range of commits judged (`from` null: from the first commit). */
+  ownership: z.object({ from: z.string().nullable(), to: z.string(), commits: z.number() }).optional(),
 });
 export type CheckReport = z.infer<typeof CheckReport>;
 

@@ -22,6 +22,7 @@ import { blueHome } from "../system/home.ts";
 import { commandId, extractGate, extractUse, hookUse, requireConsent, type CommandUse, type Consent, type HookField } from "../trust/consent.ts";
 import { machineConsent, TRUST_FILE } from "../trust/store.ts";
 import { readText } from "../yaml/source.ts";
+import { checkOwnership } from "./run-ownership.ts";
 
 import type { Mode } from "./modes.ts";
 
@@ -52,6 +53,7 @@ export type CompatResult = CheckReport["compatibility"][number];
 type Entry = { domain: string; d: DomainModel; contract: ContractFile; file: string };
 
 export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise<CheckReport> {
+  if (opts.modes?.includes("ownership")) return ownership(target, opts);
   const cache = opts.cache ?? openCacheAt("", { enabled: false });
   // git runs while the realm is read (reading a big realm is synchronous work): the published state, and a
   // named contract's history when versions of it are compared.
@@ -246,6 +248,17 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   }
 
   return { realm: target.realm, repo: repo ?? null, modes, findings, checked, summary: summarize(findings), compatibility };
+}
+
+/** The realm repo's history judged commit by commit; --from/--to are revisions here, not versions. */
+function ownership(target: CheckTarget, opts: CheckOptions): Promise<CheckReport> {
+  if (opts.modes!.length > 1 || opts.contract || opts.transitive) throw new UsageError("--mode=ownership takes only --from and --to (revisions of the realm repo)");
+  if (target.repo) {
+    throw new UsageError("--mode=ownership runs in a clone of the realm repo itself (the realm's CI)", "Run it at the top of the realm repo's checkout, or pass --realm <name> to check this machine's clone.");
+  }
+  // Commits and signatures, not files: nothing to keep for next time.
+  opts.deps?.volatile("an ownership check reads the realm's commits");
+  return checkOwnership(target, { from: opts.from, to: opts.to });
 }
 
 /** What a check runs on: in the realm repo itself (its top level has realm.yaml), the realm; in a member repo,

@@ -136,8 +136,8 @@ export async function filesAt(dir: string, ref: string, paths: readonly string[]
   return new Map(paths.flatMap((p) => (blobs.has(`${ref}:${p}`) ? [[p, blobs.get(`${ref}:${p}`)!] as const] : [])));
 }
 
-/** Blobs named `<rev>:<path>`, by one `git cat-file --batch`. */
-async function readBlobs(dir: string, specs: readonly string[]): Promise<Map<string, string>> {
+/** Blobs named `<rev>:<path>` (or by object id), by one `git cat-file --batch`. Missing: absent. */
+export async function readBlobs(dir: string, specs: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (specs.length === 0) return out;
   const proc = Bun.spawn(["git", "cat-file", "--batch"], { cwd: dir, stdin: "pipe", stdout: "pipe", stderr: "ignore" });

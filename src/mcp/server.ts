@@ -20,7 +20,7 @@ import { holdSession, type HeldSession } from "./session.ts";
 const HOOK_TIMEOUT_MS = 60_000;
 
 export const CheckInput = z.object({
-  mode: Finding.shape.mode.describe("contract: contracts are valid; exporter: this repo's code matches what it exports; importer: imports are satisfied and current; compatibility: changes between versions"),
+  mode: Finding.shape.mode.exclude(["ownership"]).describe("contract: contracts are valid; exporter: this repo's code matches what it exports; importer: imports are satisfied and current; compatibility: changes between versions"),
   contract: z.string().optional().describe("Only this contract"),
   from: z.string().optional().describe("compatibility: the older version (default: the one before `to`)"),
   to: z.string().optional().describe("compatibility: the newer version (default: the current one)"),

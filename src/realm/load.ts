@@ -16,7 +16,7 @@ import {
 import { needsNewerBlue } from "./format.ts";
 import { fastParse } from "../yaml/fast.ts";
 import { fastLocate } from "../yaml/locate.ts";
-import { locate, parseYaml, readText, validate, type PathSegment, type YamlSource } from "../yaml/source.ts";
+import { fieldName, locate, parseYaml, readText, validate, type PathSegment, type YamlSource } from "../yaml/source.ts";
 
 export type DomainModel = {
   name: string;
@@ -132,6 +132,16 @@ class Loader {
   }
 
   crossCheck(model: RealmModel): void {
+    // A signing key proves an email only where that email may act: a key of someone else is a mistake.
+    const strayKeys = (rel: string, at: PathSegment[], keys: readonly { email: string }[] | undefined, allowed: readonly string[], who: string) =>
+      keys?.forEach((k, i) => {
+        if (!allowed.some((e) => e.toLowerCase() === k.email.toLowerCase())) {
+          const path = [...at, "signing_keys", i, "email"];
+          this.problem(rel, path, fieldName(path), `${k.email} is not one of the ${who}: this key verifies nothing`, "warning");
+        }
+      });
+    if (model.realm) strayKeys("realm.yaml", ["governance"], model.realm.governance.signing_keys, model.realm.governance.approvers, "approvers");
+    for (const [name, repo] of model.repos) strayKeys(`repos/${name}.yaml`, [], repo.signing_keys, repo.maintainers, "maintainers");
     const pending = new Set<string>();
     const contractHome = new Map<string, string>();
     for (const [dname, domain] of model.domains) {

@@ -34,9 +34,23 @@ export const RepoPath = z
   .min(1)
   .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."), "must be a relative path inside the repo, without '..'");
 
+/** An SSH public key as in authorized_keys (`ssh-ed25519 AAAA… comment`): what a commit's signature is
+ *  verified against when the realm requires signed commits. One line; the comment is for people. */
+export const SshPublicKey = z
+  .string()
+  .regex(
+    /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/,
+    "must be an SSH public key like 'ssh-ed25519 AAAA… comment'",
+  );
+
+/** One signing key of a person, named by the email their commits carry. */
+export const SigningKey = z.strictObject({ email: Email, key: SshPublicKey });
+
 export const Governance = z.strictObject({
   admission: z.enum(["open", "approval", "invite-only"]).default("approval"),
   approvers: z.array(Email).default([]),
+  /** The approvers' SSH signing keys (trust.require_signed_commits); changed, like all of realm.yaml, by approvers only. */
+  signing_keys: z.array(SigningKey).optional(),
   breaking_changes: z
     .strictObject({
       require_approval: z.boolean().default(true),
@@ -79,6 +93,8 @@ export const RepoFile = z.strictObject({
   path: z.string().optional(),
   url: z.string().optional(),
   maintainers: z.array(Email).default([]),
+  /** The maintainers' SSH signing keys (trust.require_signed_commits): a key here proves its email only for this repo. */
+  signing_keys: z.array(SigningKey).optional(),
   joined_at: Timestamp,
 });
 
@@ -175,6 +191,7 @@ export const LocalConfig = z.strictObject({
 export type RealmFile = z.infer<typeof RealmFile>;
 export type ForgeConfig = z.infer<typeof ForgeConfig>;
 export type RepoFile = z.infer<typeof RepoFile>;
+export type SigningKey = z.infer<typeof SigningKey>;
 export type DomainFile = z.infer<typeof DomainFile>;
 export type DomainGovernanceFile = z.infer<typeof DomainGovernanceFile>;
 export type ContractFile = z.infer<typeof ContractFile>;

@@ -3,8 +3,8 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import semver from "semver";
-import { isMap, isScalar, isSeq } from "yaml";
-import type { BindingFile, FileKind } from "./schema.ts";
+import { isMap, isScalar, isSeq, type Document } from "yaml";
+import type { BindingFile, FileKind, SigningKey } from "./schema.ts";
 import { editYamlFile, writeYamlFile } from "../yaml/source.ts";
 
 /** What a realm may use that an older blue would misread or ignore, each with the first blue that reads it.
@@ -58,4 +58,28 @@ export function removeDomainMember(root: string, domain: string, repo: string): 
 
 export function removeRealmPath(root: string, rel: string): void {
   rmSync(join(root, rel), { recursive: true, force: true });
+}
+
+/** A repo's maintainers and signing keys as `lists` says, editing the lists in place: entries that stay keep
+ *  their comments and order, new ones go at the end, and an emptied signing_keys goes away. */
+export function setRepoMaintainers(root: string, rel: string, lists: { maintainers: string[]; signing_keys: SigningKey[] }): void {
+  editYamlFile(join(root, rel), (doc) => {
+    syncSeq(doc, "maintainers", lists.maintainers, (item) => (isScalar(item) ? String(item.value) : undefined), (m) => m);
+    const id = (k: { email: string; key: string }) => `${k.email.toLowerCase()} ${k.key.trim().split(/\s+/).slice(0, 2).join(" ")}`;
+    const itemId = (item: unknown) => (isMap(item) ? id({ email: String(item.get("email") ?? ""), key: String(item.get("key") ?? "") }) : undefined);
+    if (lists.signing_keys.length === 0) doc.delete("signing_keys");
+    else syncSeq(doc, "signing_keys", lists.signing_keys, itemId, id);
+  });
+}
+
+function syncSeq<T>(doc: Document, key: string, wanted: readonly T[], idOfItem: (item: unknown) => string | undefined, idOf: (v: T) => string): void {
+  const seq = doc.get(key, true);
+  if (!isSeq(seq)) {
+    doc.set(key, doc.createNode(wanted));
+    return;
+  }
+  const want = new Set(wanted.map((v) => idOf(v).toLowerCase()));
+  seq.items = seq.items.filter((item) => want.has(idOfItem(item)?.toLowerCase() ?? "\0"));
+  const have = new Set(seq.items.map((item) => idOfItem(item)?.toLowerCase()));
+  for (const v of wanted) if (!have.has(idOf(v).toLowerCase())) seq.items.push(doc.createNode(v));
 }

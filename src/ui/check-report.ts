@@ -9,6 +9,7 @@ const PASS: Record<Finding["mode"], string> = {
   exporter: "code matches contract",
   importer: "binding current",
   compatibility: "no changes",
+  ownership: "no violations",
 };
 
 function where(f: Finding): string {
@@ -25,6 +26,7 @@ export function formatReport(report: CheckReport, view: string): string {
 }
 
 export function formatText(report: CheckReport): string {
+  if (report.ownership) return formatOwnership(report, report.ownership.commits);
   const out: string[] = [];
   const line = (text: string) => out.push(text);
   const ok = (text: string) => line(okText(text));
@@ -68,6 +70,18 @@ export function formatText(report: CheckReport): string {
   return out.join("\n");
 }
 
+/** ownership: one line per finding (commit, author, file, who may change it), then the count of commits. */
+function formatOwnership(report: CheckReport, commits: number): string {
+  const out = report.findings.map((f) => {
+    const text = `${f.commit?.slice(0, 7) ?? ""} ${f.author ?? ""} ${f.file ? `${f.file}: ` : ""}${f.rule}: ${f.message}`;
+    return f.severity === "error" ? failText(text) : `  ${text}`;
+  });
+  const { errors } = report.summary;
+  const tally = `ownership: ${commits} commit${commits === 1 ? "" : "s"} checked`;
+  out.push(errors ? `${tally}, ${errors} violation${errors === 1 ? "" : "s"}` : tally);
+  return out.join("\n");
+}
+
 function compatHeader(results: CompatResult[], contract: string): string {
   const r = results.filter((x) => x.contract === contract);
   return r.length === 1 ? ` ${r[0]!.from} → ${r[0]!.to}` : "";
@@ -86,7 +100,7 @@ export function toSarif(report: CheckReport): unknown {
         results: shown.map((f) => ({
           ruleId: f.rule,
           level: f.severity === "error" ? "error" : "warning",
-          message: { text: `${f.contract}: ${f.message}` },
+          message: { text: f.commit ? `${f.commit.slice(0, 7)} by ${f.author}: ${f.message}` : `${f.contract}: ${f.message}` },
           ...(f.file
             ? { locations: [{ physicalLocation: { artifactLocation: { uri: f.file }, ...(f.line ? { region: { startLine: f.line, startColumn: f.col } } : {}) } }] }
             : {}),

@@ -21,12 +21,19 @@ import { line, stdoutColour, warnStderr } from "../../ui/output.ts";
 type Kept = { exit: number; outputs: { json: string } & Record<string, string> };
 
 export const check = defineCommand({
-  meta: { name: "check", description: "Check that contracts are valid, code matches what it exports, imports are current, and changes are compatible (for CI)" },
+  meta: {
+    name: "check",
+    description: "Check that contracts are valid, code matches what it exports, imports are current, changes are compatible, and (in the realm repo) each commit changed only what its author may (for CI)",
+  },
   args: {
     mode: { type: "enum", options: [...MODES], description: "One mode (default: every mode that applies here)" },
     contract: { type: "string", description: "Only this contract", valueHint: "name" },
-    from: { type: "string", description: "compatibility: the older version (default: the one before --to)", valueHint: "version" },
-    to: { type: "string", description: "compatibility: the newer version (default: the current one)", valueHint: "version" },
+    from: {
+      type: "string",
+      description: "compatibility: the older version (default: the one before --to); ownership: the commit after which to judge (default: the merge-base with main, or HEAD^ on main)",
+      valueHint: "version|rev",
+    },
+    to: { type: "string", description: "compatibility: the newer version (default: the current one); ownership: the last commit to judge (default: HEAD)", valueHint: "version|rev" },
     transitive: { type: "boolean", description: "compatibility: check the current version against every earlier one in evolution" },
     json: { type: "boolean", description: "Print one JSON document" },
     format: { type: "enum", options: ["text", "json", "sarif"], description: "Output format (sarif: SARIF 2.1.0 for code scanning)" },
