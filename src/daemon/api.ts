@@ -88,4 +88,13 @@ export const SessionList = z.object({ sessions: z.array(Session) });
 export const NotificationList = z.object({ notifications: z.array(Notification) });
 /** The repo's view (null, with the reason, when the realm has errors or the repo is not in it), its pending
  *  notifications and the realm's sessions. */
-export const RepoStatus = z.object({ view: RepoView.nullable(), view_error: z.string().nullable(), notifications: z.array(Notification), sessions: z.array(Session) });
+/** A commit a fetch brought that changed a file its author may not change (blue realm check --mode=ownership). */
+export const OwnershipWarning = z.object({ commit: z.string(), file: z.string(), author: z.string().nullable(), message: z.string(), seen_at: z.string() });
+export type OwnershipWarning = z.infer<typeof OwnershipWarning>;
+export const RepoStatus = z.object({
+  view: RepoView.nullable(),
+  view_error: z.string().nullable(),
+  notifications: z.array(Notification),
+  sessions: z.array(Session),
+  ownership_warnings: z.array(OwnershipWarning),
+});

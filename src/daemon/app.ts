@@ -9,7 +9,7 @@ import { formatProblem } from "../errors.ts";
 import { hasErrors, type LoadResult } from "../realm/load.ts";
 import { contractNotices, type ContractNotice } from "../sync/notify.ts";
 import { repoView } from "../realm/view.ts";
-import type { DaemonDb, SessionRow } from "../store/daemon-db.ts";
+import type { DaemonDb, OwnershipWarning, SessionRow } from "../store/daemon-db.ts";
 import { Ack, NotificationInput, NotificationQuery, RegisterRealm, SessionInput, StatusQuery } from "./api.ts";
 import { createRealmCache } from "./realm-cache.ts";
 import { VERSION_HEADER } from "./wire.ts";
@@ -26,7 +26,8 @@ export type AppDeps = {
   clock: () => Date;
   /** Fetch a realm's clone; returns its new head commit. */
   /** Fetch a realm's clone: its new head, notices of versions proposed on sync branches, and the URL it fetched from. */
-  syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[]; url?: string }>;
+  /** `violations`: commits the fetch brought that changed files their authors may not change. */
+  syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[]; url?: string; violations?: OwnershipWarning[] }>;
 };
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 500 | 502;
@@ -57,6 +58,9 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** How long status shows a commit that broke ownership. */
+export const OWNERSHIP_WARNING_DAYS = 30;
+
 export function createApp(deps: AppDeps) {
   const realmModel = createRealmCache();
 
@@ -70,10 +74,15 @@ export function createApp(deps: AppDeps) {
   };
   const syncOnce = async (name: string, localPath: string) => {
     const before = realmModel(localPath);
-    const { head, proposed = [], url } = await deps.syncRealm(name, localPath);
+    const { head, proposed = [], url, violations = [] } = await deps.syncRealm(name, localPath);
     const after = realmModel(localPath);
     const at = deps.clock().toISOString();
-    const landed = hasErrors(before.problems) || hasErrors(after.problems) ? [] : contractNotices(name, before.model, after.model);
+    if (violations.length) deps.db.addOwnershipWarnings(name, violations, at);
+    // A version a commit brought against ownership is shown as a warning by status, never announced.
+    const forged = new Set(violations.map((v) => v.file));
+    const landed = (hasErrors(before.problems) || hasErrors(after.problems) ? [] : contractNotices(name, before.model, after.model)).filter(
+      (n) => !forged.has(`domains/${n.domain}/contracts/${n.contract}.yaml`),
+    );
     // A version is announced once, whether seen first on a sync branch, from `blue realm sync`, or on main.
     const notified = [...proposed, ...landed].filter((n) => !deps.db.hasNotification(n));
     for (const n of notified) deps.db.addNotification(n, at);
@@ -155,6 +164,7 @@ export function createApp(deps: AppDeps) {
         view_error: "view" in found ? null : found.message,
         notifications: deps.db.notifications({ realm: row.name, repo, pending: true }),
         sessions: deps.db.sessions({ realm: row.name }).map(withState),
+        ownership_warnings: deps.db.ownershipWarnings(row.name, new Date(deps.clock().getTime() - OWNERSHIP_WARNING_DAYS * 86_400_000).toISOString()),
       });
     })
     .post("/realms/:name/sync", async (c) => {

@@ -12,6 +12,7 @@ import { withLock } from "../system/lock.ts";
 import { openDaemonDb, type SessionRow } from "../store/daemon-db.ts";
 import { clockNow } from "../system/clock.ts";
 import type { ContractNotice } from "../sync/notify.ts";
+import type { OwnershipWarning } from "../store/daemon-db.ts";
 import { createApp } from "./app.ts";
 import { processAlive } from "../system/process-alive.ts";
 
@@ -42,10 +43,12 @@ const orphaned = (s: SessionRow) => s.pid !== null && !processAlive(s.pid);
  * Fetch a realm clone (under the same lock the CLI's realm changes take), merge the open sync branches that
  * governance now allows (DESIGN.md §5), and report the contract versions proposed on open sync branches.
  */
-async function fetchRealm(name: string, localPath: string): Promise<{ head: string; proposed: ContractNotice[]; url?: string }> {
+async function fetchRealm(name: string, localPath: string): Promise<{ head: string; proposed: ContractNotice[]; url?: string; violations: OwnershipWarning[] }> {
   return withLock(`${localPath}.lock`, async () => {
     const { fetchRealm: fetchClone } = await import("../sync/branches.ts");
+    const previous = (await git(localPath).raw(["rev-parse", "HEAD"]).catch(() => "")).trim();
     await fetchClone(localPath);
+    const violations = await ownershipOf(name, localPath, previous);
     const { settle, readPending } = await import("../sync/run.ts");
     const { syncHostFor } = await import("../sync/host-for.ts");
     const { pendingNotices } = await import("../sync/notify.ts");
@@ -60,8 +63,25 @@ async function fetchRealm(name: string, localPath: string): Promise<{ head: stri
     const proposed = hasErrors(problems) ? [] : pendingNotices(name, model, await readPending(localPath, model));
     // The clone's origin is where the realm is: `remote set` moves it there, on this machine or another.
     const url = (await git(localPath).raw(["config", "--get", "remote.origin.url"])).trim() || undefined;
-    return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed, url };
+    return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed, url, violations };
   });
+}
+
+/** The commits a fetch brought (previous..HEAD) that changed files their authors may not change, judged as
+ *  `blue realm check --mode=ownership` judges them. A first fetch judges nothing: there is no "before". */
+async function ownershipOf(name: string, localPath: string, previous: string): Promise<OwnershipWarning[]> {
+  const head = (await git(localPath).raw(["rev-parse", "HEAD"]).catch(() => "")).trim();
+  if (!previous || !head || previous === head) return [];
+  try {
+    const { checkOwnership } = await import("../check/run-ownership.ts");
+    const report = await checkOwnership({ realmDir: localPath, realm: name }, { from: previous, to: head });
+    const broken = report.findings.filter((f) => f.severity === "error" && f.commit);
+    for (const f of broken) log(`${name}: commit ${f.commit!.slice(0, 10)} by ${f.author ?? "?"} breaks ownership: ${f.file ?? ""} ${f.message}`);
+    return broken.map((f) => ({ commit: f.commit!, file: f.file ?? "", author: f.author ?? null, message: f.message }));
+  } catch (e) {
+    log(`checking ownership of ${name} ${previous.slice(0, 10)}..${head.slice(0, 10)} failed: ${(e as Error).message.split("\n")[0]}`);
+    return [];
+  }
 }
 
 /** How often the daemon fetches every realm it tracks (DESIGN.md §5); BLUE_REALM_FETCH_SECONDS, 0 turns it off. */

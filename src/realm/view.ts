@@ -53,6 +53,8 @@ export const StatusDoc = z.object({
     .nullable(),
   /** Open sync branches (PRs) of this repo or waiting for it, and what each waits for. */
   syncs: z.array(z.object({ branch: z.string(), repo: z.string(), pr: z.string().nullable(), due: z.boolean(), waiting_for: z.array(z.string()) })),
+  /** Commits the daemon fetched that changed files their authors may not change (none without a daemon). */
+  ownership_warnings: z.array(z.object({ commit: z.string(), file: z.string(), author: z.string().nullable(), message: z.string(), seen_at: z.string() })),
   /** Why sessions and notifications are missing, when the daemon could not be reached. */
   daemon_error: z.string().nullable(),
 });

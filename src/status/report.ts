@@ -36,6 +36,7 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
   let sessions: StatusDoc["sessions"] = null;
   let notifications: Notification[] | null = null;
   let daemonError: string | null = null;
+  let ownership: StatusDoc["ownership_warnings"] = [];
   try {
     const session = opts.session ?? cliSession(member);
     const param = { name: realm, repo };
@@ -57,6 +58,7 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
     const answer = await body(res);
     view = (answer.view as RepoView | null) ?? undefined;
     notifications = answer.notifications;
+    ownership = answer.ownership_warnings ?? [];
     sessions = answer.sessions.map((s) => ({ repo: s.repo, you: s.id === session.id, state: s.state, active_rfc: s.active_rfc, last_activity: s.last_activity }));
   } catch (e) {
     daemonError = (e as Error).message;
@@ -78,6 +80,7 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
     sessions,
     notifications: notifications && (await notificationsFor(notifications, view)),
     syncs: await pendingSyncs(clone, realm, repo),
+    ownership_warnings: ownership,
     daemon_error: daemonError,
   };
   // An export not read from code has nothing to compare. (The bindings come validated from the realm loader.)

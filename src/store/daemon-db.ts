@@ -33,6 +33,8 @@ function migrate(db: Database): void {
 const json = (v: unknown) => JSON.stringify(v ?? []);
 const parseList = (s: unknown): string[] => (typeof s === "string" ? (JSON.parse(s) as string[]) : []);
 
+export type OwnershipWarning = { commit: string; file: string; author: string | null; message: string; seen_at?: string };
+
 function toSession(r: Record<string, unknown>): SessionRow {
   return {
     ...(r as unknown as SessionRow),
@@ -78,6 +80,23 @@ export class DaemonDb {
           : this.db.query("UPDATE realms SET last_sync = $at, status = $status WHERE name = $name").run({ name, at, status }),
       )
       .immediate();
+  }
+
+  /** Record commits a fetch found breaking ownership (one row per commit and file, kept once). */
+  addOwnershipWarnings(realm: string, rows: readonly OwnershipWarning[], at: string): void {
+    const insert = this.db.query(
+      "INSERT OR IGNORE INTO ownership_warnings (realm, commit_sha, file, author, message, seen_at) VALUES ($realm, $commit, $file, $author, $message, $at)",
+    );
+    this.db.transaction(() => {
+      for (const r of rows) insert.run({ realm, commit: r.commit, file: r.file, author: r.author, message: r.message, at });
+    }).immediate();
+  }
+
+  /** The realm's ownership warnings seen since `since` (ISO time), newest first. */
+  ownershipWarnings(realm: string, since: string): (OwnershipWarning & { seen_at: string })[] {
+    return this.db
+      .query("SELECT commit_sha AS 'commit', file, author, message, seen_at FROM ownership_warnings WHERE realm = $realm AND seen_at >= $since ORDER BY seen_at DESC, commit_sha, file")
+      .all({ realm, since }) as (OwnershipWarning & { seen_at: string })[];
   }
 
   realms(): RealmRow[] {

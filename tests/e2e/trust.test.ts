@@ -165,3 +165,36 @@ describe("a forge written into realm.yaml by another team", () => {
     expect(requests.every((x) => x.auth === `token ${TOKEN}`)).toBe(true);
   });
 });
+
+describe("a contract changed in the realm by someone who does not own it", () => {
+  const world = dailyDevelopment();
+  const { sb, fungal } = world;
+  afterAll(() => sb.blue(sb.root, "daemon", "stop"));
+
+  test("status warns of the commit, its author and file, and no importer is told of the forged version", () => {
+    expect(sb.blue(fungal, "realm", "status", "--refresh").code).toBe(0);
+    const commit = hostilePush(sb, "s3-permissions 1.5.0", (dir) =>
+      editRealmFile(dir, "domains/s3-access/contracts/s3-permissions.yaml", (d) => {
+        d.set("version", "1.5.0");
+        d.setIn(["value", "write"], ["training-metrics/*", "*"]);
+      }),
+    );
+    const r = sb.blue(fungal, "realm", "status", "--refresh");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Ownership: commit ${commit.slice(0, 10)} by mallory@evil.example changed domains/s3-access/contracts/s3-permissions.yaml`);
+    expect(r.stdout).not.toContain("updated to 1.5.0");
+    const doc = JSON.parse(sb.blue(fungal, "realm", "status", "--json").stdout);
+    expect(doc.ownership_warnings).toMatchObject([{ commit, author: "mallory@evil.example", file: "domains/s3-access/contracts/s3-permissions.yaml" }]);
+    expect(doc.notifications).toEqual([]);
+  });
+
+  test("a change by the owner's maintainer is announced as before", () => {
+    const dir = sb.path("maintainer");
+    sb.git(sb.root, "clone", "-q", sb.defaultRemote("letemcook"), dir);
+    editRealmFile(dir, "domains/s3-access/contracts/s3-permissions.yaml", (d) => d.set("version", "1.6.0"));
+    sb.git(dir, "commit", "-qam", "s3-permissions 1.6.0");
+    sb.git(dir, "push", "-q", "origin", "main");
+    const r = sb.blue(fungal, "realm", "status", "--refresh");
+    expect(r.stdout).toContain("Contract 's3-permissions' updated to 1.6.0");
+  });
+});

@@ -43,6 +43,9 @@ function render(doc: StatusDoc): void {
     line("  Run 'blue realm sync' to update realm");
   }
   for (const e of doc.extract_errors) warnLine(`${e.contract}: cannot read the exported value: ${e.message}`);
+  for (const w of doc.ownership_warnings) {
+    warnLine(`Ownership: commit ${w.commit.slice(0, 10)} by ${w.author ?? "unknown"} changed ${w.file}: ${w.message} (not announced to other repos)`);
+  }
   line();
   if (doc.sessions) {
     line("Active sessions:");

@@ -51,4 +51,15 @@ export const MIGRATIONS: readonly string[] = [
      SELECT r.value, n.id,
             CASE WHEN EXISTS (SELECT 1 FROM json_each(n.acknowledged_by) a WHERE a.value = r.value) THEN n.created_at END
      FROM notifications n, json_each(n.recipients) r;`,
+  // 3: commits a fetch brought that changed files their author may not change (check/run-ownership.ts): shown
+  // by status, never turned into notifications.
+  `CREATE TABLE ownership_warnings (
+     realm TEXT NOT NULL,
+     commit_sha TEXT NOT NULL,
+     file TEXT NOT NULL,
+     author TEXT,
+     message TEXT NOT NULL,
+     seen_at TEXT NOT NULL,
+     PRIMARY KEY (realm, commit_sha, file)
+   ) WITHOUT ROWID;`,
 ];
