@@ -242,6 +242,8 @@ describe("whole reports", () => {
     mkdirSync(join(fungal, "scripts"), { recursive: true });
     const hook = (exit: number) => writeFileSync(join(fungal, "scripts/iam.sh"), `#!/bin/sh\nexit ${exit}\n`, { mode: 0o755 });
     hook(0);
+    // The hook is named by aperture's contract: fungal's machine consents to it first (docs/security.md).
+    expect(sb.blue(fungal, "realm", "trust", "--all").code).toBe(0);
     const importer = () => sb.blue(fungal, "realm", "check", "--mode=importer", "--json");
     expect(rules(importer())).not.toContain("hook-invalid");
     hook(1);
