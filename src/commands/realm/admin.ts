@@ -1,13 +1,14 @@
 import { defineCommand } from "../../cli-args.ts";
 
 export const admin = defineCommand({
-  meta: { name: "admin", description: "Create a realm, join or leave it, manage its domains, move its remote, and this repo's cache" },
+  meta: { name: "admin", description: "Create a realm, join or leave it, manage its domains, move its remote, protect it on its forge, and this repo's cache" },
   subCommands: {
     init: () => import("./admin/init.ts").then((m) => m.init),
     join: () => import("./admin/join.ts").then((m) => m.join),
     domain: () => import("./admin/domain.ts").then((m) => m.domain),
     leave: () => import("./admin/leave.ts").then((m) => m.leave),
     remote: () => import("./admin/remote.ts").then((m) => m.remote),
+    protect: () => import("./admin/protect.ts").then((m) => m.protect),
     cache: () => import("./admin/cache.ts").then((m) => m.cache),
   },
 });
