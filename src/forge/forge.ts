@@ -48,6 +48,33 @@ export type ChecksState = z.infer<typeof ChecksState>;
 
 export const MergeMethod = z.enum(["merge", "squash", "rebase"]);
 
+/** What a realm's main must require before anything lands on it (`blue realm admin protect`), in terms both forges
+ *  can say. Besides these, blue always asks for: no direct pushes, the rules binding admins too, stale approvals
+ *  dismissed by a new commit, and a PR with changes requested blocked. */
+export const BranchRules = z.object({
+  /** Status checks that must pass, by the name the forge reports them under (Forgejo takes glob patterns). */
+  checks: z.array(z.string()),
+  approvals: z.number().int().min(0).max(6),
+  /** GitHub: the code owners (CODEOWNERS) of the changed files must approve. Forgejo has no such rule. */
+  code_owners: z.boolean(),
+  /** Forgejo: only these users' approvals count (empty: anyone with write access). GitHub: CODEOWNERS says who. */
+  approvers: z.array(z.string()),
+});
+export type BranchRules = z.infer<typeof BranchRules>;
+
+/** A branch's protection as the forge has it, in the same terms, plus the settings blue always asks for. */
+export const BranchProtection = BranchRules.extend({
+  /** Anyone with write access may still push to the branch directly. */
+  direct_push: z.boolean(),
+  /** The rules bind the repo's admins too. */
+  admins: z.boolean(),
+  /** A new commit dismisses earlier approvals. */
+  dismiss_stale: z.boolean(),
+  /** A review asking for changes blocks the merge. */
+  block_on_rejected: z.boolean(),
+});
+export type BranchProtection = z.infer<typeof BranchProtection>;
+
 export interface Forge {
   kind: ForgeKind;
   target: ForgeTarget;
@@ -71,6 +98,11 @@ export interface Forge {
   /** The combined CI state of a commit (sha or branch): commit statuses, and on GitHub check runs too. */
   commitChecks(ref: string): Promise<ChecksState>;
   setCommitStatus(sha: string, s: { state: z.infer<typeof CommitState>; context: string; description: string; targetUrl?: string }): Promise<void>;
+  /** The branch's protection, or null when it has none. */
+  getBranchProtection(branch: string): Promise<BranchProtection | null>;
+  /** Require `rules` on the branch, with no direct pushes, admins bound, stale approvals dismissed and a
+   *  change request blocking: creates the branch's protection, or replaces (GitHub) / updates (Forgejo) it. */
+  protectBranch(branch: string, rules: BranchRules): Promise<void>;
 }
 
 type Env = Record<string, string | undefined>;

@@ -2,7 +2,7 @@
 // it reads. Checked against Forgejo's own swagger description in tests/forge/forgejo.test.ts.
 import { z } from "zod";
 import type { Credential } from "./credentials.ts";
-import type { ChecksState, Forge, ForgeTarget, PullRequest, Review } from "./forge.ts";
+import type { BranchProtection, ChecksState, Forge, ForgeTarget, PullRequest, Review } from "./forge.ts";
 import { ForgeHttp, type HttpOptions } from "./http.ts";
 
 const NonEmpty = z.string().trim().min(1);
@@ -33,6 +33,20 @@ const CreateStatusOption = z.strictObject({
   description: z.string(),
   target_url: z.string().optional(),
 });
+// Branch protection: what blue sets. Forgejo has no code-owner rule; its approvals whitelist says whose approval counts.
+const EditBranchProtectionOption = z.strictObject({
+  enable_push: z.literal(false),
+  enable_status_check: z.literal(true),
+  status_check_contexts: z.array(NonEmpty).min(1),
+  required_approvals: z.number().int().min(0),
+  enable_approvals_whitelist: z.boolean(),
+  approvals_whitelist_username: z.array(NonEmpty),
+  block_on_rejected_reviews: z.literal(true),
+  dismiss_stale_approvals: z.literal(true),
+  apply_to_admins: z.literal(true),
+});
+// `rule_name` names the branch (or a glob of branches); `branch_name` is its deprecated spelling.
+const CreateBranchProtectionOption = EditBranchProtectionOption.extend({ rule_name: NonEmpty });
 
 // What blue reads: only the fields it uses; the rest passes through untouched.
 const User = z.looseObject({ login: z.string() });
@@ -53,6 +67,19 @@ const ForgejoPull = z.looseObject({
   draft: z.boolean().nullish(),
   labels: z.array(Label).nullish(),
   user: User.nullish(),
+});
+const ForgejoProtection = z.looseObject({
+  rule_name: z.string().nullish(),
+  branch_name: z.string().nullish(),
+  enable_push: z.boolean().nullish(),
+  enable_status_check: z.boolean().nullish(),
+  status_check_contexts: z.array(z.string()).nullish(),
+  required_approvals: z.number().nullish(),
+  enable_approvals_whitelist: z.boolean().nullish(),
+  approvals_whitelist_username: z.array(z.string()).nullish(),
+  block_on_rejected_reviews: z.boolean().nullish(),
+  dismiss_stale_approvals: z.boolean().nullish(),
+  apply_to_admins: z.boolean().nullish(),
 });
 const PullReview = z.looseObject({
   user: User.nullish(),
@@ -82,6 +109,19 @@ function toPullRequest(p: z.infer<typeof ForgejoPull>): PullRequest {
   };
 }
 
+function toProtection(p: z.infer<typeof ForgejoProtection>): BranchProtection {
+  return {
+    checks: p.enable_status_check ? (p.status_check_contexts ?? []) : [],
+    approvals: p.required_approvals ?? 0,
+    code_owners: false,
+    approvers: p.enable_approvals_whitelist ? (p.approvals_whitelist_username ?? []) : [],
+    direct_push: p.enable_push ?? false,
+    admins: p.apply_to_admins ?? false,
+    dismiss_stale: p.dismiss_stale_approvals ?? false,
+    block_on_rejected: p.block_on_rejected_reviews ?? false,
+  };
+}
+
 /** An unknown review state counts as a comment: it never approves anything. */
 function toReview(r: z.infer<typeof PullReview>): Review {
   const states: Record<string, Review["state"]> = { APPROVED: "approved", REQUEST_CHANGES: "changes_requested", COMMENT: "commented", PENDING: "pending", REQUEST_REVIEW: "pending" };
@@ -106,6 +146,12 @@ export function createForgejo(target: ForgeTarget, credential: Credential, opts:
       if (batch.length < PAGE) break;
     }
     return out;
+  }
+
+  /** The protection rule named exactly like the branch (a glob rule covering it is the admin's own). */
+  async function protectionRule(branch: string) {
+    const rules = await http.request("GET", `${repoPath()}/branch_protections`, { response: z.array(ForgejoProtection) });
+    return rules.find((r) => (r.rule_name || r.branch_name) === branch);
   }
 
   const forge: Forge = {
@@ -203,6 +249,33 @@ export function createForgejo(target: ForgeTarget, credential: Credential, opts:
     async setCommitStatus(sha, s) {
       const value = { state: s.state, context: s.context, description: s.description, ...(s.targetUrl ? { target_url: s.targetUrl } : {}) };
       await http.request("POST", `${repoPath()}/statuses/${seg(sha)}`, { body: { schema: CreateStatusOption, value } });
+    },
+
+    async getBranchProtection(branch) {
+      const rule = await protectionRule(branch);
+      return rule ? toProtection(rule) : null;
+    },
+
+    async protectBranch(branch, rules) {
+      const value = {
+        enable_push: false as const,
+        enable_status_check: true as const,
+        status_check_contexts: rules.checks,
+        required_approvals: rules.approvals,
+        // An empty whitelist would let no approval count: without approvers, any approval does.
+        enable_approvals_whitelist: rules.approvers.length > 0,
+        approvals_whitelist_username: rules.approvers,
+        block_on_rejected_reviews: true as const,
+        dismiss_stale_approvals: true as const,
+        apply_to_admins: true as const,
+      };
+      const rule = await protectionRule(branch);
+      const name = rule?.rule_name || rule?.branch_name;
+      if (name) {
+        await http.request("PATCH", `${repoPath()}/branch_protections/${seg(name)}`, { body: { schema: EditBranchProtectionOption, value }, response: ForgejoProtection });
+      } else {
+        await http.request("POST", `${repoPath()}/branch_protections`, { body: { schema: CreateBranchProtectionOption, value: { rule_name: branch, ...value } }, response: ForgejoProtection });
+      }
     },
   };
   return forge;

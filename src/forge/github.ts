@@ -2,7 +2,8 @@
 // reads. Checked against GitHub's own OpenAPI description (@octokit/openapi) in tests/forge/github.test.ts.
 import { z } from "zod";
 import type { Credential } from "./credentials.ts";
-import type { ChecksState, Forge, ForgeTarget, PullRequest, Review } from "./forge.ts";
+import { ForgeError } from "../errors.ts";
+import type { BranchProtection, ChecksState, Forge, ForgeTarget, PullRequest, Review } from "./forge.ts";
 import { ForgeHttp, type HttpOptions } from "./http.ts";
 
 const NonEmpty = z.string().trim().min(1);
@@ -21,6 +22,18 @@ const CreateStatus = z.strictObject({
   context: NonEmpty,
   description: z.string().max(140),
   target_url: z.string().optional(),
+});
+// PUT .../branches/{branch}/protection replaces the whole protection: each of the four is required (null
+// switches it off). `contexts` is what the description requires; GitHub remembers which app reported a check.
+const UpdateBranchProtection = z.strictObject({
+  required_status_checks: z.strictObject({ strict: z.boolean(), contexts: z.array(NonEmpty).min(1) }),
+  enforce_admins: z.boolean(),
+  required_pull_request_reviews: z.strictObject({
+    dismiss_stale_reviews: z.boolean(),
+    require_code_owner_reviews: z.boolean(),
+    required_approving_review_count: z.number().int().min(0).max(6),
+  }),
+  restrictions: z.null(),
 });
 
 // What blue reads.
@@ -44,6 +57,17 @@ const GithubPull = z.looseObject({
 const CombinedStatus = z.looseObject({ state: z.string(), total_count: z.number() });
 const CheckRuns = z.looseObject({ total_count: z.number(), check_runs: z.array(z.looseObject({ status: z.string(), conclusion: z.string().nullish() })) });
 const GithubReview = z.looseObject({ user: User.nullish(), state: z.string(), submitted_at: z.string().nullish() });
+const GithubProtection = z.looseObject({
+  required_status_checks: z.looseObject({ contexts: z.array(z.string()).nullish(), checks: z.array(z.looseObject({ context: z.string() })).nullish() }).nullish(),
+  required_pull_request_reviews: z
+    .looseObject({
+      dismiss_stale_reviews: z.boolean().nullish(),
+      require_code_owner_reviews: z.boolean().nullish(),
+      required_approving_review_count: z.number().nullish(),
+    })
+    .nullish(),
+  enforce_admins: z.looseObject({ enabled: z.boolean() }).nullish(),
+});
 
 const PER_PAGE = 100;
 const MAX_PAGES = 10;
@@ -62,6 +86,23 @@ function toPullRequest(p: z.infer<typeof GithubPull>): PullRequest {
     draft: p.draft ?? false,
     labels: p.labels.map((l) => l.name),
     ...(p.user?.login ? { author: p.user.login } : {}),
+  };
+}
+
+function toProtection(p: z.infer<typeof GithubProtection>): BranchProtection {
+  const reviews = p.required_pull_request_reviews;
+  const checks = [...(p.required_status_checks?.contexts ?? []), ...(p.required_status_checks?.checks ?? []).map((c) => c.context)];
+  return {
+    checks: [...new Set(checks)],
+    approvals: reviews?.required_approving_review_count ?? 0,
+    code_owners: reviews?.require_code_owner_reviews ?? false,
+    approvers: [],
+    // Required reviews mean every change to the branch comes through a pull request.
+    direct_push: !reviews,
+    admins: p.enforce_admins?.enabled ?? false,
+    dismiss_stale: reviews?.dismiss_stale_reviews ?? false,
+    // With reviews required, a review that asks for changes blocks the merge.
+    block_on_rejected: Boolean(reviews),
   };
 }
 
@@ -190,6 +231,26 @@ export function createGithub(target: ForgeTarget, credential: Credential, opts: 
     async setCommitStatus(sha, s) {
       const value = { state: s.state, context: s.context, description: s.description.slice(0, 140), ...(s.targetUrl ? { target_url: s.targetUrl } : {}) };
       await http.request("POST", `${repoPath}/statuses/${seg(sha)}`, { body: { schema: CreateStatus, value } });
+    },
+
+    async getBranchProtection(branch) {
+      try {
+        return toProtection(await http.request("GET", `${repoPath}/branches/${seg(branch)}/protection`, { response: GithubProtection }));
+      } catch (e) {
+        // "Branch not protected".
+        if (e instanceof ForgeError && e.status === 404) return null;
+        throw e;
+      }
+    },
+
+    async protectBranch(branch, rules) {
+      const value = {
+        required_status_checks: { strict: true, contexts: rules.checks },
+        enforce_admins: true,
+        required_pull_request_reviews: { dismiss_stale_reviews: true, require_code_owner_reviews: rules.code_owners, required_approving_review_count: rules.approvals },
+        restrictions: null,
+      };
+      await http.request("PUT", `${repoPath}/branches/${seg(branch)}/protection`, { body: { schema: UpdateBranchProtection, value } });
     },
   };
 }

@@ -112,6 +112,56 @@ describe.skipIf(!haveSpec)("Forgejo client against Forgejo's swagger description
     expect([null, "pending", "success", "failure"]).toContain(checks);
   });
 
+  test("protectBranch lists the rules first, then creates main's rule: no pushes, the check, approvals by the approvers", async () => {
+    const before = calls.length;
+    await forge.protectBranch("main", { checks: ["blue-ownership / blue-ownership (*)"], approvals: 1, code_owners: false, approvers: ["alice", "bob"] });
+    const mine = calls.slice(before);
+    expect(mine[0]).toBe("GET /repos/realms/letemcook/branch_protections");
+    // The mock's one placeholder rule is named "string": main has none, so it is created.
+    expect(mine[1]).toStartWith("POST /repos/realms/letemcook/branch_protections ");
+    expect(JSON.parse(mine[1]!.slice("POST /repos/realms/letemcook/branch_protections ".length))).toEqual({
+      rule_name: "main",
+      enable_push: false,
+      enable_status_check: true,
+      status_check_contexts: ["blue-ownership / blue-ownership (*)"],
+      required_approvals: 1,
+      enable_approvals_whitelist: true,
+      approvals_whitelist_username: ["alice", "bob"],
+      block_on_rejected_reviews: true,
+      dismiss_stale_approvals: true,
+      apply_to_admins: true,
+    });
+    expect(mine.length).toBe(2);
+  });
+
+  test("protectBranch updates a rule that exists; with no approvers, any approval counts", async () => {
+    await forge.protectBranch("string", { checks: ["blue-ownership / blue-ownership (*)"], approvals: 1, code_owners: false, approvers: [] });
+    expect(last()).toStartWith("PATCH /repos/realms/letemcook/branch_protections/string ");
+    const body = JSON.parse(last().slice("PATCH /repos/realms/letemcook/branch_protections/string ".length));
+    expect(body.rule_name).toBeUndefined();
+    expect(body.enable_approvals_whitelist).toBe(false);
+    expect(body.approvals_whitelist_username).toEqual([]);
+  });
+
+  test("getBranchProtection finds the rule named like the branch, in blue's terms", async () => {
+    expect(await forge.getBranchProtection("main")).toBeNull();
+    expect(last()).toBe("GET /repos/realms/letemcook/branch_protections");
+    const p = await forge.getBranchProtection("string");
+    expect(p).not.toBeNull();
+    expect(p!.code_owners).toBe(false);
+    expect(p!.checks).toBeArray();
+    expect(typeof p!.approvals).toBe("number");
+    expect(typeof p!.direct_push).toBe("boolean");
+  });
+
+  test("the mock refuses a protection body of the wrong types", async () => {
+    const http = new ForgeHttp(target, credential, { Authorization: `token ${TOKEN}` }, { attempts: 1 });
+    const err = await http.request("POST", "/repos/realms/letemcook/branch_protections", { body: { schema: z.any(), value: { rule_name: "main", required_approvals: "one" } } }).catch((e) => e);
+    expect(err).toBeInstanceOf(ForgeError);
+    expect(err.status).toBe(422);
+    expect(err.message).toContain("required_approvals");
+  });
+
   test("the mock rejects a request that breaks the description, and the client says so", async () => {
     // A body the description forbids (title must be a string), sent past the client's own schema on purpose.
     const http = new ForgeHttp(target, credential, { Authorization: `token ${TOKEN}` }, { attempts: 1 });

@@ -126,6 +126,53 @@ describe("GitHub client against GitHub's OpenAPI description", () => {
     expect(last()).toMatchObject({ method: "POST", path: "/orgs/octo-org/repos", body: { name: "realm-letemcook", description: "realm", private: true } });
   });
 
+  test("protectBranch replaces main's protection: required check, code-owner review, admins bound, no push restrictions", async () => {
+    await forge.protectBranch("main", { checks: ["blue-ownership"], approvals: 1, code_owners: true, approvers: [] });
+    expect(last()).toMatchObject({ method: "PUT", path: "/repos/octo-org/realm-letemcook/branches/main/protection" });
+    expect(last().body).toEqual({
+      required_status_checks: { strict: true, contexts: ["blue-ownership"] },
+      enforce_admins: true,
+      required_pull_request_reviews: { dismiss_stale_reviews: true, require_code_owner_reviews: true, required_approving_review_count: 1 },
+      restrictions: null,
+    });
+    // GitHub takes 0 to 6 approvals: more is stopped before anything is sent.
+    const before = calls.length;
+    const err = await forge.protectBranch("main", { checks: ["blue-ownership"], approvals: 7, code_owners: true, approvers: [] }).catch((e) => e);
+    expect(err).toBeInstanceOf(ForgeError);
+    expect(calls.length).toBe(before);
+  });
+
+  test("the mock refuses a protection body without the four fields GitHub requires", async () => {
+    const http = new ForgeHttp(target, credential, { Authorization: `Bearer ${TOKEN}`, Accept: "application/vnd.github+json" }, { attempts: 1 });
+    const body = { required_status_checks: { strict: true, contexts: ["blue-ownership"] }, enforce_admins: true, required_pull_request_reviews: null };
+    const err = await http.request("PUT", "/repos/octo-org/realm-letemcook/branches/main/protection", { body: { schema: z.any(), value: body } }).catch((e) => e);
+    expect(err).toBeInstanceOf(ForgeError);
+    expect(err.status).toBe(422);
+    expect(err.message).toContain("restrictions");
+  });
+
+  test("getBranchProtection reads GitHub's answer in blue's terms, and null for a branch that has none", async () => {
+    const p = await forge.getBranchProtection("main");
+    expect(last()).toMatchObject({ method: "GET", path: "/repos/octo-org/realm-letemcook/branches/main/protection" });
+    // The description's example: travis required, two approvals with code owners, admins bound, stale reviews dismissed.
+    expect(p).toEqual({
+      checks: ["continuous-integration/travis-ci"],
+      approvals: 2,
+      code_owners: true,
+      approvers: [],
+      direct_push: false,
+      admins: true,
+      dismiss_stale: true,
+      block_on_rejected: true,
+    });
+    // "Branch not protected" is the description's 404, which Prism serves when asked with `Prefer: code=404`.
+    const notFound: typeof fetch = Object.assign(
+      (input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Prefer: "code=404" } }),
+      { preconnect: fetch.preconnect },
+    );
+    expect(await createForge(target, credential, { fetch: notFound, attempts: 1 }).getBranchProtection("main")).toBeNull();
+  });
+
   test("the mock rejects a request that breaks the description, and the client says so", async () => {
     // merge_method must be one of merge|squash|rebase; sent past the client's own schema on purpose.
     const http = new ForgeHttp(target, credential, { Authorization: `Bearer ${TOKEN}`, Accept: "application/vnd.github+json" }, { attempts: 1 });

@@ -1,4 +1,5 @@
 import { defineCommand } from "../../../cli-args.ts";
+import pkg from "../../../../package.json" with { type: "json" };
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../../../system/atomic-write.ts";
@@ -31,7 +32,16 @@ export const init = defineCommand({
     },
     github: { type: "string", description: "Create the realm repo on GitHub under this user or organisation", valueHint: "owner" },
     description: { type: "string", description: "One line saying what the realm coordinates" },
-    approvers: { type: "string", description: "Comma-separated emails allowed to approve breaking changes (default: your git user.email)" },
+    approvers: {
+      type: "string",
+      description: "Comma-separated realm approvers: emails, or forge user names (no '@'), which forge protection can name (default: your git user.email)",
+    },
+    protect: {
+      type: "boolean",
+      default: true,
+      description: "With --forgejo or --github: write the ownership workflow (and CODEOWNERS) and protect main, as 'blue realm admin protect' does (--no-protect: leave main open)",
+    },
+    "install-command": { type: "string", description: "With protection: shell lines for the workflow's \"Install blue\" step", valueHint: "cmd" },
   },
   async run({ args }) {
     const name = args.name;
@@ -43,6 +53,10 @@ export const init = defineCommand({
 
     const chosen = [args.remote && "--remote", args.forgejo !== undefined && "--forgejo", args.github !== undefined && "--github"].filter(Boolean);
     if (chosen.length > 1) throw new UsageError(`${chosen.join(" and ")} cannot be combined`, "Give one place for the realm repo.");
+    const install = args["install-command"];
+    if (install !== undefined && (install.trim() === "" || chosen.length === 0 || chosen[0] === "--remote" || args.protect === false)) {
+      throw new UsageError("--install-command goes with --forgejo or --github, and protection", "It sets the install step of the ownership workflow that protection writes.");
+    }
 
     let url: string;
     let createdRemote: string | undefined;
@@ -100,6 +114,21 @@ export const init = defineCommand({
     ok(`Cloned to ${loc.clone}/`);
     ok("Created realm.yaml");
     ok(`Pushed to ${url}`);
+
+    if (forge && args.protect !== false) {
+      const [{ protectRealm }, { renderProtect }] = await Promise.all([import("../../../protect/run.ts"), import("./protect.ts")]);
+      try {
+        const report = await protectRealm({ realm: name, clone: loc.clone, version: pkg.version, ...(install !== undefined ? { installCommand: install } : {}), dryRun: false, env: process.env, blueHome: blueHome() });
+        renderProtect(report);
+      } catch (e) {
+        // The realm stands; only its protection is missing.
+        if (e instanceof BlueError) {
+          const then = `The realm '${name}' was created and pushed; protect it with 'blue realm admin protect --realm ${name}' once that is fixed.`;
+          throw Object.assign(e, { hint: e.hint ? `${e.hint}\n${then}` : then });
+        }
+        throw e;
+      }
+    }
   },
 });
 

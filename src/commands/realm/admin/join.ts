@@ -21,7 +21,7 @@ export const join = defineCommand({
     realm: { type: "positional", description: "Name of the realm to join", required: true },
     url: { type: "string", description: "Git URL of the realm, when it is not cloned on this machine yet", valueHint: "git-url" },
     repo: { type: "string", description: "Name of this repo in the realm (default: the basename of the git top level)", valueHint: "name" },
-    maintainers: { type: "string", description: "Comma-separated maintainer emails (default: your git user.email)" },
+    maintainers: { type: "string", description: "Comma-separated maintainers: emails, or forge user names (no '@'), which reviews and CODEOWNERS can name (default: your git user.email)" },
   },
   async run({ args }) {
     const root = requireRepoRoot();

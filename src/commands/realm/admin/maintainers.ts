@@ -6,6 +6,7 @@ import { changeRealm, remoteUrl, userEmail } from "../../../git/realm-repo.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import { planMaintainers, type MaintainersChange } from "../../../realm/maintainers.ts";
 import { setRepoMaintainers } from "../../../realm/write.ts";
+import { landedLine, proposalFor } from "../../../sync/propose.ts";
 import { line, ok, warnProblems } from "../../../ui/output.ts";
 import { findRepoRoot, readMember, realmLocation } from "../../../realm/workspace.ts";
 
@@ -25,7 +26,10 @@ async function change(action: MaintainersChange["action"], a: { email: string; r
   const loc = realmLocation(realm);
   if (!loc.cloned) throw new UsageError(`unknown realm '${realm}': it is not cloned on this machine`);
   const actor = await userEmail(loc.clone);
+  const url = (await remoteUrl(loc.clone)) ?? loc.clone;
+  const proposal = proposalFor(realm, loc.clone, url);
   const plan = await changeRealm(loc.clone, {
+    propose: proposal.propose,
     apply: () => {
       const { model, warnings } = loadValidRealm(loc.clone, realm);
       warnProblems(warnings);
@@ -38,7 +42,7 @@ async function change(action: MaintainersChange["action"], a: { email: string; r
   });
   if (plan.done.length === 0) return line(`Nothing to change: ${a.email} is already ${a.key ? "a maintainer of " + repo + " with that key" : "a maintainer of " + repo}.`);
   for (const d of plan.done) ok(`${d} ${d.startsWith("Removed") ? "from" : "to"} ${plan.file}`);
-  ok(`Pushed to ${(await remoteUrl(loc.clone)) ?? loc.clone}`);
+  ok(landedLine(proposal, url));
 }
 
 const add = defineCommand({
