@@ -52,6 +52,8 @@ export async function commitOf(dir: string, rev: string, flag: string): Promise<
  */
 export async function resolveRange(dir: string, from?: string, to?: string): Promise<{ from: string | undefined; to: string }> {
   const head = await commitOf(dir, to ?? "HEAD", "--to");
+  // A forge's push event names "no commit before" (the branch's first push) as git's null id: the whole history.
+  if (from !== undefined && /^0{40}(0{24})?$/.test(from)) return { from: undefined, to: head };
   if (from !== undefined) return { from: await commitOf(dir, from, "--from"), to: head };
   for (const ref of ["refs/remotes/origin/main", "refs/heads/main"]) {
     const main = await run(dir, ["rev-parse", "--verify", "-q", `${ref}^{commit}`]);

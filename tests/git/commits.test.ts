@@ -90,6 +90,8 @@ describe("commits in a range", () => {
     const tip = commit({ "repos/c.yaml": "name: c\nmaintainers: [c@c]\n" }, "c2");
     expect(await resolveRange(dir)).toEqual({ from: head, to: tip });
     expect(await resolveRange(dir, root)).toEqual({ from: root, to: tip });
+    // A forge's push event gives git's null id for a branch's first push: the whole history is checked.
+    expect(await resolveRange(dir, "0".repeat(40))).toEqual({ from: undefined, to: tip });
     git("checkout", "-q", "main");
   });
 
