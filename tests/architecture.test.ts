@@ -79,6 +79,7 @@ const LEVELS: Record<string, number> = {
   sync: 6,
   pr: 6,
   contract: 6,
+  bindings: 6,
   protect: 6,
   daemon: 7,
   status: 8,

@@ -105,3 +105,12 @@ function sourceStamps(root: string, files: readonly string[]): SourceStamp[] | u
     return undefined;
   }
 }
+
+/** A provider's `schema_file`: a JSON Schema (JSON or YAML) inside the repo, read within blue's limits. */
+export function readSchemaFile(root: string, rel: string): Record<string, unknown> {
+  const read = readText(confinedPath(root, rel, "schema_file"), rel);
+  if ("problem" in read) throw new ConfigError(formatProblem(read.problem));
+  const schema = parseData(rel, read.text);
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) throw new ConfigError(`${rel}: a JSON Schema must be an object`);
+  return schema as Record<string, unknown>;
+}

@@ -8,6 +8,8 @@ export const realm = defineCommand({
     sync: () => import("./realm/sync.ts").then((m) => m.sync),
     approve: () => import("./realm/approve.ts").then((m) => m.approve),
     contract: () => import("./realm/contract.ts").then((m) => m.contract),
+    export: () => import("./realm/export.ts").then((m) => m.exportCommand),
+    import: () => import("./realm/import.ts").then((m) => m.importCommand),
     worktree: () => import("./realm/worktree.ts").then((m) => m.worktree),
     pr: () => import("./realm/pr.ts").then((m) => m.pr),
     trust: () => import("./realm/trust.ts").then((m) => m.trust),

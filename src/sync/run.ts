@@ -3,14 +3,14 @@
 // their PRs, tell the local daemon, and merge the open sync branches that governance now allows.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { BlueError, ConfigError, formatProblem, Refused } from "../errors.ts";
+import { BlueError, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "./host.ts";
 import { git, headOf, isMerged } from "../git/realm-repo.ts";
 import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
 import { withLock } from "../system/lock.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
 import { warnStderr } from "../ui/output.ts";
-import { confinedPath, extractExportCached } from "../check/extract.ts";
+import { extractExportCached, readSchemaFile } from "../check/extract.ts";
 import { extractGate, type Consent } from "../trust/consent.ts";
 import { loadValidRealm, type RealmModel } from "../realm/load.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
@@ -18,7 +18,7 @@ import { iso } from "../realm/membership.ts";
 import { ExportBinding } from "../realm/schema.ts";
 import { BranchPlan, planSync, type Extracted } from "./plan.ts";
 import { syncTrailers, toPending, type PendingSync } from "./pending.ts";
-import { editYamlFile, parseData, readText } from "../yaml/source.ts";
+import { editYamlFile, parseData } from "../yaml/source.ts";
 import { isMap, isSeq } from "yaml";
 import { join } from "node:path";
 import { writeFileAtomic } from "../system/atomic-write.ts";
@@ -97,7 +97,7 @@ async function refuseHandEdits(clone: string, repo: string): Promise<void> {
     }
   }
   if (edited.length > 0) {
-    throw new Refused(`the realm clone has hand edits: ${edited.join(", ")}`, `blue publishes contract changes from your code (the export binding's extract). Discard the edits with: git -C ${clone} checkout -- ${edited.join(" ")}`);
+    throw new Refused(`the realm clone has hand edits: ${edited.join(", ")}`, `blue publishes contract changes from your code; change a binding with 'blue realm export' (how a contract is read) or 'blue realm import' (a range). Discard the edits with: git -C ${clone} checkout -- ${edited.join(" ")}`);
   }
 }
 
@@ -119,12 +119,7 @@ async function extractAll(repoRoot: string, repo: string, model: RealmModel, cac
       const got = await extractExportCached(repoRoot, ExportBinding.parse(exp), cache, { gate: extractGate(consent, dname, repo) });
       if (!got) continue;
       let schema: Record<string, unknown> | undefined;
-      if (exp.schema_file) {
-        const read = readText(confinedPath(repoRoot, exp.schema_file, "schema_file"), exp.schema_file);
-        if ("problem" in read) throw new ConfigError(formatProblem(read.problem));
-        schema = parseData(exp.schema_file, read.text) as Record<string, unknown>;
-        if (!schema || typeof schema !== "object" || Array.isArray(schema)) throw new ConfigError(`${exp.schema_file}: a JSON Schema must be an object`);
-      }
+      if (exp.schema_file) schema = readSchemaFile(repoRoot, exp.schema_file);
       out.push({ domain: dname, contract: exp.contract, value: got.value, ...(schema ? { schema } : {}) });
     }
   }

@@ -93,7 +93,7 @@ export async function revokeCommands(home: string, realm: string, id: string): P
 
 /** Pin commands in the member repo's .blue/config.yaml (trusted_commands), replacing a pin of the same file and
  *  field: committed with the repo, the pin is what CI and teammates' machines run. */
-export function pinCommands(configPath: string, chosen: readonly ReviewedCommand[]): void {
+export function pinCommands(configPath: string, chosen: readonly TrustedCommand[]): void {
   editYamlFile(configPath, (doc) => {
     const current = (doc.toJS() as { trusted_commands?: TrustedCommand[] }).trusted_commands ?? [];
     const kept = current.filter((p) => !chosen.some((c) => c.file === p.file && c.field === p.field));

@@ -53,6 +53,7 @@ describe("planSync", () => {
     const plan = planSync({ realm: "letemcook", repo: "fungal-image-analysis", model: good(), extracted: [], pending: [p], now: NOW, taken: new Set() });
     expect(plan.branches).toEqual([]);
     expect(plan.unsatisfied[0]).toContain("s3-permissions 2.0.0 (proposed in sync/aperture/20260124-150000) does not satisfy your import (>=1.0.0, <2.0.0)");
+    expect(plan.unsatisfied[0]).toContain(`then widen the range with 'blue realm import s3-permissions --range ">=1.0.0 <3.0.0"'`);
   });
 
   test("branch names are unique within a second", () => {
