@@ -11,6 +11,7 @@ import { BranchRules, detectForge, type Forge, type ForgeTarget } from "../forge
 import { changeRealm, git, headOf, isMerged, REALM_BRANCH, remoteUrl } from "../git/realm-repo.ts";
 import { loadValidRealm } from "../realm/load.ts";
 import { writeFileAtomic } from "../system/atomic-write.ts";
+import { raiseMinBlueVersion } from "../realm/write.ts";
 import { commitSyncBranch, fetchRealm } from "../sync/branches.ts";
 import { requirePinnedHost } from "../trust/forge-host.ts";
 import { realmTrust } from "../trust/store.ts";
@@ -86,6 +87,8 @@ export async function protectRealm(o: ProtectOptions): Promise<ProtectReport> {
         const p = planNow();
         const c = p.files.filter((f) => read(o.clone, f.path) !== f.content);
         for (const f of c) writeFileAtomic(join(o.clone, f.path), f.content);
+        // The workflow runs `check --mode=ownership`: a blue without it must refuse the realm, not half-read it.
+        if (c.length) raiseMinBlueVersion(o.clone, ["ownership_check"]);
         return { plan: p, changed: c };
       },
       message: (r) => `blue: protect main (${r.changed.map((f) => f.path).join(", ")})`,

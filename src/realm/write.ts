@@ -12,6 +12,8 @@ import { editYamlFile, writeYamlFile } from "../yaml/source.ts";
  *  blues refuse the realm with one line instead of misreading it (format.ts). Entries are never changed. */
 export const REALM_FEATURES = {
   min_blue_version: "0.1.0",
+  /** The protect workflow runs `blue realm check --mode=ownership`; signing_keys in repos/*.yaml and realm.yaml. */
+  ownership_check: "0.1.0",
 } as const;
 export type RealmFeature = keyof typeof REALM_FEATURES;
 

@@ -116,6 +116,8 @@ describe.skipIf(!haveSpec)("blue realm admin init --forgejo", () => {
     });
     const realm = parse(readFileSync(`${sb.realmClone("letemcook")}/realm.yaml`, "utf8"));
     expect(realm.forge).toEqual({ type: "forgejo", url: `${web}/api/v1`, repo: "realms/letemcook" });
+    // The workflow runs --mode=ownership: a blue without it refuses the realm instead of half-reading it.
+    expect(realm.min_blue_version).toBe("0.1.0");
     expect(sb.git(sb.root, "--git-dir", bare, "log", "--format=%s", "main").split("\n")).toEqual(["blue: protect main (.forgejo/workflows/blue-ownership.yaml)", "blue: create realm letemcook"]);
     // Forgejo gets no CODEOWNERS (it could not require their review); the workflow names its job for the check.
     expect(sb.git(sb.root, "--git-dir", bare, "ls-tree", "-r", "--name-only", "main").split("\n")).toEqual([".forgejo/workflows/blue-ownership.yaml", "README.md", "realm.yaml"]);
