@@ -13,6 +13,8 @@ export const realm = defineCommand({
     worktree: () => import("./realm/worktree.ts").then((m) => m.worktree),
     pr: () => import("./realm/pr.ts").then((m) => m.pr),
     trust: () => import("./realm/trust.ts").then((m) => m.trust),
+    notifications: () => import("./realm/notifications.ts").then((m) => m.notifications),
+    ack: () => import("./realm/ack.ts").then((m) => m.ack),
     admin: () => import("./realm/admin.ts").then((m) => m.admin),
   },
 });

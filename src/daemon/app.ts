@@ -2,15 +2,16 @@
 // Security (DESIGN.md §7): the Host must be this daemon's loopback address, a foreign Origin is refused, and
 // every route but /health needs the bearer token.
 import { zValidator } from "@hono/zod-validator";
+import semver from "semver";
 import { timingSafeEqual } from "node:crypto";
 import { Hono, type Context } from "hono";
 import type { ZodType } from "zod";
 import { formatProblem } from "../errors.ts";
 import { hasErrors, type LoadResult } from "../realm/load.ts";
-import { contractNotices, type ContractNotice } from "../sync/notify.ts";
+import { contractNotices, notificationKey, stillPending, unresolvedNotices, type ContractNotice, type PendingAckLike } from "../sync/notify.ts";
 import { repoView } from "../realm/view.ts";
 import type { DaemonDb, OwnershipWarning, SessionRow } from "../store/daemon-db.ts";
-import { Ack, NotificationInput, NotificationQuery, RegisterRealm, SessionInput, StatusQuery } from "./api.ts";
+import { Ack, NotificationInput, NotificationQuery, RegisterRealm, RepoAck, RepoNotificationQuery, SessionInput, StatusQuery } from "./api.ts";
 import { createRealmCache } from "./realm-cache.ts";
 import { VERSION_HEADER } from "./wire.ts";
 
@@ -27,7 +28,7 @@ export type AppDeps = {
   /** Fetch a realm's clone; returns its new head commit. */
   /** Fetch a realm's clone: its new head, notices of versions proposed on sync branches, and the URL it fetched from. */
   /** `violations`: commits the fetch brought that changed files their authors may not change. */
-  syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[]; url?: string; violations?: OwnershipWarning[] }>;
+  syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[]; acks?: PendingAckLike[]; url?: string; violations?: OwnershipWarning[] }>;
 };
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 500 | 502;
@@ -58,11 +59,34 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** One notice per realm/domain/contract/version: a version seen landing and still unresolved is one notice. */
+function dedupe(notices: ContractNotice[]): ContractNotice[] {
+  const seen = new Set<string>();
+  return notices.filter((n) => {
+    const k = `${n.domain}/${n.contract}@${n.version}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 /** How long status shows a commit that broke ownership. */
 export const OWNERSHIP_WARNING_DAYS = 30;
 
 export function createApp(deps: AppDeps) {
   const realmModel = createRealmCache();
+  /** Per realm, the acknowledgements on open sync branches at its last fetch. */
+  const pendingAcks = new Map<string, PendingAckLike[]>();
+  /** A repo's notifications as the realm now says: pending until it resolves the version (on main or on its own
+   *  open sync branch) or dismisses it here. */
+  const notificationsOf = (row: { name: string; local_path: string }, repo: string, all: boolean) => {
+    const { model, problems } = realmModel(row.local_path);
+    const acks = pendingAcks.get(row.name) ?? [];
+    return deps.db
+      .notifications({ realm: row.name, repo, pending: !all })
+      .map((n) => ({ ...n, key: notificationKey(n), pending: !n.acknowledged_by.includes(repo) && (hasErrors(problems) || stillPending(n, repo, model, acks)) }))
+      .filter((n) => all || n.pending);
+  };
 
   /** Fetch a realm and turn the contract versions that changed into notifications for their importers.
    *  One at a time per realm: two overlapping syncs would both see the same change and notify twice. */
@@ -74,7 +98,8 @@ export function createApp(deps: AppDeps) {
   };
   const syncOnce = async (name: string, localPath: string) => {
     const before = realmModel(localPath);
-    const { head, proposed = [], url, violations = [] } = await deps.syncRealm(name, localPath);
+    const { head, proposed = [], acks = [], url, violations = [] } = await deps.syncRealm(name, localPath);
+    pendingAcks.set(name, acks);
     const after = realmModel(localPath);
     const at = deps.clock().toISOString();
     if (violations.length) deps.db.addOwnershipWarnings(name, violations, at);
@@ -84,7 +109,9 @@ export function createApp(deps: AppDeps) {
       (n) => !forged.has(`domains/${n.domain}/contracts/${n.contract}.yaml`),
     );
     // A version is announced once, whether seen first on a sync branch, from `blue realm sync`, or on main.
-    const notified = [...proposed, ...landed].filter((n) => !deps.db.hasNotification(n));
+    // What importers still have not resolved is owed too, even if this daemon never saw it land.
+    const owed = hasErrors(after.problems) ? [] : unresolvedNotices(name, after.model).filter((n) => !forged.has(`domains/${n.domain}/contracts/${n.contract}.yaml`));
+    const notified = dedupe([...proposed, ...landed, ...owed]).filter((n) => !deps.db.hasNotification(n));
     for (const n of notified) deps.db.addNotification(n, at);
     deps.db.markRealmSynced(name, at, url, brokenBecause(name, after) ? "broken" : "active");
     return { name, head, last_sync: at, notifications: notified.length };
@@ -125,7 +152,15 @@ export function createApp(deps: AppDeps) {
     .get("/health", (c) => c.json({ status: "ok" as const, version: deps.version, pid: process.pid, started_at: deps.startedAt }))
     .get("/realms", (c) => c.json({ realms: deps.db.realms().map(({ forgejo_url, ...r }) => ({ ...r, url: forgejo_url })) }))
     .post("/realms", valid("json", RegisterRealm), (c) => {
-      deps.db.upsertRealm(c.req.valid("json"));
+      const r = c.req.valid("json");
+      const known = deps.db.realm(r.name) !== undefined;
+      deps.db.upsertRealm(r);
+      if (!known) {
+        // A daemon new to a realm owes its importers what they have not resolved yet.
+        const { model, problems } = realmModel(r.local_path);
+        const at = deps.clock().toISOString();
+        if (!hasErrors(problems)) for (const n of unresolvedNotices(r.name, model)) if (!deps.db.hasNotification(n)) deps.db.addNotification(n, at);
+      }
       return c.json({ ok: true as const }, 201);
     })
     .get("/realms/:name", (c) => {
@@ -162,10 +197,31 @@ export function createApp(deps: AppDeps) {
       return c.json({
         view: "view" in found ? found.view : null,
         view_error: "view" in found ? null : found.message,
-        notifications: deps.db.notifications({ realm: row.name, repo, pending: true }),
+        notifications: notificationsOf(row, repo, false).map(({ key: _k, pending: _p, ...n }) => n),
         sessions: deps.db.sessions({ realm: row.name }).map(withState),
         ownership_warnings: deps.db.ownershipWarnings(row.name, new Date(deps.clock().getTime() - OWNERSHIP_WARNING_DAYS * 86_400_000).toISOString()),
       });
+    })
+    .get("/realms/:name/repos/:repo/notifications", valid("query", RepoNotificationQuery), (c) => {
+      const row = deps.db.realm(c.req.param("name"));
+      if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
+      return c.json({ notifications: notificationsOf(row, c.req.param("repo"), c.req.valid("query").all === "true") });
+    })
+    .post("/realms/:name/repos/:repo/ack", valid("json", RepoAck), (c) => {
+      const row = deps.db.realm(c.req.param("name"));
+      if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
+      const repo = c.req.param("repo");
+      const a = c.req.valid("json");
+      const at = deps.clock().toISOString();
+      const chosen = notificationsOf(row, repo, false).filter((n) =>
+        a.key !== undefined
+          ? n.key === a.key
+          : a.contract !== undefined
+            ? n.contract === a.contract
+            : n.domain === a.up_to!.domain && n.contract === a.up_to!.contract && (!n.version || !semver.valid(n.version) || !semver.valid(a.up_to!.version) || semver.lte(n.version, a.up_to!.version)),
+      );
+      for (const n of chosen) deps.db.acknowledge(n.id, repo, at);
+      return c.json({ acknowledged: chosen.map((n) => ({ ...n, pending: false })) });
     })
     .post("/realms/:name/sync", async (c) => {
       const row = deps.db.realm(c.req.param("name"));

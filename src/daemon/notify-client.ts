@@ -26,3 +26,17 @@ export async function notifyDaemon(n: {
     return false;
   }
 }
+
+/** Clear this machine's notifications of versions the repo just acknowledged (its sync resolved them), if a
+ *  daemon runs; other machines clear them when they fetch the acknowledgement. */
+export async function acknowledgeInDaemon(realm: string, repo: string, acks: readonly { domain: string; contract: string; version: string }[]): Promise<void> {
+  if (acks.length === 0) return;
+  try {
+    const { client } = await ensureDaemon({ start: false });
+    for (const a of acks) {
+      await body(await client.realms[":name"].repos[":repo"].ack.$post({ param: { name: realm, repo }, json: { up_to: a } }));
+    }
+  } catch {
+    // No daemon (or one that does not know the realm yet): nothing to clear here.
+  }
+}

@@ -11,7 +11,7 @@ import { git } from "../git/realm-repo.ts";
 import { withLock } from "../system/lock.ts";
 import { openDaemonDb, type SessionRow } from "../store/daemon-db.ts";
 import { clockNow } from "../system/clock.ts";
-import type { ContractNotice } from "../sync/notify.ts";
+import type { ContractNotice, PendingAckLike } from "../sync/notify.ts";
 import type { OwnershipWarning } from "../store/daemon-db.ts";
 import { createApp } from "./app.ts";
 import { processAlive } from "../system/process-alive.ts";
@@ -43,7 +43,7 @@ const orphaned = (s: SessionRow) => s.pid !== null && !processAlive(s.pid);
  * Fetch a realm clone (under the same lock the CLI's realm changes take), merge the open sync branches that
  * governance now allows (DESIGN.md §5), and report the contract versions proposed on open sync branches.
  */
-async function fetchRealm(name: string, localPath: string): Promise<{ head: string; proposed: ContractNotice[]; url?: string; violations: OwnershipWarning[] }> {
+async function fetchRealm(name: string, localPath: string): Promise<{ head: string; proposed: ContractNotice[]; acks: PendingAckLike[]; url?: string; violations: OwnershipWarning[] }> {
   return withLock(`${localPath}.lock`, async () => {
     const { fetchRealm: fetchClone } = await import("../sync/branches.ts");
     const previous = (await git(localPath).raw(["rev-parse", "HEAD"]).catch(() => "")).trim();
@@ -60,10 +60,13 @@ async function fetchRealm(name: string, localPath: string): Promise<{ head: stri
       log(`merging due sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
     }
     const { model, problems } = loadRealm(localPath);
-    const proposed = hasErrors(problems) ? [] : pendingNotices(name, model, await readPending(localPath, model));
+    const pending = hasErrors(problems) ? [] : await readPending(localPath, model);
+    const proposed = pendingNotices(name, model, pending);
+    // Acknowledgements on open sync branches clear their notifications before the branches merge.
+    const acks = pending.filter((p) => !p.obsolete).flatMap((p) => p.acks);
     // The clone's origin is where the realm is: `remote set` moves it there, on this machine or another.
     const url = (await git(localPath).raw(["config", "--get", "remote.origin.url"])).trim() || undefined;
-    return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed, url, violations };
+    return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed, acks, url, violations };
   });
 }
 

@@ -7,6 +7,18 @@ import type { ValueChange } from "../compat/index.ts";
 import type { RealmModel } from "./load.ts";
 import { normalizeRange } from "./schema.ts";
 
+/** An importer of a contract this repo owns, and the version its binding resolves. */
+export const Acknowledgement = z.object({
+  domain: z.string(),
+  contract: z.string(),
+  version: z.string(),
+  repo: z.string(),
+  resolved_version: z.string().nullable(),
+  resolved_at: z.string().nullable(),
+  /** It resolves the contract's current version. */
+  current: z.boolean(),
+});
+
 export const StatusDoc = z.object({
   realm: z.string(),
   repo: z.string(),
@@ -39,6 +51,8 @@ export const StatusDoc = z.object({
     .array(
       z.object({
         id: z.number(),
+        /** The same on every machine: domain/contract@version (what `blue realm ack` takes). */
+        key: z.string(),
         from_repo: z.string(),
         domain: z.string(),
         contract: z.string(),
@@ -53,6 +67,8 @@ export const StatusDoc = z.object({
     .nullable(),
   /** Open sync branches (PRs) of this repo or waiting for it, and what each waits for. */
   syncs: z.array(z.object({ branch: z.string(), repo: z.string(), pr: z.string().nullable(), due: z.boolean(), waiting_for: z.array(z.string()) })),
+  /** For the contracts this repo owns: where each importer stands (RFC "Provider Sees"). */
+  acknowledgements: z.array(Acknowledgement),
   /** Commits the daemon fetched that changed files their authors may not change (none without a daemon). */
   ownership_warnings: z.array(z.object({ commit: z.string(), file: z.string(), author: z.string().nullable(), message: z.string(), seen_at: z.string() })),
   /** Why sessions and notifications are missing, when the daemon could not be reached. */
@@ -115,6 +131,7 @@ export function importersOf(model: RealmModel, domain: string, contract: string)
  *  and who imports that. Built from the model by the daemon (cached per realm commit) or, without one, locally. */
 export const RepoView = z.object({
   domains: StatusDoc.shape.domains,
+  acknowledgements: z.array(Acknowledgement).default([]),
   exports: z.array(
     z.object({
       domain: z.string(),
@@ -137,5 +154,21 @@ export function repoView(model: RealmModel, repo: string): RepoView {
       if (c) exports.push({ domain: dname, contract: c.name, value: c.value, binding: exp, importers: importersOf(model, dname, c.name) });
     }
   }
-  return { domains: repoDomains(model, repo), exports };
+  return { domains: repoDomains(model, repo), exports, acknowledgements: acknowledgementsOf(model, repo) };
+}
+
+/** Where the importers of `repo`'s contracts stand: the version each binding resolves, against the current one. */
+export function acknowledgementsOf(model: RealmModel, repo: string): z.infer<typeof Acknowledgement>[] {
+  const out: z.infer<typeof Acknowledgement>[] = [];
+  for (const [dname, d] of model.domains) {
+    for (const c of d.contracts.values()) {
+      if (c.owner !== repo) continue;
+      for (const b of d.bindings.values()) {
+        for (const i of b.imports.filter((x) => x.contract === c.name)) {
+          out.push({ domain: dname, contract: c.name, version: c.version, repo: b.repo, resolved_version: i.resolved_version ?? null, resolved_at: i.resolved_at ?? null, current: i.resolved_version === c.version });
+        }
+      }
+    }
+  }
+  return out;
 }

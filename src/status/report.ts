@@ -51,8 +51,9 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
       ({ conn, res } = await askDaemon({ start: opts.startDaemon }, ask));
     }
     if (res.status === 404) {
-      // The daemon has not seen this realm yet: register it, and ask again.
-      await registerRealm(conn, member, clone);
+      // The daemon has not seen this realm yet: register it and have it fetch once (what is proposed on open
+      // sync branches, and what this repo has not resolved, is owed to it however long no daemon ran), then ask again.
+      await trackRealm(conn, member, clone);
       res = await ask(conn);
     }
     const answer = await body(res);
@@ -80,6 +81,7 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
     sessions,
     notifications: notifications && (await notificationsFor(notifications, view)),
     syncs: await pendingSyncs(clone, realm, repo),
+    acknowledgements: view.acknowledgements ?? [],
     ownership_warnings: ownership,
     daemon_error: daemonError,
   };
@@ -123,6 +125,13 @@ async function addLocalChanges(doc: StatusDoc, member: Member, exports: RepoView
     }
   }
   cache.close();
+}
+
+/** Have the daemon track this repo's realm and fetch it once: what is proposed on open sync branches, and what this
+ *  repo has not resolved, is owed to it however long no daemon ran. */
+export async function trackRealm(conn: Pick<Connection, "client">, member: Member, clone: string): Promise<void> {
+  await registerRealm(conn, member, clone);
+  await refreshRealm(conn as Connection, member, clone).catch(() => undefined);
 }
 
 /** Have the daemon track this repo's realm, kept in `clone`. */
@@ -169,6 +178,7 @@ async function notificationsFor(notes: Notification[], view: RepoView): Promise<
     const imp = importOf(n);
     return {
       id: n.id,
+      key: `${n.domain}/${n.contract}@${n.version ?? "?"}`, // as sync/notify.ts notificationKey, without loading it
       from_repo: n.from_repo,
       domain: n.domain,
       contract: n.contract,

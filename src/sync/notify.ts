@@ -51,3 +51,50 @@ export function pendingNotices(realm: string, main: RealmModel, pending: readonl
     }),
   );
 }
+
+/** Published versions some importer has not resolved yet, as notices for those importers: what a daemon that
+ *  never saw the change land (it was not running, or is new on this machine) still owes them. */
+export function unresolvedNotices(realm: string, model: RealmModel): ContractNotice[] {
+  const notices: ContractNotice[] = [];
+  for (const [dname, d] of model.domains) {
+    for (const [cname, c] of d.contracts) {
+      if (!semver.valid(c.version)) continue;
+      const behind = [...d.bindings.values()].flatMap((b) =>
+        // An import never resolved is shown as such by status ("not resolved yet"); one that fell behind is owed.
+        b.imports.filter((i) => i.contract === cname && i.resolved_version && semver.valid(i.resolved_version) && semver.gt(c.version, i.resolved_version)).map((i) => ({ repo: b.repo, resolved: i.resolved_version })),
+      );
+      if (behind.length === 0) continue;
+      const entry = c.evolution.find((e) => e.version === c.version);
+      const major = behind.some((x) => x.resolved && semver.valid(x.resolved) && semver.major(c.version) > semver.major(x.resolved));
+      notices.push({
+        realm,
+        domain: dname,
+        contract: cname,
+        from_repo: c.owner,
+        change_type: major || entry?.compatible === false ? "breaking" : "updated",
+        version: c.version,
+        changes: entry?.changes ?? [],
+        recipients: behind.map((x) => x.repo).sort(),
+      });
+    }
+  }
+  return notices;
+}
+
+export type PendingAckLike = { domain: string; repo: string; contract: string; resolved_version: string };
+
+/** Whether a notice of `version` still concerns `repo`: it still imports the contract, and neither main nor an open
+ *  sync branch of its own resolves it at that version or later (its acknowledgement clears it, on every machine). */
+export function stillPending(n: { domain: string; contract: string; version: string | null }, repo: string, model: RealmModel, acks: readonly PendingAckLike[]): boolean {
+  const imp = model.domains.get(n.domain)?.bindings.get(repo)?.imports.find((i) => i.contract === n.contract);
+  if (!imp) return false;
+  if (!n.version || !semver.valid(n.version)) return true;
+  const covers = (v: string | undefined) => v !== undefined && semver.valid(v) !== null && semver.gte(v, n.version!);
+  if (covers(imp.resolved_version)) return false;
+  return !acks.some((a) => a.repo === repo && a.domain === n.domain && a.contract === n.contract && covers(a.resolved_version));
+}
+
+/** A notification's name on every machine: what it is about, not a row number. */
+export function notificationKey(n: { domain: string; contract: string; version: string | null }): string {
+  return `${n.domain}/${n.contract}@${n.version ?? "?"}`;
+}

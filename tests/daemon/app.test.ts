@@ -161,13 +161,16 @@ describe("a repo's status in one request", () => {
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe("not_found");
 
     await call("/realms", { method: "POST", body: JSON.stringify({ name: "letemcook", url: "/r.git", local_path: realm }) });
-    await call("/notifications", { method: "POST", body: JSON.stringify({ realm: "letemcook", domain: "s3-access", contract: "s3-permissions", from_repo: "aperture", change_type: "updated", version: "1.1.0", recipients: ["fungal-image-analysis"] }) });
+    for (const version of ["1.1.0", "1.5.0"]) {
+      await call("/notifications", { method: "POST", body: JSON.stringify({ realm: "letemcook", domain: "s3-access", contract: "s3-permissions", from_repo: "aperture", change_type: "updated", version, recipients: ["fungal-image-analysis"] }) });
+    }
     const res = await ask("fungal-image-analysis");
     expect(res.status).toBe(200);
     const answer = RepoStatus.parse(await res.json());
     expect(answer.view?.domains.map((d) => [d.name, d.role])).toEqual([["s3-access", "consumer"], ["training-pipeline", "member"]]);
     expect(answer.view_error).toBeNull();
-    expect(answer.notifications.map((n) => n.version)).toEqual(["1.1.0"]);
+    // fungal's import already resolves 1.4.0: the notice of 1.1.0 no longer concerns it.
+    expect(answer.notifications.map((n) => n.version)).toEqual(["1.5.0"]);
     expect(answer.sessions.map((x) => [x.id, x.repo, x.state])).toEqual([["cli-1", "fungal-image-analysis", "active"]]);
 
     const stranger = RepoStatus.parse(await (await ask("stranger")).json());

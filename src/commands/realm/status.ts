@@ -69,6 +69,15 @@ function render(doc: StatusDoc): void {
       }
     }
   }
+  if (doc.acknowledgements.length) {
+    if (doc.notifications) line();
+    line("Acknowledgements:");
+    for (const a of doc.acknowledgements) {
+      if (a.current) line(`  ${emoji("✅")}${a.repo} acknowledged ${a.contract} ${a.version}${a.resolved_at ? ` (${ago(a.resolved_at, now)})` : ""}`);
+      else line(`  ${emoji("⏳")}${a.repo} has not acknowledged ${a.contract} ${a.version} yet (${a.resolved_version ? `at ${a.resolved_version}` : "not resolved"})`);
+    }
+    line();
+  }
   for (const s of doc.syncs) {
     const name = s.pr && s.pr !== s.branch ? `${s.pr} (${s.branch})` : s.branch;
     if (s.due) line(`Sync ${name}: ready to merge (the next 'blue realm sync' merges it)`);

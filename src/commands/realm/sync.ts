@@ -18,7 +18,7 @@ export const sync = defineCommand({
     const member = requireMember();
     const clone = await ensureRealmClone(member);
     const { syncHostFor } = await import("../../sync/host-for.ts");
-    const { notifyDaemon } = await import("../../daemon/notify-client.ts");
+    const { notifyDaemon, acknowledgeInDaemon } = await import("../../daemon/notify-client.ts");
     const { machineConsent } = await import("../../trust/store.ts");
     const realm = member.config.realm.name;
     const repo = member.config.repo;
@@ -34,6 +34,11 @@ export const sync = defineCommand({
       consent: machineConsent(blueHome(), realm, member.config.trusted_commands),
       notify: (n) => notifyDaemon({ realm, from_repo: repo, clone, url: member.config.realm.url, ...n }),
     });
+    if (!report.dry_run) {
+      // This repo's acknowledgements clear its notifications on this machine now; elsewhere at the next fetch.
+      const acks = report.branches.filter((b) => b.pushed).flatMap((b) => b.acknowledgements.map((a) => ({ domain: a.domain, contract: a.contract, version: a.to })));
+      await acknowledgeInDaemon(realm, repo, acks);
+    }
     if (args.json) {
       json(report);
     } else {
