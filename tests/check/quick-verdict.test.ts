@@ -3,18 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { quickVerdict } from "../../src/check/quick-verdict.ts";
 import { ajvOutcome, validateValue } from "../../src/check/validate.ts";
+import { rng } from "../seeded.ts";
 
-/** mulberry32: a small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ["a", "b", "c"];
 const STRINGS = ["", "a", "abc", "ABC", "a/b", "2024-01-31", "2024-02-30", "x@example.com", "not an email", "https://example.com/p", "1.2.3.4", "😀x", "12:30:00Z", "0f8fe7a2-5d4b-4b3e-9c6e-1f2a3b4c5d6e"];

@@ -2,6 +2,7 @@
 // with JavaScript's own RegExp (the independent judge) on patterns both can run.
 import { describe, expect, test } from "bun:test";
 import { compilePattern, PatternError, patternProblem } from "../../src/realm/pattern.ts";
+import { rng } from "../seeded.ts";
 
 const matches = (pattern: string, s: string) => compilePattern(pattern).test(s);
 
@@ -95,17 +96,6 @@ describe("what RE2 cannot run is refused, never handed to RegExp", () => {
   });
 });
 
-/** mulberry32: a small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ATOMS = ["a", "b", "c", "é", "😀", " ", "\\.", "\\d", "\\D", "\\w", "\\W", "\\s", "\\S", ".", "[abc]", "[^a]", "[a-c]", "[^a-b😀]", "[\\s\\d]", "[^\\S]", "[.]", "\\u00e9", "\\x61", "\\n"];
 const QUANTIFIERS = ["", "", "", "*", "+", "?", "{2}", "{1,}", "{0,2}", "{1,3}", "*?", "+?", "??", "{1,2}?"];
