@@ -7,7 +7,7 @@ import { compareVersions, isBreaking, type Bump } from "../compat/index.ts";
 import type { RealmModel } from "../realm/load.ts";
 import type { PendingSync } from "./pending.ts";
 import { iso } from "../realm/membership.ts";
-import { importersOf, rangeSatisfied, describeChange } from "../realm/view.ts";
+import { importersOf, rangeSatisfied, describeChange, describeSchemaChange } from "../realm/view.ts";
 import { normalizeRange, type ContractFile } from "../realm/schema.ts";
 
 export const ContractUpdate = z.object({
@@ -76,7 +76,7 @@ export function planContractUpdate(domain: string, contract: ContractFile, next:
   if (cmp.bump === "none") return undefined;
   const changes = [
     ...cmp.values.map(describeChange),
-    ...cmp.findings.map((f) => `schema ${f.pointer || "/"}: ${f.message}${isBreaking(f, contract.compatibility) ? " (breaking)" : ""}`),
+    ...cmp.findings.map((f) => describeSchemaChange(f, isBreaking(f, contract.compatibility))),
   ];
   return {
     domain,
