@@ -9,8 +9,8 @@ import type { ContractFile } from "../realm/schema.ts";
 import type { ValidationOutcome } from "../store/cache-db.ts";
 import { validateValue } from "./validate.ts";
 import { unsupportedPatterns } from "./patterns.ts";
-import { compareVersions, isBreaking } from "../compat/index.ts";
-import { describeChange, rangeSatisfied } from "../realm/view.ts";
+import { compareSchemas, compareVersions, isBreaking } from "../compat/index.ts";
+import { describeChange, describeSchemaChange, rangeSatisfied } from "../realm/view.ts";
 
 export const Finding = z.object({
   rule: z.string(),
@@ -129,6 +129,21 @@ export function checkImports(load: LoadResult, repo: string): { findings: Findin
     });
   }
   return { findings, checked };
+}
+
+/** exporter mode: each difference between the schema an export's `schema_file` holds (what sync would publish)
+ *  and the contract's, as the compatibility engine finds it, by pointer into the schema. */
+export function checkSchemaDrift(domain: string, contract: ContractFile, schemaFile: string, schema: Record<string, unknown>): Finding[] {
+  return compareSchemas(contract.schema, schema).map((f) => ({
+    rule: "schema-mismatch",
+    severity: "error" as const,
+    mode: "exporter" as const,
+    contract: contract.name,
+    domain,
+    file: schemaFile,
+    pointer: f.pointer || "/",
+    message: `code differs from contract ${contract.version}: ${describeSchemaChange(f, isBreaking(f, contract.compatibility))}`,
+  }));
 }
 
 export function summarize(findings: readonly Finding[]) {

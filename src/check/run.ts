@@ -10,9 +10,9 @@ import { findRepoRoot, readMember, realmLocation } from "../realm/workspace.ts";
 import { changedContractFiles, contractHistory, filesAt, parseQuietly, publishedState, unchangedFiles, type ContractVersions } from "../git/history.ts";
 import { openCacheAt, type Cache, type ValidationOutcome } from "../store/cache-db.ts";
 import { sha256 } from "../store/hash.ts";
-import { checkCompatibility, checkContract, checkImports, summarize, type CheckReport, type Finding, type Side } from "./findings.ts";
+import { checkCompatibility, checkContract, checkImports, checkSchemaDrift, summarize, type CheckReport, type Finding, type Side } from "./findings.ts";
 import { diffValues } from "../compat/index.ts";
-import { confinedPath, extractExportCached } from "./extract.ts";
+import { confinedPath, extractExportCached, readSchemaFile } from "./extract.ts";
 import { runHook } from "./hooks.ts";
 import { hasErrors, loadRealm, type DomainModel } from "../realm/load.ts";
 import { validateAll, validateValue, VALIDATOR } from "./validate.ts";
@@ -203,6 +203,16 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
         }
       } catch (err) {
         findings.push({ ...base, rule: "extract-failed", severity: "error", file: bindingFile, message: (err as Error).message });
+      }
+      // The schema sync would publish with the value (only an export read from code publishes one). A dependency
+      // of the report: a changed schema_file must not be answered from a kept report.
+      if (how && exp.schema_file) {
+        opts.deps?.path(target.repoRoot, exp.schema_file);
+        try {
+          findings.push(...checkSchemaDrift(e.domain, e.contract, exp.schema_file, readSchemaFile(target.repoRoot, exp.schema_file)));
+        } catch (err) {
+          findings.push({ ...base, rule: "schema-file-unreadable", severity: "error", file: exp.schema_file, message: (err as Error).message });
+        }
       }
       await hook(e, "exporter", "exporter", e.contract.validation?.exporter);
       if (opts.ci) for (const h of e.contract.validation?.ci_only ?? []) await hook(e, "exporter", "ci_only", h);

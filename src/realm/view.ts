@@ -3,7 +3,7 @@
 // changes, sessions and notifications); the daemon serves it (RepoView); check and sync word changes with it.
 import semver from "semver";
 import { z } from "zod";
-import type { ValueChange } from "../compat/index.ts";
+import type { SchemaFinding, ValueChange } from "../compat/index.ts";
 import type { RealmModel } from "./load.ts";
 import { normalizeRange } from "./schema.ts";
 
@@ -42,6 +42,8 @@ export const StatusDoc = z.object({
       contract: z.string(),
       domain: z.string(),
       changes: z.array(z.object({ kind: z.enum(["added", "removed", "changed"]), pointer: z.string(), text: z.string() })),
+      /** The export's schema_file against the contract's schema: the compatibility engine's findings. */
+      schema_changes: z.array(z.object({ rule: z.string(), pointer: z.string(), breaking: z.boolean(), text: z.string() })),
       affected: z.array(z.object({ repo: z.string(), range: z.string() })),
     }),
   ),
@@ -81,6 +83,11 @@ export function describeChange(c: ValueChange): string {
   if (c.kind === "added") return `+ ${show(c.after)}`;
   if (c.kind === "removed") return `- ${show(c.before)}`;
   return `~ ${c.pointer}: ${show(c.before)} → ${show(c.after)}`;
+}
+
+/** A schema change as status, check and sync word it (and the evolution keeps it). */
+export function describeSchemaChange(f: SchemaFinding, breaking: boolean): string {
+  return `schema ${f.pointer || "/"}: ${f.message}${breaking ? " (breaking)" : ""}`;
 }
 
 export function rangeSatisfied(version: string, range: string): boolean {
@@ -137,6 +144,9 @@ export const RepoView = z.object({
       domain: z.string(),
       contract: z.string(),
       value: z.unknown(),
+      /** The contract's schema and compatibility, to compare an export's schema_file with. */
+      schema: z.record(z.string(), z.unknown()),
+      compatibility: z.object({ backwards: z.boolean(), forwards: z.boolean() }),
       binding: z.record(z.string(), z.unknown()),
       importers: z.array(z.object({ repo: z.string(), range: z.string() })),
     }),
@@ -151,7 +161,7 @@ export function repoView(model: RealmModel, repo: string): RepoView {
     if (b?.role !== "provider") continue;
     for (const exp of b.exports) {
       const c = d.contracts.get(exp.contract);
-      if (c) exports.push({ domain: dname, contract: c.name, value: c.value, binding: exp, importers: importersOf(model, dname, c.name) });
+      if (c) exports.push({ domain: dname, contract: c.name, value: c.value, schema: c.schema, compatibility: c.compatibility, binding: exp, importers: importersOf(model, dname, c.name) });
     }
   }
   return { domains: repoDomains(model, repo), exports, acknowledgements: acknowledgementsOf(model, repo) };

@@ -91,9 +91,10 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
   return doc;
 }
 
-/** Read each export from code and compare it with the realm's value: `local_changes` and `extract_errors`. */
+/** Read each export from code (its value, and its schema_file when it names one) and compare it with the
+ *  realm's contract: `local_changes` and `extract_errors`. */
 async function addLocalChanges(doc: StatusDoc, member: Member, exports: RepoView["exports"], useCache: boolean): Promise<void> {
-  const [{ extractExportCached }, { openCache }, { diffValues }, { ExportBinding }, { describeChange }, { extractGate }, { machineConsent }, { blueHome }] = await Promise.all([
+  const [{ extractExportCached, readSchemaFile }, { openCache }, { compareSchemas, diffValues, isBreaking }, { ExportBinding }, { describeChange, describeSchemaChange }, { extractGate }, { machineConsent }, { blueHome }] = await Promise.all([
     import("../check/extract.ts"),
     import("../store/cache-db.ts"),
     import("../compat/index.ts"),
@@ -108,14 +109,21 @@ async function addLocalChanges(doc: StatusDoc, member: Member, exports: RepoView
   for (const exp of exports) {
     try {
       const gate = extractGate(consent, exp.domain, member.config.repo);
-      const extracted = await extractExportCached(member.root, ExportBinding.parse(exp.binding), cache, { gate });
+      const binding = ExportBinding.parse(exp.binding);
+      const extracted = await extractExportCached(member.root, binding, cache, { gate });
       if (!extracted) continue;
       const changes = diffValues(exp.value, extracted.value);
-      if (changes.length === 0) continue;
+      // The schema sync would publish with it: the schema_file's, compared as the compatibility engine does.
+      const findings = binding.schema_file ? compareSchemas(exp.schema, readSchemaFile(member.root, binding.schema_file)) : [];
+      if (changes.length === 0 && findings.length === 0) continue;
       doc.local_changes.push({
         contract: exp.contract,
         domain: exp.domain,
         changes: changes.map((c) => ({ kind: c.kind, pointer: c.pointer, text: describeChange(c) })),
+        schema_changes: findings.map((f) => {
+          const breaking = isBreaking(f, exp.compatibility);
+          return { rule: f.rule, pointer: f.pointer, breaking, text: describeSchemaChange(f, breaking) };
+        }),
         affected: exp.importers,
       });
     } catch (e) {

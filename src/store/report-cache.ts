@@ -1,10 +1,10 @@
 // What a whole `blue realm check` report was computed from, so a repeated check with nothing changed prints the
 // report it printed before without loading the realm. A report depends on files: the realm clone's tree (every
 // file and directory but .git), the refs git resolves the published state from (.git/HEAD, packed-refs, refs/),
-// and in a member repo its .blue/config.yaml and the files its exports are read from. Each is kept as git's index
-// keeps a file: size, mtime, ctime and inode (a directory's mtime moves when an entry is added or removed), plus
-// the sha256 of its content when it changed less than RACY_MS before the snapshot, since a second write within
-// one timestamp tick could otherwise leave all four unchanged. Snapshots are taken before the check reads
+// and in a member repo its .blue/config.yaml, the files its exports are read from and their schema_files. Each
+// is kept as git's index keeps a file: size, mtime, ctime and inode (a directory's mtime moves when an entry is
+// added or removed), plus the sha256 of its content when it changed less than RACY_MS before the snapshot, since
+// a second write within one timestamp tick could otherwise leave all four unchanged. Snapshots are taken before the check reads
 // anything, so a file written during the check no longer matches and the next check starts afresh.
 //
 // Reports are kept as files beside cache.db, not in it: a repeated check then reads one file and never loads

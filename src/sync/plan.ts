@@ -6,8 +6,9 @@ import { z } from "zod";
 import { compareVersions, isBreaking, type Bump } from "../compat/index.ts";
 import type { RealmModel } from "../realm/load.ts";
 import type { PendingSync } from "./pending.ts";
+import { publishRefusal, type Refusal } from "./publishable.ts";
 import { iso } from "../realm/membership.ts";
-import { importersOf, rangeSatisfied, describeChange } from "../realm/view.ts";
+import { importersOf, rangeSatisfied, describeChange, describeSchemaChange } from "../realm/view.ts";
 import { normalizeRange, type ContractFile } from "../realm/schema.ts";
 
 export const ContractUpdate = z.object({
@@ -54,7 +55,14 @@ export const BranchPlan = z.object({
 });
 export type BranchPlan = z.infer<typeof BranchPlan>;
 
-export type Extracted = { domain: string; contract: string; value: unknown; schema?: Record<string, unknown> };
+export type Extracted = {
+  domain: string;
+  contract: string;
+  value: unknown;
+  schema?: Record<string, unknown>;
+  /** Where the value (its file and the pointer in it) and the schema_file were read: named when sync refuses them. */
+  from?: { file: string; pointer: string; schema_file?: string };
+};
 
 export type PlanInput = {
   realm: string;
@@ -76,7 +84,7 @@ export function planContractUpdate(domain: string, contract: ContractFile, next:
   if (cmp.bump === "none") return undefined;
   const changes = [
     ...cmp.values.map(describeChange),
-    ...cmp.findings.map((f) => `schema ${f.pointer || "/"}: ${f.message}${isBreaking(f, contract.compatibility) ? " (breaking)" : ""}`),
+    ...cmp.findings.map((f) => describeSchemaChange(f, isBreaking(f, contract.compatibility))),
   ];
   return {
     domain,
@@ -118,16 +126,23 @@ function reviewersFor(model: RealmModel, repos: Iterable<string>): string[] {
   return [...out].sort();
 }
 
-export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfied: string[]; proposed: string[] } {
+/** `refused`: versions sync must not publish (a value invalid under its schema, a schema that does not compile). */
+export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfied: string[]; proposed: string[]; refused: Refusal[] } {
   const { model, repo, pending } = input;
   const updates: ContractUpdate[] = [];
   const proposed: string[] = [];
+  const refused: Refusal[] = [];
   const own = pending.find((p) => p.repo === repo && p.updates.length > 0 && p.base === null);
   for (const x of input.extracted) {
     const c = model.domains.get(x.domain)?.contracts.get(x.contract);
     if (!c) continue;
     const u = planContractUpdate(x.domain, c, x);
     if (!u) continue;
+    const refusal = publishRefusal(u, {
+      value: x.from ? { file: x.from.file, pointer: x.from.pointer } : { file: `the value read for ${x.contract}`, pointer: "" },
+      schema: x.schema ? { file: x.from?.schema_file ?? "schema_file", pointer: "" } : { file: u.file, pointer: "/schema" },
+    });
+    if (refusal) refused.push(refusal);
     u.importers = importersOf(model, x.domain, x.contract).filter((i) => i.repo !== repo);
     updates.push(u);
   }
@@ -194,7 +209,7 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
       }),
     );
   }
-  return { branches, unsatisfied, proposed };
+  return { branches, unsatisfied, proposed, refused };
 }
 
 /** A range that keeps what `range` took and adds `version`'s major: the suggestion sync prints. */

@@ -18,6 +18,7 @@ import { iso } from "../realm/membership.ts";
 import { ExportBinding } from "../realm/schema.ts";
 import { BranchPlan, planSync, type Extracted } from "./plan.ts";
 import { syncTrailers, toPending, type PendingSync } from "./pending.ts";
+import { describeRefusals } from "./publishable.ts";
 import { editYamlFile, parseData } from "../yaml/source.ts";
 import { isMap, isSeq } from "yaml";
 import { join } from "node:path";
@@ -116,14 +117,23 @@ async function extractAll(repoRoot: string, repo: string, model: RealmModel, cac
     const b = d.bindings.get(repo);
     if (b?.role !== "provider") continue;
     for (const exp of b.exports) {
-      const got = await extractExportCached(repoRoot, ExportBinding.parse(exp), cache, { gate: extractGate(consent, dname, repo) });
-      if (!got) continue;
+      const binding = ExportBinding.parse(exp);
+      const got = await extractExportCached(repoRoot, binding, cache, { gate: extractGate(consent, dname, repo) });
+      if (!got || !binding.extract) continue;
       let schema: Record<string, unknown> | undefined;
       if (exp.schema_file) schema = readSchemaFile(repoRoot, exp.schema_file);
-      out.push({ domain: dname, contract: exp.contract, value: got.value, ...(schema ? { schema } : {}) });
+      const how = binding.extract;
+      const from = "file" in how ? { file: how.file, pointer: valuePointer(how.pointer) } : { file: `the output of ${[how.command].flat().join(" ")}`, pointer: "" };
+      out.push({ domain: dname, contract: exp.contract, value: got.value, ...(schema ? { schema } : {}), from: { ...from, ...(exp.schema_file ? { schema_file: exp.schema_file } : {}) } });
     }
   }
   return out;
+}
+
+/** An extract's pointer as a prefix of the pointers under it ("" for the whole document, as getPointer reads it). */
+function valuePointer(pointer: string): string {
+  if (pointer === "" || pointer === "/") return "";
+  return pointer.startsWith("/") ? pointer : `/${pointer}`;
 }
 
 /** Write one branch plan's files into a worktree of the realm. */
@@ -186,6 +196,8 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
   const extracted = await readExtracted(ctx.repoRoot, ctx.repo, model, ctx.cache !== false, ctx.consent);
   const taken = new Set(pending.map((p) => p.branch));
   const plan = planSync({ realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken });
+  // Before anything is written, in a dry run too: the run would refuse the same way.
+  if (plan.refused.length) throw new Refused(describeRefusals(plan.refused), "Fix the value or the schema in this repo, then sync again; nothing was pushed.");
   const report: SyncReport = {
     realm: ctx.realm,
     repo: ctx.repo,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { checkCompatibility, checkContract, declaredBump } from "../../src/check/findings.ts";
+import { checkCompatibility, checkContract, checkSchemaDrift, declaredBump } from "../../src/check/findings.ts";
 import type { ContractFile } from "../../src/realm/schema.ts";
 
 const contract = (over: Partial<ContractFile>): ContractFile => ({
@@ -69,5 +69,20 @@ describe("contract checks", () => {
 
   test("the declared bump is read from the two versions", () => {
     expect([declaredBump("1.4.0", "1.4.0"), declaredBump("1.4.0", "1.4.1"), declaredBump("1.4.0", "1.5.0"), declaredBump("1.4.0", "2.0.0")]).toEqual(["none", "patch", "minor", "major"]);
+  });
+});
+
+describe("exporter: schema drift", () => {
+  test("a schema_file as the contract's schema has no finding", () => {
+    expect(checkSchemaDrift("d", contract({}), "config/schema.json", { type: "object" })).toEqual([]);
+  });
+
+  test("each difference is a schema-mismatch error at its pointer, worded as sync words it", () => {
+    const c = contract({ schema: { type: "object", properties: { n: { type: "integer", maximum: 5 } } } });
+    const wider = { type: "object", properties: { n: { type: "integer", maximum: 9 } }, required: ["n"] };
+    expect(checkSchemaDrift("d", c, "config/schema.json", wider)).toEqual([
+      { rule: "schema-mismatch", severity: "error", mode: "exporter", contract: "c", domain: "d", file: "config/schema.json", pointer: "/properties/n/maximum", message: "code differs from contract 1.1.0: schema /properties/n/maximum: maximum changed from 5 to 9 (breaking)" },
+      { rule: "schema-mismatch", severity: "error", mode: "exporter", contract: "c", domain: "d", file: "config/schema.json", pointer: "/required/0", message: "code differs from contract 1.1.0: schema /required/0: 'n' is now required" },
+    ]);
   });
 });

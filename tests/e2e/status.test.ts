@@ -63,6 +63,7 @@ describe("blue realm status", () => {
         contract: "s3-permissions",
         domain: "s3-access",
         changes: [{ kind: "added", pointer: "/read/2", text: "+ training-metrics/experiments/*" }],
+        schema_changes: [],
         affected: [{ repo: "fungal-image-analysis", range: ">=1.0.0 <2.0.0" }],
       },
     ]);

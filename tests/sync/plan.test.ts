@@ -56,6 +56,31 @@ describe("planSync", () => {
     expect(plan.unsatisfied[0]).toContain(`then widen the range with 'blue realm import s3-permissions --range ">=1.0.0 <3.0.0"'`);
   });
 
+  test("a value invalid under the schema it would be published with is refused, named where it was read", () => {
+    const value = valueOf();
+    value.write.push("training-metrics/experiments/*");
+    const schema = { type: "object", properties: { write: { type: "array", maxItems: 2 } } };
+    const from = { file: "config/s3.json", pointer: "/permissions", schema_file: "config/schema.json" };
+    const plan = planSync({ realm: "letemcook", repo: "aperture", model: good(), extracted: [{ domain: "s3-access", contract: "s3-permissions", value, schema, from }], pending: [], now: NOW, taken: new Set() });
+    expect(plan.refused).toEqual([
+      { contract: "s3-permissions", version: "2.0.0", reason: "its value is invalid under config/schema.json", problems: [{ file: "config/s3.json", pointer: "/permissions/write", message: "must NOT have more than 2 items" }] },
+    ]);
+  });
+
+  test("without a schema_file the contract's schema is the one published, and judges the value", () => {
+    const value = { ...valueOf(), read: "everything" };
+    const plan = planSync({ realm: "letemcook", repo: "aperture", model: good(), extracted: [{ domain: "s3-access", contract: "s3-permissions", value, from: { file: "config/s3.json", pointer: "" } }], pending: [], now: NOW, taken: new Set() });
+    expect(plan.refused.map((r) => [r.reason, r.problems.map((p) => [p.file, p.pointer])])).toEqual([["its value is invalid under domains/s3-access/contracts/s3-permissions.yaml", [["config/s3.json", "/read"]]]]);
+  });
+
+  test("a schema_file changed alone is a new version, worded by the compatibility engine's findings", () => {
+    const contract = good().domains.get("s3-access")!.contracts.get("s3-permissions")!;
+    const schema = { ...contract.schema, required: ["read", "write"] };
+    const plan = planSync({ realm: "letemcook", repo: "aperture", model: good(), extracted: [{ domain: "s3-access", contract: "s3-permissions", value: valueOf(), schema }], pending: [], now: NOW, taken: new Set() });
+    expect(plan.refused).toEqual([]);
+    expect(plan.branches[0]!.updates.map((u) => [u.to, u.bump, u.schema_changed, u.changes])).toEqual([["1.5.0", "minor", true, ["schema /required/1: 'write' is now required"]]]);
+  });
+
   test("branch names are unique within a second", () => {
     const taken = new Set<string>();
     expect([branchName("a", NOW, taken), branchName("a", NOW, taken)]).toEqual(["sync/a/20260124-150000", "sync/a/20260124-150000-2"]);

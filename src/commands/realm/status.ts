@@ -36,6 +36,7 @@ function render(doc: StatusDoc): void {
     warnLine("Contract change detected:");
     line(`  ${lc.contract} has local changes:`);
     for (const c of lc.changes) line(`    ${c.text}`);
+    for (const c of lc.schema_changes) line(`    ${c.text}`);
     if (lc.affected.length) {
       line("  Affected repos:");
       for (const a of lc.affected) line(`    - ${a.repo} (imports ${a.range})`);
