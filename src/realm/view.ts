@@ -174,7 +174,8 @@ export function acknowledgementsOf(model: RealmModel, repo: string): z.infer<typ
     for (const c of d.contracts.values()) {
       if (c.owner !== repo) continue;
       for (const b of d.bindings.values()) {
-        for (const i of b.imports.filter((x) => x.contract === c.name)) {
+        // An importer that never resolved the contract has acknowledged nothing yet: its status says so.
+        for (const i of b.imports.filter((x) => x.contract === c.name && x.resolved_version)) {
           out.push({ domain: dname, contract: c.name, version: c.version, repo: b.repo, resolved_version: i.resolved_version ?? null, resolved_at: i.resolved_at ?? null, current: i.resolved_version === c.version });
         }
       }

@@ -75,7 +75,7 @@ function render(doc: StatusDoc): void {
     line("Acknowledgements:");
     for (const a of doc.acknowledgements) {
       if (a.current) line(`  ${emoji("✅")}${a.repo} acknowledged ${a.contract} ${a.version}${a.resolved_at ? ` (${ago(a.resolved_at, now)})` : ""}`);
-      else line(`  ${emoji("⏳")}${a.repo} has not acknowledged ${a.contract} ${a.version} yet (${a.resolved_version ? `at ${a.resolved_version}` : "not resolved"})`);
+      else line(`  ${emoji("⏳")}${a.repo} has not acknowledged ${a.contract} ${a.version} yet (at ${a.resolved_version})`);
     }
     line();
   }
