@@ -227,6 +227,28 @@ export async function pushBranch(root: string, branch: string): Promise<boolean>
   throw new Unreachable(`git push of ${branch} failed: ${gitCause(r.stderr)}`, "Check the origin remote and your git credentials.");
 }
 
+/** The live worktrees of the repo at `root` (the main checkout included), with their real paths and checked-out refs. */
+export async function worktreesOf(root: string): Promise<{ path: string; branch: string | null }[]> {
+  return (await listWorktrees(root)).filter((e) => !e.prunable).map((e) => ({ path: real(e.path), branch: e.branch ?? null }));
+}
+
+/** Changed, staged and untracked (not ignored) files of the work tree at `dir`. */
+export async function uncommittedFiles(dir: string): Promise<string[]> {
+  return statusPaths(await run(dir, ["status", "--porcelain=v1", "-z"], "git status"));
+}
+
+/**
+ * Whether pushing the branch to origin would be accepted, asked of origin itself (`git push --dry-run`, which uses
+ * the push URL and changes nothing): "rejected" when origin's branch has commits the local one lacks.
+ */
+export async function pushCheck(root: string, branch: string): Promise<"ok" | "rejected"> {
+  const ref = `refs/heads/${branch}`;
+  const r = await exec(root, ["push", "--dry-run", "--porcelain", "origin", `${ref}:${ref}`]);
+  if (r.ok) return "ok";
+  if (/rejected|non-fast-forward|fetch first/i.test(r.stdout + r.stderr)) return "rejected";
+  throw new Unreachable(`git push --dry-run of ${branch} failed in ${root}: ${gitCause(r.stderr)}`, "Check the origin remote and your git credentials.");
+}
+
 /** The branch as origin has it (fetched into origin/<branch>): whether pushed, and commits each side lacks. */
 export async function remoteBranchState(root: string, branch: string, base: string) {
   const remoteSha = (await out(root, ["ls-remote", "origin", `refs/heads/${branch}`])).split(/\s/)[0] ?? "";

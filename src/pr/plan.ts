@@ -3,6 +3,7 @@
 // and body; and the seam (PrOpener) through which a forge opens and updates the PRs. Pure.
 import { z } from "zod";
 import { mergeOrder, type Edge } from "../realm/graph.ts";
+import { PrRefusal } from "./refusals.ts";
 
 export const PrRef = z.object({ number: z.number().int(), url: z.string() });
 export type PrRef = z.infer<typeof PrRef>;
@@ -75,8 +76,8 @@ export const PrPlan = z.object({
 });
 export type PrPlan = z.infer<typeof PrPlan>;
 
-/** `blue realm pr --json`. */
-export const PrDoc = PrPlan.extend({ dry_run: z.boolean() });
+/** `blue realm pr --json`; `refusals` (pr/refusals.ts) is empty but in a dry run, since a real run stops on them. */
+export const PrDoc = PrPlan.extend({ dry_run: z.boolean(), refusals: z.array(PrRefusal) });
 export type PrDoc = z.infer<typeof PrDoc>;
 
 /**

@@ -1,12 +1,15 @@
 // `blue realm pr`, carried out: find the repos that have the feature branch, plan, push each branch to its
 // origin in merge order, then open or update one PR per repo through its PrOpener and mark the blockers.
 // A rerun pushes again (a no-op when nothing changed) and updates the PRs it finds instead of opening new ones.
+import { realpathSync } from "node:fs";
 import { Refused } from "../errors.ts";
-import { baseBranch, branchExists, originUrl, pushBranch, remoteBranchState } from "../git/worktree.ts";
-import { type Member } from "../realm/workspace.ts";
+import { baseBranch, branchExists, currentBranch, mainCheckoutOf, originUrl, pushBranch, pushCheck, remoteBranchState, uncommittedFiles, worktreesOf } from "../git/worktree.ts";
+import { requireRepoRoot, type Member } from "../realm/workspace.ts";
 import { realmEdges, type RealmModel } from "../realm/load.ts";
 import type { PrOpenerFor } from "./opener.ts";
 import { nextToMerge, planPrs, type PrOpener, type PrPlan, type PrRef, type PrStatusDoc, type PrTarget } from "./plan.ts";
+import { prRefusals, refusalText, type PrRefusal, type PrRepoFacts } from "./refusals.ts";
+import { chooseRfc } from "./rfc.ts";
 import { featureBranch } from "../worktree/plan.ts";
 import { worktreeTargets } from "../worktree/run.ts";
 
@@ -31,7 +34,43 @@ async function findSet(req: Pick<PrRequest, "model" | "member" | "rfc" | "opener
   return found;
 }
 
-export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan> {
+const realPath = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+/** The change blue runs for (pr/rfc.ts): --rfc, the current feat/<rfc> branch, or the main checkout's one unified worktree. */
+export async function findRfc(flag: string | undefined, dir: string = process.cwd()): Promise<string> {
+  if (flag !== undefined) return chooseRfc({ flag, root: "", worktrees: [] });
+  const here = requireRepoRoot(dir);
+  const branch = await currentBranch(here);
+  const root = realPath((await mainCheckoutOf(here)) ?? here);
+  return chooseRfc({ branch, root, worktrees: await worktreesOf(root) });
+}
+
+/** What the real run checks before its first push: origins, work trees with uncommitted changes, pushes origin would reject. */
+async function refusalsOf(set: readonly Found[], order: readonly string[]): Promise<PrRefusal[]> {
+  const facts = await Promise.all(
+    set.map(async ({ target }): Promise<PrRepoFacts> => {
+      const checkout = (await worktreesOf(target.root)).find((w) => w.branch === `refs/heads/${target.branch}`)?.path ?? null;
+      return {
+        repo: target.repo,
+        root: realPath(target.root),
+        branch: target.branch,
+        remote_url: target.remote_url,
+        checkout,
+        uncommitted: checkout ? await uncommittedFiles(checkout) : [],
+        push: target.remote_url ? await pushCheck(target.root, target.branch) : null,
+      };
+    }),
+  );
+  return prRefusals(facts.sort((a, b) => order.indexOf(a.repo) - order.indexOf(b.repo)));
+}
+
+export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & { refusals: PrRefusal[] }> {
   const set = await findSet(req);
   const prs = new Map<string, PrRef>();
   for (const { target, opener } of set) {
@@ -41,11 +80,11 @@ export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan> {
   const pushed = new Map<string, "pushed" | "up-to-date">();
   const plan = () =>
     planPrs({ realm: req.model.realm?.name ?? "", rfc: req.rfc, branch: featureBranch(req.rfc), title: req.title, body: req.body, draft: req.draft, targets: set.map((s) => s.target), edges: realmEdges(req.model), prs, pushed });
-  if (dryRun) return plan();
-
-  const noOrigin = set.filter((s) => !s.target.remote_url).map((s) => s.target.repo);
-  if (noOrigin.length > 0) {
-    throw new Refused(`no 'origin' remote in ${noOrigin.join(", ")}: nothing was pushed`, "Add one (git remote add origin <url>) in each, then run 'blue realm pr' again.");
+  const refusals = await refusalsOf(set, plan().order);
+  if (dryRun) return { ...plan(), refusals };
+  if (refusals.length > 0) {
+    const { message, hint } = refusalText(refusals);
+    throw new Refused(`${message}: nothing was pushed`, hint);
   }
   const byRepo = new Map(set.map((s) => [s.target.repo, s]));
   for (const repo of plan().order) {
@@ -74,7 +113,7 @@ export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan> {
     });
     if (blockers.length) await opener.markBlockedBy(target, r.pr, blockers);
   }
-  return { ...final, repos: final.repos.map((r) => (opened.has(r.repo) ? { ...r, pr_action: "open" as const } : r)) };
+  return { ...final, repos: final.repos.map((r) => (opened.has(r.repo) ? { ...r, pr_action: "open" as const } : r)), refusals: [] };
 }
 
 export async function prStatus(req: Pick<PrRequest, "model" | "member" | "rfc" | "openerFor">): Promise<PrStatusDoc> {

@@ -1,10 +1,10 @@
 // The RFC's "Initial Setup" and the admin commands, run through the compiled binary on real git repos.
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { loadRealm } from "../../src/realm/load.ts";
-import { initialSetup, Sandbox, stackTrace } from "./sandbox.ts";
+import { BIN, initialSetup, Sandbox, stackTrace } from "./sandbox.ts";
 
 const yamlAt = (path: string) => parse(readFileSync(path, "utf8"));
 
@@ -20,7 +20,16 @@ describe("Initial Setup, as the RFC runs it", () => {
       `✓ Created realm repo: ${remote}\n✓ Cloned to ${home}/realms/letemcook/\n✓ Created realm.yaml\n✓ Pushed to ${remote}\n`,
     );
     expect(steps[1]!.stdout).toBe(
-      `✓ Created repos/aperture.yaml in realm\n✓ Created .blue/config.yaml locally\n✓ Added .blue/cache.db to .gitignore\n✓ Pushed to ${remote}\n`,
+      [
+        "✓ Created repos/aperture.yaml in realm",
+        "✓ Created .blue/config.yaml locally",
+        "✓ Added .blue/cache.db to .gitignore",
+        `✓ Pushed to ${remote}`,
+        `⚠ the realm's remote ${remote} is a path on this machine: other machines cannot clone it (move it with 'blue realm admin remote set <git-url>')`,
+        ".blue/config.yaml and .gitignore belong in the repo: commit them, and a teammate's clone needs no set-up beyond 'blue realm status':",
+        "  git add .blue/config.yaml .gitignore && git commit -m 'blue: join realm letemcook as aperture'",
+        "",
+      ].join("\n"),
     );
     expect(steps[2]!.stdout).toBe(
       [
@@ -86,6 +95,11 @@ describe("Initial Setup, as the RFC runs it", () => {
     expect(yamlAt(join(fungal, ".blue/config.yaml"))).toEqual({ realm: { name: "letemcook", url: remote }, repo: "fungal-image-analysis" });
     for (const f of [".blue/cache.db", ".blue/cache.db-wal", ".blue/cache.db-shm"]) expect(sb.exec("git", ["check-ignore", "-q", f], fungal).code).toBe(0);
     expect(sb.exec("git", ["check-ignore", "-q", ".blue/config.yaml"], fungal).code).toBe(1);
+    // Without --commit, join commits nothing in the repo.
+    for (const dir of [aperture, fungal]) {
+      expect(sb.git(dir, "log", "--format=%s")).toBe("initial");
+      expect(sb.git(dir, "status", "--porcelain", "--untracked-files=all")).toBe("?? .blue/config.yaml\n?? .gitignore");
+    }
   });
 
   test("refuses a domain that closes a cycle, printing the path and the suggestions, and changes nothing", () => {
@@ -140,6 +154,118 @@ describe("leave", () => {
 });
 
 describe("join", () => {
+  test("--commit commits .blue/config.yaml and .gitignore, and nothing else", () => {
+    const sb = new Sandbox();
+    const app = sb.repo("app");
+    writeFileSync(join(app, ".gitignore"), "node_modules/\n");
+    sb.git(app, "add", ".gitignore");
+    sb.git(app, "commit", "-q", "-m", "ignore");
+    writeFileSync(join(app, "staged.txt"), "staged\n");
+    sb.git(app, "add", "staged.txt");
+    writeFileSync(join(app, "README.md"), "# app, edited\n");
+    expect(sb.blue(sb.root, "realm", "admin", "init", "--name", "r").code).toBe(0);
+    const r = sb.blue(app, "realm", "admin", "join", "r", "--commit");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const sha = sb.git(app, "rev-parse", "--short", "HEAD");
+    expect(r.stdout).toEndWith(`✓ Committed .blue/config.yaml and .gitignore (${sha} blue: join realm r as app)\n`);
+    expect(r.stdout).not.toContain("git add");
+    expect(sb.git(app, "log", "-1", "--format=%s")).toBe("blue: join realm r as app");
+    expect(sb.git(app, "show", "--name-only", "--format=", "HEAD")).toBe(".blue/config.yaml\n.gitignore");
+    expect(sb.git(app, "show", "HEAD:.gitignore")).toBe("node_modules/\n.blue/cache.db*");
+    // What the user had staged or changed stays as it was, out of the commit.
+    expect(sb.git(app, "diff", "--cached", "--name-only")).toBe("staged.txt");
+    expect(sb.git(app, "diff", "--name-only")).toBe("README.md");
+  });
+
+  test("--commit that git refuses (a failing pre-commit hook): the join stands, exit 1 with the command to commit by hand", () => {
+    const sb = new Sandbox();
+    const app = sb.repo("app");
+    writeFileSync(join(app, ".git", "hooks", "pre-commit"), "#!/bin/sh\necho 'lint failed' >&2\nexit 1\n", { mode: 0o755 });
+    expect(sb.blue(sb.root, "realm", "admin", "init", "--name", "r").code).toBe(0);
+    const r = sb.blue(app, "realm", "admin", "join", "r", "--commit");
+    expect(r.code).toBe(1);
+    expect(stackTrace(r)).toBe(false);
+    expect(r.stdout).toContain("✓ Created .blue/config.yaml locally\n");
+    expect(r.stderr).toBe(
+      "error: joined, but the commit in this repo failed: git commit failed: lint failed\nCommit the files yourself: git add .blue/config.yaml .gitignore && git commit -m 'blue: join realm r as app'\n",
+    );
+    expect(sb.git(app, "log", "--format=%s")).toBe("initial");
+  });
+
+  test("a teammate's fresh clone of a member repo needs only 'blue realm status'; join --url there is a no-op", () => {
+    const { sb, aperture, fungal } = initialSetup();
+    const remote = sb.defaultRemote("letemcook");
+    // aperture committed its config (join --commit); fungal commits it by hand, as join printed.
+    for (const dir of [aperture, fungal]) {
+      sb.git(dir, "add", ".blue/config.yaml", ".gitignore");
+      sb.git(dir, "commit", "-q", "-m", "blue: join realm letemcook");
+    }
+    const realmHead = () => sb.git(sb.root, "--git-dir", remote, "rev-parse", "main");
+    const before = realmHead();
+
+    const mate = new Sandbox("teammate");
+    try {
+      const theirs = mate.path("aperture");
+      mate.git(mate.root, "clone", "-q", aperture, theirs);
+      const status = mate.blue(theirs, "realm", "status");
+      expect(status.stderr).toBe("");
+      expect(status.code).toBe(0);
+      expect(status.stdout).toStartWith("aperture (in realm: letemcook)\n\nDomains:\n  s3-access (provider)\n");
+      expect(existsSync(join(mate.realmClone("letemcook"), "realm.yaml"))).toBe(true);
+
+      const again = mate.blue(theirs, "realm", "admin", "join", "letemcook", "--url", remote);
+      expect(again.stderr).toBe("");
+      expect(again.code).toBe(0);
+      expect(again.stdout).toBe(
+        [
+          `✓ aperture is already a member of letemcook; the realm is cloned at ${mate.realmClone("letemcook")}/`,
+          `⚠ the realm's remote ${remote} is a path on this machine: other machines cannot clone it (move it with 'blue realm admin remote set <git-url>')`,
+          "",
+        ].join("\n"),
+      );
+      expect(mate.git(theirs, "status", "--porcelain")).toBe("");
+    } finally {
+      mate.blue(mate.root, "daemon", "stop");
+    }
+
+    // Another machine that has not cloned the realm yet: join --url (a file:// URL) clones it, and changes nothing else.
+    const laptop = new Sandbox("laptop");
+    const theirs = laptop.path("fungal-image-analysis");
+    laptop.git(laptop.root, "clone", "-q", fungal, theirs);
+    const r = laptop.blue(theirs, "realm", "admin", "join", "letemcook", "--url", `file://${remote}`);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        `✓ fungal-image-analysis is already a member of letemcook; cloned the realm to ${laptop.realmClone("letemcook")}/`,
+        `⚠ the realm's remote file://${remote} is a path on this machine: other machines cannot clone it (move it with 'blue realm admin remote set <git-url>')`,
+        "",
+      ].join("\n"),
+    );
+    expect(laptop.git(laptop.realmClone("letemcook"), "remote", "get-url", "origin")).toBe(`file://${remote}`);
+    expect(laptop.git(theirs, "status", "--porcelain")).toBe("");
+    expect(realmHead()).toBe(before);
+  });
+
+  test("no warning when the realm's remote is a URL with a host", () => {
+    const sb = new Sandbox();
+    const app = sb.repo("app");
+    // An ssh host that is this machine: the "ssh" command runs git's request locally.
+    const ssh = sb.path("fake-ssh");
+    writeFileSync(ssh, '#!/bin/sh\nfor last; do :; done\nexec sh -c "$last"\n', { mode: 0o755 });
+    const env = { GIT_SSH_COMMAND: ssh };
+    const bare = sb.path("srv", "r.git");
+    sb.git(sb.root, "init", "-q", "--bare", bare);
+    const url = `ssh://git.example.com${bare}`;
+    expect(sb.exec(BIN, ["realm", "admin", "init", "--name", "r", "--remote", url], sb.root, env).code).toBe(0);
+    const r = sb.exec(BIN, ["realm", "admin", "join", "r"], app, env);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`✓ Pushed to ${url}\n`);
+    expect(r.stdout).not.toContain("⚠");
+  });
+
   test("--url joins a realm from another machine, and --repo names the repo", () => {
     const { sb } = initialSetup();
     const other = new Sandbox("laptop");

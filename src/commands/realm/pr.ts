@@ -1,17 +1,15 @@
 import { defineCommand } from "../../cli-args.ts";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { UsageError } from "../../errors.ts";
-import { currentBranch } from "../../git/worktree.ts";
+import { ExitCode, UsageError } from "../../errors.ts";
 import { loadValidRealm } from "../../realm/load.ts";
 import { prOpenerFor } from "../../pr/opener.ts";
 import { placeLine, type PrDoc, type PrStatusDoc } from "../../pr/plan.ts";
-import { prStatus, runPr } from "../../pr/run.ts";
-import { RfcName } from "../../worktree/plan.ts";
+import { refusalText } from "../../pr/refusals.ts";
+import { findRfc, prStatus, runPr } from "../../pr/run.ts";
 import { memberHere } from "../../worktree/run.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
-import { json, line, ok, warnProblems } from "../../ui/output.ts";
-import { requireRepoRoot } from "../../realm/workspace.ts";
+import { errorLine, failLine, json, line, ok, warnProblems } from "../../ui/output.ts";
 
 export const pr = defineCommand({
   meta: { name: "pr", description: "Push feat/<rfc> in every repo that has it and open one PR per repo, in merge order (providers first)" },
@@ -19,13 +17,13 @@ export const pr = defineCommand({
     title: { type: "string", description: "Title of every PR", valueHint: "text" },
     "body-file": { type: "string", description: "A file whose text opens every PR's body", valueHint: "path" },
     draft: { type: "boolean", description: "Open the PRs as drafts" },
-    rfc: { type: "string", description: "The change (default: from the current branch feat/<rfc>)", valueHint: "name" },
+    rfc: { type: "string", description: "The change (default: the current branch feat/<rfc>, else this repo's one unified worktree)", valueHint: "name" },
     status: { type: "boolean", description: "Show each repo's branch and PR state, and which may merge next" },
-    "dry-run": { type: "boolean", description: "Print the plan; push and open nothing" },
+    "dry-run": { type: "boolean", description: "Print the plan and every refusal the real run would hit; push and open nothing" },
     json: { type: "boolean", description: "Print one JSON document" },
   },
   async run({ args }) {
-    const rfc = await resolveRfc(args.rfc);
+    const rfc = await findRfc(args.rfc);
     if (args.status && (args.title || args["body-file"] || args.draft || args["dry-run"])) {
       throw new UsageError("--status takes no --title, --body-file, --draft or --dry-run");
     }
@@ -51,18 +49,20 @@ export const pr = defineCommand({
     const dryRun = Boolean(args["dry-run"]);
     const plan = await runPr({ ...base, title: args.title!.trim(), body, draft: Boolean(args.draft) }, dryRun);
     const doc: PrDoc = { ...plan, dry_run: dryRun };
-    return args.json ? json(doc) : render(doc);
+    // A dry run exits as the real run would: 1 when it would refuse.
+    const code = doc.refusals.length > 0 ? ExitCode.failed : ExitCode.ok;
+    if (args.json) {
+      json(doc);
+      return code;
+    }
+    render(doc);
+    if (doc.refusals.length > 0) {
+      const { message, hint } = refusalText(doc.refusals);
+      errorLine(`blue realm pr would refuse: ${message}: nothing would be pushed`, hint);
+    }
+    return code;
   },
 });
-
-/** --rfc, else the current branch when it is feat/<rfc> (as in a worktree made by `blue realm worktree`). */
-async function resolveRfc(flag: string | undefined): Promise<string> {
-  const name = flag ?? (await currentBranch(requireRepoRoot()))?.match(/^feat\/(.+)$/)?.[1];
-  if (name === undefined) throw new UsageError("no RFC given and the current branch is not feat/<rfc>", "Pass --rfc <name>, or run it in a worktree made by 'blue realm worktree'.");
-  const parsed = RfcName.safeParse(name);
-  if (!parsed.success) throw new UsageError(`'${name}' is not a valid RFC name: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
-}
 
 function render(doc: PrDoc): void {
   const refOf = (repo: string) => doc.repos.find((r) => r.repo === repo)!.ref;
@@ -72,16 +72,18 @@ function render(doc: PrDoc): void {
       const pr = r.pr_action === "none" ? `no forge: no PR` : r.pr_action === "update" ? `update PR #${r.pr!.number}` : `open a PR into ${r.base}`;
       line(`  ${r.position}. ${r.repo}: push ${r.branch} to origin; ${pr} (${placeLine(r, refOf)})`);
     }
-  } else {
-    line(`Coordinated PRs for '${doc.branch}':`);
-    for (const r of doc.repos) {
-      const push = r.push === "pushed" ? `pushed ${r.branch} to origin` : `${r.branch} up to date on origin`;
-      const pr = r.pr ? `PR #${r.pr.number} ${r.pr_action === "open" ? "opened" : "updated"}, ` : "";
-      ok(`${r.repo}: ${pr}${push} (${placeLine(r, refOf)})`);
-    }
-    const plain = doc.repos.filter((r) => r.pr_action === "none").map((r) => r.repo);
-    if (plain.length) line(`No forge for ${plain.join(", ")}: no PR can be opened there; the branch${plain.length > 1 ? "es are" : " is"} pushed.`);
+    line(doc.order_line);
+    for (const x of doc.refusals) failLine(`${x.repo}: ${x.reason}`);
+    return;
   }
+  line(`Coordinated PRs for '${doc.branch}':`);
+  for (const r of doc.repos) {
+    const push = r.push === "pushed" ? `pushed ${r.branch} to origin` : `${r.branch} up to date on origin`;
+    const pr = r.pr ? `PR #${r.pr.number} ${r.pr_action === "open" ? "opened" : "updated"}, ` : "";
+    ok(`${r.repo}: ${pr}${push} (${placeLine(r, refOf)})`);
+  }
+  const plain = doc.repos.filter((r) => r.pr_action === "none").map((r) => r.repo);
+  if (plain.length) line(`No forge for ${plain.join(", ")}: no PR can be opened there; the branch${plain.length > 1 ? "es are" : " is"} pushed.`);
   line(doc.order_line);
 }
 

@@ -4,15 +4,17 @@ import { defineCommand } from "../../../cli-args.ts";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { basename, join as joinPath, resolve } from "node:path";
 import { writeFileAtomic } from "../../../system/atomic-write.ts";
-import { ConfigError, Refused, UsageError } from "../../../errors.ts";
+import { ConfigError, GitError, Refused, UsageError } from "../../../errors.ts";
+import { parseRemote } from "../../../forge/forge.ts";
+import { changedPaths, commitPaths, isCommitted } from "../../../git/member-repo.ts";
 import { changeRealm, cloneRealm, remoteUrl, userEmail } from "../../../git/realm-repo.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import { planJoin } from "../../../realm/membership.ts";
 import { isSafeName } from "../../../realm/names.ts";
 import { writeRealmFile } from "../../../realm/write.ts";
 import { writeYamlFile } from "../../../yaml/source.ts";
-import { ok, warnProblems } from "../../../ui/output.ts";
-import { CONFIG_PATH, readMember, realmLocation, requireRepoRoot } from "../../../realm/workspace.ts";
+import { line, ok, warnLine, warnProblems } from "../../../ui/output.ts";
+import { CONFIG_PATH, readMember, realmLocation, requireRepoRoot, type Member } from "../../../realm/workspace.ts";
 import { splitList } from "./init.ts";
 
 export const join = defineCommand({
@@ -22,6 +24,7 @@ export const join = defineCommand({
     url: { type: "string", description: "Git URL of the realm, when it is not cloned on this machine yet", valueHint: "git-url" },
     repo: { type: "string", description: "Name of this repo in the realm (default: the basename of the git top level)", valueHint: "name" },
     maintainers: { type: "string", description: "Comma-separated maintainers: emails, or forge user names (no '@'), which reviews and CODEOWNERS can name (default: your git user.email)" },
+    commit: { type: "boolean", description: "Commit .blue/config.yaml and .gitignore in this repo (nothing else)" },
   },
   async run({ args }) {
     const root = requireRepoRoot();
@@ -29,8 +32,31 @@ export const join = defineCommand({
     if (!isSafeName(realmName)) throw new UsageError(`'${realmName}' is not a valid realm name`);
     const loc = realmLocation(realmName);
     const already = readMember(root);
+    const wantedUrl = args.url === undefined ? undefined : existsSync(args.url) ? resolve(args.url) : args.url;
+    const sameRealm = already?.config.realm.name === realmName;
+    // A teammate's clone of a member repo: its committed config already names the realm and the repo, and the
+    // realm comes from the config's url when --url does not say otherwise.
+    const committed = sameRealm && (args.repo ?? already!.config.repo) === already!.config.repo && (await isCommitted(root, CONFIG_PATH));
+    let clonedNow = false;
+    if (committed && !loc.cloned) {
+      await cloneRealm(wantedUrl ?? already!.config.realm.url, loc.clone);
+      clonedNow = true;
+    }
+    const cloned = loc.cloned || clonedNow;
+    if (loc.cloned && wantedUrl !== undefined) {
+      const current = await remoteUrl(loc.clone);
+      if (current !== wantedUrl) throw new Refused(`realm '${realmName}' is already cloned from ${current}, not ${wantedUrl}`, `Drop --url to use the existing clone; if the realm has moved to ${wantedUrl}, run 'blue realm admin remote set ${wantedUrl}' first.`);
+    }
+    const listed = sameRealm && cloned && existsSync(joinPath(loc.clone, "repos", `${already!.config.repo}.yaml`));
+    if (committed && listed) {
+      const url = (await remoteUrl(loc.clone)) ?? already!.config.realm.url;
+      ok(`${already!.config.repo} is already a member of ${realmName}; ${clonedNow ? "cloned the realm to" : "the realm is cloned at"} ${loc.clone}/`);
+      if (clonedNow) await pinForge(realmName, url, loc.clone);
+      warnIfLocal(url);
+      return;
+    }
     // A config whose repo the realm no longer lists (removed with `leave --repo` from elsewhere) is stale.
-    const stale = already && already.config.realm.name === realmName && loc.cloned && !existsSync(joinPath(loc.clone, "repos", `${already.config.repo}.yaml`));
+    const stale = sameRealm && cloned && !listed;
     if (already && !stale) {
       throw new Refused(
         `this repo has already joined realm '${already.config.realm.name}' as '${already.config.repo}'`,
@@ -39,21 +65,17 @@ export const join = defineCommand({
     }
     const repo = args.repo ?? basename(root);
     if (!isSafeName(repo)) {
+      if (clonedNow) rmSync(loc.clone, { recursive: true, force: true });
       throw new UsageError(`'${repo}' is not a valid repo name`, "Pass --repo <name> using a-z, 0-9, '.', '_' and '-'.");
     }
 
-    let clonedNow = false;
-    if (!loc.cloned) {
-      const url = args.url ? (existsSync(args.url) ? resolve(args.url) : args.url) : loc.defaultRemote;
+    if (!cloned) {
+      const url = wantedUrl ?? loc.defaultRemote;
       if (!url) {
         throw new UsageError(`unknown realm '${realmName}': it is not cloned on this machine`, `Pass --url <git-url> to clone it, or check the name (ls ${resolve(loc.clone, "..")}).`);
       }
       await cloneRealm(url, loc.clone);
       clonedNow = true;
-    } else if (args.url) {
-      const current = await remoteUrl(loc.clone);
-      const wanted = existsSync(args.url) ? resolve(args.url) : args.url;
-      if (current !== wanted) throw new Refused(`realm '${realmName}' is already cloned from ${current}, not ${wanted}`, `Drop --url to use the existing clone; if the realm has moved to ${wanted}, run 'blue realm admin remote set ${wanted}' first.`);
     }
 
     try {
@@ -91,19 +113,49 @@ export const join = defineCommand({
       ok(`Created ${CONFIG_PATH} locally`);
       if (ignored) ok("Added .blue/cache.db to .gitignore");
       ok(landedLine(proposal, url));
-      // The join that first brings the realm to this machine is the user meeting it on purpose: the forge its
-      // realm.yaml names now is pinned (trust on first use). A later change of forge: is not followed.
-      if (clonedNow) {
-        const [{ pinConfiguredForge }, { configuredForge }] = await Promise.all([import("../../../trust/forge-host.ts"), import("../../../sync/host-for.ts")]);
-        const host = await pinConfiguredForge(blueHome(), realmName, url, configuredForge(loc.clone), process.env);
-        if (host) ok(`Pinned forge host ${host} for realm ${realmName} on this machine`);
-      }
+      warnIfLocal(url);
+      if (clonedNow) await pinForge(realmName, url, loc.clone);
     } catch (e) {
       if (clonedNow) rmSync(loc.clone, { recursive: true, force: true });
       throw e;
     }
+    await offerCommit(root, realmName, repo, Boolean(args.commit));
   },
 });
+
+/** The join that first brings the realm to this machine is the user meeting it on purpose: the forge its
+ *  realm.yaml names now is pinned (trust on first use). A later change of forge: is not followed. */
+async function pinForge(realm: string, url: string, clone: string): Promise<void> {
+  const [{ pinConfiguredForge }, { configuredForge }] = await Promise.all([import("../../../trust/forge-host.ts"), import("../../../sync/host-for.ts")]);
+  const host = await pinConfiguredForge(blueHome(), realm, url, configuredForge(clone), process.env);
+  if (host) ok(`Pinned forge host ${host} for realm ${realm} on this machine`);
+}
+
+/** A realm remote that is a path (or file:// URL) on this machine: no other machine can clone it. */
+function warnIfLocal(url: string): void {
+  if (parseRemote(url)) return;
+  warnLine(`the realm's remote ${url} is a path on this machine: other machines cannot clone it (move it with 'blue realm admin remote set <git-url>')`);
+}
+
+/** .blue/config.yaml belongs in the repo: commit it when asked (--commit), else print the command that does. */
+async function offerCommit(root: string, realm: string, repo: string, commit: boolean): Promise<void> {
+  const paths = await changedPaths(root, [CONFIG_PATH, ".gitignore"]);
+  if (paths.length === 0) return;
+  const message = `blue: join realm ${realm} as ${repo}`;
+  const command = `git add ${paths.join(" ")} && git commit -m '${message}'`;
+  if (!commit) {
+    const them = paths.length > 1 ? `${paths.join(" and ")} belong in the repo: commit them` : `${paths[0]} belongs in the repo: commit it`;
+    line(`${them}, and a teammate's clone needs no set-up beyond 'blue realm status':`);
+    line(`  ${command}`);
+    return;
+  }
+  try {
+    const sha = await commitPaths(root, paths, message);
+    ok(`Committed ${paths.join(" and ")} (${sha} ${message})`);
+  } catch (e) {
+    throw new GitError(`joined, but the commit in this repo failed: ${(e as Error).message}`, `Commit the files yourself: ${command}`);
+  }
+}
 
 /** The per-repo cache is machine state, never committed. Returns whether .gitignore changed. */
 function ensureCacheIgnored(root: string): boolean {
