@@ -79,16 +79,16 @@ export function selectRepos(model: RealmModel, current: string, sel: Selection):
   if (sel.domain !== undefined) {
     const d = model.domains.get(sel.domain);
     if (!d) throw new UsageError(`unknown domain '${sel.domain}'`, `Domains of ${current}: ${mine.map((m) => m.name).join(", ") || "none"}.`);
-    if (!d.file.members.includes(current)) throw new UsageError(`${current} is not a member of domain '${sel.domain}'`);
+    if (!d.file.members.includes(current)) throw new UsageError(`${current} is not a member of domain '${sel.domain}'`, `See its members with 'blue realm admin domain show ${sel.domain}'.`);
     pool = new Set(d.file.members);
   } else {
     pool = new Set([current, ...mine.flatMap((d) => d.file.members)]);
   }
   if (sel.repos === undefined) return [...pool].sort();
-  if (sel.repos.length === 0) throw new UsageError("--repos names no repo");
+  if (sel.repos.length === 0) throw new UsageError("--repos names no repo", "Name the repos, comma-separated: --repos aperture,fungal-image-analysis.");
   for (const r of sel.repos) {
     if (!model.repos.has(r)) throw new UsageError(`'${r}' is not a repo of this realm`, `Repos: ${[...model.repos.keys()].join(", ")}.`);
-    if (sel.domain !== undefined && !pool.has(r)) throw new UsageError(`'${r}' is not a member of domain '${sel.domain}'`);
+    if (sel.domain !== undefined && !pool.has(r)) throw new UsageError(`'${r}' is not a member of domain '${sel.domain}'`, `See its members with 'blue realm admin domain show ${sel.domain}'.`);
   }
   return [...new Set(sel.repos)].sort();
 }

@@ -12,9 +12,14 @@ import { memberHere } from "../../worktree/run.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
 import { json, line, ok, warnProblems } from "../../ui/output.ts";
 import { requireRepoRoot } from "../../realm/workspace.ts";
+import { fileErrorText } from "../../system/file-error.ts";
 
 export const pr = defineCommand({
-  meta: { name: "pr", description: "Push feat/<rfc> in every repo that has it and open one PR per repo, in merge order (providers first)" },
+  meta: {
+    name: "pr",
+    description: "Push feat/<rfc> in every repo that has it and open one PR per repo, in merge order (providers first)",
+    examples: ["blue realm pr --title 'feat: training metrics v2' --dry-run", "blue realm pr --title 'feat: training metrics v2' --body-file rfc.md", "blue realm pr --status --rfc training-metrics-v2"],
+  },
   args: {
     title: { type: "string", description: "Title of every PR", valueHint: "text" },
     "body-file": { type: "string", description: "A file whose text opens every PR's body", valueHint: "path" },
@@ -27,7 +32,7 @@ export const pr = defineCommand({
   async run({ args }) {
     const rfc = await resolveRfc(args.rfc);
     if (args.status && (args.title || args["body-file"] || args.draft || args["dry-run"])) {
-      throw new UsageError("--status takes no --title, --body-file, --draft or --dry-run");
+      throw new UsageError("--status takes no --title, --body-file, --draft or --dry-run", "Run 'blue realm pr --status' on its own.");
     }
     if (!args.status && !args.title?.trim()) throw new UsageError("--title is required", "Example: blue realm pr --title 'feat: training metrics v2'");
     const member = await memberHere();
@@ -45,7 +50,7 @@ export const pr = defineCommand({
       try {
         body = readFileSync(resolve(args["body-file"]), "utf8");
       } catch (e) {
-        throw new UsageError(`cannot read --body-file ${args["body-file"]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new UsageError(`cannot read --body-file ${args["body-file"]}: ${fileErrorText(e)}`, "Give the path of a readable text file (relative to this directory), or leave --body-file out.");
       }
     }
     const dryRun = Boolean(args["dry-run"]);
@@ -60,7 +65,7 @@ async function resolveRfc(flag: string | undefined): Promise<string> {
   const name = flag ?? (await currentBranch(requireRepoRoot()))?.match(/^feat\/(.+)$/)?.[1];
   if (name === undefined) throw new UsageError("no RFC given and the current branch is not feat/<rfc>", "Pass --rfc <name>, or run it in a worktree made by 'blue realm worktree'.");
   const parsed = RfcName.safeParse(name);
-  if (!parsed.success) throw new UsageError(`'${name}' is not a valid RFC name: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new UsageError(`'${name}' is not a valid RFC name: ${parsed.error.issues[0]?.message}`, "Use a-z, 0-9, '.', '_' and '-', starting with a letter or digit.");
   return parsed.data;
 }
 

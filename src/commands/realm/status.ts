@@ -4,11 +4,15 @@ import { buildStatus, requireMemberQuick } from "../../status/report.ts";
 import { ago, dim, emoji, json, line, warnLine } from "../../ui/output.ts";
 
 export const status = defineCommand({
-  meta: { name: "status", description: "Show this repo's realm: domains, contracts, local contract changes, sessions and notifications" },
+  meta: {
+    name: "status",
+    description: "Show this repo's realm: domains, contracts, local contract changes, sessions and notifications",
+    examples: ["blue realm status", "blue realm status --refresh", "blue realm status --json"],
+  },
   args: {
     json: { type: "boolean", description: "Print one JSON document" },
     refresh: { type: "boolean", description: "Have the daemon fetch the realm now (and merge what is due) before reporting" },
-    cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db (--no-cache: read them afresh)" },
+    cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db", negativeDescription: "Read exported values afresh instead of reusing them from .blue/cache.db" },
   },
   async run({ args }) {
     const doc = await buildStatus(await requireMemberQuick(), { startDaemon: true, refresh: args.refresh, cache: args.cache !== false });
