@@ -54,10 +54,7 @@ function render(doc: StatusDoc): void {
   if (doc.sessions) {
     line("Active sessions:");
     if (doc.sessions.length === 0) line("  none");
-    for (const s of doc.sessions) {
-      const what = s.active_rfc ? ` - working on ${s.active_rfc}` : s.state === "idle" ? " - idle" : "";
-      line(`  • ${s.repo}${s.you ? " (you)" : ""}${what}`);
-    }
+    for (const l of sessionLines(doc.sessions, now)) line(`  • ${l}`);
     line();
   }
   if (doc.notifications) {
@@ -80,4 +77,42 @@ function render(doc: StatusDoc): void {
   }
   if (doc.syncs.length) line();
   if (doc.daemon_error) line(dim(`Sessions and notifications unavailable: ${doc.daemon_error}`));
+}
+
+type SessionDoc = NonNullable<StatusDoc["sessions"]>[number];
+
+/** One line per session, saying what tells it apart: its branch and work tree, its process, since when. Sessions
+ *  alike in all but their process (nine shells in one checkout) share one line that counts them. */
+export function sessionLines(sessions: readonly SessionDoc[], now: Date): string[] {
+  const kind = (s: SessionDoc) => (s.client_id?.startsWith("mcp:") ? `MCP server for ${s.client_id.slice(4)}` : "shell");
+  const groups = new Map<string, SessionDoc[]>();
+  for (const s of sessions) {
+    const key = JSON.stringify([s.repo, s.you, s.repo_path, s.branch, s.active_rfc, s.state, kind(s)]);
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  return [...groups.values()].map((group) => {
+    const s = group[0]!;
+    const pids = group.flatMap((g) => (g.pid === null ? [] : [g.pid]));
+    const fields = [
+      [s.branch, s.repo_path && `in ${tilde(s.repo_path)}`].filter(Boolean).join(" "),
+      s.client_id?.startsWith("mcp:") && group.length === 1 ? kind(s) : "",
+      group.length > 1 ? `${group.length} ${kind(s)}s${pids.length ? ` (pids ${pids.join(", ")})` : ""}` : pids.length ? `pid ${pids[0]}` : "",
+      `since ${clockTime(group.map((g) => g.started_at).sort()[0]!, now)}`,
+      s.active_rfc ? `working on ${s.active_rfc}` : s.state === "idle" ? `idle since ${clockTime(group.map((g) => g.last_activity).sort().at(-1)!, now)}` : "",
+    ].filter(Boolean);
+    return `${s.repo}${s.you ? " (you)" : ""} — ${fields.join(", ")}`;
+  });
+}
+
+/** 10:02 today, else 2026-11-24 10:02 (local time). */
+function clockTime(iso: string, now: Date): string {
+  const t = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const hm = `${pad(t.getHours())}:${pad(t.getMinutes())}`;
+  return t.toDateString() === now.toDateString() ? hm : `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${hm}`;
+}
+
+function tilde(path: string): string {
+  const home = process.env.HOME;
+  return home && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path;
 }
