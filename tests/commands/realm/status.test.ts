@@ -4,8 +4,8 @@ import { sessionLines } from "../../../src/commands/realm/status.ts";
 import type { StatusDoc } from "../../../src/realm/view.ts";
 
 type S = NonNullable<StatusDoc["sessions"]>[number];
-const at = (h: number, m: number, day = 25) => new Date(2026, 10, day, h, m).toISOString();
-const now = new Date(2026, 10, 25, 11, 0);
+const at = (h: number, m: number, day = 25) => new Date(Date.UTC(2026, 10, day, h, m)).toISOString();
+const now = new Date(Date.UTC(2026, 10, 25, 11, 0));
 const session = (over: Partial<S>): S => ({
   repo: "aperture",
   you: false,
@@ -33,18 +33,18 @@ describe("session lines", () => {
         now,
       ),
     ).toEqual([
-      "aperture (you) — feat/x in /src/aperture/.worktrees/feat-x, pid 4242, since 10:02",
-      "aperture — feat/training-metrics-v2 in /src/aperture, pid 5150, since 09:14, working on training-metrics-v2",
-      "fungal-image-analysis — main in /src/fungal, pid 77, since 2026-11-24 16:00, idle since 10:40",
-      "aperture — in /src/aperture, MCP server for claude-code, pid 99, since 10:02",
+      "aperture (you) — feat/x in /src/aperture/.worktrees/feat-x, pid 4242, started 58 min ago",
+      "aperture — feat/training-metrics-v2 in /src/aperture, pid 5150, started 1 h ago, working on training-metrics-v2",
+      "fungal-image-analysis — main in /src/fungal, pid 77, started 19 h ago, idle, last active 20 min ago",
+      "aperture — in /src/aperture, MCP server for claude-code, pid 99, started 58 min ago",
     ]);
   });
 
   test("nine shells in one checkout are one line that counts them, not nine alike", () => {
     const shells = Array.from({ length: 9 }, (_, i) => session({ pid: 100 + i, started_at: at(9, 10 + i) }));
     expect(sessionLines([session({ you: true, pid: 1 }), ...shells], now)).toEqual([
-      "aperture (you) — main in /src/aperture, pid 1, since 10:02",
-      "aperture — main in /src/aperture, 9 shells (pids 100, 101, 102, 103, 104, 105, 106, 107, 108), since 09:10",
+      "aperture (you) — main in /src/aperture, pid 1, started 58 min ago",
+      "aperture — main in /src/aperture, 9 shells (pids 100, 101, 102, 103, 104, 105, 106, 107, 108), started 1 h ago",
     ]);
   });
 
@@ -52,7 +52,7 @@ describe("session lines", () => {
     const home = process.env.HOME;
     process.env.HOME = "/home/me";
     try {
-      expect(sessionLines([session({ repo_path: "/home/me/src/aperture" })], now)).toEqual(["aperture — main in ~/src/aperture, pid 4242, since 10:02"]);
+      expect(sessionLines([session({ repo_path: "/home/me/src/aperture" })], now)).toEqual(["aperture — main in ~/src/aperture, pid 4242, started 58 min ago"]);
     } finally {
       process.env.HOME = home;
     }
