@@ -2,7 +2,7 @@
 // verified with. A pure plan from the realm model: the lists to write, or a refusal. Only a current maintainer
 // of the repo or a realm approver may change them (the ownership check holds the realm's history to the same
 // rule), and a repo never loses its last maintainer.
-import { Refused, UsageError } from "../errors.ts";
+import { Refused, UnknownName, UsageError } from "../errors.ts";
 import type { RealmModel } from "./load.ts";
 import { SshPublicKey, type SigningKey } from "./schema.ts";
 
@@ -36,7 +36,7 @@ export function planMaintainers(model: RealmModel, change: MaintainersChange): M
   }
   const file = model.repos.get(repo);
   if (!file) {
-    throw new UsageError(`unknown repo '${repo}' in realm '${model.realm?.name}'`, `Repos: ${[...model.repos.keys()].join(", ") || "none yet"}.`);
+    throw new UnknownName(`unknown repo '${repo}' in realm '${model.realm?.name}'`, `Repos: ${[...model.repos.keys()].join(", ") || "none yet"}.`, repo, [...model.repos.keys()]);
   }
   const approvers = model.realm?.governance.approvers ?? [];
   const actor = change.actor ?? "";

@@ -180,6 +180,9 @@ describe("bad input", () => {
     expect(body.stderr).not.toContain("ENOENT");
     expect(body.stderr.split("\n")[1]).toBe("Give the path of a readable text file (relative to this directory), or leave --body-file out.");
     for (const r of [realm, contract, body]) expect(r.stderr.trimEnd().split("\n")).toHaveLength(2);
+    // Other names from the realm get the closest one too.
+    expect(sb.blue(aperture, "realm", "admin", "domain", "show", "s3-acess").stderr.split("\n")[0]).toBe("error: unknown domain 's3-acess' in realm 'letemcook'. Did you mean 's3-access'?");
+    expect(sb.blue(aperture, "realm", "contract", "show", "s3-permisions").stderr.split("\n")[0]).toBe("error: unknown contract 's3-permisions' in realm 'letemcook'. Did you mean 's3-permissions'?");
   });
 
   test("domain create with a duplicate or unknown owner: exit 64", () => {

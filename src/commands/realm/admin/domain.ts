@@ -1,5 +1,5 @@
 import { defineCommand } from "../../../cli-args.ts";
-import { UsageError } from "../../../errors.ts";
+import { UnknownName, UsageError } from "../../../errors.ts";
 import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
 import { landedLine, proposalFor } from "../../../sync/propose.ts";
 import { planDomainCreate } from "../../../realm/domain.ts";
@@ -120,7 +120,7 @@ const show = defineCommand({
     const d = model.domains.get(args.name);
     if (!d) {
       const known = [...model.domains.keys()].join(", ") || "none";
-      throw new UsageError(`unknown domain '${args.name}' in realm '${name}'`, `Known domains: ${known}.`);
+      throw new UnknownName(`unknown domain '${args.name}' in realm '${name}'`, `Known domains: ${known}.`, args.name, [...model.domains.keys()]);
     }
     const s = summary(d);
     if (args.json) return json(s);
