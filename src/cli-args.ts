@@ -6,7 +6,14 @@
 // `--no-flag`, the last given wins (as in git), where citty lets `--no-flag` win wherever it stands.
 // citty itself is loaded for --help.
 import type { ArgDef, ArgsDef, CommandDef, ParsedArgs } from "citty";
-import { UsageError } from "./errors.ts";
+import { UnknownName, UsageError } from "./errors.ts";
+
+declare module "citty" {
+  interface CommandMeta {
+    /** Command lines shown under EXAMPLES in `--help` (a line starting with '#' is a comment). */
+    examples?: readonly string[];
+  }
+}
 
 /** citty's defineCommand (the identity, for types), without loading citty. */
 export function defineCommand<const T extends ArgsDef = ArgsDef>(def: CommandDef<T>): CommandDef<T> {
@@ -60,7 +67,7 @@ export function parseCommandArgs(defs: ArgsDef, rest: readonly string[], usage: 
         continue;
       }
     }
-    if (name === undefined) throw new UsageError(`unknown flag: ${arg.split("=")[0]}`, hint);
+    if (name === undefined) throw unknownFlag(arg, defs, usage);
     const type = typeOf(name);
     if (type === "boolean") {
       out[name] = inline === undefined ? true : inline !== "false";
@@ -101,4 +108,13 @@ export function parseCommandArgs(defs: ArgsDef, rest: readonly string[], usage: 
   // Every spelling reads the same value, as with citty.
   for (const [spelling, name] of spellings) if (spelling !== name && out[name] !== undefined) out[spelling] = out[name];
   return out as ParsedArgs;
+}
+
+/** An unknown flag, with the flags it might have meant (for "Did you mean …?"). */
+export function unknownFlag(arg: string, defs: ArgsDef, usage: string): UnknownName {
+  const given = arg.split("=")[0]!;
+  const known = Object.entries(defs).flatMap(([name, def]) =>
+    def.type === "positional" ? [] : [`--${kebab(name)}`, ...((def.type ?? "boolean") === "boolean" ? [`--no-${kebab(name)}`] : [])],
+  );
+  return new UnknownName(`unknown flag '${given}' for '${usage}'`, `Run '${usage} --help' for usage.`, given, [...known, "--help"]);
 }

@@ -21,10 +21,10 @@ if (argv[0] === "__daemon") {
 }
 
 async function runCli(): Promise<void> {
-const { defineCommand, parseCommandArgs } = await import("./cli-args.ts");
+const { defineCommand, parseCommandArgs, unknownFlag } = await import("./cli-args.ts");
 type CommandDef = import("citty").CommandDef<import("citty").ArgsDef>;
-const { BlueError, ExitCode, formatProblem, UsageError, ConfigError } = await import("./errors.ts");
-const { errorLine, line, stdoutIsTTY } = await import("./ui/output.ts");
+const { BlueError, ExitCode, fallbackHint, formatProblem, UnknownName, ConfigError } = await import("./errors.ts");
+const { errorLine, line, stdoutColour } = await import("./ui/output.ts");
 
 const main = defineCommand({
   meta: { name: "blue", version: pkg.version, description: "Coordinate the contracts between repositories owned by different teams" },
@@ -52,7 +52,8 @@ async function resolveCommand(root: CommandDef, args: string[]): Promise<Resolve
     if (!subs || name === undefined || name.startsWith("-")) return { cmd, path, rest };
     const next = subs[name];
     if (!next) {
-      throw new UsageError(`unknown command "${name}" for "${path.join(" ")}"`, `Run '${path.join(" ")} --help' to see the commands.`);
+      const where = path.join(" ");
+      throw new UnknownName(`unknown command '${name}' for '${where}'`, `Run '${where} --help' to see the commands.`, name, Object.keys(subs));
     }
     cmd = (await resolve(next)) as CommandDef;
     path.push(name);
@@ -60,20 +61,19 @@ async function resolveCommand(root: CommandDef, args: string[]): Promise<Resolve
   }
 }
 
+/** The help text, rendered by ui/help.ts (loaded only for this). */
 async function usage(cmd: CommandDef, path: string[]): Promise<string> {
-  const meta = await resolve(cmd.meta);
-  const { renderUsage } = await import("citty");
-  const text = await renderUsage({ ...cmd, meta: { ...meta, name: path.join(" ") } } as CommandDef);
-  return stdoutIsTTY && !process.env.NO_COLOR ? text : stripAnsi(text);
+  const { renderHelp } = await import("./ui/help.ts");
+  return renderHelp(cmd, path, { bold: stdoutColour });
 }
 
-function stripAnsi(s: string): string {
-  return s.replace(/\x1b\[[0-9;]*m/g, "");
-}
+/** The command that runs, once known: what an error's fallback hint names. */
+let running = "blue";
 
 async function run(): Promise<number> {
   const resolved = await resolveCommand(main as CommandDef, argv);
   const { cmd, path, rest } = resolved;
+  running = path.join(" ");
   const dashdash = rest.indexOf("--");
   const own = dashdash === -1 ? rest : rest.slice(0, dashdash);
   if (own.includes("--help") || own.includes("-h")) {
@@ -83,7 +83,7 @@ async function run(): Promise<number> {
   const subs = await resolve(cmd.subCommands);
   if (subs && !cmd.run) {
     const stray = own.find((a) => a.startsWith("-"));
-    if (stray) throw new UsageError(`unknown flag: ${stray.split("=")[0]}`, `Run '${path.join(" ")} --help' for usage.`);
+    if (stray) throw unknownFlag(stray, {}, path.join(" "));
     // A command group without a subcommand: show what it offers, like `gh repo`.
     line(await usage(cmd, path));
     return ExitCode.ok;
@@ -105,12 +105,22 @@ async function refreshSession(): Promise<void> {
   await refreshSessionIfRunning(root);
 }
 
+/** A mistyped name gets the closest one it could have meant (ui/did-you-mean.ts, loaded only then). */
+async function suggest(e: unknown): Promise<unknown> {
+  if (e instanceof UnknownName) {
+    const { didYouMean } = await import("./ui/did-you-mean.ts");
+    const close = didYouMean(e.given, e.candidates);
+    if (close) e.message = `${e.message}. Did you mean '${close}'?`;
+  }
+  return e;
+}
+
 function report(e: unknown): number {
   if (e instanceof ConfigError) {
     for (const p of e.problems) console.error(`${p.severity === "warning" ? "warning: " : ""}${formatProblem(p)}`);
   }
   if (e instanceof BlueError) {
-    errorLine(e.message, e.hint);
+    errorLine(e.message, e.hint ?? fallbackHint(e, running));
     return e.exitCode;
   }
   const err = e as { message?: string };
@@ -119,7 +129,7 @@ function report(e: unknown): number {
   return ExitCode.failed;
 }
 
-const code = await run().catch(report);
+const code = await run().catch(async (e: unknown) => report(await suggest(e)));
 // `blue mcp` answers through process.stdout (the SDK's transport): flush it, since process.exit can cut off a
 // large write to a pipe. Everything else prints with console.log, which is written out before exit.
 if (argv[0] === "mcp") await new Promise<void>((done) => (process.stdout.write("") ? done() : process.stdout.once("drain", done)));

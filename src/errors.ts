@@ -28,6 +28,19 @@ export class UsageError extends BlueError {
   override readonly exitCode = ExitCode.usage;
 }
 
+/** A name on the command line that is not one of those it could be (a command, a flag, a realm, a contract):
+ *  cli.ts adds "Did you mean …?" when one of `candidates` is close to `given`. */
+export class UnknownName extends UsageError {
+  constructor(
+    message: string,
+    hint: string | undefined,
+    readonly given: string,
+    readonly candidates: readonly string[],
+  ) {
+    super(message, hint);
+  }
+}
+
 /** Something on disk is malformed or invalid; names the file and, where known, line, column and field. */
 export class ConfigError extends BlueError {
   override readonly exitCode = ExitCode.config;
@@ -75,6 +88,18 @@ export class Untrusted extends Refused {}
 /** A token would go to a host this machine did not pin for the realm (DESIGN.md §7). */
 export class HostNotPinned extends BlueError {
   override readonly exitCode = ExitCode.config;
+}
+
+/** The hint of an error raised without one, so that every error ends with a line saying what to do next.
+ *  `command` is the command that ran ("blue realm sync"). */
+export function fallbackHint(e: BlueError, command: string): string {
+  if (e instanceof UsageError) return `Run '${command} --help' for usage.`;
+  if (e instanceof ConfigError) return "Fix the file it names, then run the command again.";
+  if (e instanceof DaemonUnavailable) return "See why with 'blue daemon status' and 'blue daemon logs'.";
+  if (e instanceof Unreachable) return "Check the network, the address and your credentials, then run the command again.";
+  if (e instanceof GitError) return "Fix what git says, then run the command again.";
+  if (e instanceof ForgeError) return "Check what the forge says and what the token may do there, then run the command again.";
+  return `See '${command} --help' for what the command needs.`;
 }
 
 /** One finding about a file: `file:line:col: field: message`. */

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { parseArgs as cittyParse, type ArgsDef } from "citty";
 import { parseCommandArgs } from "../src/cli-args.ts";
-import { UsageError } from "../src/errors.ts";
+import { UnknownName, UsageError } from "../src/errors.ts";
 
 const defs = {
   name: { type: "positional", description: "", required: true },
@@ -38,9 +38,9 @@ describe("command line arguments", () => {
   });
 
   test("what blue refuses, with citty's words where citty refuses it too", () => {
-    expect(fails(["x", "--bogus"])).toBe("unknown flag: --bogus");
-    expect(fails(["x", "--bogus=1"])).toBe("unknown flag: --bogus");
-    expect(fails(["x", "--no-mode"])).toBe("unknown flag: --no-mode");
+    expect(fails(["x", "--bogus"])).toBe("unknown flag '--bogus' for 'blue test'");
+    expect(fails(["x", "--bogus=1"])).toBe("unknown flag '--bogus' for 'blue test'");
+    expect(fails(["x", "--no-mode"])).toBe("unknown flag '--no-mode' for 'blue test'");
     expect(fails(["x", "--lines"])).toBe("flag needs a value: --lines");
     expect(fails(["x", "-n", "--json"])).toBe("flag needs a value: --n");
     expect(fails(["x", "y", "z"])).toBe('unexpected argument "z" for "blue test"');
@@ -48,6 +48,18 @@ describe("command line arguments", () => {
     expect(fails(["x", "--mode", "bogus"])).toBe("Invalid value for argument: --mode (bogus). Expected one of: contract, importer.");
     expect(fails(["x", "--mode"])).toBe("flag needs a value: --mode");
     expect(() => parseCommandArgs({ name: { type: "string", required: true } }, [], "blue test")).toThrow("Missing required argument: --name");
+  });
+
+  test("an unknown flag carries the flags it could have meant (cli.ts picks the closest)", () => {
+    try {
+      parseCommandArgs(defs, ["x", "--jsno"], "blue test");
+      throw new Error("accepted --jsno");
+    } catch (e) {
+      expect(e).toBeInstanceOf(UnknownName);
+      expect((e as UnknownName).given).toBe("--jsno");
+      expect((e as UnknownName).candidates).toEqual(expect.arrayContaining(["--json", "--no-json", "--no-cache", "--hook-timeout", "--dry-run", "--help"]));
+      expect((e as UnknownName).candidates).not.toContain("--name");
+    }
   });
 
   test("agrees with citty's parser on 3,000 generated command lines that blue accepts", () => {

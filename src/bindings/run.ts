@@ -34,7 +34,7 @@ async function checkInRepo(root: string, plan: ExportPlan, contract: ContractFil
   const read = await extractExport(root, plan.after, { gate: () => undefined });
   if (!read) return false;
   const outcome = validateValue(schema, read.value);
-  if (outcome.schemaError) throw new Refused(`${plan.after.schema_file ?? `${plan.contract}'s schema`} does not compile: ${outcome.schemaError}`);
+  if (outcome.schemaError) throw new Refused(`${plan.after.schema_file ?? `${plan.contract}'s schema`} does not compile: ${outcome.schemaError}`, "Fix the schema so that it is a valid JSON Schema; nothing was changed.");
   if (outcome.errors.length) {
     const first = outcome.errors.slice(0, 3).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`).join("; ");
     throw new Refused(`the value this export reads is invalid under ${plan.after.schema_file ?? `${plan.contract}'s schema`}: ${first}`, "Fix the code or the schema; nothing was changed.");

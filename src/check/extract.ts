@@ -18,14 +18,14 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 /** The absolute path of `rel` inside `root`, refusing anything that resolves outside it. */
 export function confinedPath(root: string, rel: string, what: string): string {
   if (isAbsolute(rel) || rel.split(/[\\/]/).includes("..")) {
-    throw new ConfigError(`${what} '${rel}' must be a relative path inside the repo, without '..'`);
+    throw new ConfigError(`${what} '${rel}' must be a relative path inside the repo, without '..'`, "Name a file of this repo by its path from the repo's top level.");
   }
   const abs = join(root, rel);
-  if (!existsSync(abs)) throw new BlueError(`${what} '${rel}' does not exist in ${root}`);
+  if (!existsSync(abs)) throw new BlueError(`${what} '${rel}' does not exist in ${root}`, "Create it, or change the path with 'blue realm export'.");
   const real = realpathSync(abs);
   const inside = relative(realpathSync(root), real);
   if (inside.startsWith(`..${sep}`) || inside === ".." || isAbsolute(inside)) {
-    throw new ConfigError(`${what} '${rel}' leads outside the repo (symlink to ${real})`);
+    throw new ConfigError(`${what} '${rel}' leads outside the repo (symlink to ${real})`, "Name a file inside the repo (a symlink may not lead out of it).");
   }
   return real;
 }
@@ -51,10 +51,10 @@ export async function extractExport(root: string, exp: ExportBinding, opts: Extr
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if ("file" in how) {
     const read = readText(confinedPath(root, how.file, "extract.file"), how.file);
-    if ("problem" in read) throw new ConfigError(formatProblem(read.problem));
+    if ("problem" in read) throw new ConfigError(formatProblem(read.problem), "Fix the file at that place, then run the command again.");
     const doc = parseData(how.file, read.text);
     const value = getPointer(doc, how.pointer);
-    if (value === undefined) throw new ConfigError(`${how.file}: no value at JSON pointer '${how.pointer}' (extract of ${exp.contract})`);
+    if (value === undefined) throw new ConfigError(`${how.file}: no value at JSON pointer '${how.pointer}' (extract of ${exp.contract})`, "Fix the pointer with 'blue realm export CONTRACT --extract FILE:/POINTER', or the file.");
     return { value, sources: [how.file] };
   }
   opts.gate(exp);
@@ -63,15 +63,15 @@ export async function extractExport(root: string, exp: ExportBinding, opts: Extr
   // A repo-relative program is confined to the repo; a bare name (node, python3) is looked up on PATH.
   const exe = program.includes("/") ? confinedPath(root, program, "extract.command") : program;
   const run = await runBounded([exe, ...argv.slice(1)], { cwd: root, timeoutMs });
-  if (run.timedOut) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} timed out after ${timeoutMs / 1000}s`);
-  if (run.code !== 0) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} exited ${run.code}: ${run.stderr.trim().split("\n")[0] ?? ""}`);
+  if (run.timedOut) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} timed out after ${timeoutMs / 1000}s`, "Make the command faster, or give it more time with --hook-timeout.");
+  if (run.code !== 0) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} exited ${run.code}: ${run.stderr.trim().split("\n")[0] ?? ""}`, "Run the command yourself in the repo to see why it fails.");
   const out = run.stdout;
   const breach = jsonBreach(out);
-  if (breach) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} printed JSON ${breach.message}`);
+  if (breach) throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} printed JSON ${breach.message}`, "The command must print one JSON value within blue's limits (docs/cli/realm.md#limits).");
   try {
     return { value: JSON.parse(out), sources: exp.source_files };
   } catch {
-    throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} did not print JSON`);
+    throw new BlueError(`extract command '${argv.join(" ")}' for ${exp.contract} did not print JSON`, "Run the command yourself in the repo: it must print one JSON value on stdout.");
   }
 }
 
@@ -109,8 +109,8 @@ function sourceStamps(root: string, files: readonly string[]): SourceStamp[] | u
 /** A provider's `schema_file`: a JSON Schema (JSON or YAML) inside the repo, read within blue's limits. */
 export function readSchemaFile(root: string, rel: string): Record<string, unknown> {
   const read = readText(confinedPath(root, rel, "schema_file"), rel);
-  if ("problem" in read) throw new ConfigError(formatProblem(read.problem));
+  if ("problem" in read) throw new ConfigError(formatProblem(read.problem), "Fix the file at that place, then run the command again.");
   const schema = parseData(rel, read.text);
-  if (!schema || typeof schema !== "object" || Array.isArray(schema)) throw new ConfigError(`${rel}: a JSON Schema must be an object`);
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) throw new ConfigError(`${rel}: a JSON Schema must be an object`, "Make the schema file one JSON object (a JSON Schema).");
   return schema as Record<string, unknown>;
 }

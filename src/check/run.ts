@@ -3,7 +3,7 @@
 // and returns one report. Rendering is the command's.
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { ConfigError, Untrusted, UsageError } from "../errors.ts";
+import { ConfigError, UnknownName, Untrusted, UsageError } from "../errors.ts";
 import { ensureRealmClone } from "../realm/clone.ts";
 import type { DepRecorder } from "../store/report-cache.ts";
 import { findRepoRoot, readMember, realmLocation } from "../realm/workspace.ts";
@@ -18,7 +18,7 @@ import { hasErrors, loadRealm, type DomainModel } from "../realm/load.ts";
 import { validateAll, validateValue, VALIDATOR } from "./validate.ts";
 import { ContractFile, type TrustedCommand } from "../realm/schema.ts";
 import { describeChange } from "../realm/view.ts";
-import { blueHome } from "../system/home.ts";
+import { blueHome, unknownRealm } from "../system/home.ts";
 import { commandId, extractGate, extractUse, hookUse, requireConsent, type CommandUse, type Consent, type HookField } from "../trust/consent.ts";
 import { machineConsent, TRUST_FILE } from "../trust/store.ts";
 import { readText } from "../yaml/source.ts";
@@ -81,8 +81,13 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
     }
   }
   if (opts.contract) {
+    const names = [...new Set(entries.map((e) => e.contract.name))].sort();
     entries = entries.filter((e) => e.contract.name === opts.contract);
-    if (entries.length === 0) throw new UsageError(`unknown contract '${opts.contract}'${repo ? ` for repo '${repo}'` : ""} in realm '${target.realm}'`);
+    if (entries.length === 0) {
+      const which = repo ? `Contracts '${repo}' exports or imports` : `Contracts in realm '${target.realm}'`;
+      const hint = names.length ? `${which}: ${names.join(", ")}.` : repo ? `'${repo}' exports and imports no contract yet.` : `Realm '${target.realm}' has no contract yet.`;
+      throw new UnknownName(`unknown contract '${opts.contract}'${repo ? ` for repo '${repo}'` : ""} in realm '${target.realm}'`, hint, opts.contract, names);
+    }
   }
   const exported = repo ? entries.filter((e) => e.contract.owner === repo) : [];
   const imported = repo ? entries.filter((e) => e.contract.owner !== repo) : [];
@@ -262,7 +267,9 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
 
 /** The realm repo's history judged commit by commit; --from/--to are revisions here, not versions. */
 function ownership(target: CheckTarget, opts: CheckOptions): Promise<CheckReport> {
-  if (opts.modes!.length > 1 || opts.contract || opts.transitive) throw new UsageError("--mode=ownership takes only --from and --to (revisions of the realm repo)");
+  if (opts.modes!.length > 1 || opts.contract || opts.transitive) {
+    throw new UsageError("--mode=ownership takes only --from and --to (revisions of the realm repo)", "Run 'blue realm check --mode=ownership [--from REV] [--to REV]' on its own.");
+  }
   if (target.repo) {
     throw new UsageError("--mode=ownership runs in a clone of the realm repo itself (the realm's CI)", "Run it at the top of the realm repo's checkout, or pass --realm <name> to check this machine's clone.");
   }
@@ -284,7 +291,7 @@ export async function resolveCheckTarget(realmFlag: string | undefined): Promise
   const member = root ? readMember(root) : undefined;
   if (realmFlag && member?.config.realm.name !== realmFlag) {
     const loc = realmLocation(realmFlag);
-    if (!loc.cloned) throw new UsageError(`unknown realm '${realmFlag}': it is not cloned on this machine`);
+    if (!loc.cloned) throw unknownRealm(realmFlag);
     return { realmDir: loc.clone, realm: realmFlag };
   }
   if (!member) throw new UsageError("not in a member repo or a realm repo", "Run it in a repo that has joined a realm, in the realm repo itself, or pass --realm.");

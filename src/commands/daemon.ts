@@ -8,7 +8,7 @@ import { blueHome, daemonFiles } from "../system/home.ts";
 import { json, line, ok } from "../ui/output.ts";
 
 const start = defineCommand({
-  meta: { name: "start", description: "Start the daemon in the background (commands that need it start it too)" },
+  meta: { name: "start", description: "Start the daemon in the background (commands that need it start it too)", examples: ["blue daemon start"] },
   async run() {
     const { info } = await ensureDaemon({ start: true });
     ok(`Daemon running on localhost:${info.port} (pid ${info.pid})`);
@@ -16,14 +16,14 @@ const start = defineCommand({
 });
 
 const stop = defineCommand({
-  meta: { name: "stop", description: "Stop the daemon: in-flight requests finish, the database is closed" },
+  meta: { name: "stop", description: "Stop the daemon: in-flight requests finish, the database is closed", examples: ["blue daemon stop"] },
   async run() {
     ok((await stopDaemon()) ? "Daemon stopped" : "Daemon was not running");
   },
 });
 
 const status = defineCommand({
-  meta: { name: "status", description: "Whether the daemon runs, where, and what it tracks" },
+  meta: { name: "status", description: "Whether the daemon runs, where, and what it tracks", examples: ["blue daemon status", "blue daemon status --json"] },
   args: { json: { type: "boolean", description: "Print one JSON document" } },
   async run({ args }) {
     const files = daemonFiles();
@@ -58,8 +58,8 @@ const status = defineCommand({
 });
 
 const logs = defineCommand({
-  meta: { name: "logs", description: "Print the end of the daemon's log" },
-  args: { lines: { type: "string", alias: "n", description: "How many lines", default: "50" } },
+  meta: { name: "logs", description: "Print the end of the daemon's log", examples: ["blue daemon logs", "blue daemon logs -n 200"] },
+  args: { lines: { type: "string", alias: "n", description: "How many lines", default: "50", valueHint: "count" } },
   run({ args }) {
     const path = daemonFiles().log;
     if (!existsSync(path)) return line(`No log yet (${path})`);
@@ -113,7 +113,11 @@ ${envXml}  <key>RunAtLoad</key><true/>
 }
 
 const install = defineCommand({
-  meta: { name: "install", description: "Run the daemon as a service: a systemd user unit (Linux) or a launchd agent (macOS)" },
+  meta: {
+    name: "install",
+    description: "Run the daemon as a service: a systemd user unit (Linux) or a launchd agent (macOS)",
+    examples: ["# See what would be written, then write and enable it:", "blue daemon install --print", "blue daemon install"],
+  },
   args: { print: { type: "boolean", description: "Print the unit instead of writing it" } },
   run({ args }) {
     const kind = process.platform === "darwin" ? "launchd" : "systemd";

@@ -1,5 +1,5 @@
 import { defineCommand } from "../cli-args.ts";
-import { UsageError } from "../errors.ts";
+import { UnknownName } from "../errors.ts";
 import { fileKinds, jsonSchemaOf, type FileKind } from "../realm/schema.ts";
 import { json, line } from "../ui/output.ts";
 
@@ -7,9 +7,10 @@ export const schema = defineCommand({
   meta: {
     name: "schema",
     description: "Print the JSON Schema of a realm file or .blue/config.yaml (for editors: # yaml-language-server: $schema=...)",
+    examples: ["blue schema", "blue schema contract > contract.schema.json"],
   },
   args: {
-    kind: { type: "positional", description: `One of: ${Object.keys(fileKinds).join(", ")}. Without it, list the kinds`, required: false },
+    kind: { type: "positional", description: `One of: ${Object.keys(fileKinds).join(", ")}. Without it, list the kinds`, required: false, valueHint: "kind" },
   },
   run({ args }) {
     if (!args.kind) {
@@ -17,7 +18,7 @@ export const schema = defineCommand({
       return;
     }
     if (!(args.kind in fileKinds)) {
-      throw new UsageError(`unknown kind '${args.kind}'`, `Kinds: ${Object.keys(fileKinds).join(", ")}.`);
+      throw new UnknownName(`unknown kind '${args.kind}'`, `Kinds: ${Object.keys(fileKinds).join(", ")}.`, args.kind, Object.keys(fileKinds));
     }
     json(jsonSchemaOf(args.kind as FileKind));
   },

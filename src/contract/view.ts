@@ -2,7 +2,7 @@
 // file, or the file as it was at an earlier version (read from the realm's git history), and the bindings
 // that export or import it today.
 import { z } from "zod";
-import { UsageError } from "../errors.ts";
+import { UnknownName, UsageError } from "../errors.ts";
 import { contractAtVersion } from "../git/history.ts";
 import type { DomainModel, RealmModel } from "../realm/load.ts";
 import { ensureRealmClone } from "../realm/clone.ts";
@@ -41,7 +41,7 @@ export function findContract(model: RealmModel, realm: string, name: string): { 
   const contract = domain?.contracts.get(name);
   if (!domain || !contract) {
     const names = [...model.domains.values()].flatMap((d) => [...d.contracts.keys()]).sort();
-    throw new UsageError(`unknown contract '${name}' in realm '${realm}'`, names.length ? `Contracts: ${names.join(", ")}.` : "The realm has no contracts yet.");
+    throw new UnknownName(`unknown contract '${name}' in realm '${realm}'`, names.length ? `Contracts: ${names.join(", ")}.` : "The realm has no contracts yet.", name, names);
   }
   return { domain, contract };
 }

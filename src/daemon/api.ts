@@ -23,7 +23,10 @@ export const SessionInput = z.object({
   realm: z.string().min(1).max(200),
   client_id: z.string().max(200).optional(),
   pid: z.number().int().positive().optional(),
+  /** The work tree the session works in (a main checkout or a linked worktree) and the branch checked out there:
+   *  what tells two shells in one repo apart. */
   repo_path: z.string().max(4096).optional(),
+  branch: z.string().max(255).optional(),
   active_rfc: z.string().max(200).optional(),
   active_domains: list.optional(),
   exports_modified: list.optional(),
@@ -33,6 +36,7 @@ export const Session = SessionInput.required({ client_id: true }).extend({
   client_id: z.string().nullable(),
   pid: z.number().nullable(),
   repo_path: z.string().nullable(),
+  branch: z.string().nullable(),
   active_rfc: z.string().nullable(),
   active_domains: list,
   exports_modified: list,

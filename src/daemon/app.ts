@@ -129,6 +129,30 @@ export function createApp(deps: AppDeps) {
     ...s,
     state: deps.clock().getTime() - Date.parse(s.last_activity) > IDLE_AFTER_MS ? ("idle" as const) : ("active" as const),
   });
+  /** The repos a tracked realm counts in (members and pending ones), or undefined when that is not known: the
+   *  realm is not tracked here or does not load. */
+  const inRealm = (name: string): Set<string> | undefined => {
+    const row = deps.db.realm(name);
+    if (!row) return undefined;
+    const load = realmModel(row.local_path);
+    return brokenBecause(row.name, load) ? undefined : new Set([...load.model.repos.keys(), ...load.model.pending]);
+  };
+  /** The sessions to list (of one realm, or all). Those of repos that left their realm are removed instead. */
+  const liveSessions = (realm?: string) => {
+    const rows = deps.db.sessions({ realm });
+    const members = new Map<string, Set<string> | undefined>();
+    const left = new Set(
+      rows
+        .filter((s) => {
+          if (!members.has(s.realm)) members.set(s.realm, inRealm(s.realm));
+          const repos = members.get(s.realm);
+          return repos !== undefined && !repos.has(s.repo);
+        })
+        .map((s) => s.id),
+    );
+    if (left.size) deps.db.removeSessionsWhere((s) => left.has(s.id));
+    return rows.filter((s) => !left.has(s.id)).map(withState);
+  };
 
   const app = new Hono()
     .use("*", async (c, next) => {
@@ -198,7 +222,7 @@ export function createApp(deps: AppDeps) {
         view: "view" in found ? found.view : null,
         view_error: "view" in found ? null : found.message,
         notifications: notificationsOf(row, repo, false).map(({ key: _k, pending: _p, ...n }) => n),
-        sessions: deps.db.sessions({ realm: row.name }).map(withState),
+        sessions: liveSessions(row.name),
         ownership_warnings: deps.db.ownershipWarnings(row.name, new Date(deps.clock().getTime() - OWNERSHIP_WARNING_DAYS * 86_400_000).toISOString()),
       });
     })
@@ -233,7 +257,7 @@ export function createApp(deps: AppDeps) {
       }
     })
     .get("/sessions", valid("query", NotificationQuery.pick({ realm: true })), (c) => {
-      return c.json({ sessions: deps.db.sessions({ realm: c.req.valid("query").realm }).map(withState) });
+      return c.json({ sessions: liveSessions(c.req.valid("query").realm) });
     })
     .post("/sessions", valid("json", SessionInput), (c) => {
       return c.json({ session: withState(deps.db.touchSession(c.req.valid("json"), deps.clock().toISOString())) }, 201);

@@ -157,7 +157,7 @@ export async function stopDaemon(timeoutMs = 10_000): Promise<boolean> {
   process.kill(pid, "SIGTERM");
   const deadline = Date.now() + timeoutMs;
   while (processAlive(pid)) {
-    if (Date.now() > deadline) throw new BlueError(`the daemon (pid ${pid}) did not stop within ${timeoutMs / 1000}s`);
+    if (Date.now() > deadline) throw new BlueError(`the daemon (pid ${pid}) did not stop within ${timeoutMs / 1000}s`, "See 'blue daemon logs' for what it is doing; it stops once its requests finish, or end it with kill.");
     await Bun.sleep(20);
   }
   return true;
@@ -172,5 +172,5 @@ export async function body<R extends { ok: boolean; status: number; json(): Prom
     const err = (await res.json()) as { error?: { message?: string } };
     if (err.error?.message) message = `daemon: ${err.error.message}`;
   } catch {}
-  throw new BlueError(message);
+  throw new BlueError(message, "See 'blue daemon logs' for what the daemon was doing.");
 }

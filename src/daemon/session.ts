@@ -2,12 +2,13 @@
 // shell) and the repo, so repeated commands refresh one session, and the daemon drops it when the shell exits.
 import { hostname } from "node:os";
 import { quickMember, type Member } from "../realm/member.ts";
-import { findRepoRoot } from "../system/repo-root.ts";
+import { checkedOutBranch, findRepoRoot } from "../system/repo-root.ts";
 
 export function cliSession(member: Member) {
   const pid = process.ppid;
   const id = `cli-${new Bun.CryptoHasher("sha1").update(`${hostname()}:${pid}:${member.root}`).digest("hex").slice(0, 12)}`;
-  return { id, pid, client_id: `cli:${pid}`, repo: member.config.repo, realm: member.config.realm.name, repo_path: member.root };
+  const branch = checkedOutBranch(member.root) ?? undefined;
+  return { id, pid, client_id: `cli:${pid}`, repo: member.config.repo, realm: member.config.realm.name, repo_path: member.root, branch };
 }
 
 /**

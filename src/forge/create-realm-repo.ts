@@ -16,21 +16,21 @@ export function initTarget(o: { name: string; forgejo?: string; github?: string 
     try {
       u = new URL(o.forgejo);
     } catch {
-      throw new UsageError(`--forgejo needs the Forgejo web URL, like https://git.example.com; got '${o.forgejo}'`);
+      throw new UsageError(`--forgejo needs the Forgejo web URL, like https://git.example.com; got '${o.forgejo}'`, "For example: --forgejo https://git.example.com/realms");
     }
     const parts = u.pathname.split("/").filter(Boolean);
     if (!/^https?:$/.test(u.protocol) || parts.length > 1 || u.search || u.hash) {
-      throw new UsageError(`--forgejo needs the Forgejo web URL, optionally with an owner: https://git.example.com[/owner]; got '${o.forgejo}'`);
+      throw new UsageError(`--forgejo needs the Forgejo web URL, optionally with an owner: https://git.example.com[/owner]; got '${o.forgejo}'`, "For example: --forgejo https://git.example.com/realms");
     }
     const apiUrl = (env.BLUE_FORGEJO_API_URL ?? `${u.origin}/api/v1`).replace(/\/+$/, "");
     return { kind: "forgejo", apiUrl, webUrl: u.origin, host: u.host, owner: parts[0] ?? "", repo: o.name };
   }
   if (o.github !== undefined) {
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(o.github)) throw new UsageError(`--github needs a GitHub user or organisation name; got '${o.github}'`);
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(o.github)) throw new UsageError(`--github needs a GitHub user or organisation name; got '${o.github}'`, "For example: --github acme");
     const apiUrl = (env.BLUE_GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
     return { kind: "github", apiUrl, webUrl: "https://github.com", host: "github.com", owner: o.github, repo: o.name };
   }
-  throw new UsageError("initTarget needs --forgejo or --github");
+  throw new UsageError("initTarget needs --forgejo or --github", "Pass --forgejo URL or --github OWNER.");
 }
 
 export type CreatedRealmRepo = { cloneUrl: string; htmlUrl: string; forge: ForgeConfig; tokenSource: string };

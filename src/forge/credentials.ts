@@ -109,7 +109,7 @@ async function fileToken(file: string, host: string): Promise<string | undefined
   try {
     doc = parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}`, "Fix the file, or remove it to use the other credential sources (docs/security.md).");
   }
   const parsed = CredentialsFile.safeParse(doc ?? {});
   if (!parsed.success) {

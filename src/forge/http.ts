@@ -59,7 +59,7 @@ export class ForgeHttp {
     let payload: string | undefined;
     if (call.body) {
       const checked = call.body.schema.safeParse(call.body.value);
-      if (!checked.success) this.fail(new ForgeError(`refusing to send ${what} to ${kind}: ${describeZod(checked.error)}`));
+      if (!checked.success) this.fail(new ForgeError(`refusing to send ${what} to ${kind}: ${describeZod(checked.error)}`, "This is a bug in blue: report it with the command you ran."));
       payload = JSON.stringify(checked.data);
     }
     const url = new URL(`${this.target.apiUrl.replace(/\/+$/, "")}${path}`);
@@ -102,7 +102,7 @@ export class ForgeHttp {
     if (!res.ok) {
       const violations = res.headers.get("sl-violations");
       const detail = violations ? describeViolations(violations) : await forgeMessage(res);
-      this.fail(new ForgeError(`${kind} refused ${what} (${res.status} ${res.statusText})${detail ? `: ${detail}` : ""}`, undefined, res.status));
+      this.fail(new ForgeError(`${kind} refused ${what} (${res.status} ${res.statusText})${detail ? `: ${detail}` : ""}`, "Check what the forge says and what the token may do there (its scopes, your role in the repo).", res.status));
     }
     if (!call.response) {
       await res.body?.cancel();
@@ -113,10 +113,10 @@ export class ForgeHttp {
     try {
       json = JSON.parse(text);
     } catch {
-      this.fail(new ForgeError(`${kind} at ${host} answered ${what} with something that is not JSON`));
+      this.fail(new ForgeError(`${kind} at ${host} answered ${what} with something that is not JSON`, "Check that the URL is the forge's own (not a proxy or login page), then run the command again."));
     }
     const parsed = call.response.safeParse(json);
-    if (!parsed.success) this.fail(new ForgeError(`unexpected answer from ${kind} at ${host} to ${what}: ${describeZod(parsed.error)}`));
+    if (!parsed.success) this.fail(new ForgeError(`unexpected answer from ${kind} at ${host} to ${what}: ${describeZod(parsed.error)}`, "The forge may be a version blue does not know; report it with the forge's version."));
     return parsed.data;
   }
 }

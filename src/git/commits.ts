@@ -32,13 +32,13 @@ async function run(dir: string, args: string[]): Promise<{ code: number; stdout:
 
 async function out(dir: string, args: string[]): Promise<string> {
   const r = await run(dir, args);
-  if (r.code !== 0) throw new GitError(`git ${args[0]} failed in ${dir}: ${r.stderr.trim().split("\n")[0] ?? ""}`);
+  if (r.code !== 0) throw new GitError(`git ${args[0]} failed in ${dir}: ${r.stderr.trim().split("\n")[0] ?? ""}`, `Run git ${args[0]} in ${dir} yourself to see what git says.`);
   return r.stdout;
 }
 
 /** The commit a revision names, or a UsageError naming the revision. */
 export async function commitOf(dir: string, rev: string, flag: string): Promise<string> {
-  if (rev.startsWith("-") || /[\0-\x1f]/.test(rev)) throw new UsageError(`${flag} '${rev}' is not a revision`);
+  if (rev.startsWith("-") || /[\0-\x1f]/.test(rev)) throw new UsageError(`${flag} '${rev}' is not a revision`, "Give a commit, branch or tag of the realm repo, like HEAD~3 or origin/main.");
   const r = await run(dir, ["rev-parse", "--verify", "-q", `${rev}^{commit}`]);
   if (r.code !== 0) throw new UsageError(`${flag} '${rev}' names no commit in ${dir}`, "Fetch it first (CI checkouts are often shallow: fetch-depth 0), or give a sha.");
   return r.stdout.trim();

@@ -13,7 +13,7 @@ const REALM_BRANCH = "main";
 async function gitOut(dir: string, args: string[], strict = false): Promise<string> {
   const proc = Bun.spawn(["git", ...args], { cwd: dir, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  if (code !== 0 && strict) throw new GitError(`git ${args.join(" ")} failed in ${dir}: ${err.trim().split("\n")[0] ?? ""}`);
+  if (code !== 0 && strict) throw new GitError(`git ${args.join(" ")} failed in ${dir}: ${err.trim().split("\n")[0] ?? ""}`, `Run git ${args[0]} in ${dir} yourself to see what git says.`);
   return code === 0 ? out : "";
 }
 

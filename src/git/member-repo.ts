@@ -19,7 +19,7 @@ export async function isCommitted(root: string, path: string): Promise<boolean> 
 /** Those of `paths` that are new or changed against HEAD (staged or not): what a commit of them would carry. */
 export async function changedPaths(root: string, paths: readonly string[]): Promise<string[]> {
   const r = await exec(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...paths]);
-  if (!r.ok) throw new GitError(`git status failed: ${gitCause(r.stderr)}`);
+  if (!r.ok) throw new GitError(`git status failed: ${gitCause(r.stderr)}`, `Run 'git status' in ${root} to see what git says.`);
   const changed = new Set(r.stdout.split("\0").filter(Boolean).map((e) => e.slice(3)));
   return paths.filter((p) => changed.has(p));
 }
@@ -34,7 +34,7 @@ export async function commitPaths(root: string, paths: readonly string[], messag
     ["commit", "-q", "--only", "-m", message, "--", ...paths],
   ]) {
     const r = await exec(root, args);
-    if (!r.ok) throw new GitError(`git ${args[0]} failed: ${gitCause(r.stderr || r.stdout)}`);
+    if (!r.ok) throw new GitError(`git ${args[0]} failed: ${gitCause(r.stderr || r.stdout)}`, `Commit them yourself: git add ${paths.join(" ")} && git commit -m '${message}'`);
   }
   return (await exec(root, ["rev-parse", "--short", "HEAD"])).stdout.trim();
 }

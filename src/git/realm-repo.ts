@@ -30,7 +30,7 @@ export function git(dir: string): SimpleGit {
 
 /** A URL that git could read as an option (`--upload-pack=...`) is never passed on. */
 export function assertSafeUrl(url: string): void {
-  if (url.startsWith("-") || /[\r\n\0]/.test(url)) throw new UsageError(`'${url}' is not a git URL`);
+  if (url.startsWith("-") || /[\r\n\0]/.test(url)) throw new UsageError(`'${url}' is not a git URL`, "Give an ssh, https or file URL, or a path, like git@git.example.com:acme/letemcook.git.");
 }
 
 const UNREACHABLE = [
@@ -57,7 +57,7 @@ function describeGitFailure(e: unknown, url: string, doing: string): Error {
   if (UNREACHABLE.some((re) => re.test(text))) {
     return new Unreachable(`cannot reach realm remote ${url}: ${detail}`, "Check the URL and your git credentials (git credential fill, BLUE_REALM_TOKEN), then run the command again.");
   }
-  return new GitError(`${doing} failed: ${detail}`);
+  return new GitError(`${doing} failed: ${detail}`, "Fix what git says, then run the command again.");
 }
 
 /** Whether the remote answers, and whether it has any commits. */
@@ -287,7 +287,7 @@ export async function moveRealmRemote(clone: string, url: string): Promise<Moved
     }
     const upstream = await headOf(clone);
     const local = await headOf(clone, REALM_BRANCH);
-    if (!upstream) throw new Refused(`the realm at ${previous} has no ${REALM_BRANCH} branch yet: there is nothing to move`);
+    if (!upstream) throw new Refused(`the realm at ${previous} has no ${REALM_BRANCH} branch yet: there is nothing to move`, "Only a realm that has been pushed can move; push it first.");
     if ((local && local !== upstream && !(await contains(local, upstream))) || (await g.raw(["status", "--porcelain"])).trim() !== "") {
       throw new Refused(
         "the realm clone has changes that are not on its remote",
@@ -311,7 +311,7 @@ export async function moveRealmRemote(clone: string, url: string): Promise<Moved
     let adopted = false;
     const theirMain = theirs.get(REALM_BRANCH);
     if (theirs.size > 0 && !theirMain) {
-      throw new Refused(`${url} already has branches but no ${REALM_BRANCH}: a realm moves only to an empty repo or one that holds it`);
+      throw new Refused(`${url} already has branches but no ${REALM_BRANCH}: a realm moves only to an empty repo or one that holds it`, "Create an empty repo for the realm, and pass its URL.");
     }
     if (theirMain && theirMain !== upstream) {
       await g.raw(["fetch", "-q", url, `+refs/heads/${REALM_BRANCH}:refs/blue/move`]).catch((e) => {

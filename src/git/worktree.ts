@@ -26,7 +26,7 @@ async function out(dir: string, args: string[]): Promise<string> {
 
 async function run(dir: string, args: string[], doing: string): Promise<string> {
   const r = await exec(dir, args);
-  if (!r.ok) throw new GitError(`${doing} failed: ${gitCause(r.stderr || r.stdout)}`);
+  if (!r.ok) throw new GitError(`${doing} failed: ${gitCause(r.stderr || r.stdout)}`, "Fix what git says, then run the command again.");
   return r.stdout;
 }
 

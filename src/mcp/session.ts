@@ -5,13 +5,15 @@ import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import type { SessionInput } from "../daemon/api.ts";
 import type { Member } from "../realm/workspace.ts";
+import { checkedOutBranch } from "../system/repo-root.ts";
 
 /** One session per MCP server process and repo; the pid is this process, so a killed server's session is
  *  removed when the daemon next starts. */
 export function mcpSession(member: Member, clientName?: string): SessionInput {
   const pid = process.pid;
   const id = `mcp-${createHash("sha1").update(`${hostname()}:${pid}:${member.root}`).digest("hex").slice(0, 12)}`;
-  return { id, pid, client_id: `mcp:${clientName ?? "unknown"}`, repo: member.config.repo, realm: member.config.realm.name, repo_path: member.root };
+  const branch = checkedOutBranch(member.root) ?? undefined;
+  return { id, pid, client_id: `mcp:${clientName ?? "unknown"}`, repo: member.config.repo, realm: member.config.realm.name, repo_path: member.root, branch };
 }
 
 export type HeldSession = {
@@ -40,7 +42,8 @@ export function holdSession(member: Member | undefined, log: (line: string) => v
     current: () => session,
     ready,
     async touch(clientName) {
-      if (member && clientName && session?.client_id !== `mcp:${clientName}`) session = mcpSession(member, clientName);
+      // Made again on every touch: the client's name once known, and the branch the repo has checked out now.
+      if (member) session = mcpSession(member, clientName ?? session?.client_id?.replace(/^mcp:/, ""));
       await post(false).catch(() => undefined);
     },
     async release() {

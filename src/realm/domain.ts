@@ -31,15 +31,15 @@ export function planDomainCreate(model: RealmModel, input: DomainInput): DomainP
   for (const n of [input.name, ...input.repos, ...input.contracts, ...(input.owner ? [input.owner] : [])]) {
     if (!isSafeName(n)) throw new UsageError(`'${n}' is not a valid name`, "Names use a-z, 0-9, '.', '_' and '-', and start with a letter or digit.");
   }
-  if (new Set(input.repos).size !== input.repos.length) throw new UsageError("--repos lists a repo twice");
-  if (input.repos.length < 2) throw new UsageError("a domain connects at least two repos: --repos a,b");
-  if (new Set(input.contracts).size !== input.contracts.length) throw new UsageError("--contract lists a contract twice");
+  if (new Set(input.repos).size !== input.repos.length) throw new UsageError("--repos lists a repo twice", "Name each repo once, like --repos aperture,fungal-image-analysis.");
+  if (input.repos.length < 2) throw new UsageError("a domain connects at least two repos: --repos a,b", "Name the repos it connects, like --repos aperture,fungal-image-analysis.");
+  if (new Set(input.contracts).size !== input.contracts.length) throw new UsageError("--contract lists a contract twice", "Name each contract once, like --contract s3-permissions,s3-quotas.");
   const owner = input.owner ?? input.repos[0]!;
-  if (!input.repos.includes(owner)) throw new UsageError(`--owner ${owner} is not one of --repos ${input.repos.join(",")}`);
-  if (model.domains.has(input.name)) throw new Refused(`domain '${input.name}' already exists in realm '${model.realm?.name}'`);
+  if (!input.repos.includes(owner)) throw new UsageError(`--owner ${owner} is not one of --repos ${input.repos.join(",")}`, "--owner names the repo of --repos that exports the contracts.");
+  if (model.domains.has(input.name)) throw new Refused(`domain '${input.name}' already exists in realm '${model.realm?.name}'`, `See it with 'blue realm admin domain show ${input.name}', or choose another name.`);
   for (const c of input.contracts) {
     for (const [dname, d] of model.domains) {
-      if (d.contracts.has(c)) throw new Refused(`contract '${c}' already exists in domain '${dname}'; contract names are unique in a realm`);
+      if (d.contracts.has(c)) throw new Refused(`contract '${c}' already exists in domain '${dname}'; contract names are unique in a realm`, "Choose another contract name.");
     }
   }
 

@@ -77,7 +77,7 @@ export type LeavePlan = {
 
 export function planLeave(model: RealmModel, repo: string): LeavePlan {
   if (!model.repos.has(repo)) {
-    throw new Refused(`'${repo}' is not a member of realm '${model.realm?.name}'`);
+    throw new Refused(`'${repo}' is not a member of realm '${model.realm?.name}'`, "See the realm's repos with 'blue realm admin domain list', or pass the repo's name with --repo.");
   }
   const blocking: string[] = [];
   const plan: LeavePlan = { repo, deleteFiles: [`repos/${repo}.yaml`], editDomains: [], deleteDomains: [], deleteContracts: [] };

@@ -48,7 +48,23 @@ export const StatusDoc = z.object({
     }),
   ),
   extract_errors: z.array(z.object({ contract: z.string(), message: z.string() })),
-  sessions: z.array(z.object({ repo: z.string(), you: z.boolean(), state: z.enum(["active", "idle"]), active_rfc: z.string().nullable(), last_activity: z.string() })).nullable(),
+  /** The realm's sessions, with what tells them apart: the work tree, its branch, the process, since when. */
+  sessions: z
+    .array(
+      z.object({
+        repo: z.string(),
+        you: z.boolean(),
+        state: z.enum(["active", "idle"]),
+        active_rfc: z.string().nullable(),
+        repo_path: z.string().nullable(),
+        branch: z.string().nullable(),
+        pid: z.number().nullable(),
+        client_id: z.string().nullable(),
+        started_at: z.string(),
+        last_activity: z.string(),
+      }),
+    )
+    .nullable(),
   notifications: z
     .array(
       z.object({

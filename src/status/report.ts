@@ -60,7 +60,18 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
     view = (answer.view as RepoView | null) ?? undefined;
     notifications = answer.notifications;
     ownership = answer.ownership_warnings ?? [];
-    sessions = answer.sessions.map((s) => ({ repo: s.repo, you: s.id === session.id, state: s.state, active_rfc: s.active_rfc, last_activity: s.last_activity }));
+    sessions = answer.sessions.map((s) => ({
+      repo: s.repo,
+      you: s.id === session.id,
+      state: s.state,
+      active_rfc: s.active_rfc,
+      repo_path: s.repo_path,
+      branch: s.branch,
+      pid: s.pid,
+      client_id: s.client_id,
+      started_at: s.started_at,
+      last_activity: s.last_activity,
+    }));
   } catch (e) {
     daemonError = (e as Error).message;
   }

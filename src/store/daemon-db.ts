@@ -112,12 +112,12 @@ export class DaemonDb {
     return this.db.transaction(() => {
       this.db
         .query(
-          `INSERT INTO sessions (id, repo, realm, client_id, pid, repo_path, started_at, last_activity, active_rfc, active_domains, exports_modified, imports_watching)
-           VALUES ($id, $repo, $realm, $client_id, $pid, $repo_path, $now, $now, $active_rfc, $active_domains, $exports_modified, $imports_watching)
+          `INSERT INTO sessions (id, repo, realm, client_id, pid, repo_path, branch, started_at, last_activity, active_rfc, active_domains, exports_modified, imports_watching)
+           VALUES ($id, $repo, $realm, $client_id, $pid, $repo_path, $branch, $now, $now, $active_rfc, $active_domains, $exports_modified, $imports_watching)
            ON CONFLICT(id) DO UPDATE SET
              repo = excluded.repo, realm = excluded.realm, last_activity = excluded.last_activity,
              client_id = COALESCE(excluded.client_id, client_id), pid = COALESCE(excluded.pid, pid),
-             repo_path = COALESCE(excluded.repo_path, repo_path),
+             repo_path = COALESCE(excluded.repo_path, repo_path), branch = COALESCE(excluded.branch, branch),
              active_rfc = COALESCE(excluded.active_rfc, active_rfc),
              active_domains = CASE WHEN $has_domains THEN excluded.active_domains ELSE active_domains END,
              exports_modified = CASE WHEN $has_exports THEN excluded.exports_modified ELSE exports_modified END,
@@ -130,6 +130,7 @@ export class DaemonDb {
           client_id: s.client_id ?? null,
           pid: s.pid ?? null,
           repo_path: s.repo_path ?? null,
+          branch: s.branch ?? null,
           now,
           active_rfc: s.active_rfc ?? null,
           active_domains: json(s.active_domains),

@@ -74,7 +74,7 @@ export async function readChangedFiles(clone: string, since: string, ref: string
 export async function mergeConflicts(clone: string, branch: string): Promise<string[]> {
   const r = await runBounded(["git", "merge-tree", "--write-tree", "--name-only", MAIN, `origin/${branch}`], { cwd: clone, timeoutMs: 60_000 });
   if (r.code === 0) return [];
-  if (r.code !== 1) throw new GitError(`git merge-tree failed on ${branch}: ${r.stderr.trim().split("\n")[0] ?? ""}`);
+  if (r.code !== 1) throw new GitError(`git merge-tree failed on ${branch}: ${r.stderr.trim().split("\n")[0] ?? ""}`, `Run git merge-tree --write-tree main origin/${branch} in ${clone} to see what git says.`);
   const [, ...rest] = r.stdout.split("\n");
   const blank = rest.indexOf("");
   return (blank === -1 ? rest : rest.slice(0, blank)).filter(Boolean);
@@ -90,7 +90,7 @@ function pushFailure(e: unknown, doing: string): Error {
   if (/could not read|unable to access|connection|could not resolve|authentication failed|not found|does not exist|timed out/i.test(text)) {
     return new Unreachable(`${doing}: ${cause}`, "Check the realm remote and your git credentials, then run 'blue realm sync' again.");
   }
-  return new GitError(`${doing}: ${cause}`);
+  return new GitError(`${doing}: ${cause}`, "Fix what git says, then run 'blue realm sync' again.");
 }
 
 /**

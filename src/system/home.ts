@@ -1,7 +1,8 @@
 // Where blue keeps its state (DESIGN.md §2). Everything is derived from BLUE_HOME so tests never touch ~/.blue.
-import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { UnknownName } from "../errors.ts";
 
 export function blueHome(): string {
   return process.env.BLUE_HOME || join(homedir(), ".blue");
@@ -24,6 +25,24 @@ export function realmLocation(name: string): { clone: string; cloned: boolean; d
     cloned: existsSync(join(clone, ".git")),
     defaultRemote: existsSync(remote) && statSync(remote).isDirectory() ? remote : undefined,
   };
+}
+
+/** The realms cloned on this machine, by name. */
+export function clonedRealms(): string[] {
+  const dir = join(blueHome(), "realms");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, ".git")))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** A realm named on the command line that is not cloned here: which ones are, and how to clone it. */
+export function unknownRealm(name: string): UnknownName {
+  const here = clonedRealms();
+  const join_ = `a realm is cloned when a repo joins it: blue realm admin join ${name} --url <git-url>`;
+  const hint = here.length ? `Realms cloned on this machine: ${here.join(", ")}; ${join_}` : `No realm is cloned on this machine; ${join_}`;
+  return new UnknownName(`unknown realm '${name}': it is not cloned on this machine`, hint, name, here);
 }
 
 /** blue.pid and daemon.json: $XDG_RUNTIME_DIR/blue, else /var/run/blue if writable, else $BLUE_HOME/run. */

@@ -2,7 +2,7 @@
 // (clone, exclude, branch, worktree; or remove), or why a repo is refused. Pure: git facts come in as data.
 import { join } from "node:path";
 import { z } from "zod";
-import { UsageError } from "../errors.ts";
+import { UnknownName, UsageError } from "../errors.ts";
 import type { RealmModel } from "../realm/load.ts";
 import { Name } from "../realm/schema.ts";
 
@@ -78,17 +78,17 @@ export function selectRepos(model: RealmModel, current: string, sel: Selection):
   let pool: Set<string>;
   if (sel.domain !== undefined) {
     const d = model.domains.get(sel.domain);
-    if (!d) throw new UsageError(`unknown domain '${sel.domain}'`, `Domains of ${current}: ${mine.map((m) => m.name).join(", ") || "none"}.`);
-    if (!d.file.members.includes(current)) throw new UsageError(`${current} is not a member of domain '${sel.domain}'`);
+    if (!d) throw new UnknownName(`unknown domain '${sel.domain}'`, `Domains of ${current}: ${mine.map((m) => m.name).join(", ") || "none"}.`, sel.domain, mine.map((m) => m.name));
+    if (!d.file.members.includes(current)) throw new UsageError(`${current} is not a member of domain '${sel.domain}'`, `See its members with 'blue realm admin domain show ${sel.domain}'.`);
     pool = new Set(d.file.members);
   } else {
     pool = new Set([current, ...mine.flatMap((d) => d.file.members)]);
   }
   if (sel.repos === undefined) return [...pool].sort();
-  if (sel.repos.length === 0) throw new UsageError("--repos names no repo");
+  if (sel.repos.length === 0) throw new UsageError("--repos names no repo", "Name the repos, comma-separated: --repos aperture,fungal-image-analysis.");
   for (const r of sel.repos) {
     if (!model.repos.has(r)) throw new UsageError(`'${r}' is not a repo of this realm`, `Repos: ${[...model.repos.keys()].join(", ")}.`);
-    if (sel.domain !== undefined && !pool.has(r)) throw new UsageError(`'${r}' is not a member of domain '${sel.domain}'`);
+    if (sel.domain !== undefined && !pool.has(r)) throw new UsageError(`'${r}' is not a member of domain '${sel.domain}'`, `See its members with 'blue realm admin domain show ${sel.domain}'.`);
   }
   return [...new Set(sel.repos)].sort();
 }

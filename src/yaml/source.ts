@@ -227,12 +227,12 @@ export function parseData(file: string, text: string): unknown {
       let line = 1;
       for (let i = text.indexOf("\n"); i !== -1 && i < breach.offset; i = text.indexOf("\n", i + 1)) line++;
       const col = breach.offset - text.lastIndexOf("\n", breach.offset - 1);
-      throw new ConfigError(formatProblem({ file, line, col, field: "", message: breach.message, severity: "error" }));
+      throw new ConfigError(formatProblem({ file, line, col, field: "", message: breach.message, severity: "error" }), "Fix the file at that place, then run the command again.");
     }
     try {
       return JSON.parse(text);
     } catch (e) {
-      throw new ConfigError(`${file}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
+      throw new ConfigError(`${file}: cannot parse: ${(e as Error).message.split("\n")[0]}`, "Fix the file so that it is valid JSON, then run the command again.");
     }
   }
   const fast = fastParse(text);
@@ -240,7 +240,7 @@ export function parseData(file: string, text: string): unknown {
   const { source, problems } = parseYaml(file, text);
   // An empty text is data (null) here; only a realm file must hold something.
   const error = problems.find((p) => p.severity === "error" && p.message !== EMPTY);
-  if (error) throw new ConfigError(formatProblem(error));
+  if (error) throw new ConfigError(formatProblem(error), "Fix the file at that place, then run the command again.");
   return source.doc.toJS({ maxAliasCount: -1 });
 }
 

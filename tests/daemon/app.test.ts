@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Health, Notification, NotificationList, RealmDetails, RealmList, RepoStatus, Session, SessionList, SyncResult } from "../../src/daemon/api.ts";
 import { VERSION_HEADER } from "../../src/daemon/wire.ts";
 import { RepoView } from "../../src/realm/view.ts";
@@ -80,6 +80,48 @@ describe("sessions", () => {
 
     expect((await call("/sessions/s1", { method: "DELETE" })).status).toBe(204);
     expect((await call("/sessions/s1", { method: "DELETE" })).status).toBe(404);
+  });
+
+  test("a session says which work tree and branch it is in; a refresh on another branch updates it", async () => {
+    const { call } = setup();
+    const post = (branch?: string) =>
+      call("/sessions", { method: "POST", body: JSON.stringify({ id: "s1", repo: "aperture", realm: "letemcook", pid: 4242, repo_path: "/src/aperture/.worktrees/feat-x", branch }) });
+    expect(Session.parse(((await (await post("feat/x")).json()) as { session: unknown }).session)).toMatchObject({ repo_path: "/src/aperture/.worktrees/feat-x", branch: "feat/x" });
+    await post("feat/y");
+    await post(undefined); // a detached HEAD says nothing: the branch last seen stays
+    const [s] = ((await (await call("/sessions")).json()) as { sessions: unknown[] }).sessions.map((x) => Session.parse(x));
+    expect(s).toMatchObject({ id: "s1", branch: "feat/y", repo_path: "/src/aperture/.worktrees/feat-x" });
+  });
+
+  test("the sessions of a repo that left its realm are not listed, and are removed", async () => {
+    const { call, db } = setup();
+    const realm = mkdtempSync(join(tmpdir(), "blue-app-realm-"));
+    cpSync(join(import.meta.dir, "..", "fixtures", "realms", "good"), realm, { recursive: true });
+    await call("/realms", { method: "POST", body: JSON.stringify({ name: "letemcook", url: "/r.git", local_path: realm }) });
+    const session = (id: string, repo: string, realmName = "letemcook") =>
+      call("/sessions", { method: "POST", body: JSON.stringify({ id, repo, realm: realmName, pid: 4242 }) });
+    await session("a", "aperture");
+    await session("p", "ml-infra"); // a pending member counts
+    await session("gone", "fungal-image-analysis");
+    await session("elsewhere", "whoever", "untracked"); // a realm this daemon does not track: nothing is known
+    const listed = async (query = "") => ((await (await call(`/sessions${query}`)).json()) as { sessions: { id: string }[] }).sessions.map((x) => x.id).sort();
+    expect(await listed("?realm=letemcook")).toEqual(["a", "gone", "p"]);
+
+    // fungal-image-analysis leaves: its repos/ file goes (as `blue realm admin leave` commits it).
+    rmSync(join(realm, "repos", "fungal-image-analysis.yaml"));
+    for (const d of ["s3-access", "training-pipeline"]) {
+      const file = join(realm, "domains", d, "domain.yaml");
+      writeFileSync(file, readFileSync(file, "utf8").replace(/^\s*- fungal-image-analysis\n/m, ""));
+      rmSync(join(realm, "domains", d, "bindings", "fungal-image-analysis.yaml"), { force: true });
+    }
+    const details = RealmDetails.parse(await (await call("/realms/letemcook")).json());
+    expect(details.error).toBeNull();
+    expect([...details.repos, ...details.pending]).not.toContain("fungal-image-analysis");
+    expect(await listed("?realm=letemcook")).toEqual(["a", "p"]);
+    expect(db.sessions().map((x) => x.id).sort()).toEqual(["a", "elsewhere", "p"]);
+    expect(await listed()).toEqual(["a", "elsewhere", "p"]);
+    const status = RepoStatus.parse(await (await call("/realms/letemcook/repos/aperture/status", { method: "POST", body: JSON.stringify({ session: { id: "a", repo: "aperture", realm: "letemcook" } }) })).json());
+    expect(status.sessions.map((x) => x.id).sort()).toEqual(["a", "p"]);
   });
 
   test("a bad session body is a 400 in blue's error shape", async () => {

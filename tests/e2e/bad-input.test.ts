@@ -163,6 +163,28 @@ describe("bad input", () => {
     expect(existsSync(join(fungal, ".blue/config.yaml"))).toBe(false);
   });
 
+  test("every error ends with a hint: an unknown realm or contract for check, a --body-file that is not there", () => {
+    const { sb, aperture } = initialSetup();
+    const realm = sb.blue(aperture, "realm", "check", "--realm", "nope");
+    expectOneError(realm, 64, "unknown realm 'nope': it is not cloned on this machine");
+    expect(realm.stderr.split("\n")[1]).toBe("Realms cloned on this machine: letemcook; a realm is cloned when a repo joins it: blue realm admin join nope --url <git-url>");
+    expect(sb.blue(aperture, "realm", "check", "--realm", "letemcok").stderr.split("\n")[0]).toBe("error: unknown realm 'letemcok': it is not cloned on this machine. Did you mean 'letemcook'?");
+
+    const contract = sb.blue(aperture, "realm", "check", "--contract", "nope");
+    expectOneError(contract, 64, "unknown contract 'nope' for repo 'aperture' in realm 'letemcook'");
+    expect(contract.stderr.split("\n")[1]).toBe("Contracts 'aperture' exports or imports: s3-permissions.");
+    expect(sb.blue(aperture, "realm", "check", "--contract", "s3-permisions").stderr.split("\n")[0]).toEndWith(". Did you mean 's3-permissions'?");
+
+    const body = sb.blue(aperture, "realm", "pr", "--rfc", "metrics", "--title", "t", "--body-file", sb.path("missing.md"));
+    expectOneError(body, 64, `cannot read --body-file ${sb.path("missing.md")}: no such file`);
+    expect(body.stderr).not.toContain("ENOENT");
+    expect(body.stderr.split("\n")[1]).toBe("Give the path of a readable text file (relative to this directory), or leave --body-file out.");
+    for (const r of [realm, contract, body]) expect(r.stderr.trimEnd().split("\n")).toHaveLength(2);
+    // Other names from the realm get the closest one too.
+    expect(sb.blue(aperture, "realm", "admin", "domain", "show", "s3-acess").stderr.split("\n")[0]).toBe("error: unknown domain 's3-acess' in realm 'letemcook'. Did you mean 's3-access'?");
+    expect(sb.blue(aperture, "realm", "contract", "show", "s3-permisions").stderr.split("\n")[0]).toBe("error: unknown contract 's3-permisions' in realm 'letemcook'. Did you mean 's3-permissions'?");
+  });
+
   test("domain create with a duplicate or unknown owner: exit 64", () => {
     const { sb, aperture } = initialSetup();
     expectOneError(sb.blue(aperture, "realm", "admin", "domain", "create", "x", "--repos", "aperture,aperture"), 64, "--repos lists a repo twice");
@@ -209,7 +231,7 @@ describe("the command line", () => {
     test(`blue ${cmd.join(" ")} --help prints its usage`, () => {
       const r = sb.blue(sb.root, ...cmd, "--help");
       expect(r.code).toBe(0);
-      expect(r.stdout).toContain(`USAGE blue${cmd.length ? ` ${cmd.join(" ")}` : ""}`);
+      expect(r.stdout).toContain(`USAGE\n  blue${cmd.length ? ` ${cmd.join(" ")}` : ""}`);
       expect(r.stdout).not.toContain("\x1b[");
     });
   }
@@ -220,13 +242,25 @@ describe("the command line", () => {
   });
 
   test("an unknown command or flag is a usage error (64)", () => {
-    expectOneError(sb.blue(sb.root, "realm", "teleport"), 64, 'unknown command "teleport" for "blue realm"');
-    expectOneError(sb.blue(sb.root, "realm", "admin", "init", "--name", "x", "--colour"), 64, "unknown flag: --colour");
+    expectOneError(sb.blue(sb.root, "realm", "teleport"), 64, "unknown command 'teleport' for 'blue realm'");
+    expectOneError(sb.blue(sb.root, "realm", "admin", "init", "--name", "x", "--colour"), 64, "unknown flag '--colour' for 'blue realm admin init'");
     expectOneError(sb.blue(sb.root, "realm", "admin", "init"), 64, "Missing required argument: --name");
     expectOneError(sb.blue(sb.root, "realm", "admin", "init", "--name"), 64, "flag needs a value: --name");
     expectOneError(sb.blue(sb.root, "realm", "admin", "join", "a", "b"), 64, 'unexpected argument "b"');
     expectOneError(sb.blue(sb.root, "realm", "admin", "init", "--name", "x", "extra"), 64, 'unexpected argument "extra"');
-    expectOneError(sb.blue(sb.root, "realm", "--bogus"), 64, "unknown flag: --bogus");
+    expectOneError(sb.blue(sb.root, "realm", "--bogus"), 64, "unknown flag '--bogus' for 'blue realm'");
+  });
+
+  test("a mistyped command or flag: did you mean the one that is close", () => {
+    const command = sb.blue(sb.root, "realm", "stauts");
+    expect(command).toEqual({ code: 64, stdout: "", stderr: "error: unknown command 'stauts' for 'blue realm'. Did you mean 'status'?\nRun 'blue realm --help' to see the commands.\n" });
+    expect(sb.blue(sb.root, "realm", "admin", "domian", "list").stderr.split("\n")[0]).toBe("error: unknown command 'domian' for 'blue realm admin'. Did you mean 'domain'?");
+    const flag = sb.blue(sb.root, "realm", "status", "--jsno");
+    expect(flag).toEqual({ code: 64, stdout: "", stderr: "error: unknown flag '--jsno' for 'blue realm status'. Did you mean '--json'?\nRun 'blue realm status --help' for usage.\n" });
+    expect(sb.blue(sb.root, "realm", "check", "--no-cahce").stderr.split("\n")[0]).toBe("error: unknown flag '--no-cahce' for 'blue realm check'. Did you mean '--no-cache'?");
+    expect(sb.blue(sb.root, "realm", "--hlep").stderr.split("\n")[0]).toBe("error: unknown flag '--hlep' for 'blue realm'. Did you mean '--help'?");
+    // Nothing close: no guess.
+    expect(sb.blue(sb.root, "realm", "teleport").stderr).not.toContain("Did you mean");
   });
 
   test("blue schema prints each kind's JSON Schema, generated from the same Zod schema", () => {

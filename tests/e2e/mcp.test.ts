@@ -129,7 +129,7 @@ describe("blue mcp in a member repo", () => {
     expect(bad.isError).toBe(true);
     expect(bad.content[0]!.text).toContain("mode");
     const unknown = await call(c, "realm_check", { mode: "contract", contract: "nope" });
-    expect(unknown).toEqual({ isError: true, content: [{ type: "text", text: "unknown contract 'nope' for repo 'fungal-image-analysis' in realm 'letemcook'" }] });
+    expect(unknown).toEqual({ isError: true, content: [{ type: "text", text: "unknown contract 'nope' for repo 'fungal-image-analysis' in realm 'letemcook'. Contracts 'fungal-image-analysis' exports or imports: s3-permissions." }] });
   });
 
   test("contract_get returns what `blue realm contract show --json` prints, now and at an earlier version", async () => {

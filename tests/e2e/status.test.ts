@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { StatusDoc } from "../../src/realm/view.ts";
 import { dailyDevelopment as daily, VALUE } from "./daily.ts";
-import type { Sandbox } from "./sandbox.ts";
+import { BIN, type Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
@@ -25,7 +25,7 @@ describe("blue realm status", () => {
     const r = sb.blue(aperture, "realm", "status");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(
+    expect(r.stdout.replace(/started (just now|\d+ min ago)/g, "started …")).toBe(
       [
         "aperture (in realm: letemcook)",
         "",
@@ -34,7 +34,8 @@ describe("blue realm status", () => {
         "    Contract: s3-permissions v1.4.0",
         "",
         "Active sessions:",
-        "  • aperture (you)",
+        // This shell's session: the command's parent process is the test runner.
+        `  • aperture (you) — main in ${aperture}, pid ${process.pid}, started …`,
         "",
         "Notifications:",
         "  none",
@@ -84,8 +85,8 @@ describe("blue realm status", () => {
     const r = sb.blue(fungal, "realm", "status");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("  s3-access (consumer)\n    Contract: s3-permissions v1.4.0 · import >=1.0.0 <2.0.0, not resolved yet\n");
-    expect(r.stdout).toContain("  • fungal-image-analysis (you)\n");
-    expect(r.stdout).toContain("  • aperture\n");
+    expect(r.stdout).toMatch(new RegExp(`\n  • fungal-image-analysis \\(you\\) — main in ${fungal}, pid ${process.pid}, started (just now|\\d+ min ago)\n`));
+    expect(r.stdout).toMatch(new RegExp(`\n  • aperture — main in ${aperture}, pid ${process.pid}, started (just now|\\d+ min ago)\n`));
     expect(r.stdout).toContain(
       "  Notification from aperture (just now):\n    Contract 's3-permissions' updated to 1.5.0\n    + training-metrics/experiments/*\n    Your import (>=1.0.0 <2.0.0) is still satisfied.\n    Update binding when ready.\n",
     );
@@ -98,6 +99,44 @@ describe("blue realm status", () => {
       ["aperture", false, "active"],
       ["fungal-image-analysis", true, "active"],
     ]);
+  });
+});
+
+describe("sessions", () => {
+  test("two shells in two worktrees of one repo are two lines that say which is which", () => {
+    const { sb, aperture } = dailyDevelopment();
+    sb.git(aperture, "add", "-A");
+    sb.git(aperture, "commit", "-qm", "join letemcook");
+    const worktree = sb.path("aperture-feat-x");
+    sb.git(aperture, "worktree", "add", "-q", "-b", "feat/x", worktree);
+    expect(sb.blue(aperture, "realm", "status").code).toBe(0);
+    // Another shell (its own process) in the worktree.
+    const r = sb.exec("sh", ["-c", `'${BIN}' realm status`], worktree);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n").filter((l) => l.startsWith("  • aperture"));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^  • aperture \\(you\\) — feat/x in ${worktree}, pid \\d+, started (just now|\\d+ min ago)$`));
+    expect(lines[1]).toMatch(new RegExp(`^  • aperture — main in ${aperture}, pid ${process.pid}, started (just now|\\d+ min ago)$`));
+    expect(lines[0]).not.toContain(`pid ${process.pid},`);
+    // The test runner's own session in the worktree is a third; --json lists each with its fields.
+    const doc = StatusDoc.parse(JSON.parse(sb.blue(worktree, "realm", "status", "--json").stdout));
+    expect(doc.sessions?.map((s) => [s.branch, s.repo_path, s.pid === process.pid, s.you]).sort()).toEqual([
+      ["feat/x", worktree, false, false],
+      ["feat/x", worktree, true, true],
+      ["main", aperture, true, false],
+    ]);
+  });
+
+  test("a repo that left the realm is no longer listed", () => {
+    const { sb, aperture, fungal } = dailyDevelopment();
+    expect(sb.blue(fungal, "realm", "status").code).toBe(0);
+    expect(sb.blue(aperture, "realm", "status").stdout).toContain("  • fungal-image-analysis — main in ");
+    expect(sb.blue(fungal, "realm", "admin", "leave").code).toBe(0);
+    const r = sb.blue(aperture, "realm", "status");
+    expect(r.stdout).toContain("  • aperture (you) — main in ");
+    expect(r.stdout).not.toContain("fungal-image-analysis —");
+    const doc = StatusDoc.parse(JSON.parse(sb.blue(aperture, "realm", "status", "--json").stdout));
+    expect(doc.sessions?.map((s) => s.repo)).toEqual(["aperture"]);
   });
 });
 
@@ -147,7 +186,7 @@ describe("notifications from realm fetches", () => {
 describe("blue realm status asks daemon.json's daemon directly, and falls back to starting one", () => {
   const runtime = (sb: Sandbox) => join(sb.env.XDG_RUNTIME_DIR!, "blue");
   const daemonInfo = (sb: Sandbox) => JSON.parse(readFileSync(join(runtime(sb), "daemon.json"), "utf8")) as { pid: number; version: string };
-  const ownSession = "Active sessions:\n  • aperture (you)\n";
+  const ownSession = "Active sessions:\n  • aperture (you) — main in ";
   /** No daemon running, but a token to send (it outlives the daemon), so a request reaches whatever listens. */
   const withToken = (sb: Sandbox) => {
     sb.blue(sb.root, "daemon", "start");

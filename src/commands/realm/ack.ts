@@ -4,7 +4,11 @@ import { requireMember } from "../../realm/workspace.ts";
 import { json, ok } from "../../ui/output.ts";
 
 export const ack = defineCommand({
-  meta: { name: "ack", description: "Dismiss a notification on this machine (blue realm sync acknowledges in the realm, for every machine)" },
+  meta: {
+    name: "ack",
+    description: "Dismiss a notification on this machine (blue realm sync acknowledges in the realm, for every machine)",
+    examples: ["blue realm ack s3-access/s3-permissions@1.5.0", "blue realm ack --contract s3-permissions"],
+  },
   args: {
     id: { type: "positional", required: false, description: "The notification, as 'blue realm notifications' names it (domain/contract@version)", valueHint: "id" },
     contract: { type: "string", description: "Dismiss every waiting notification of this contract", valueHint: "contract" },

@@ -5,9 +5,13 @@ import { json, line, ok } from "../../ui/output.ts";
 import { requireMember } from "../../realm/workspace.ts";
 
 export const approve = defineCommand({
-  meta: { name: "approve", description: "Approve an open sync branch as a realm approver (needed for breaking changes when governance requires it)" },
+  meta: {
+    name: "approve",
+    description: "Approve an open sync branch as a realm approver (needed for breaking changes when governance requires it)",
+    examples: ["blue realm approve sync/aperture/20260124-101500"],
+  },
   args: {
-    branch: { type: "positional", description: "The sync branch (sync/<repo>/<stamp>)", required: true },
+    branch: { type: "positional", description: "The sync branch (sync/<repo>/<stamp>)", required: true, valueHint: "branch" },
     json: { type: "boolean", description: "Print one JSON document" },
   },
   async run({ args }) {

@@ -24,9 +24,10 @@ export const check = defineCommand({
   meta: {
     name: "check",
     description: "Check that contracts are valid, code matches what it exports, imports are current, changes are compatible, and (in the realm repo) each commit changed only what its author may (for CI)",
+    examples: ["blue realm check", "blue realm check --contract s3-permissions --no-cache", "blue realm check --mode=compatibility --contract s3-permissions --from 1.4.0 --to 2.0.0", "blue realm check --format sarif > blue.sarif", "# In the realm repo's CI:", "blue realm check --mode=ownership"],
   },
   args: {
-    mode: { type: "enum", options: [...MODES], description: "One mode (default: every mode that applies here)" },
+    mode: { type: "enum", options: [...MODES], description: "One mode (default: every mode that applies here)", valueHint: "mode" },
     contract: { type: "string", description: "Only this contract", valueHint: "name" },
     from: {
       type: "string",
@@ -36,14 +37,14 @@ export const check = defineCommand({
     to: { type: "string", description: "compatibility: the newer version (default: the current one); ownership: the last commit to judge (default: HEAD)", valueHint: "version|rev" },
     transitive: { type: "boolean", description: "compatibility: check the current version against every earlier one in evolution" },
     json: { type: "boolean", description: "Print one JSON document" },
-    format: { type: "enum", options: ["text", "json", "sarif"], description: "Output format (sarif: SARIF 2.1.0 for code scanning)" },
-    "hook-timeout": { type: "string", description: "Seconds a validation hook or extract command may run", default: "60" },
+    format: { type: "enum", options: ["text", "json", "sarif"], description: "Output format (sarif: SARIF 2.1.0 for code scanning)", valueHint: "format" },
+    "hook-timeout": { type: "string", description: "Seconds a validation hook or extract command may run", default: "60", valueHint: "seconds" },
     realm: { type: "string", description: "Check this realm (cloned on this machine) instead of the one this repo belongs to", valueHint: "name" },
-    cache: { type: "boolean", default: true, description: "Reuse results from .blue/cache.db (--no-cache: do all the work afresh)" },
+    cache: { type: "boolean", default: true, description: "Reuse results from .blue/cache.db", negativeDescription: "Do all the work afresh instead of reusing results from .blue/cache.db" },
   },
   async run({ args }) {
     const seconds = Number(args["hook-timeout"]);
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--hook-timeout must be a number of seconds, not '${args["hook-timeout"]}'`);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--hook-timeout must be a number of seconds, not '${args["hook-timeout"]}'`, "For example: --hook-timeout 120");
     const format = args.json ? "json" : (args.format ?? "text");
     const enabled = args.cache !== false;
     const root = findRepoRoot();

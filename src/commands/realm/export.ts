@@ -9,6 +9,7 @@ export const exportCommand = defineCommand({
   meta: {
     name: "export",
     description: "Say how this repo's code gives a contract it owns: the file and JSON pointer, or the command, it is read from, and its schema file",
+    examples: ["blue realm export s3-permissions --extract config/s3.json:/permissions --schema-file schemas/s3-permissions.json", "blue realm export s3-permissions --command --source-files config/s3.json -- scripts/export-s3.sh --json", "blue realm export s3-permissions --extract config/s3.yaml --dry-run"],
   },
   args: {
     contract: { type: "positional", description: "A contract this repo owns", required: true, valueHint: "contract" },

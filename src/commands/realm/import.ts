@@ -5,7 +5,11 @@ import { requireMember } from "../../realm/workspace.ts";
 import { json, ok, warnLine } from "../../ui/output.ts";
 
 export const importCommand = defineCommand({
-  meta: { name: "import", description: "Set the semver range of a contract this repo imports (widen it to take a new major version)" },
+  meta: {
+    name: "import",
+    description: "Set the semver range of a contract this repo imports (widen it to take a new major version)",
+    examples: ["blue realm import s3-permissions --range '>=1.0.0 <3.0.0'", "blue realm import s3-permissions --range '^2.0.0' --dry-run"],
+  },
   args: {
     contract: { type: "positional", description: "A contract this repo imports", required: true, valueHint: "contract" },
     range: { type: "string", description: "The versions this repo's code reads, e.g. '>=1.0.0 <3.0.0'", required: true, valueHint: "range" },

@@ -3,7 +3,11 @@ import { requireMember } from "../../realm/workspace.ts";
 import { ago, dim, json, line } from "../../ui/output.ts";
 
 export const notifications = defineCommand({
-  meta: { name: "notifications", description: "List this repo's notifications: contract versions it imports and has not acknowledged yet" },
+  meta: {
+    name: "notifications",
+    description: "List this repo's notifications: contract versions it imports and has not acknowledged yet",
+    examples: ["blue realm notifications", "blue realm notifications --all --json"],
+  },
   args: {
     all: { type: "boolean", description: "Also list the ones acknowledged or dismissed" },
     json: { type: "boolean", description: "Print one JSON document" },

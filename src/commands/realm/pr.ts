@@ -10,9 +10,14 @@ import { findRfc, prStatus, runPr } from "../../pr/run.ts";
 import { memberHere } from "../../worktree/run.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
 import { errorLine, failLine, json, line, ok, warnProblems } from "../../ui/output.ts";
+import { fileErrorText } from "../../system/file-error.ts";
 
 export const pr = defineCommand({
-  meta: { name: "pr", description: "Push feat/<rfc> in every repo that has it and open one PR per repo, in merge order (providers first)" },
+  meta: {
+    name: "pr",
+    description: "Push feat/<rfc> in every repo that has it and open one PR per repo, in merge order (providers first)",
+    examples: ["blue realm pr --title 'feat: training metrics v2' --dry-run", "blue realm pr --title 'feat: training metrics v2' --body-file rfc.md", "blue realm pr --status --rfc training-metrics-v2"],
+  },
   args: {
     title: { type: "string", description: "Title of every PR", valueHint: "text" },
     "body-file": { type: "string", description: "A file whose text opens every PR's body", valueHint: "path" },
@@ -25,7 +30,7 @@ export const pr = defineCommand({
   async run({ args }) {
     const rfc = await findRfc(args.rfc);
     if (args.status && (args.title || args["body-file"] || args.draft || args["dry-run"])) {
-      throw new UsageError("--status takes no --title, --body-file, --draft or --dry-run");
+      throw new UsageError("--status takes no --title, --body-file, --draft or --dry-run", "Run 'blue realm pr --status' on its own.");
     }
     if (!args.status && !args.title?.trim()) throw new UsageError("--title is required", "Example: blue realm pr --title 'feat: training metrics v2'");
     const member = await memberHere();
@@ -43,7 +48,7 @@ export const pr = defineCommand({
       try {
         body = readFileSync(resolve(args["body-file"]), "utf8");
       } catch (e) {
-        throw new UsageError(`cannot read --body-file ${args["body-file"]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new UsageError(`cannot read --body-file ${args["body-file"]}: ${fileErrorText(e)}`, "Give the path of a readable text file (relative to this directory), or leave --body-file out.");
       }
     }
     const dryRun = Boolean(args["dry-run"]);

@@ -4,11 +4,15 @@ import { buildStatus, requireMemberQuick } from "../../status/report.ts";
 import { ago, dim, emoji, json, line, warnLine } from "../../ui/output.ts";
 
 export const status = defineCommand({
-  meta: { name: "status", description: "Show this repo's realm: domains, contracts, local contract changes, sessions and notifications" },
+  meta: {
+    name: "status",
+    description: "Show this repo's realm: domains, contracts, local contract changes, sessions and notifications",
+    examples: ["blue realm status", "blue realm status --refresh", "blue realm status --json"],
+  },
   args: {
     json: { type: "boolean", description: "Print one JSON document" },
     refresh: { type: "boolean", description: "Have the daemon fetch the realm now (and merge what is due) before reporting" },
-    cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db (--no-cache: read them afresh)" },
+    cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db", negativeDescription: "Read exported values afresh instead of reusing them from .blue/cache.db" },
   },
   async run({ args }) {
     const doc = await buildStatus(await requireMemberQuick(), { startDaemon: true, refresh: args.refresh, cache: args.cache !== false });
@@ -51,10 +55,7 @@ function render(doc: StatusDoc): void {
   if (doc.sessions) {
     line("Active sessions:");
     if (doc.sessions.length === 0) line("  none");
-    for (const s of doc.sessions) {
-      const what = s.active_rfc ? ` - working on ${s.active_rfc}` : s.state === "idle" ? " - idle" : "";
-      line(`  • ${s.repo}${s.you ? " (you)" : ""}${what}`);
-    }
+    for (const l of sessionLines(doc.sessions, now)) line(`  • ${l}`);
     line();
   }
   if (doc.notifications) {
@@ -86,4 +87,35 @@ function render(doc: StatusDoc): void {
   }
   if (doc.syncs.length) line();
   if (doc.daemon_error) line(dim(`Sessions and notifications unavailable: ${doc.daemon_error}`));
+}
+
+type SessionDoc = NonNullable<StatusDoc["sessions"]>[number];
+
+/** One line per session, saying what tells it apart: its branch and work tree, its process, since when. Sessions
+ *  alike in all but their process (nine shells in one checkout) share one line that counts them. Times are
+ *  relative ("started 2 h ago"): a clock time would need the local time zone, whose data costs a start ~5 ms. */
+export function sessionLines(sessions: readonly SessionDoc[], now: Date): string[] {
+  const kind = (s: SessionDoc) => (s.client_id?.startsWith("mcp:") ? `MCP server for ${s.client_id.slice(4)}` : "shell");
+  const groups = new Map<string, SessionDoc[]>();
+  for (const s of sessions) {
+    const key = JSON.stringify([s.repo, s.you, s.repo_path, s.branch, s.active_rfc, s.state, kind(s)]);
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  return [...groups.values()].map((group) => {
+    const s = group[0]!;
+    const pids = group.flatMap((g) => (g.pid === null ? [] : [g.pid]));
+    const fields = [
+      [s.branch, s.repo_path && `in ${tilde(s.repo_path)}`].filter(Boolean).join(" "),
+      s.client_id?.startsWith("mcp:") && group.length === 1 ? kind(s) : "",
+      group.length > 1 ? `${group.length} ${kind(s)}s${pids.length ? ` (pids ${pids.join(", ")})` : ""}` : pids.length ? `pid ${pids[0]}` : "",
+      `started ${ago(group.map((g) => g.started_at).sort()[0]!, now)}`,
+      s.active_rfc ? `working on ${s.active_rfc}` : s.state === "idle" ? `idle, last active ${ago(group.map((g) => g.last_activity).sort().at(-1)!, now)}` : "",
+    ].filter(Boolean);
+    return `${s.repo}${s.you ? " (you)" : ""} — ${fields.join(", ")}`;
+  });
+}
+
+function tilde(path: string): string {
+  const home = process.env.HOME;
+  return home && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path;
 }

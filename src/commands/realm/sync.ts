@@ -8,11 +8,15 @@ import { emoji, failLine, json, line, ok, warnLine } from "../../ui/output.ts";
 import { requireMember } from "../../realm/workspace.ts";
 
 export const sync = defineCommand({
-  meta: { name: "sync", description: "Publish this repo's contract changes and acknowledgements to the realm as sync branches and PRs, and merge what governance allows" },
+  meta: {
+    name: "sync",
+    description: "Publish this repo's contract changes and acknowledgements to the realm as sync branches and PRs, and merge what governance allows",
+    examples: ["blue realm sync --dry-run", "blue realm sync"],
+  },
   args: {
     "dry-run": { type: "boolean", description: "Print the plan (versions, files, branches, PRs, reviewers) and change nothing" },
     json: { type: "boolean", description: "Print one JSON document" },
-    cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db (--no-cache: read them afresh)" },
+    cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db", negativeDescription: "Read exported values afresh instead of reusing them from .blue/cache.db" },
   },
   async run({ args }) {
     const member = requireMember();

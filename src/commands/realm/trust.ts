@@ -10,6 +10,7 @@ export const trust = defineCommand({
   meta: {
     name: "trust",
     description: "Review the commands the realm asks this repo to run (extract commands, hooks) and approve, pin or revoke them",
+    examples: ["blue realm trust", "blue realm trust 05f93d5065", "# Pin every command listed, for CI and teammates (commit .blue/config.yaml):", "blue realm trust --all --pin", "blue realm trust --revoke 05f93d5065"],
   },
   args: {
     id: { type: "positional", required: false, description: "Approve the command with this id (from 'blue realm trust') on this machine", valueHint: "id" },

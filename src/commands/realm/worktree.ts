@@ -8,7 +8,11 @@ import { dim, errorLine, failLine, json, line, ok, warnLine, warnProblems } from
 import { splitList } from "./admin/init.ts";
 
 export const worktree = defineCommand({
-  meta: { name: "worktree", description: "Create (or --remove) branch feat/<rfc> and a worktree for it in every repo of this repo's domains" },
+  meta: {
+    name: "worktree",
+    description: "Create (or --remove) branch feat/<rfc> and a worktree for it in every repo of this repo's domains",
+    examples: ["blue realm worktree --rfc training-metrics-v2", "blue realm worktree --rfc training-metrics-v2 --domain s3-access --dry-run", "blue realm worktree --rfc training-metrics-v2 --remove"],
+  },
   args: {
     rfc: { type: "string", description: "Name of the change: the branch is feat/<rfc>, the worktree .worktrees/feat-<rfc>/", required: true, valueHint: "name" },
     domain: { type: "string", description: "Only the members of this domain (one of this repo's)", valueHint: "name" },
@@ -21,7 +25,7 @@ export const worktree = defineCommand({
   async run({ args }) {
     const rfc = RfcName.safeParse(args.rfc);
     if (!rfc.success) throw new UsageError(`'${args.rfc}' is not a valid RFC name: ${rfc.error.issues[0]?.message}`, "Use a-z, 0-9, '.', '_' and '-', starting with a letter or digit.");
-    if (args.force && !args.remove) throw new UsageError("--force only applies with --remove");
+    if (args.force && !args.remove) throw new UsageError("--force only applies with --remove", "Use --remove --force to remove worktrees with uncommitted changes.");
     const member = await memberHere();
     const realm = member.config.realm.name;
     const clone = await ensureRealmClone(member);

@@ -62,4 +62,6 @@ export const MIGRATIONS: readonly string[] = [
      seen_at TEXT NOT NULL,
      PRIMARY KEY (realm, commit_sha, file)
    ) WITHOUT ROWID;`,
+  // 4: the branch a session's work tree has checked out (with repo_path, what tells sessions of one repo apart).
+  `ALTER TABLE sessions ADD COLUMN branch TEXT;`,
 ];

@@ -16,7 +16,7 @@ function cachePathHere(): string {
 }
 
 const clear = defineCommand({
-  meta: { name: "clear", description: "Remove every cached result and reset the hit and miss counts" },
+  meta: { name: "clear", description: "Remove every cached result and reset the hit and miss counts", examples: ["blue realm admin cache clear"] },
   args: {},
   run() {
     const path = cachePathHere();
@@ -26,7 +26,7 @@ const clear = defineCommand({
 });
 
 const stats = defineCommand({
-  meta: { name: "stats", description: "Entries, hits, misses and hit rate of each cache table since the last clear" },
+  meta: { name: "stats", description: "Entries, hits, misses and hit rate of each cache table since the last clear", examples: ["blue realm admin cache stats", "blue realm admin cache stats --json"] },
   args: { json: { type: "boolean", description: "Print one JSON document" } },
   run({ args }) {
     const doc = cacheStats(cachePathHere(), warnStderr);

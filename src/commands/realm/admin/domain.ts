@@ -1,5 +1,5 @@
 import { defineCommand } from "../../../cli-args.ts";
-import { UsageError } from "../../../errors.ts";
+import { UnknownName, UsageError } from "../../../errors.ts";
 import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
 import { landedLine, proposalFor } from "../../../sync/propose.ts";
 import { planDomainCreate } from "../../../realm/domain.ts";
@@ -7,6 +7,7 @@ import { loadValidRealm, type DomainModel } from "../../../realm/load.ts";
 import { bindingForDisk, writeRealmFile } from "../../../realm/write.ts";
 import { json, line, ok, warnProblems } from "../../../ui/output.ts";
 import { realmLocation, resolveRealmName } from "../../../realm/workspace.ts";
+import { unknownRealm } from "../../../system/home.ts";
 import { splitList } from "./init.ts";
 
 const realmArg = {
@@ -18,20 +19,22 @@ const realmArg = {
 function clonedRealm(flag: string | undefined) {
   const name = resolveRealmName(flag);
   const loc = realmLocation(name);
-  if (!loc.cloned) {
-    throw new UsageError(`unknown realm '${name}': it is not cloned on this machine`, `Join it first: blue realm admin join ${name} --url <git-url>`);
-  }
+  if (!loc.cloned) throw unknownRealm(name);
   return { name, clone: loc.clone };
 }
 
 const create = defineCommand({
-  meta: { name: "create", description: "Create a domain between repos, with its contracts and their bindings" },
+  meta: {
+    name: "create",
+    description: "Create a domain between repos, with its contracts and their bindings",
+    examples: ["blue realm admin domain create s3-access --repos aperture,fungal-image-analysis --contract s3-permissions", "blue realm admin domain create metrics --repos aperture,dashboard,fungal-image-analysis --owner dashboard --description 'Training metrics'"],
+  },
   args: {
-    name: { type: "positional", description: "Name of the domain", required: true },
+    name: { type: "positional", description: "Name of the domain", required: true, valueHint: "domain" },
     repos: { type: "string", description: "Comma-separated member repos; the first owns the contracts unless --owner says otherwise", required: true, valueHint: "a,b" },
     contract: { type: "string", description: "Comma-separated contracts to create (skeletons the owner exports, the others import)", valueHint: "name" },
     owner: { type: "string", description: "The repo that owns and exports the contracts (default: the first of --repos)", valueHint: "repo" },
-    description: { type: "string", description: "What the domain coordinates" },
+    description: { type: "string", description: "What the domain coordinates", valueHint: "text" },
     realm: realmArg,
   },
   async run({ args }) {
@@ -88,7 +91,7 @@ function summary(d: DomainModel) {
 }
 
 const list = defineCommand({
-  meta: { name: "list", description: "List the realm's domains with their members and contracts" },
+  meta: { name: "list", description: "List the realm's domains with their members and contracts", examples: ["blue realm admin domain list", "blue realm admin domain list --realm letemcook --json"] },
   args: { realm: realmArg, json: { type: "boolean", description: "Print one JSON document" } },
   run({ args }) {
     const { name, clone } = clonedRealm(args.realm);
@@ -105,9 +108,9 @@ const list = defineCommand({
 });
 
 const show = defineCommand({
-  meta: { name: "show", description: "Show one domain: members, contracts and bindings" },
+  meta: { name: "show", description: "Show one domain: members, contracts and bindings", examples: ["blue realm admin domain show s3-access"] },
   args: {
-    name: { type: "positional", description: "Name of the domain", required: true },
+    name: { type: "positional", description: "Name of the domain", required: true, valueHint: "domain" },
     realm: realmArg,
     json: { type: "boolean", description: "Print one JSON document" },
   },
@@ -117,7 +120,7 @@ const show = defineCommand({
     const d = model.domains.get(args.name);
     if (!d) {
       const known = [...model.domains.keys()].join(", ") || "none";
-      throw new UsageError(`unknown domain '${args.name}' in realm '${name}'`, `Known domains: ${known}.`);
+      throw new UnknownName(`unknown domain '${args.name}' in realm '${name}'`, `Known domains: ${known}.`, args.name, [...model.domains.keys()]);
     }
     const s = summary(d);
     if (args.json) return json(s);

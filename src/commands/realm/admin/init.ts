@@ -17,6 +17,7 @@ export const init = defineCommand({
   meta: {
     name: "init",
     description: "Create a new realm: a git repo that records repos, domains, contracts and bindings",
+    examples: ["# A realm in a bare repo under $BLUE_HOME, for one machine (move it later with 'remote set'):", "blue realm admin init --name letemcook", "blue realm admin init --name letemcook --forgejo https://git.example.com/realms", "blue realm admin init --name letemcook --github acme --approvers alice@example.com,bob@example.com", "blue realm admin init --name letemcook --remote git@git.example.com:acme/letemcook.git"],
   },
   args: {
     name: { type: "string", description: "Name of the realm (a-z, 0-9, '.', '_', '-')", required: true, valueHint: "name" },
@@ -31,15 +32,17 @@ export const init = defineCommand({
       valueHint: "url",
     },
     github: { type: "string", description: "Create the realm repo on GitHub under this user or organisation", valueHint: "owner" },
-    description: { type: "string", description: "One line saying what the realm coordinates" },
+    description: { type: "string", description: "One line saying what the realm coordinates", valueHint: "text" },
     approvers: {
       type: "string",
       description: "Comma-separated realm approvers: emails, or forge user names (no '@'), which forge protection can name (default: your git user.email)",
+      valueHint: "a,b",
     },
     protect: {
       type: "boolean",
       default: true,
-      description: "With --forgejo or --github: write the ownership workflow (and CODEOWNERS) and protect main, as 'blue realm admin protect' does (--no-protect: leave main open)",
+      description: "With --forgejo or --github: write the ownership workflow (and CODEOWNERS) and protect main, as 'blue realm admin protect' does",
+      negativeDescription: "With --forgejo or --github: leave main open (no ownership workflow, CODEOWNERS or branch protection)",
     },
     "install-command": { type: "string", description: "With protection: shell lines for the workflow's \"Install blue\" step", valueHint: "cmd" },
   },

@@ -18,18 +18,22 @@ import { CONFIG_PATH, readMember, realmLocation, requireRepoRoot, type Member } 
 import { splitList } from "./init.ts";
 
 export const join = defineCommand({
-  meta: { name: "join", description: "Register this repo in a realm and write .blue/config.yaml" },
+  meta: {
+    name: "join",
+    description: "Register this repo in a realm and write .blue/config.yaml",
+    examples: ["blue realm admin join letemcook", "# On a machine where the realm is not cloned yet:", "blue realm admin join letemcook --url git@git.example.com:acme/letemcook.git", "blue realm admin join letemcook --repo aperture --maintainers alice@example.com,bob"],
+  },
   args: {
-    realm: { type: "positional", description: "Name of the realm to join", required: true },
+    realm: { type: "positional", description: "Name of the realm to join", required: true, valueHint: "realm" },
     url: { type: "string", description: "Git URL of the realm, when it is not cloned on this machine yet", valueHint: "git-url" },
     repo: { type: "string", description: "Name of this repo in the realm (default: the basename of the git top level)", valueHint: "name" },
-    maintainers: { type: "string", description: "Comma-separated maintainers: emails, or forge user names (no '@'), which reviews and CODEOWNERS can name (default: your git user.email)" },
+    maintainers: { type: "string", description: "Comma-separated maintainers: emails, or forge user names (no '@'), which reviews and CODEOWNERS can name (default: your git user.email)", valueHint: "a,b" },
     commit: { type: "boolean", description: "Commit .blue/config.yaml and .gitignore in this repo (nothing else)" },
   },
   async run({ args }) {
     const root = requireRepoRoot();
     const realmName = args.realm;
-    if (!isSafeName(realmName)) throw new UsageError(`'${realmName}' is not a valid realm name`);
+    if (!isSafeName(realmName)) throw new UsageError(`'${realmName}' is not a valid realm name`, "Use a-z, 0-9, '.', '_' and '-', starting with a letter or digit.");
     const loc = realmLocation(realmName);
     const already = readMember(root);
     const wantedUrl = args.url === undefined ? undefined : existsSync(args.url) ? resolve(args.url) : args.url;

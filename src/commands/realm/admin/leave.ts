@@ -9,11 +9,13 @@ import { planLeave } from "../../../realm/membership.ts";
 import { removeDomainMember, removeRealmPath } from "../../../realm/write.ts";
 import { ok, warnProblems } from "../../../ui/output.ts";
 import { CONFIG_PATH, findRepoRoot, readMember, realmLocation } from "../../../realm/workspace.ts";
+import { unknownRealm } from "../../../system/home.ts";
 
 export const leave = defineCommand({
   meta: {
     name: "leave",
     description: "Remove this repo from its realm: its repos/ file, bindings and domain memberships",
+    examples: ["blue realm admin leave", "# Remove a repo that is gone, from any repo of the realm:", "blue realm admin leave --realm letemcook --repo old-service"],
   },
   args: {
     repo: { type: "string", description: "Remove another repo (with --realm) instead of the one you are in", valueHint: "name" },
@@ -28,7 +30,7 @@ export const leave = defineCommand({
       throw new UsageError("this directory is not in a member repo", "Run it inside the repo that should leave, or pass --realm and --repo.");
     }
     const loc = realmLocation(realmName);
-    if (!loc.cloned) throw new UsageError(`unknown realm '${realmName}': it is not cloned on this machine`);
+    if (!loc.cloned) throw unknownRealm(realmName);
 
     const isThisRepo = member !== undefined && member.config.repo === repo && member.config.realm.name === realmName;
     const url = (await remoteUrl(loc.clone)) ?? loc.clone;

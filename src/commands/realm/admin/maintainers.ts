@@ -9,9 +9,10 @@ import { setRepoMaintainers } from "../../../realm/write.ts";
 import { landedLine, proposalFor } from "../../../sync/propose.ts";
 import { line, ok, warnProblems } from "../../../ui/output.ts";
 import { findRepoRoot, readMember, realmLocation } from "../../../realm/workspace.ts";
+import { unknownRealm } from "../../../system/home.ts";
 
 const args = {
-  email: { type: "positional", description: "The maintainer's email (as their commits carry it)", required: true },
+  email: { type: "positional", description: "The maintainer's email (as their commits carry it)", required: true, valueHint: "email" },
   repo: { type: "string", description: "The repo (default: the repo you are in)", valueHint: "name" },
   key: { type: "string", description: "An SSH public key of theirs ('ssh-ed25519 AAAA… comment'), for signed commits", valueHint: "key" },
   realm: { type: "string", description: "The realm (default: the realm of the repo you are in)", valueHint: "name" },
@@ -24,7 +25,7 @@ async function change(action: MaintainersChange["action"], a: { email: string; r
   const repo = a.repo ?? (member && member.config.realm.name === realm ? member.config.repo : undefined);
   if (!realm || !repo) throw new UsageError("no repo given and this directory is not in a member repo", "Pass --repo <name> (and --realm <name> outside a member repo).");
   const loc = realmLocation(realm);
-  if (!loc.cloned) throw new UsageError(`unknown realm '${realm}': it is not cloned on this machine`);
+  if (!loc.cloned) throw unknownRealm(realm);
   const actor = await userEmail(loc.clone);
   const url = (await remoteUrl(loc.clone)) ?? loc.clone;
   const proposal = proposalFor(realm, loc.clone, url);
@@ -46,13 +47,21 @@ async function change(action: MaintainersChange["action"], a: { email: string; r
 }
 
 const add = defineCommand({
-  meta: { name: "add", description: "Make someone a maintainer of a repo, or record a signing key of theirs" },
+  meta: {
+    name: "add",
+    description: "Make someone a maintainer of a repo, or record a signing key of theirs",
+    examples: ["blue realm admin maintainers add carol@example.com", "blue realm admin maintainers add carol@example.com --key 'ssh-ed25519 AAAAC3Nz… carol@laptop'", "blue realm admin maintainers add carol@example.com --repo fungal-image-analysis"],
+  },
   args,
   run: ({ args: a }) => change("add", a),
 });
 
 const remove = defineCommand({
-  meta: { name: "remove", description: "Remove a maintainer of a repo (and their keys), or with --key only that key; never the last maintainer" },
+  meta: {
+    name: "remove",
+    description: "Remove a maintainer of a repo (and their keys), or with --key only that key; never the last maintainer",
+    examples: ["blue realm admin maintainers remove bob@example.com", "blue realm admin maintainers remove bob@example.com --key 'ssh-ed25519 AAAAC3Nz… bob@old-laptop'"],
+  },
   args,
   run: ({ args: a }) => change("remove", a),
 });

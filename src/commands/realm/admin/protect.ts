@@ -4,13 +4,14 @@ import { UsageError } from "../../../errors.ts";
 import { describeRules, INSTALL_STEP } from "../../../protect/plan.ts";
 import { protectRealm, PROTECT_BRANCH, type ProtectReport } from "../../../protect/run.ts";
 import { realmLocation, resolveRealmName } from "../../../realm/workspace.ts";
-import { blueHome } from "../../../system/home.ts";
+import { blueHome, unknownRealm } from "../../../system/home.ts";
 import { json, line, ok, warnStderr } from "../../../ui/output.ts";
 
 export const protect = defineCommand({
   meta: {
     name: "protect",
     description: "Have the realm's forge enforce ownership: a CI check on every PR, CODEOWNERS (GitHub), and main protected",
+    examples: ["blue realm admin protect --dry-run", "blue realm admin protect", "blue realm admin protect --install-command 'curl -fsSL https://example.com/blue/install.sh | sh'"],
   },
   args: {
     realm: { type: "string", description: "Realm to protect (default: the realm of the repo you are in)", valueHint: "name" },
@@ -27,7 +28,7 @@ export const protect = defineCommand({
     if (install !== undefined && install.trim() === "") throw new UsageError("--install-command needs the shell lines that install blue", `For example: --install-command 'npm install -g blue-cli'`);
     const name = resolveRealmName(args.realm);
     const loc = realmLocation(name);
-    if (!loc.cloned) throw new UsageError(`unknown realm '${name}': it is not cloned on this machine`, `Join it first: blue realm admin join ${name} --url <git-url>`);
+    if (!loc.cloned) throw unknownRealm(name);
     const report = await protectRealm({
       realm: name,
       clone: loc.clone,

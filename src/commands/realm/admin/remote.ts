@@ -17,9 +17,10 @@ const set = defineCommand({
   meta: {
     name: "set",
     description: "Move the realm to another git remote (an empty repo, or one it was already moved to from another machine)",
+    examples: ["blue realm admin remote set git@git.example.com:acme/letemcook.git", "blue realm admin remote set --forgejo https://git.example.com/realms", "blue realm admin remote set --github acme"],
   },
   args: {
-    url: { type: "positional", description: "The git URL (ssh, https or a path) of an empty repo, or of the realm's new home", required: false },
+    url: { type: "positional", description: "The git URL (ssh, https or a path) of an empty repo, or of the realm's new home", required: false, valueHint: "git-url" },
     forgejo: {
       type: "string",
       description: "Create the new realm repo on this Forgejo (or Gitea) through its API: its web URL, optionally with an owner",
@@ -87,7 +88,7 @@ const set = defineCommand({
 });
 
 const show = defineCommand({
-  meta: { name: "show", description: "Where the realm's remote is, its forge, and what this repo's config names" },
+  meta: { name: "show", description: "Where the realm's remote is, its forge, and what this repo's config names", examples: ["blue realm admin remote show", "blue realm admin remote show --json"] },
   args: { realm: realmArg, json: { type: "boolean", description: "Print one JSON document" } },
   async run({ args }) {
     const { name, loc } = clonedRealm(args.realm);

@@ -14,11 +14,13 @@ import { importersOf } from "../../../realm/view.ts";
 import type { ContractFile } from "../../../realm/schema.ts";
 import { isTerminal, ok, warnProblems } from "../../../ui/output.ts";
 import { requireMember } from "../../../realm/workspace.ts";
+import { fileErrorText } from "../../../system/file-error.ts";
 
 export const edit = defineCommand({
   meta: {
     name: "edit",
     description: "Edit a contract this repo owns by hand (the rare case: sync from code is the usual way); checked before it is saved and pushed",
+    examples: ["blue realm contract edit s3-permissions", "blue realm contract edit s3-permissions --file s3-permissions.yaml --dry-run"],
   },
   args: {
     name: { type: "positional", description: "The contract's name", required: true, valueHint: "name" },
@@ -127,7 +129,7 @@ function readText(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "Check the path given to --file.");
+    throw new UsageError(`cannot read ${path}: ${fileErrorText(e)}`, "Check the path given to --file.");
   }
 }
 

@@ -5,7 +5,11 @@ import { dim, json, line } from "../../../ui/output.ts";
 import { requireMember } from "../../../realm/workspace.ts";
 
 export const show = defineCommand({
-  meta: { name: "show", description: "Show a contract: owner, version, schema, value, evolution and who exports and imports it" },
+  meta: {
+    name: "show",
+    description: "Show a contract: owner, version, schema, value, evolution and who exports and imports it",
+    examples: ["blue realm contract show s3-permissions", "blue realm contract show s3-permissions --version 1.3.0 --json"],
+  },
   args: {
     name: { type: "positional", description: "The contract's name", required: true, valueHint: "name" },
     version: { type: "string", description: "Show this earlier version, read from the realm's git history", valueHint: "version" },
