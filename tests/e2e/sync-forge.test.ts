@@ -90,7 +90,9 @@ for (const c of cases) {
     test("the token is in no file blue wrote: daemon.db, its WAL, the daemon log, the realm clone's git config", async () => {
       const refreshed = await run(world.fungal, "realm", "status", "--refresh");
       expect(refreshed.code).toBe(0);
-      expect(refreshed.stdout).toContain("Notification from aperture");
+      // fungal acknowledged 1.5.0 on its own open sync branch: the daemon holds the notification, no longer pending.
+      const all = await run(world.fungal, "realm", "notifications", "--all", "--json");
+      expect(JSON.parse(all.stdout).notifications.map((n: { key: string; pending: boolean }) => [n.key, n.pending])).toEqual([["s3-access/s3-permissions@1.5.0", false]]);
       const home = sb.env.BLUE_HOME!;
       const files = ["daemon.db", "daemon.db-wal", "daemon.log", "realms/letemcook/.git/config", "realms/letemcook/.git/FETCH_HEAD"].map((f) => join(home, f)).filter(existsSync);
       expect(files.length).toBeGreaterThanOrEqual(3);

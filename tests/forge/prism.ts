@@ -25,6 +25,17 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startPrism(spec: string, timeoutMs = 60_000): Promise<Prism> {
+  // A free port can be taken by another process between our probe and Prism's bind: try another, twice.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPrismOnce(spec, timeoutMs);
+    } catch (e) {
+      if (attempt >= 3 || !String((e as Error).message).startsWith("Prism exited before listening")) throw e;
+    }
+  }
+}
+
+async function startPrismOnce(spec: string, timeoutMs: number): Promise<Prism> {
   if (!existsSync(spec)) throw new Error(`${spec} is missing`);
   const port = await freePort();
   const node = Bun.which("node");
