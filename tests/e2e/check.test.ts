@@ -51,7 +51,7 @@ describe("check in member repos", () => {
     code({ ...VALUE, read: [...VALUE.read, "training-metrics/experiments/*"] });
     const r = sb.blue(aperture, "realm", "check", "--mode=exporter");
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("✗ s3-permissions: 1 error\n    ✗ config/s3.json: export-mismatch: code differs from contract 1.4.0: + training-metrics/experiments/*\n");
+    expect(r.stdout).toContain("✗ s3-permissions: 1 error\n    ✗ config/s3.json: export-mismatch: code differs from contract 1.4.0: /read: + training-metrics/experiments/*\n");
     code(VALUE);
   });
 
