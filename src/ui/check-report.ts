@@ -98,7 +98,7 @@ export function toSarif(report: CheckReport): unknown {
         results: shown.map((f) => ({
           ruleId: f.rule,
           level: f.severity === "error" ? "error" : "warning",
-          message: { text: f.commit ? `${f.commit.slice(0, 7)} by ${f.author}: ${f.message}` : `${f.contract}: ${f.message}` },
+          message: { text: f.commit ? `${f.commit.slice(0, 7)} by ${f.author}: ${f.message}` : f.contract ? `${f.contract}: ${f.message}` : f.message },
           ...(f.file
             ? { locations: [{ physicalLocation: { artifactLocation: { uri: f.file }, ...(f.line ? { region: { startLine: f.line, startColumn: f.col } } : {}) } }] }
             : {}),

@@ -404,6 +404,23 @@ describe("a realm that does not load, with --json or --format sarif", () => {
     }
   });
 
+  test("an invalid .blue/config.yaml is a document too, its message not prefixed by an empty contract", () => {
+    const config = join(aperture, ".blue/config.yaml");
+    const before = readFileSync(config, "utf8");
+    writeFileSync(config, "realm: 3\n");
+    try {
+      const r = sb.blue(aperture, "realm", "check", "--format", "sarif");
+      expect(r.code).toBe(78);
+      const results = JSON.parse(r.stdout).runs[0].results as { message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+      expect(results.map((x) => [x.locations[0]!.physicalLocation.artifactLocation.uri, x.message.text.split(":")[0]])).toEqual([
+        [".blue/config.yaml", "realm"],
+        [".blue/config.yaml", "repo"],
+      ]);
+    } finally {
+      writeFileSync(config, before);
+    }
+  });
+
   test("--format sarif prints SARIF whose results carry the region", () => {
     const r = sb.blue(aperture, "realm", "check", "--mode=importer", "--format", "sarif");
     expect(r.code).toBe(78);
@@ -412,5 +429,6 @@ describe("a realm that does not load, with --json or --format sarif", () => {
     expect(sarif.runs[0].results).toHaveLength(1);
     expect(sarif.runs[0].results[0].ruleId).toBe("realm-invalid");
     expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: contract }, region: { startLine: line, startColumn: 10 } });
+    expect(sarif.runs[0].results[0].message.text).toStartWith("s3-permissions: version: ");
   });
 });
