@@ -2,15 +2,17 @@
 // JSON pointer. Pure functions over the loaded realm; the command runs extraction and hooks and adds theirs.
 import semver from "semver";
 import { z } from "zod";
+import type { Problem } from "../errors.ts";
 import type { LoadResult } from "../realm/load.ts";
-import { MODES } from "./modes.ts";
+import { MODES, type Mode } from "./modes.ts";
 import { childPointer, parsePointer } from "../realm/pointer.ts";
 import type { ContractFile } from "../realm/schema.ts";
 import type { ValidationOutcome } from "../store/cache-db.ts";
 import { validateValue } from "./validate.ts";
 import { unsupportedPatterns } from "./patterns.ts";
 import { compareSchemas, compareVersions, isBreaking } from "../compat/index.ts";
-import { describeChange, describeSchemaChange, rangeSatisfied } from "../realm/view.ts";
+import { describeChange, describeSchemaChange, rangeSatisfied, widenCommand } from "../realm/view.ts";
+import { normalizeRange } from "../realm/schema.ts";
 
 export const Finding = z.object({
   rule: z.string(),
@@ -34,8 +36,9 @@ export const CheckReport = z.object({
   repo: z.string().nullable(),
   modes: z.array(Finding.shape.mode),
   findings: z.array(Finding),
-  /** Contracts checked per mode, so "nothing found" is distinguishable from "nothing checked". */
-  checked: z.array(z.object({ mode: Finding.shape.mode, contract: z.string(), domain: z.string() })),
+  /** Contracts checked per mode, so "nothing found" is distinguishable from "nothing checked"; `detail`: what a
+   *  contract with nothing found is, when that depends on it ("binding at 1.4.0 (current)"). */
+  checked: z.array(z.object({ mode: Finding.shape.mode, contract: z.string(), domain: z.string(), detail: z.string().optional() })),
   summary: z.object({ errors: z.number(), warnings: z.number() }),
   /** compatibility mode: each pair of versions compared and the RFC's result line. */
   compatibility: z.array(z.object({ contract: z.string(), from: z.string(), to: z.string(), result: z.string() })),
@@ -106,10 +109,15 @@ export function checkContract(
   return findings;
 }
 
-/** importer mode: each import of `repo` is satisfied by the contract's latest version, and not stale. */
-export function checkImports(load: LoadResult, repo: string): { findings: Finding[]; checked: { domain: string; contract: string }[] } {
+/** A version of a contract on an open sync branch of its owner: proposed, not merged yet. */
+export type Proposed = { domain: string; contract: string; version: string; branch: string };
+
+/** importer mode: each import of `repo` is satisfied by the contract's latest version, and not stale. A version
+ *  past the range, published or proposed, is a warning that says how to take it (the range is still satisfied by
+ *  what the repo resolved); a range that nothing published satisfies yet is an error. */
+export function checkImports(load: LoadResult, repo: string, proposed: readonly Proposed[] = []): { findings: Finding[]; checked: { domain: string; contract: string; detail?: string }[] } {
   const findings: Finding[] = [];
-  const checked: { domain: string; contract: string }[] = [];
+  const checked: { domain: string; contract: string; detail?: string }[] = [];
   for (const [dname, d] of load.model.domains) {
     const b = d.bindings.get(repo);
     if (!b) continue;
@@ -117,10 +125,24 @@ export function checkImports(load: LoadResult, repo: string): { findings: Findin
     b.imports.forEach((imp, i) => {
       const c = d.contracts.get(imp.contract);
       if (!c) return;
-      checked.push({ domain: dname, contract: c.name });
+      const current = imp.resolved_version === c.version;
+      checked.push({ domain: dname, contract: c.name, ...(current ? { detail: `binding at ${c.version} (current)` } : {}) });
       const base = { mode: "importer" as const, contract: c.name, domain: dname, file };
+      const range = normalizeRange(imp.version);
+      const past = (version: string, where: string): Finding => ({
+        ...base,
+        rule: "version-outside-range",
+        severity: "warning",
+        ...(load.locate(file, ["imports", i, "version"]) ?? {}),
+        message: `${version} ${where} outside your import range ${imp.version}: update your code for it, then run '${widenCommand(c.name, imp.version, version)}'`,
+      });
+      const next = proposed
+        .filter((p) => p.domain === dname && p.contract === c.name && semver.valid(p.version) && semver.gt(p.version, c.version) && semver.gtr(p.version, range))
+        .sort((a, b) => semver.rcompare(a.version, b.version))[0];
+      if (next) findings.push(past(next.version, `(proposed in ${next.branch}) is`));
       if (!rangeSatisfied(c.version, imp.version)) {
-        findings.push({ ...base, rule: "import-unsatisfied", severity: "error", ...(load.locate(file, ["imports", i, "version"]) ?? {}), message: `latest version ${c.version} does not satisfy the import range ${imp.version}` });
+        if (semver.gtr(c.version, range)) findings.push(past(c.version, "is published and"));
+        else findings.push({ ...base, rule: "import-unsatisfied", severity: "error", ...(load.locate(file, ["imports", i, "version"]) ?? {}), message: `latest version ${c.version} does not satisfy the import range ${imp.version}` });
       } else if (!imp.resolved_version) {
         findings.push({ ...base, rule: "import-unresolved", severity: "warning", ...(load.locate(file, ["imports", i]) ?? {}), message: `not resolved to a version yet (latest ${c.version}); run 'blue realm sync' to acknowledge it` });
       } else if (semver.lt(imp.resolved_version, c.version)) {
@@ -188,14 +210,17 @@ export function checkCompatibility(
       ...base,
       rule: f.rule,
       // A pattern that cannot be evaluated is a warning; its breaking verdict fails the bump unless it is major.
-      severity: f.rule === "pattern-unsupported" ? "warning" : breaking && declared !== "major" ? "error" : "info",
+      // A breaking change with its major bump is a warning: allowed, but never passed in silence.
+      severity: f.rule === "pattern-unsupported" ? "warning" : breaking ? (declared === "major" ? "warning" : "error") : "info",
       ...(locate(file, ["schema", ...pointerPath(f.pointer)]) ?? {}),
       pointer: f.pointer,
       message: `${f.message} - backwards ${f.backwards}, forwards ${f.forwards}${breaking ? " (BREAKING for this contract)" : ""}`,
     });
   }
   for (const v of values) {
-    findings.push({ ...base, rule: `value-${v.kind}`, severity: "info", ...(locate(file, ["value", ...pointerPath(v.pointer)]) ?? {}), pointer: v.pointer, message: describeChange(v) });
+    // An element added to a list is found at its index in the new file; one removed, at its list.
+    const path = ["value", ...pointerPath(v.pointer), ...(v.kind === "added" && v.index !== undefined ? [v.index] : [])];
+    findings.push({ ...base, rule: `value-${v.kind}`, severity: "info", ...(locate(file, path) ?? {}), pointer: v.pointer, message: describeChange(v) });
   }
   if (!enough) {
     findings.push({
@@ -209,6 +234,26 @@ export function checkCompatibility(
           : `${from.version} → ${to.version} is a ${declared} bump; this change needs a ${bump} bump`,
     });
   }
-  const result = bump === "major" ? "BREAKING (major bump required)" : bump === "none" ? "UNCHANGED" : `COMPATIBLE (${bump} version bump OK)`;
+  const result = bump === "none" ? "UNCHANGED" : `${bump === "major" ? "BREAKING" : "COMPATIBLE"} (${enough ? `${bump} version bump OK` : `${bump} bump required`})`;
   return { findings, required: bump, declared, result };
+}
+
+/** A realm that does not load, as the one document `--json` and `--format sarif` print: each problem a
+ *  `realm-invalid` finding at its file:line:col (in the domain and contract its file names), or the error itself. */
+export function reportFromProblems(realm: string, repo: string | null, mode: Mode, problems: readonly Problem[], message: string): CheckReport {
+  const list: readonly Problem[] = problems.length ? problems : [{ file: "", line: 0, col: 0, field: "", message, severity: "error" }];
+  const findings = list.map((p): Finding => {
+    const m = /^domains\/([^/]+)\/(?:contracts\/([^/]+)\.ya?ml$)?/.exec(p.file);
+    return {
+      rule: "realm-invalid",
+      severity: p.severity,
+      mode,
+      contract: m?.[2] ?? "",
+      domain: m?.[1] ?? "",
+      ...(p.file ? { file: p.file } : {}),
+      ...(p.line > 0 ? { line: p.line, col: p.col } : {}),
+      message: p.field ? `${p.field}: ${p.message}` : p.message,
+    };
+  });
+  return { realm, repo, modes: [mode], findings, checked: [], summary: summarize(findings), compatibility: [] };
 }

@@ -7,16 +7,19 @@ import { ConfigError, UnknownName, Untrusted, UsageError } from "../errors.ts";
 import { ensureRealmClone } from "../realm/clone.ts";
 import type { DepRecorder } from "../store/report-cache.ts";
 import { findRepoRoot, readMember, realmLocation } from "../realm/workspace.ts";
-import { changedContractFiles, contractHistory, filesAt, parseQuietly, publishedState, unchangedFiles, type ContractVersions } from "../git/history.ts";
+import { changedContractFiles, contractHistory, parseQuietly, proposedVersions, publishedState, unchangedFiles, type ContractVersions } from "../git/history.ts";
 import { openCacheAt, type Cache, type ValidationOutcome } from "../store/cache-db.ts";
 import { sha256 } from "../store/hash.ts";
 import { checkCompatibility, checkContract, checkImports, checkSchemaDrift, summarize, type CheckReport, type Finding, type Side } from "./findings.ts";
+import { checkCompatibilityMode, type CompatResult } from "./run-compatibility.ts";
+import { readLocalExport } from "./local-export.ts";
+import { History, requireOrdered, type Entry } from "./versions.ts";
 import { diffValues } from "../compat/index.ts";
 import { confinedPath, extractExportCached, readSchemaFile } from "./extract.ts";
 import { runHook } from "./hooks.ts";
-import { hasErrors, loadRealm, type DomainModel } from "../realm/load.ts";
+import { hasErrors, loadRealm } from "../realm/load.ts";
 import { validateAll, validateValue, VALIDATOR } from "./validate.ts";
-import { ContractFile, type TrustedCommand } from "../realm/schema.ts";
+import type { ContractFile, TrustedCommand } from "../realm/schema.ts";
 import { describeChange } from "../realm/view.ts";
 import { blueHome, unknownRealm } from "../system/home.ts";
 import { commandId, extractGate, extractUse, hookUse, requireConsent, type CommandUse, type Consent, type HookField } from "../trust/consent.ts";
@@ -46,14 +49,11 @@ export type CheckOptions = {
   consent?: Consent;
 };
 
-/** contract_cache's version for "as last published" (origin/main, else HEAD), whose version is not known before reading. */
-const PUBLISHED = "@published";
-export type CompatResult = CheckReport["compatibility"][number];
-
-type Entry = { domain: string; d: DomainModel; contract: ContractFile; file: string };
+export type { CompatResult };
 
 export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise<CheckReport> {
   if (opts.modes?.includes("ownership")) return ownership(target, opts);
+  if (opts.from && opts.to) requireOrdered(opts.from, opts.to);
   const cache = opts.cache ?? openCacheAt("", { enabled: false });
   // git runs while the realm is read (reading a big realm is synchronous work): the published state, and a
   // named contract's history when versions of it are compared.
@@ -148,7 +148,7 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   const needHistory = modes.includes("compatibility") || modes.includes("contract");
   const { published, commit } = needHistory && isRepo ? await (early ?? publishedState(target.realmDir)) : { published: undefined, commit: "" };
   // What changed since the last published state matters to contract mode and to compatibility against it.
-  const needChanged = modes.includes("contract") || (modes.includes("compatibility") && !opts.from && !opts.to && !opts.transitive);
+  const needChanged = modes.includes("contract") || (modes.includes("compatibility") && !repo && !opts.from && !opts.to && !opts.transitive);
   const changedFiles = published && needChanged ? await changedContractFiles(target.realmDir, published) : [];
   const changed = new Set(changedFiles);
   const history = new History(target.realmDir, cache, commit, logs);
@@ -225,7 +225,11 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   }
 
   if (modes.includes("importer") && repo) {
-    const { findings: f, checked: c } = checkImports(load, repo);
+    // Versions proposed on the owners' open sync branches: one past the range is worth knowing before it merges.
+    const owned = imported.map((e) => ({ file: e.file, owner: e.contract.owner }));
+    const proposed = isRepo && owned.length ? await proposedVersions(target.realmDir, owned) : [];
+    const byFile = new Map(imported.map((e) => [e.file, e]));
+    const { findings: f, checked: c } = checkImports(load, repo, proposed.map((p) => ({ domain: byFile.get(p.file)!.domain, contract: byFile.get(p.file)!.contract.name, version: p.version, branch: p.branch })));
     const wanted = new Set(imported.map((e) => `${e.domain}/${e.contract.name}`));
     findings.push(...f.filter((x) => wanted.has(`${x.domain}/${x.contract}`)));
     checked.push(...c.filter((x) => wanted.has(`${x.domain}/${x.contract}`)).map((x) => ({ mode: "importer" as const, ...x })));
@@ -233,33 +237,31 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   }
 
   if (modes.includes("compatibility")) {
-    let targets = entries;
-    if (opts.from || opts.to) {
-      if (targets.length !== 1) throw new UsageError("--from/--to compare two versions of one contract", `Name it with --contract (${entries.map((e) => e.contract.name).join(", ")}).`);
-    }
-    for (const e of targets) {
-      const pairs: [Side, Side][] = [];
-      if (opts.from || opts.to) {
-        const to = !opts.to || opts.to === e.contract.version ? e.contract : await versionOf(history, e, opts.to);
-        const from = await versionOf(history, e, opts.from ?? previousInEvolution(e.contract, to.version));
-        pairs.push([from, to]);
-      } else if (opts.transitive) {
-        for (const ev of e.contract.evolution) {
-          if (ev.version === e.contract.version) continue;
-          const old = await history.atVersion(e, ev.version);
-          if (old) pairs.push([old, e.contract]);
-        }
-      } else {
-        const prev = previous.get(e.file);
-        if (prev) pairs.push([prev, e.contract]);
+    const local = async (e: Entry) => {
+      const exp = e.d.bindings.get(repo!)?.exports.find((x) => x.contract === e.contract.name);
+      if (!exp || !target.repoRoot) return undefined;
+      const use = extractUse(e.domain, repo!, exp);
+      if (use && !consented(e, "compatibility", use)) return null;
+      try {
+        return await readLocalExport(target.repoRoot, exp, cache, { timeoutMs: opts.hookTimeoutMs, gate: extractGate(consent, e.domain, repo!), deps: opts.deps });
+      } catch (err) {
+        const file = `domains/${e.domain}/bindings/${repo}.yaml`;
+        return { rule: "extract-failed", severity: "error", mode: "compatibility", contract: e.contract.name, domain: e.domain, file, message: (err as Error).message } satisfies Finding;
       }
-      if (pairs.length) checked.push({ mode: "compatibility", contract: e.contract.name, domain: e.domain });
-      for (const [from, to] of pairs) {
-        const r = checkCompatibility(e.domain, e.contract, from, to, to === e.contract ? locate : () => undefined);
-        findings.push(...r.findings);
-        compatibility.push({ contract: e.contract.name, from: from.version, to: to.version, result: r.result });
-      }
-    }
+    };
+    const r = await checkCompatibilityMode({
+      entries,
+      locate,
+      history,
+      previous,
+      from: opts.from,
+      to: opts.to,
+      transitive: opts.transitive,
+      ...(repo && target.repoRoot ? { member: { repo, local } } : {}),
+    });
+    findings.push(...r.findings);
+    checked.push(...r.checked);
+    compatibility.push(...r.compatibility);
   }
 
   return { realm: target.realm, repo: repo ?? null, modes, findings, checked, summary: summarize(findings), compatibility };
@@ -317,60 +319,6 @@ async function validateContracts(contracts: readonly ContractFile[], cache: Cach
   return out;
 }
 
-function previousInEvolution(c: ContractFile, version: string): string {
-  const earlier = c.evolution.map((e) => e.version).filter((v) => v !== version);
-  const prev = earlier[earlier.length - 1];
-  if (!prev) throw new UsageError(`${c.name} has no version before ${version} in its evolution`, "Pass --from <version>.");
-  return prev;
-}
-
-async function versionOf(history: History, e: Entry, version: string): Promise<Side> {
-  if (version === e.contract.version) return e.contract;
-  const side = await history.atVersion(e, version);
-  if (!side) {
-    throw new UsageError(`no version ${version} of ${e.contract.name} in the realm's history`, `Versions in its evolution: ${e.contract.evolution.map((v) => v.version).join(", ") || "none"}.`);
-  }
-  return side;
-}
-
-/** Old versions of contracts from the realm's git history, through contract_cache (valid for one realm commit). */
-class History {
-  constructor(
-    private readonly dir: string,
-    private readonly cache: Cache,
-    private readonly commit: string,
-    /** Histories by contract file, some already being read. */
-    private readonly logs: Map<string, Promise<ContractVersions>>,
-  ) {}
-
-  /** The published state of each entry's contract file, by file; all misses read by one git process. */
-  async published(ref: string, list: readonly Entry[]): Promise<Map<string, Side>> {
-    const out = new Map<string, Side>();
-    const missing = list.filter((e) => {
-      const hit = this.cache.getContract(e.domain, e.contract.name, PUBLISHED, this.commit);
-      if (hit) out.set(e.file, hit);
-      return !hit;
-    });
-    const texts = await filesAt(this.dir, ref, missing.map((e) => e.file));
-    for (const e of missing) {
-      const side = texts.has(e.file) ? toSide(parseQuietly(texts.get(e.file)!)) : undefined;
-      if (!side) continue;
-      out.set(e.file, side);
-      this.cache.putContract(e.domain, e.contract.name, PUBLISHED, this.commit, side);
-    }
-    return out;
-  }
-
-  async atVersion(e: Entry, version: string): Promise<Side | undefined> {
-    const hit = this.cache.getContract(e.domain, e.contract.name, version, this.commit);
-    if (hit) return hit;
-    if (!this.logs.has(e.file)) this.logs.set(e.file, contractHistory(this.dir, e.file));
-    const side = toSide((await this.logs.get(e.file)!).get(version));
-    if (side) this.cache.putContract(e.domain, e.contract.name, version, this.commit, side);
-    return side;
-  }
-}
-
 /** The promise, marked as handled so it may be awaited later (or never) without an unhandled rejection. */
 function quiet<T>(p: Promise<T>): Promise<T> {
   p.catch(() => {});
@@ -386,9 +334,4 @@ function contractFiles(realmDir: string, name: string): string[] {
   } catch {
     return [];
   }
-}
-
-function toSide(data: unknown): Side | undefined {
-  const parsed = data ? ContractFile.safeParse(data) : undefined;
-  return parsed?.success ? { version: parsed.data.version, schema: parsed.data.schema, value: parsed.data.value } : undefined;
 }

@@ -172,3 +172,16 @@ export async function lastChange(dir: string, path: string): Promise<FileChange 
   const [commit, author, date] = out.split("\0");
   return { commit: commit!, author: author!, date: date! };
 }
+
+/** The version each file has on each open sync branch of its owner (`origin/sync/<owner>/…`): versions proposed
+ *  and not merged yet (a merged branch that was not deleted gives a version main already has). Two git processes. */
+export async function proposedVersions(dir: string, files: readonly { file: string; owner: string }[]): Promise<{ file: string; branch: string; version: string }[]> {
+  const branches = (await gitOut(dir, ["for-each-ref", "--format=%(refname:lstrip=3)", "refs/remotes/origin/sync/"])).split("\n").filter(Boolean);
+  const wanted = branches.flatMap((branch) => files.filter((f) => branch.startsWith(`sync/${f.owner}/`)).map((f) => ({ branch, file: f.file, spec: `origin/${branch}:${f.file}` })));
+  const blobs = await readBlobs(dir, wanted.map((w) => w.spec));
+  return wanted.flatMap(({ branch, file, spec }) => {
+    const text = blobs.get(spec);
+    const version = text === undefined ? undefined : (sniffVersion(text) ?? versionOf(parseQuietly(text)));
+    return version ? [{ file, branch, version }] : [];
+  });
+}

@@ -94,11 +94,22 @@ export const StatusDoc = z.object({
 });
 export type StatusDoc = z.infer<typeof StatusDoc>;
 
+/** One change as status, sync (and the evolution it commits) and check word it: where it is, then what
+ *  (`/read: + training-metrics/experiments/*`, `/write: 42 → 43`); an element of a list of scalars is under the
+ *  list's pointer, the root is `/`. */
 export function describeChange(c: ValueChange): string {
-  const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
-  if (c.kind === "added") return `+ ${show(c.after)}`;
-  if (c.kind === "removed") return `- ${show(c.before)}`;
-  return `~ ${c.pointer}: ${show(c.before)} → ${show(c.after)}`;
+  const at = c.pointer || "/";
+  if (c.kind === "added") return `${at}: + ${showValue(c.after)}`;
+  if (c.kind === "removed") return `${at}: - ${showValue(c.before)}`;
+  return `${at}: ${showValue(c.before)} → ${showValue(c.after)}`;
+}
+
+/** A string as it is (a path reads as the RFC shows it), unless it would read as another value or hide its
+ *  edges: then quoted, so "1" and 1 differ. Anything else as JSON. */
+function showValue(v: unknown): string {
+  if (typeof v !== "string") return JSON.stringify(v) ?? String(v);
+  const ambiguous = v === "" || v.trim() !== v || /^[[{"]/.test(v) || v === "true" || v === "false" || v === "null" || /^-?\d/.test(v) && Number.isFinite(Number(v));
+  return ambiguous ? JSON.stringify(v) : v;
 }
 
 /** A schema change as status, check and sync word it (and the evolution keeps it). */
@@ -108,6 +119,18 @@ export function describeSchemaChange(f: SchemaFinding, breaking: boolean): strin
 
 export function rangeSatisfied(version: string, range: string): boolean {
   return semver.satisfies(version, normalizeRange(range));
+}
+
+/** A range that keeps what `range` took and adds `version`'s major: what an importer is told to set with
+ *  `blue realm import CONTRACT --range`. */
+export function widenedRange(range: string, version: string): string {
+  const min = semver.minVersion(normalizeRange(range));
+  return `>=${min ? min.version : "0.0.0"} <${semver.major(version) + 1}.0.0`;
+}
+
+/** The command that widens an import to take `version`, as check, sync and status print it. */
+export function widenCommand(contract: string, range: string, version: string): string {
+  return `blue realm import ${contract} --range "${widenedRange(range, version)}"`;
 }
 
 /** Domains, roles and contracts of `repo`, with the state of each import. */

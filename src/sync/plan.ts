@@ -8,7 +8,7 @@ import type { RealmModel } from "../realm/load.ts";
 import type { PendingSync } from "./pending.ts";
 import { publishRefusal, type Refusal } from "./publishable.ts";
 import { iso } from "../realm/membership.ts";
-import { importersOf, rangeSatisfied, describeChange, describeSchemaChange } from "../realm/view.ts";
+import { importersOf, rangeSatisfied, describeChange, describeSchemaChange, widenCommand } from "../realm/view.ts";
 import { normalizeRange, type ContractFile } from "../realm/schema.ts";
 
 export const ContractUpdate = z.object({
@@ -169,7 +169,7 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
       const newest = candidates.reduce((a, x) => (semver.gt(x.version, a.version) ? x : a));
       const best = candidates.filter((x) => rangeSatisfied(x.version, imp.version)).sort((a, x) => semver.rcompare(a.version, x.version))[0];
       if (!rangeSatisfied(newest.version, imp.version)) {
-        unsatisfied.push(`${imp.contract} ${newest.version}${newest.via ? ` (proposed in ${newest.via.branch})` : ""} does not satisfy your import (${imp.version}): update your code, then widen the range with 'blue realm import ${imp.contract} --range "${widened(imp.version, newest.version)}"'`);
+        unsatisfied.push(`${imp.contract} ${newest.version}${newest.via ? ` (proposed in ${newest.via.branch})` : ""} does not satisfy your import (${imp.version}): update your code, then widen the range with '${widenCommand(imp.contract, imp.version, newest.version)}'`);
       }
       if (!best || (imp.resolved_version && !semver.gt(best.version, imp.resolved_version))) continue;
       acks.push({ domain: dname, contract: imp.contract, file: `domains/${dname}/bindings/${repo}.yaml`, from: imp.resolved_version ?? null, to: best.version, via: best.via?.branch ?? null });
@@ -210,12 +210,6 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
     );
   }
   return { branches, unsatisfied, proposed, refused };
-}
-
-/** A range that keeps what `range` took and adds `version`'s major: the suggestion sync prints. */
-function widened(range: string, version: string): string {
-  const min = semver.minVersion(normalizeRange(range));
-  return `>=${min ? min.version : "0.0.0"} <${semver.major(version) + 1}.0.0`;
 }
 
 function sameProposal(onBranch: unknown, u: ContractUpdate): boolean {

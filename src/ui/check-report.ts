@@ -1,11 +1,12 @@
 // How a check report is shown: RFC-style ✓/⚠/✗ lines per contract and mode, or SARIF 2.1.0 for code scanning.
 import pkg from "../../package.json" with { type: "json" };
 import type { CheckReport, Finding } from "../check/findings.ts";
-import type { CompatResult } from "../check/run.ts";
 import { failText, okText, warnText } from "./output.ts";
 
+/** What a contract with nothing found is, in the RFC's words where it has them, unless the check said more
+ *  (`detail`: "binding at 1.4.0 (current)"). */
 const PASS: Record<Finding["mode"], string> = {
-  contract: "valid schema, value and evolution",
+  contract: "valid schema and value, version bump correct",
   exporter: "code matches contract",
   importer: "binding current",
   compatibility: "no changes",
@@ -48,20 +49,22 @@ export function formatText(report: CheckReport): string {
       const fs = byKey.get(`${mode}\0${c.contract}\0${c.domain}`) ?? [];
       const errors = fs.filter((f) => f.severity === "error");
       const warnings = fs.filter((f) => f.severity === "warning");
-      const head = `${c.contract}${mode === "compatibility" ? compatHeader(report.compatibility, c.contract) : ""}`;
+      const compat = mode === "compatibility";
+      const results = compat ? report.compatibility.filter((x) => x.contract === c.contract) : [];
+      const head = `${c.contract}${results.length === 1 ? ` ${results[0]!.from} → ${results[0]!.to}` : ""}`;
+      // A comparison's warnings are its breaking changes (or what could not be judged): said first, then each one.
+      const breaking = results.some((r) => r.result.startsWith("BREAKING"));
       if (errors.length) failLine(`${head}: ${errors.length} error${errors.length > 1 ? "s" : ""}`);
+      else if (warnings.length && compat) warnLine(`${head}: ${breaking ? "BREAKING" : `${warnings.length} warning${warnings.length > 1 ? "s" : ""}`}`);
       else if (warnings.length) warnLine(`${head}: ${warnings[0]!.message}`);
-      else if (mode === "compatibility" && fs.length === 0) ok(`${head}: ${PASS[mode]}`);
-      else if (mode === "compatibility") ok(head);
-      else ok(`${c.contract}: ${PASS[mode]}`);
+      else if (compat && fs.length > 0) ok(head);
+      else ok(`${head}: ${c.detail ?? PASS[mode]}`);
       for (const f of fs) {
-        if (f.severity === "warning" && errors.length === 0 && f === warnings[0]) continue;
+        if (f.severity === "warning" && errors.length === 0 && f === warnings[0] && !compat) continue;
         const mark = f.severity === "error" ? "✗" : f.severity === "warning" ? "⚠" : " ";
         line(`    ${mark} ${where(f)}${f.rule}: ${f.message}`);
       }
-      if (mode === "compatibility") for (const r of report.compatibility.filter((x) => x.contract === c.contract)) {
-        line(`    ${r.from} → ${r.to}: Result: ${r.result}`);
-      }
+      for (const r of results) line(`    ${r.from} → ${r.to}: Result: ${r.result}`);
     }
   }
   const { errors, warnings } = report.summary;
@@ -82,11 +85,6 @@ function formatOwnership(report: CheckReport, commits: number): string {
   return out.join("\n");
 }
 
-function compatHeader(results: CompatResult[], contract: string): string {
-  const r = results.filter((x) => x.contract === contract);
-  return r.length === 1 ? ` ${r[0]!.from} → ${r[0]!.to}` : "";
-}
-
 /** SARIF 2.1.0, so GitHub code scanning and Forgejo can show findings on the pull request. */
 export function toSarif(report: CheckReport): unknown {
   const shown = report.findings.filter((f) => f.severity !== "info");
@@ -100,7 +98,7 @@ export function toSarif(report: CheckReport): unknown {
         results: shown.map((f) => ({
           ruleId: f.rule,
           level: f.severity === "error" ? "error" : "warning",
-          message: { text: f.commit ? `${f.commit.slice(0, 7)} by ${f.author}: ${f.message}` : `${f.contract}: ${f.message}` },
+          message: { text: f.commit ? `${f.commit.slice(0, 7)} by ${f.author}: ${f.message}` : f.contract ? `${f.contract}: ${f.message}` : f.message },
           ...(f.file
             ? { locations: [{ physicalLocation: { artifactLocation: { uri: f.file }, ...(f.line ? { region: { startLine: f.line, startColumn: f.col } } : {}) } }] }
             : {}),

@@ -33,7 +33,7 @@ describe("the RFC's example", () => {
     const result = compareVersions({ schema: rfcSchema, value: rfcValue }, v150, BACKWARDS);
     expect(brief(result.findings)).toEqual([{ rule: "property-added-open-model", pointer: "/properties/experiments", backwards: C, forwards: B }]);
     expect(result.findings[0]!.message).toBe("property 'experiments' added (optional, default=[]), open content model");
-    expect(result.values).toEqual([{ kind: "added", pointer: "/read/4", after: "training-metrics/experiments/*" }]);
+    expect(result.values).toEqual([{ kind: "added", pointer: "/read", after: "training-metrics/experiments/*", index: 4 }]);
     expect(result.bump).toBe("minor");
     expect(result.breaking).toBe(false);
   });

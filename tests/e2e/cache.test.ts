@@ -378,7 +378,7 @@ describe("status", () => {
     expect(stats().export_cache).toMatchObject({ hits: 1, misses: 1 });
     code({ ...VALUE, read: [...VALUE.read, "training-runs/*"] });
     const changed = JSON.parse(sb.blue(aperture, "realm", "status", "--json").stdout) as { local_changes: { changes: { text: string }[] }[] };
-    expect(changed.local_changes[0]!.changes.map((c) => c.text)).toEqual(["+ training-runs/*"]);
+    expect(changed.local_changes[0]!.changes.map((c) => c.text)).toEqual(["/read: + training-runs/*"]);
     expect(stats().export_cache).toMatchObject({ hits: 1, misses: 2 });
   });
 });
@@ -389,14 +389,14 @@ describe("sync", () => {
     code({ ...VALUE, read: [...VALUE.read, "training-runs/*"] });
     clear();
     const plan = () => JSON.parse(sb.blue(aperture, "realm", "sync", "--dry-run", "--json").stdout) as { branches: { updates: { changes: string[] }[] }[] };
-    expect(plan().branches[0]!.updates[0]!.changes).toEqual(["+ training-runs/*"]);
-    expect(plan().branches[0]!.updates[0]!.changes).toEqual(["+ training-runs/*"]);
+    expect(plan().branches[0]!.updates[0]!.changes).toEqual(["/read: + training-runs/*"]);
+    expect(plan().branches[0]!.updates[0]!.changes).toEqual(["/read: + training-runs/*"]);
     expect(stats().export_cache).toMatchObject({ hits: 1, misses: 1 });
     const fresh = sb.blue(aperture, "realm", "sync", "--dry-run", "--json", "--no-cache");
     expect(fresh.code).toBe(0);
     expect(stats().export_cache).toMatchObject({ hits: 1, misses: 1 });
     code({ ...VALUE, read: [...VALUE.read, "training-runs/*", "eval/*"] });
-    expect(plan().branches[0]!.updates[0]!.changes).toEqual(["+ training-runs/*", "+ eval/*"]);
+    expect(plan().branches[0]!.updates[0]!.changes).toEqual(["/read: + training-runs/*", "/read: + eval/*"]);
     expect(stats().export_cache).toMatchObject({ hits: 1, misses: 2 });
   });
 });

@@ -1,5 +1,5 @@
 // `blue realm check` through the compiled binary, in member repos and in the realm repo itself.
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument, stringify } from "yaml";
@@ -51,7 +51,7 @@ describe("check in member repos", () => {
     code({ ...VALUE, read: [...VALUE.read, "training-metrics/experiments/*"] });
     const r = sb.blue(aperture, "realm", "check", "--mode=exporter");
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("✗ s3-permissions: 1 error\n    ✗ config/s3.json: export-mismatch: code differs from contract 1.4.0: + training-metrics/experiments/*\n");
+    expect(r.stdout).toContain("✗ s3-permissions: 1 error\n    ✗ config/s3.json: export-mismatch: code differs from contract 1.4.0: /read: + training-metrics/experiments/*\n");
     code(VALUE);
   });
 
@@ -65,12 +65,19 @@ describe("check in member repos", () => {
     edit(binding, (d) => d.setIn(["imports", 0, "resolved_version"], "1.4.0"), "fungal at 1.4.0");
     const current = sb.blue(fungal, "realm", "check", "--mode", "importer");
     expect(current.code).toBe(0);
-    expect(current.stdout).toContain("✓ s3-permissions: binding current");
+    // The RFC's words: "✓ s3-permissions: binding at 1.4.0 (current)".
+    expect(current.stdout).toBe("importer:\n✓ s3-permissions: binding at 1.4.0 (current)\nAll checks passed.\n");
     edit(binding, (d) => d.setIn(["imports", 0, "version"], "^2.0.0"), "fungal wants 2.x");
     const bad = sb.blue(fungal, "realm", "check", "--mode", "importer");
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`✗ ${binding}:7:14: import-unsatisfied: latest version 1.4.0 does not satisfy the import range ^2.0.0`);
     edit(binding, (d) => d.setIn(["imports", 0, "version"], ">=1.0.0, <2.0.0"), "back to 1.x");
+  });
+
+  test("contract: a valid contract passes in the RFC's words", () => {
+    const r = sb.blue(aperture, "realm", "check", "--mode=contract");
+    expect(r.stdout).toBe("contract:\n✓ s3-permissions: valid schema and value, version bump correct\nAll checks passed.\n");
+    expect(r.code).toBe(0);
   });
 
   test("contract: a value that breaks its schema names the file, line and pointer", () => {
@@ -235,5 +242,193 @@ describe("untrusted patterns", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("⚠ codes: cannot evaluate pattern '^(a)\\1$': a backreference (\\1) is not supported");
     expect(r.stdout).toContain("the value is not checked against its schema");
+  });
+});
+
+describe("compatibility: versions in order, and BREAKING never passes in silence", () => {
+  const { sb, clone, contract, edit } = world();
+
+  test("--from newer than --to is a usage error: one line and a hint, nothing on stdout", () => {
+    const r = sb.blue(clone, "realm", "check", "--mode=compatibility", "--contract", "s3-permissions", "--from=1.4.0", "--to=1.0.0");
+    expect(r.code).toBe(64);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("error: --from 1.4.0 is newer than --to 1.0.0\nSwap them: --from=1.0.0 --to=1.4.0.\n");
+    // --to defaults to the current version (1.4.0).
+    const past = sb.blue(clone, "realm", "check", "--mode=compatibility", "--contract", "s3-permissions", "--from=2.0.0", "--json");
+    expect(past.code).toBe(64);
+    expect(past.stdout).toBe("");
+    expect(past.stderr.split("\n")[0]).toBe("error: --from 2.0.0 is newer than --to 1.4.0 (the current version)");
+  });
+
+  test("a BREAKING change with a major bump is a warning (⚠, exit 2), not ✓", () => {
+    // Dropping `required` widens what is accepted: old importers may get values without `read`.
+    edit(contract, (d) => {
+      d.set("version", "2.0.0");
+      d.deleteIn(["schema", "required"]);
+      (d.get("evolution") as { add: (x: unknown) => void }).add({ version: "2.0.0", changes: ["read is optional"], compatible: false });
+    }, "s3-permissions 2.0.0");
+    const r = sb.blue(clone, "realm", "check", "--mode=compatibility", "--contract", "s3-permissions", "--from=1.4.0", "--to=2.0.0");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toContain("✓");
+    expect(r.stdout).toContain("⚠ s3-permissions 1.4.0 → 2.0.0: BREAKING\n");
+    expect(r.stdout).toContain("⚠ domains/s3-access/contracts/s3-permissions.yaml");
+    expect(r.stdout).toContain("required-removed: 'read' is no longer required - backwards breaking, forwards compatible (BREAKING for this contract)");
+    expect(r.stdout).toContain("    1.4.0 → 2.0.0: Result: BREAKING (major version bump OK)\n");
+    const report = CheckReport.parse(JSON.parse(sb.blue(clone, "realm", "check", "--mode=compatibility", "--contract", "s3-permissions", "--from=1.4.0", "--to=2.0.0", "--json").stdout));
+    expect(report.findings.filter((f) => f.rule === "required-removed").map((f) => f.severity)).toEqual(["warning"]);
+  });
+});
+
+describe("compatibility in a member repo with no flags (the RFC's CI step)", () => {
+  const { sb, aperture, fungal, contract, edit, code } = world();
+  const fungalBinding = "domains/s3-access/bindings/fungal-image-analysis.yaml";
+  edit(fungalBinding, (d) => d.setIn(["imports", 0, "resolved_version"], "1.4.0"), "fungal at 1.4.0");
+  const compat = (repo: string, ...more: string[]) => sb.blue(repo, "realm", "check", "--mode=compatibility", ...more);
+
+  test("the provider's code as published: checked, and said so", () => {
+    const r = compat(aperture);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("compatibility:\n✓ s3-permissions: code matches 1.4.0\nAll checks passed.\n");
+    expect(r.code).toBe(0);
+  });
+
+  test("a path added in code is compared with the published version: the change, and the version sync publishes", () => {
+    code({ ...VALUE, read: [...VALUE.read, "training-metrics/experiments/*"] });
+    const r = compat(aperture);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("✓ s3-permissions 1.4.0 → local\n");
+    expect(r.stdout).toContain("config/s3.json: value-added: /read: + training-metrics/experiments/*\n");
+    expect(r.stdout).toContain("    1.4.0 → local: Result: COMPATIBLE (sync publishes 1.5.0, a minor bump)\n");
+    const report = CheckReport.parse(JSON.parse(compat(aperture, "--json").stdout));
+    expect(report.compatibility).toEqual([{ contract: "s3-permissions", from: "1.4.0", to: "local", result: "COMPATIBLE (sync publishes 1.5.0, a minor bump)" }]);
+    code(VALUE);
+  });
+
+  test("a breaking schema in the provider's schema_file: a warning naming the major version sync publishes (exit 2)", () => {
+    const { required: _, ...open } = SCHEMA;
+    writeFileSync(join(aperture, "schema.json"), JSON.stringify(open));
+    edit("domains/s3-access/bindings/aperture.yaml", (d) => d.setIn(["exports", 0, "schema_file"], "schema.json"), "schema_file");
+    const r = compat(aperture);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toContain("✓");
+    expect(r.stdout).toContain("⚠ s3-permissions 1.4.0 → local: BREAKING\n");
+    expect(r.stdout).toContain("⚠ schema.json: required-removed: 'read' is no longer required");
+    expect(r.stdout).toContain("    1.4.0 → local: Result: BREAKING (sync publishes 2.0.0, a major bump)\n");
+    edit("domains/s3-access/bindings/aperture.yaml", (d) => d.deleteIn(["exports", 0, "schema_file"]), "no schema_file");
+  });
+
+  test("the importer: its resolved version against the newest published one", () => {
+    const same = compat(fungal);
+    expect(same.stderr).toBe("");
+    expect(same.stdout).toBe("compatibility:\n✓ s3-permissions: binding at 1.4.0, the newest version\nAll checks passed.\n");
+    expect(same.code).toBe(0);
+    edit(contract, (d) => {
+      d.set("version", "1.5.0");
+      d.setIn(["schema", "properties", "experiments"], { type: "array", items: { type: "string" }, default: [] });
+      (d.get("evolution") as { add: (x: unknown) => void }).add({ version: "1.5.0", changes: ["Added experiments"], compatible: true });
+    }, "s3-permissions 1.5.0");
+    const r = compat(fungal);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("✓ s3-permissions 1.4.0 → 1.5.0\n");
+    expect(r.stdout).toContain("property-added-open-model: property 'experiments' added");
+    expect(r.stdout).toContain("    1.4.0 → 1.5.0: Result: COMPATIBLE (minor version bump OK)\n");
+  });
+});
+
+describe("a breaking version outside the import's range", () => {
+  const { sb, aperture, fungal, clone, contract, edit } = world();
+  afterAll(() => sb.blue(sb.root, "daemon", "stop"));
+  const widen = `'blue realm import s3-permissions --range ">=1.0.0 <3.0.0"'`;
+
+  test("proposed on the provider's sync branch: the importer check warns, naming it and the import command (exit 2)", () => {
+    // fungal acknowledges 1.4.0, and has its daemon running to be told of what comes.
+    expect(sb.blue(fungal, "realm", "sync").code).toBe(0);
+    expect(sb.blue(fungal, "realm", "status").code).toBe(0);
+    const { required: _, ...open } = SCHEMA;
+    writeFileSync(join(aperture, "schema.json"), JSON.stringify(open));
+    expect(sb.blue(aperture, "realm", "export", "s3-permissions", "--extract", "config/s3.json:/permissions", "--schema-file", "schema.json").code).toBe(0);
+    const sync = sb.blue(aperture, "realm", "sync");
+    expect(sync.code).toBe(0);
+    expect(sync.stdout).toContain("s3-permissions 1.4.0 → 2.0.0 (breaking)");
+    const branch = /Pushed (sync\/aperture\/\S+):/.exec(sync.stdout)![1];
+
+    const r = sb.blue(fungal, "realm", "check", "--mode=importer");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toContain("binding current");
+    expect(r.stdout).toContain(`⚠ s3-permissions: 2.0.0 (proposed in ${branch}) is outside your import range >=1.0.0 <2.0.0: update your code for it, then run ${widen}\n`);
+  });
+
+  test("status tells the importer what to do: update the code, then the import command", () => {
+    const r = sb.blue(fungal, "realm", "status");
+    expect(r.stdout).toContain(`    Your import (>=1.0.0 <2.0.0) is NOT satisfied by 2.0.0: update your code, then ${widen}\n`);
+    expect(r.stdout).not.toContain("Update binding when ready");
+  });
+
+  test("published on main: still a warning with the command, not 'binding current'", () => {
+    edit(contract, (d) => {
+      d.set("version", "2.0.0");
+      d.deleteIn(["schema", "required"]);
+    }, "s3-permissions 2.0.0");
+    const r = sb.blue(fungal, "realm", "check", "--mode=importer");
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`⚠ s3-permissions: 2.0.0 is published and outside your import range >=1.0.0 <2.0.0: update your code for it, then run ${widen}\n`);
+    const report = CheckReport.parse(JSON.parse(sb.blue(fungal, "realm", "check", "--mode=importer", "--json").stdout));
+    expect(report.findings.map((f) => [f.rule, f.severity])).toEqual([["version-outside-range", "warning"]]);
+    sb.git(clone, "reset", "-q", "--hard", "HEAD^");
+  });
+});
+
+describe("a realm that does not load, with --json or --format sarif", () => {
+  const { sb, aperture, clone, contract } = world();
+  const text = readFileSync(join(clone, contract), "utf8");
+  writeFileSync(join(clone, contract), text.replace("version: 1.4.0", "version: one"));
+  const line = text.split("\n").findIndex((l) => l.startsWith("version:")) + 1;
+
+  test("--json prints one CheckReport whose findings are the problems, at file:line:col (exit 78)", () => {
+    for (const dir of [aperture, clone]) {
+      const r = sb.blue(dir, "realm", "check", "--json");
+      expect(r.code).toBe(78);
+      expect(stackTrace(r)).toBe(false);
+      expect(r.stderr).toContain("error: realm 'letemcook' has 1 error");
+      const report = CheckReport.parse(JSON.parse(r.stdout));
+      expect(report.realm).toBe("letemcook");
+      expect(report.repo).toBe(dir === aperture ? "aperture" : null);
+      expect(report.summary).toEqual({ errors: 1, warnings: 0 });
+      expect(report.findings.map((f) => [f.rule, f.severity, f.domain, f.contract, f.file, f.line, f.col])).toEqual([["realm-invalid", "error", "s3-access", "s3-permissions", contract, line, 10]]);
+      expect(report.findings[0]!.message).toContain("version");
+    }
+  });
+
+  test("an invalid .blue/config.yaml is a document too, its message not prefixed by an empty contract", () => {
+    const config = join(aperture, ".blue/config.yaml");
+    const before = readFileSync(config, "utf8");
+    writeFileSync(config, "realm: 3\n");
+    try {
+      const r = sb.blue(aperture, "realm", "check", "--format", "sarif");
+      expect(r.code).toBe(78);
+      const results = JSON.parse(r.stdout).runs[0].results as { message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+      expect(results.map((x) => [x.locations[0]!.physicalLocation.artifactLocation.uri, x.message.text.split(":")[0]])).toEqual([
+        [".blue/config.yaml", "realm"],
+        [".blue/config.yaml", "repo"],
+      ]);
+    } finally {
+      writeFileSync(config, before);
+    }
+  });
+
+  test("--format sarif prints SARIF whose results carry the region", () => {
+    const r = sb.blue(aperture, "realm", "check", "--mode=importer", "--format", "sarif");
+    expect(r.code).toBe(78);
+    const sarif = JSON.parse(r.stdout);
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0].results).toHaveLength(1);
+    expect(sarif.runs[0].results[0].ruleId).toBe("realm-invalid");
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: contract }, region: { startLine: line, startColumn: 10 } });
+    expect(sarif.runs[0].results[0].message.text).toStartWith("s3-permissions: version: ");
   });
 });

@@ -7,6 +7,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, initialSetup, stackTrace, type Run, type Sandbox } from "./sandbox.ts";
+import { CheckReport } from "../../src/check/findings.ts";
 
 const CONTRACT = "domains/s3-access/contracts/s3-permissions.yaml";
 const VERSION = (JSON.parse(readFileSync(join(import.meta.dir, "../../package.json"), "utf8")) as { version: string }).version;
@@ -81,7 +82,10 @@ describe("a hostile member pushes a YAML bomb to the realm", () => {
     expectRefused(sb.blue(fungal, "realm", "check"), line);
     const json = sb.blue(aperture, "realm", "check", "--json");
     expectRefused(json, line);
-    expect(json.stdout).toBe(""); // as with any realm that does not load: the problems go to stderr
+    // As with any realm that does not load: the problems go to stderr, and --json still prints its one document.
+    const report = CheckReport.parse(JSON.parse(json.stdout));
+    expect(report.findings.map((f) => `${f.file}:${f.line}:${f.col}: ${f.message}`)).toEqual([line]);
+    expect(report.findings.map((f) => [f.rule, f.severity])).toEqual([["realm-invalid", "error"]]);
 
     // The daemon: that realm is broken, with the same line, and answered without a 500; the other realm is served.
     const view = await daemon(sb, "/realms/letemcook/repos/aperture");

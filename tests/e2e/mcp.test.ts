@@ -87,7 +87,7 @@ describe("blue mcp in a member repo", () => {
       const { sessions: mcpSessions, ...mcpRest } = mcp;
       const { sessions: cliSessions, ...cliRest } = cli;
       expect(mcpRest).toEqual(cliRest);
-      expect(mcp.local_changes.map((l) => l.changes.map((x) => x.text))).toEqual([["+ training-metrics/experiments/*"]]);
+      expect(mcp.local_changes.map((l) => l.changes.map((x) => x.text))).toEqual([["/read: + training-metrics/experiments/*"]]);
       expect(mcp.daemon_error).toBeNull();
       // Both see the MCP server's session and the shell's; each marks its own as "you".
       expect(mcpSessions!.filter((s) => s.you)).toHaveLength(1);

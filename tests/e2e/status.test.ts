@@ -52,7 +52,7 @@ describe("blue realm status", () => {
       [
         "⚠ Contract change detected:",
         "  s3-permissions has local changes:",
-        "    + training-metrics/experiments/*",
+        "    /read: + training-metrics/experiments/*",
         "  Affected repos:",
         "    - fungal-image-analysis (imports >=1.0.0 <2.0.0)",
         "  Run 'blue realm sync' to update realm",
@@ -63,11 +63,21 @@ describe("blue realm status", () => {
       {
         contract: "s3-permissions",
         domain: "s3-access",
-        changes: [{ kind: "added", pointer: "/read/2", text: "+ training-metrics/experiments/*" }],
+        changes: [{ kind: "added", pointer: "/read", text: "/read: + training-metrics/experiments/*" }],
         schema_changes: [],
         affected: [{ repo: "fungal-image-analysis", range: ">=1.0.0 <2.0.0" }],
       },
     ]);
+  });
+
+  test("each change names where it is: a list's paths under its key, a key that came or went", () => {
+    const { delete: _, ...rest } = VALUE;
+    writeCode({ ...rest, read: [...VALUE.read, "training-metrics/experiments/*"], list: ["a", "b"] } as unknown as typeof VALUE);
+    const r = sb.blue(aperture, "realm", "status");
+    expect(r.stdout).toContain(
+      ["  s3-permissions has local changes:", "    /delete: - []", "    /list: + a", "    /list: + b", "    /read: + training-metrics/experiments/*", "  Affected repos:"].join("\n"),
+    );
+    writeCode(VALUE);
   });
 
   test("a consumer sees the other repo's session and its pending notifications until it acknowledges", async () => {
@@ -88,7 +98,7 @@ describe("blue realm status", () => {
     expect(r.stdout).toMatch(new RegExp(`\n  • fungal-image-analysis \\(you\\) — main in ${fungal}, pid ${process.pid}, started (just now|\\d+ min ago)\n`));
     expect(r.stdout).toMatch(new RegExp(`\n  • aperture — main in ${aperture}, pid ${process.pid}, started (just now|\\d+ min ago)\n`));
     expect(r.stdout).toContain(
-      "  Notification from aperture (just now):\n    Contract 's3-permissions' updated to 1.5.0\n    + training-metrics/experiments/*\n    Your import (>=1.0.0 <2.0.0) is still satisfied.\n    Update binding when ready.\n",
+      "  Notification from aperture (just now):\n    Contract 's3-permissions' updated to 1.5.0\n    + training-metrics/experiments/*\n    Your import (>=1.0.0 <2.0.0) is still satisfied: run 'blue realm sync' to acknowledge 1.5.0\n",
     );
     expect(sb.blue(aperture, "realm", "status").stdout).toContain("Notifications:\n  none\n");
 
@@ -179,7 +189,7 @@ describe("notifications from realm fetches", () => {
 
     const r = sb.blue(fungal, "realm", "status");
     expect(r.stdout).toContain("Contract: s3-permissions v1.5.0");
-    expect(r.stdout).toContain("  Notification from aperture (just now):\n    Contract 's3-permissions' updated to 1.5.0\n    + training-metrics/experiments/*\n    Your import (>=1.0.0 <2.0.0) is still satisfied.\n");
+    expect(r.stdout).toContain("  Notification from aperture (just now):\n    Contract 's3-permissions' updated to 1.5.0\n    + training-metrics/experiments/*\n    Your import (>=1.0.0 <2.0.0) is still satisfied: run 'blue realm sync' to acknowledge 1.5.0\n");
   });
 });
 

@@ -35,13 +35,13 @@ describe("Daily Development and Consumer Response", () => {
     // status first: it starts this machine's daemon, which sync then notifies at once.
     expect(sb.blue(fungal, "realm", "status").code).toBe(0);
     writeCode({ ...VALUE, write: [...VALUE.write, NEW_PATH] });
-    expect(sb.blue(aperture, "realm", "status").stdout).toContain(`s3-permissions has local changes:\n    + ${NEW_PATH}`);
+    expect(sb.blue(aperture, "realm", "status").stdout).toContain(`s3-permissions has local changes:\n    /write: + ${NEW_PATH}`);
     const head = sb.git(clone, "rev-parse", "HEAD");
     const r = sb.blue(aperture, "realm", "sync", "--dry-run");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Would create sync branch: sync\/aperture\/\d{8}-\d{6}$/m);
-    expect(r.stdout).toContain(`Contract update: s3-permissions 1.4.0 → 1.5.0 (compatible)\n  + ${NEW_PATH}\n`);
+    expect(r.stdout).toContain(`Contract update: s3-permissions 1.4.0 → 1.5.0 (compatible)\n  /write: + ${NEW_PATH}\n`);
     expect(r.stdout).toContain(`  files: ${CONTRACT}\n  PR: "aperture: s3-permissions 1.5.0" [compatible], reviewers: test@example.com\n  would notify: fungal-image-analysis\n`);
     const doc = SyncReport.parse(JSON.parse(sb.blue(aperture, "realm", "sync", "--dry-run", "--json").stdout));
     expect(doc.dry_run).toBe(true);
@@ -64,7 +64,7 @@ describe("Daily Development and Consumer Response", () => {
     const proposed = parse(sb.git(sb.root, "-C", sb.defaultRemote("letemcook"), "show", `${branch}:${CONTRACT}`));
     expect(proposed.version).toBe("1.5.0");
     expect(proposed.value.write).toEqual([...VALUE.write, NEW_PATH]);
-    expect(proposed.evolution.at(-1)).toMatchObject({ version: "1.5.0", compatible: true, changes: [`+ ${NEW_PATH}`] });
+    expect(proposed.evolution.at(-1)).toMatchObject({ version: "1.5.0", compatible: true, changes: [`/write: + ${NEW_PATH}`] });
     expect(onMain(CONTRACT).version).toBe("1.4.0");
     // Already proposed: a second sync changes nothing.
     const again = sb.blue(aperture, "realm", "sync");
@@ -78,7 +78,7 @@ describe("Daily Development and Consumer Response", () => {
 
   test("the consumer sees the notification, acknowledges by syncing, and both branches merge", () => {
     const s = sb.blue(fungal, "realm", "status");
-    expect(s.stdout).toContain("  Notification from aperture (just now):\n    Contract 's3-permissions' updated to 1.5.0\n    + training-metrics/experiments/*\n    Your import (>=1.0.0 <2.0.0) is still satisfied.\n");
+    expect(s.stdout).toContain("  Notification from aperture (just now):\n    Contract 's3-permissions' updated to 1.5.0\n    /write: + training-metrics/experiments/*\n    Your import (>=1.0.0 <2.0.0) is still satisfied: run 'blue realm sync' to acknowledge 1.5.0\n");
     const r = sb.blue(fungal, "realm", "sync");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -99,6 +99,26 @@ describe("Daily Development and Consumer Response", () => {
       expect(r.stdout).toContain("is in sync with the realm");
     }
     expect(branches()).toEqual([]);
+  });
+});
+
+describe("the committed evolution says where each change is", () => {
+  test("the first sync from domain create's empty value: each path under its key, an empty list as []", () => {
+    const { sb, aperture, clone, branches } = world();
+    // Back to the skeleton `domain create` wrote (an empty value), as published.
+    editRealmFile(clone, CONTRACT, (d) => {
+      d.set("version", "1.0.0");
+      d.set("value", {});
+    });
+    sb.git(clone, "commit", "-qam", "s3-permissions as created");
+    sb.git(clone, "push", "-q", "origin", "main");
+    const r = sb.blue(aperture, "realm", "sync");
+    expect(r.code).toBe(0);
+    const changes = ["/delete: + []", "/read: + jobs/*/masks/*", "/read: + training-runs/*", "/write: + training-metrics/*"];
+    expect(r.stdout).toContain(`Contract update: s3-permissions 1.0.0 → 1.1.0 (compatible)\n${changes.map((c) => `  ${c}\n`).join("")}`);
+    const [branch] = branches();
+    const proposed = parse(sb.git(sb.root, "-C", sb.defaultRemote("letemcook"), "show", `${branch}:${CONTRACT}`));
+    expect(proposed.evolution.at(-1)).toMatchObject({ version: "1.1.0", changes });
   });
 });
 

@@ -27,7 +27,7 @@ describe("planSync", () => {
     const b = branches[0]!;
     expect(b.branch).toBe("sync/aperture/20260124-150000");
     expect(b.start).toBe("origin/main");
-    expect(b.updates.map((u) => [u.from, u.to, u.bump, u.compatible, u.changes])).toEqual([["1.4.0", "1.5.0", "minor", true, ["+ training-metrics/experiments/*"]]]);
+    expect(b.updates.map((u) => [u.from, u.to, u.bump, u.compatible, u.changes])).toEqual([["1.4.0", "1.5.0", "minor", true, ["/write: + training-metrics/experiments/*"]]]);
     expect(b.pr.title).toBe("aperture: s3-permissions 1.5.0");
     expect(b.pr.labels).toEqual(["compatible"]);
     expect(b.pr.body).toContain("| s3-access/s3-permissions | 1.4.0 → 1.5.0 | compatible (minor) |");

@@ -2,9 +2,10 @@ import { defineCommand } from "../../cli-args.ts";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../../package.json" with { type: "json" };
-import { ExitCode, UsageError } from "../../errors.ts";
+import { ConfigError, ExitCode, UsageError } from "../../errors.ts";
 import { MODES, type Mode } from "../../check/modes.ts";
 import type { CheckReport } from "../../check/findings.ts";
+import type { CheckTarget } from "../../check/run.ts";
 import { CONFIG_PATH, findRepoRoot } from "../../system/repo-root.ts";
 import type { Cache } from "../../store/cache-db.ts";
 import { cachePathForRealm, cachePathForRepo, reportsDirFor } from "../../store/cache-paths.ts";
@@ -59,13 +60,18 @@ export const check = defineCommand({
     }
 
     const [{ resolveCheckTarget, runCheck }, { openCacheAt }] = await Promise.all([import("../../check/run.ts"), import("../../store/cache-db.ts")]);
+    let target: CheckTarget | undefined;
+    try {
+      target = await resolveCheckTarget(args.realm);
+    } catch (e) {
+      throw await documented(e, format, undefined, args);
+    }
     // Recorded before they are read: a file that changes while the check runs makes its report a miss next time.
     const deps = enabled ? new DepRecorder() : undefined;
     if (root) {
       deps?.path(root, CONFIG_PATH);
       deps?.path(root, "realm.yaml");
     }
-    const target = await resolveCheckTarget(args.realm);
     const cachePath = target.repoRoot ? cachePathForRepo(target.repoRoot) : cachePathForRealm(target.realmDir);
     if (enabled && cachePath !== guess) {
       const exit = await replay(reports(cachePath), key, view);
@@ -85,6 +91,8 @@ export const check = defineCommand({
         ci: Boolean(process.env.CI),
         cache,
         deps,
+      }).catch(async (e) => {
+        throw await documented(e, format, target, args);
       });
       const { formatReport } = await import("../../ui/check-report.ts");
       const output = formatReport(report, view);
@@ -97,6 +105,16 @@ export const check = defineCommand({
     }
   },
 });
+
+/** A realm (or config) that does not load still gives `--json` and `--format sarif` their one document: the
+ *  problems as findings at file:line:col. The error goes on to cli.ts, which prints its lines and exits 78. */
+async function documented(e: unknown, format: string, target: CheckTarget | undefined, args: { realm?: string; mode?: string }): Promise<unknown> {
+  if (!(e instanceof ConfigError) || format === "text") return e;
+  const [{ reportFromProblems }, { formatReport }] = await Promise.all([import("../../check/findings.ts"), import("../../ui/check-report.ts")]);
+  const realm = target?.realm ?? args.realm ?? "";
+  line(formatReport(reportFromProblems(realm, target?.repo ?? null, (args.mode as Mode | undefined) ?? "contract", e.problems, e.message), format));
+  return e;
+}
 
 /** Print what a kept check printed in this view (made from its report the first time this view is asked for);
  *  undefined when nothing usable is kept. */

@@ -17,11 +17,13 @@ export const status = defineCommand({
   async run({ args }) {
     const doc = await buildStatus(await requireMemberQuick(), { startDaemon: true, refresh: args.refresh, cache: args.cache !== false });
     if (args.json) return json(doc);
-    render(doc);
+    // The command that widens an import is worded by the realm view (semver), loaded only when a notification needs it.
+    const unsatisfied = doc.notifications?.some((n) => n.import_range && n.version && n.still_satisfied === false);
+    render(doc, unsatisfied ? (await import("../../realm/view.ts")).widenCommand : undefined);
   },
 });
 
-function render(doc: StatusDoc): void {
+function render(doc: StatusDoc, widenCommand?: (contract: string, range: string, version: string) => string): void {
   const now = new Date();
   line(`${emoji("📊")}${doc.repo} (in realm: ${doc.realm})`);
   line();
@@ -65,9 +67,12 @@ function render(doc: StatusDoc): void {
       line(`  ${emoji("🔔")}Notification from ${n.from_repo} (${ago(n.created_at, now)}):`);
       line(`    Contract '${n.contract}' ${n.change_type === "breaking" ? "changed incompatibly" : "updated"}${n.version ? ` to ${n.version}` : ""}`);
       for (const c of n.changes) line(`    ${c}`);
-      if (n.import_range) {
-        line(n.still_satisfied ? `    Your import (${n.import_range}) is still satisfied.` : `    Your import (${n.import_range}) is NOT satisfied by ${n.version}.`);
-        line("    Update binding when ready.");
+      // What to do depends on the case: acknowledge a version the range takes; a version it does not take needs
+      // the code changed first, then the range.
+      if (n.import_range && n.still_satisfied) {
+        line(`    Your import (${n.import_range}) is still satisfied: run 'blue realm sync' to acknowledge ${n.version ?? "it"}`);
+      } else if (n.import_range && n.version && widenCommand) {
+        line(`    Your import (${n.import_range}) is NOT satisfied by ${n.version}: update your code, then '${widenCommand(n.contract, n.import_range, n.version)}'`);
       }
     }
   }

@@ -1,0 +1,129 @@
+// `blue realm check --mode=compatibility`: which pairs of versions are compared, and what each comparison found.
+// With --from/--to, two versions of one contract; with --transitive, the current version against every earlier
+// one in evolution; in the realm repo, the working realm against its last published state; in a member repo (the
+// RFC's CI step), each contract it owns as its code has it against the published version (the bump sync will
+// make), and each import's newest published version against the one it resolved to.
+import semver from "semver";
+import { compareVersions } from "../compat/index.ts";
+import { UsageError } from "../errors.ts";
+import type { LoadResult } from "../realm/load.ts";
+import { checkCompatibility, type CheckReport, type Finding, type Side } from "./findings.ts";
+import type { LocalExport } from "./local-export.ts";
+import { previousInEvolution, requireOrdered, versionOf, type Entry, type History } from "./versions.ts";
+
+export type CompatResult = CheckReport["compatibility"][number];
+type Checked = CheckReport["checked"][number];
+
+export type CompatInput = {
+  entries: Entry[];
+  locate: LoadResult["locate"];
+  history: History;
+  /** The working realm's contract files as last published, by file (the realm repo's default comparison). */
+  previous: Map<string, Side>;
+  from?: string;
+  to?: string;
+  transitive?: boolean;
+  /** In a member repo: the repo, and what its code gives for a contract it owns (a finding when it cannot be
+   *  read; null when a finding was already made, e.g. a command this machine has not consented to). */
+  member?: { repo: string; local: (e: Entry) => Promise<LocalExport | Finding | null | undefined> };
+};
+
+export async function checkCompatibilityMode(input: CompatInput): Promise<{ findings: Finding[]; checked: Checked[]; compatibility: CompatResult[] }> {
+  const { entries, history } = input;
+  const findings: Finding[] = [];
+  const checked: Checked[] = [];
+  const compatibility: CompatResult[] = [];
+  const compare = (e: Entry, from: Side, to: Side) => {
+    const r = checkCompatibility(e.domain, e.contract, from, to, to === e.contract ? input.locate : () => undefined);
+    findings.push(...r.findings);
+    compatibility.push({ contract: e.contract.name, from: from.version, to: to.version, result: r.result });
+  };
+
+  if (input.from || input.to) {
+    if (entries.length !== 1) throw new UsageError("--from/--to compare two versions of one contract", `Name it with --contract (${entries.map((e) => e.contract.name).join(", ")}).`);
+    const e = entries[0]!;
+    if (input.from && !input.to) requireOrdered(input.from, e.contract.version, true);
+    const to = !input.to || input.to === e.contract.version ? e.contract : await versionOf(history, e, input.to);
+    const from = await versionOf(history, e, input.from ?? previousInEvolution(e.contract, to.version));
+    checked.push({ mode: "compatibility", contract: e.contract.name, domain: e.domain });
+    compare(e, from, to);
+  } else if (input.transitive) {
+    for (const e of entries) {
+      const pairs: Side[] = [];
+      for (const ev of e.contract.evolution) {
+        if (ev.version === e.contract.version) continue;
+        const old = await history.atVersion(e, ev.version);
+        if (old) pairs.push(old);
+      }
+      if (pairs.length) checked.push({ mode: "compatibility", contract: e.contract.name, domain: e.domain });
+      for (const old of pairs) compare(e, old, e.contract);
+    }
+  } else if (input.member) {
+    const { repo, local } = input.member;
+    for (const e of entries) {
+      const entry: Checked = { mode: "compatibility", contract: e.contract.name, domain: e.domain };
+      checked.push(entry);
+      if (e.contract.owner === repo) await ownChange(e, entry, await local(e));
+      else await importedChange(e, entry);
+    }
+  } else {
+    for (const e of entries) {
+      const prev = input.previous.get(e.file);
+      if (!prev) continue;
+      checked.push({ mode: "compatibility", contract: e.contract.name, domain: e.domain });
+      compare(e, prev, e.contract);
+    }
+  }
+  return { findings, checked, compatibility };
+
+  /** The contract as this repo's code has it against the published version, bumped as sync will bump it. */
+  async function ownChange(e: Entry, entry: Checked, got: LocalExport | Finding | null | undefined): Promise<void> {
+    const bindingFile = `domains/${e.domain}/bindings/${input.member!.repo}.yaml`;
+    const base = { mode: "compatibility" as const, contract: e.contract.name, domain: e.domain };
+    if (got === null) return;
+    if (got === undefined) {
+      findings.push({ ...base, rule: "no-extract", severity: "warning", file: bindingFile, message: "the export binding has no extract:, so code cannot be compared with the published version" });
+      return;
+    }
+    if ("rule" in got) {
+      findings.push(got);
+      return;
+    }
+    const local = { version: e.contract.version, schema: got.schema?.schema ?? e.contract.schema, value: got.value };
+    const { bump } = compareVersions(e.contract, local, e.contract.compatibility);
+    if (bump === "none") {
+      entry.detail = `code matches ${e.contract.version}`;
+      return;
+    }
+    const next = semver.inc(e.contract.version, bump)!;
+    const r = checkCompatibility(e.domain, e.contract, e.contract, { ...local, version: next }, () => undefined);
+    // Where each change is: the value in the file it was read from, the schema in the schema file.
+    const valueFile = got.sources[0] ?? bindingFile;
+    const schemaFile = got.schema?.file ?? e.file;
+    findings.push(...r.findings.map((f) => ({ ...f, file: f.rule.startsWith("value-") ? valueFile : schemaFile })));
+    const kind = bump === "major" ? "BREAKING" : "COMPATIBLE";
+    compatibility.push({ contract: e.contract.name, from: e.contract.version, to: "local", result: `${kind} (sync publishes ${next}, a ${bump} bump)` });
+  }
+
+  /** The newest published version of an import against the one this repo resolved to. */
+  async function importedChange(e: Entry, entry: Checked): Promise<void> {
+    const imp = e.d.bindings.get(input.member!.repo)?.imports.find((i) => i.contract === e.contract.name);
+    const resolved = imp?.resolved_version;
+    const current = e.contract.version;
+    if (!resolved) {
+      entry.detail = `not resolved to a version yet, nothing to compare with ${current}`;
+      return;
+    }
+    if (!semver.lt(resolved, current)) {
+      entry.detail = `binding at ${resolved}, the newest version`;
+      return;
+    }
+    const old = await history.atVersion(e, resolved);
+    if (!old) {
+      const file = `domains/${e.domain}/bindings/${input.member!.repo}.yaml`;
+      findings.push({ mode: "compatibility", contract: e.contract.name, domain: e.domain, rule: "version-missing", severity: "warning", file, message: `${resolved}, the version this repo resolved to, is not in the realm's history: it cannot be compared with ${current}` });
+      return;
+    }
+    compare(e, old, e.contract);
+  }
+}
