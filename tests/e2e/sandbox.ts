@@ -20,6 +20,9 @@ export class Sandbox {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("GIT_") && !k.startsWith("BLUE_")) env[k] = v;
     delete env.NO_COLOR;
+    // Whether a run is "in CI" changes what blue does (ci_only hooks, untrusted commands are errors): a test says
+    // so itself, whatever machine runs the suite.
+    delete env.CI;
     this.env = {
       ...env,
       HOME: join(this.root, "user-home"),
