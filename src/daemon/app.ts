@@ -5,6 +5,7 @@ import { zValidator } from "@hono/zod-validator";
 import semver from "semver";
 import { timingSafeEqual } from "node:crypto";
 import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ZodType } from "zod";
 import { formatProblem } from "../errors.ts";
 import { hasErrors, type LoadResult } from "../realm/load.ts";
@@ -281,7 +282,8 @@ export function createApp(deps: AppDeps) {
       return c.json({ notification: n });
     })
     .notFound((c) => fail(c, 404, "not_found", `no route ${c.req.method} ${c.req.path}`))
-    .onError((e, c) => fail(c, 500, "internal", e.message));
+    // Hono's own refusals (a body that is not JSON) keep their status: the client's mistake is not a 500.
+    .onError((e, c) => (e instanceof HTTPException && e.status < 500 ? fail(c, e.status as 400, "invalid_request", e.message) : fail(c, 500, "internal", e.message)));
   return Object.assign(app, { syncRealm });
 }
 

@@ -122,6 +122,11 @@ export async function isMerged(dir: string, sha: string, ref = `origin/${REALM_B
   return base !== "" && base === sha;
 }
 
+/** Exit 78 with the fix when git cannot name the author of a commit made in `dir` (as git itself resolves it). */
+export async function requireGitIdentity(dir: string): Promise<void> {
+  await requireIdentity(git(dir));
+}
+
 async function requireIdentity(g: SimpleGit): Promise<void> {
   try {
     await g.raw(["var", "GIT_AUTHOR_IDENT"]);

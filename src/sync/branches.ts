@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parseData } from "../yaml/source.ts";
 import { GitError, Unreachable } from "../errors.ts";
 import { runBounded } from "../system/subprocess.ts";
-import { git, headOf, isMerged, REALM_BRANCH } from "../git/realm-repo.ts";
+import { git, headOf, isMerged, REALM_BRANCH, requireGitIdentity } from "../git/realm-repo.ts";
 
 const MAIN = `origin/${REALM_BRANCH}`;
 const PUSH_ATTEMPTS = 4;
@@ -101,6 +101,7 @@ export async function commitSyncBranch(
   clone: string,
   o: { branch: string; start: string; message: string; edit: (dir: string) => void | Promise<void>; signoff?: boolean; /** Replace the branch (rebuilt from main), only if it is still at this commit. */ replace?: string },
 ): Promise<string> {
+  await requireGitIdentity(clone);
   const g = git(clone);
   const dir = mkdtempSync(join(clone, ".git", "blue-sync-"));
   try {
@@ -130,6 +131,7 @@ export type MergeOutcome = { merged: true; sha: string } | { merged: false; conf
  * because main moved is fetched and merged again (bounded). The branch is deleted on the remote afterwards.
  */
 export async function mergeSyncBranch(clone: string, branch: string, message: string): Promise<MergeOutcome> {
+  await requireGitIdentity(clone);
   const g = git(clone);
   for (let attempt = 1; ; attempt++) {
     const dir = mkdtempSync(join(clone, ".git", "blue-merge-"));

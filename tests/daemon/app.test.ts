@@ -275,3 +275,19 @@ describe("a realm that does not load", () => {
     expect(RealmDetails.parse(await (await call("/realms/newer")).json())).toMatchObject({ realm: { status: "broken" }, error: answer.view_error, domains: [] });
   });
 });
+
+describe("malformed requests", () => {
+  test("a body that is not JSON is a 400 with the error document on every JSON route, never a 500", async () => {
+    const { call } = setup();
+    await call("/realms", { method: "POST", body: JSON.stringify({ name: "r", url: "/r.git", local_path: "/nowhere" }) });
+    const routes = ["/realms", "/notifications", "/sessions", "/notifications/1/ack", "/realms/r/repos/a/status", "/realms/r/repos/a/ack"];
+    for (const path of routes) {
+      for (const body of ["{", "not json", '{"a":', "\u0000\u0001"]) {
+        const res = await call(path, { method: "POST", body });
+        expect([path, body, res.status]).toEqual([path, body, 400]);
+        const doc = (await res.json()) as { error: { code: string; message: string } };
+        expect(doc.error.code).toBe("invalid_request");
+      }
+    }
+  });
+});

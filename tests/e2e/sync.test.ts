@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { SyncReport } from "../../src/sync/run.ts";
 import { StatusDoc } from "../../src/realm/view.ts";
 import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
-import { Sandbox, stackTrace } from "./sandbox.ts";
+import { BIN, Sandbox, stackTrace } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
@@ -299,5 +299,20 @@ describe("two machines, one realm remote", () => {
     expect(sb.blue(aperture, "realm", "sync").stdout).toContain("is in sync with the realm");
     mkdirSync(join(sb.root, "unused"), { recursive: true });
     expect(readFileSync(join(sb.realmClone("letemcook"), CONTRACT), "utf8")).toContain("version: 1.5.0");
+  });
+});
+
+describe("sync without a git identity", () => {
+  test("exit 78 with the one-line fix, nothing pushed, no internal error", () => {
+    const { sb, aperture, writeCode, branches } = world();
+    writeCode({ ...VALUE, write: [...VALUE.write, NEW_PATH] });
+    // No name or email, and git told not to guess one from the host.
+    writeFileSync(sb.env.GIT_CONFIG_GLOBAL!, "[init]\n\tdefaultBranch = main\n[user]\n\tuseConfigOnly = true\n");
+    const r = sb.exec(BIN, ["realm", "sync"], aperture, { GIT_AUTHOR_NAME: "", GIT_AUTHOR_EMAIL: "", GIT_COMMITTER_NAME: "", GIT_COMMITTER_EMAIL: "", EMAIL: "" });
+    expect(r.code).toBe(78);
+    expect(r.stderr.split("\n")[0]).toBe("error: git does not know who you are, so blue cannot commit to the realm");
+    expect(r.stderr).not.toContain("internal error");
+    expect(stackTrace(r)).toBe(false);
+    expect(branches()).toEqual([]);
   });
 });
