@@ -75,7 +75,6 @@ export const RepoAck = z
   .object({ key: z.string().optional(), contract: z.string().optional(), up_to: z.object({ domain: z.string(), contract: z.string(), version: z.string() }).optional() })
   .refine((a) => [a.key, a.contract, a.up_to].filter((x) => x !== undefined).length === 1, "give exactly one of key, contract, up_to");
 export const RepoNotificationQuery = z.object({ all: z.enum(["true", "false"]).optional() });
-export const RepoNotifications = z.object({ notifications: z.array(Notification.extend({ key: z.string(), pending: z.boolean() })) });
 /** What `blue realm status` asks in one request: register or refresh this session, then report. */
 export const StatusQuery = z.object({ session: SessionInput });
 

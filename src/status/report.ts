@@ -150,7 +150,7 @@ async function addLocalChanges(doc: StatusDoc, member: Member, exports: RepoView
  *  repo has not resolved, is owed to it however long no daemon ran. */
 export async function trackRealm(conn: Pick<Connection, "client">, member: Member, clone: string): Promise<void> {
   await registerRealm(conn, member, clone);
-  await refreshRealm(conn as Connection, member, clone).catch(() => undefined);
+  await refreshRealm(conn, member, clone).catch(() => undefined);
 }
 
 /** Have the daemon track this repo's realm, kept in `clone`. */
@@ -159,7 +159,7 @@ async function registerRealm({ client }: Pick<Connection, "client">, member: Mem
 }
 
 /** Ask the daemon to fetch the realm now (registering it first if it has not seen it). */
-async function refreshRealm({ client }: Connection, member: Member, clone: string): Promise<void> {
+async function refreshRealm({ client }: Pick<Connection, "client">, member: Member, clone: string): Promise<void> {
   const param = { name: member.config.realm.name };
   let res = await client.realms[":name"].sync.$post({ param });
   if (res.status === 404) {

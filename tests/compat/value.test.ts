@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { diffValues, type ValueChange } from "../../src/compat/index.ts";
+import { rng } from "../seeded.ts";
 
 describe("diffValues", () => {
   test("the RFC's example: one path added to read is one change, under /read, at its index in the new list", () => {
@@ -61,17 +62,6 @@ describe("diffValues", () => {
   });
 });
 
-/** A seeded generator (mulberry32), so a failure names the seed that reproduces it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Scalars that collide across types when compared carelessly: 1 and "1", true and "true", null and "null". */
 const POOL: unknown[] = ["a", "b", "c", "jobs/*/masks/*", "1", 1, 2, 1.5, true, false, "true", null, "null", "", 0, "0"];

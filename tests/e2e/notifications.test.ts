@@ -71,6 +71,8 @@ describe("notification lifecycle", () => {
     const unknown = sb.blue(fungal, "realm", "ack", "s3-access/nope@9.9.9");
     expect(unknown.code).toBe(64);
     expect(stackTrace(unknown)).toBe(false);
-    expect(sb.blue(fungal, "realm", "ack").code).toBe(64);
+    const none = sb.blue(fungal, "realm", "ack");
+    expect(none.code).toBe(64);
+    expect(none.stderr.split("\n")[0]).toBe("error: give a notification id or --contract");
   });
 });

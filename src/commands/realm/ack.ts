@@ -15,7 +15,9 @@ export const ack = defineCommand({
     json: { type: "boolean", description: "Print one JSON document" },
   },
   async run({ args }) {
-    if ((args.id === undefined) === (args.contract === undefined)) throw new UsageError("give a notification id or --contract, not both", "List them with 'blue realm notifications'.");
+    if ((args.id === undefined) === (args.contract === undefined)) {
+      throw new UsageError(args.id === undefined ? "give a notification id or --contract" : "give a notification id or --contract, not both", "List them with 'blue realm notifications'.");
+    }
     const member = requireMember();
     const { ensureDaemon, body } = await import("../../daemon/client.ts");
     const conn = await ensureDaemon({ start: true }).catch((e: Error) => {
