@@ -9,6 +9,7 @@ import { UsageError } from "../errors.ts";
 import type { LoadResult } from "../realm/load.ts";
 import { checkCompatibility, type CheckReport, type Finding, type Side } from "./findings.ts";
 import type { LocalExport } from "./local-export.ts";
+import { witnessesFor } from "./witness.ts";
 import { previousInEvolution, requireOrdered, versionOf, type Entry, type History } from "./versions.ts";
 
 export type CompatResult = CheckReport["compatibility"][number];
@@ -34,7 +35,8 @@ export async function checkCompatibilityMode(input: CompatInput): Promise<{ find
   const checked: Checked[] = [];
   const compatibility: CompatResult[] = [];
   const compare = (e: Entry, from: Side, to: Side) => {
-    const r = checkCompatibility(e.domain, e.contract, from, to, to === e.contract ? input.locate : () => undefined);
+    const explain = (changes: Parameters<typeof witnessesFor>[3]) => witnessesFor(from, to, e.contract.compatibility, changes);
+    const r = checkCompatibility(e.domain, e.contract, from, to, to === e.contract ? input.locate : () => undefined, explain);
     findings.push(...r.findings);
     compatibility.push({ contract: e.contract.name, from: from.version, to: to.version, result: r.result });
   };
@@ -96,7 +98,8 @@ export async function checkCompatibilityMode(input: CompatInput): Promise<{ find
       return;
     }
     const next = semver.inc(e.contract.version, bump)!;
-    const r = checkCompatibility(e.domain, e.contract, e.contract, { ...local, version: next }, () => undefined);
+    const to = { ...local, version: next };
+    const r = checkCompatibility(e.domain, e.contract, e.contract, to, () => undefined, (changes) => witnessesFor(e.contract, to, e.contract.compatibility, changes));
     // Where each change is: the value in the file it was read from, the schema in the schema file.
     const valueFile = got.sources[0] ?? bindingFile;
     const schemaFile = got.schema?.file ?? e.file;
