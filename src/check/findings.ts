@@ -12,6 +12,7 @@ import { validateValue } from "./validate.ts";
 import { unsupportedPatterns } from "./patterns.ts";
 import { compareSchemas, compareVersions, isBreaking, type SchemaFinding } from "../compat/index.ts";
 import { Witness } from "./witness.ts";
+import { ContractImpact } from "../impact/plan.ts";
 import { describeChange, describeSchemaChange, rangeSatisfied, widenCommand } from "../realm/view.ts";
 import { normalizeRange } from "../realm/schema.ts";
 
@@ -44,7 +45,7 @@ export const CheckReport = z.object({
   checked: z.array(z.object({ mode: Finding.shape.mode, contract: z.string(), domain: z.string(), detail: z.string().optional() })),
   summary: z.object({ errors: z.number(), warnings: z.number() }),
   /** compatibility mode: each pair of versions compared and the RFC's result line. */
-  compatibility: z.array(z.object({ contract: z.string(), from: z.string(), to: z.string(), result: z.string() })),
+  compatibility: z.array(z.object({ contract: z.string(), from: z.string(), to: z.string(), result: z.string(), impact: ContractImpact.optional() })),
   /** ownership mode: the range of commits judged (`from` null: from the first commit). */
   ownership: z.object({ from: z.string().nullable(), to: z.string(), commits: z.number() }).optional(),
 });

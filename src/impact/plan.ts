@@ -7,6 +7,7 @@ import semver from "semver";
 import { z } from "zod";
 import { compareVersions, isBreaking } from "../compat/index.ts";
 import { describeChange, describeSchemaChange, rangeSatisfied } from "../realm/view.ts";
+import type { DomainModel } from "../realm/load.ts";
 import type { ContractFile } from "../realm/schema.ts";
 
 export const ImporterImpact = z.object({
@@ -67,6 +68,21 @@ export function versionsNeeded(c: ContractFile, next: string, importers: readonl
   return [...new Set(importers.map((i) => reliedOn(c, next, i)).filter((v): v is string => v !== null && v !== c.version && v !== next))];
 }
 
+/** Every version some importer may rely on, whatever the next version turns out to be (sync reads them before it
+ *  knows the bump). */
+export function versionsReliedOn(c: ContractFile, importers: readonly Importer[]): string[] {
+  const newestIn = (range: string) => published(c).filter((v) => rangeSatisfied(v, range)).sort(semver.rcompare)[0];
+  return [...new Set(importers.map((i) => i.resolved ?? newestIn(i.range)).filter((v): v is string => v !== undefined && v !== c.version))];
+}
+
+/** The importers of a contract as its domain's bindings say (the owner, which reads its own data, excluded). */
+export function importersIn(d: DomainModel, c: ContractFile): Importer[] {
+  return [...d.bindings.values()]
+    .filter((b) => b.repo !== c.owner)
+    .flatMap((b) => b.imports.filter((i) => i.contract === c.name).map((i) => ({ repo: b.repo, range: i.version, resolved: i.resolved_version ?? null })))
+    .sort((a, b) => a.repo.localeCompare(b.repo));
+}
+
 export function planImpact(input: ImpactInput): ContractImpact {
   const { contract: c, next } = input;
   const lookup = (v: string): Version | undefined => (v === next.version ? next : v === c.version ? c : input.versions.get(v));
@@ -98,4 +114,22 @@ export function summarize(version: string, importers: readonly ImporterImpact[])
 
 export function breaksAny(impact: ContractImpact): boolean {
   return impact.importers.some((i) => i.status !== "unaffected");
+}
+
+/** What `blue realm impact --json` prints. */
+export const ImpactReport = z.object({ realm: z.string(), impacts: z.array(ContractImpact), breaks: z.boolean() });
+export type ImpactReport = z.infer<typeof ImpactReport>;
+
+/** The sync PR body's section: markdown, a row per importer. */
+export function impactMarkdown(i: ContractImpact): string[] {
+  if (i.importers.length === 0) return [];
+  const word = { breaks: "**breaks**", unknown: "**may break**", unaffected: "unaffected" } as const;
+  return [
+    "",
+    `Impact of ${i.contract} ${i.version} on its importers: ${i.summary}`,
+    "",
+    "| Importer | Range | Resolved | Impact |",
+    "|---|---|---|---|",
+    ...i.importers.map((imp) => `| ${imp.repo} | ${imp.range} | ${imp.resolved ?? "(none)"} | ${word[imp.status]}: ${imp.reason} |`),
+  ];
 }

@@ -74,7 +74,10 @@ export function formatText(report: CheckReport): string {
         line(`    ${mark} ${where(f)}${f.rule}: ${f.message}`);
         if (f.witness) line(`        ${describeWitness(f.witness)}`);
       }
-      for (const r of results) line(`    ${r.from} → ${r.to}: Result: ${r.result}`);
+      for (const r of results) {
+        line(`    ${r.from} → ${r.to}: Result: ${r.result}`);
+        if (r.impact && r.impact.importers.length) line(`    impact: ${r.impact.summary}`);
+      }
     }
   }
   const { errors, warnings } = report.summary;
