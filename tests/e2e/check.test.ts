@@ -303,9 +303,10 @@ describe("compatibility in a member repo with no flags (the RFC's CI step)", () 
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("✓ s3-permissions 1.4.0 → local\n");
     expect(r.stdout).toContain("config/s3.json: value-added: /read: + training-metrics/experiments/*\n");
-    expect(r.stdout).toContain("    1.4.0 → local: Result: COMPATIBLE (sync publishes 1.5.0, a minor bump)\n");
+    expect(r.stdout).toContain("    1.4.0 → local: Result: COMPATIBLE (sync publishes 1.5.0, a minor bump)\n    impact: 1.5.0: fungal-image-analysis unaffected (imports >=1.0.0 <2.0.0)\n");
     const report = CheckReport.parse(JSON.parse(compat(aperture, "--json").stdout));
-    expect(report.compatibility).toEqual([{ contract: "s3-permissions", from: "1.4.0", to: "local", result: "COMPATIBLE (sync publishes 1.5.0, a minor bump)" }]);
+    expect(report.compatibility).toMatchObject([{ contract: "s3-permissions", from: "1.4.0", to: "local", result: "COMPATIBLE (sync publishes 1.5.0, a minor bump)" }]);
+    expect(report.compatibility[0]!.impact?.summary).toBe("1.5.0: fungal-image-analysis unaffected (imports >=1.0.0 <2.0.0)");
     code(VALUE);
   });
 
