@@ -214,7 +214,8 @@ function objectSamples(root: unknown, s: Obj, depth: number): unknown[] {
   const props = isObj(s.properties) ? s.properties : {};
   const out: unknown[] = [base];
   const all: Obj = { ...base };
-  for (const [k, p] of Object.entries(props)) if (!(k in all)) all[k] = typical(root, p, depth + 1);
+  // Every declared property, up to a few dozen: a 2,000-property schema must not make each sample that big.
+  for (const [k, p] of Object.entries(props).slice(0, 32)) if (!(k in all)) all[k] = typical(root, p, depth + 1);
   out.push(all);
   for (const k of Object.keys(base)) {
     const { [k]: _, ...without } = base;

@@ -54,10 +54,16 @@ function placesOf(root: unknown, pointer: string, hops = 0): { path: Step[]; sub
       const rest = tokens.slice(i + 2).map((x) => `/${x.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
       return refSites(root, target).flatMap((site) => placesOf(root, site + rest, hops + 1));
     }
-    if (t === "properties" && next !== undefined && isObj(node.properties) && next in node.properties) {
+    if (t === "properties" && next !== undefined) {
+      // A property this side lacks is still that key of the instance (absent: any value, or the model's).
       path.push({ key: next, container: node });
-      node = node.properties[next];
+      node = isObj(node.properties) && Object.hasOwn(node.properties, next) ? node.properties[next] : undefined;
       i += 2;
+    } else if (t === "required" && next !== undefined && /^\d+$/.test(next) && Array.isArray(node.required) && typeof node.required[Number(next)] === "string") {
+      const key = node.required[Number(next)] as string;
+      path.push({ key, container: node });
+      node = isObj(node.properties) ? node.properties[key] : undefined;
+      break;
     } else if (t === "patternProperties" && next !== undefined && isObj(node.patternProperties)) {
       path.push({ key: patternSamples(next)[0] ?? "x", container: node });
       node = node.patternProperties[next];

@@ -2,7 +2,7 @@
 // named by version, and shown in text, --json and SARIF.
 import { describe, expect, test } from "bun:test";
 import { checkCompatibility, CheckReport, summarize, type Finding } from "../../src/check/findings.ts";
-import { WITNESSES_PER_COMPARISON, witnessesFor } from "../../src/check/witness.ts";
+import { WITNESS_SCHEMA_BYTES, WITNESSES_PER_COMPARISON, witnessesFor } from "../../src/check/witness.ts";
 import { formatReport } from "../../src/ui/check-report.ts";
 import type { ContractFile } from "../../src/realm/schema.ts";
 
@@ -20,7 +20,7 @@ const to = { version: "2.0.0", schema: { type: "object", properties: { a: { type
 
 function compared(req = contract.compatibility): Finding[] {
   const c = { ...contract, compatibility: req };
-  return checkCompatibility("d", c, from, to, () => undefined, (changes) => witnessesFor(from, to, req, changes)).findings;
+  return checkCompatibility("d", c, from, to, () => undefined, (changes) => witnessesFor(from, to, req, changes, () => 0)).findings;
 }
 
 const report = (findings: Finding[]): CheckReport => ({
@@ -76,5 +76,15 @@ describe("witnesses on compatibility findings", () => {
     const many = Array.from({ length: WITNESSES_PER_COMPARISON + 2 }, (_, i) => ({ rule: "required-added", pointer: `/required/${i}`, message: "", backwards: "compatible" as const, forwards: "breaking" as const }));
     const ws = [...witnessesFor(from, to, { backwards: false, forwards: true }, many).values()];
     expect(ws.filter((w) => !w.found && w.reason.startsWith("not searched"))).toHaveLength(2);
+  });
+
+  test("a schema past the size bound is not searched (ajv's compile would cost seconds), and the finding says so", () => {
+    const properties = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`p${i}`, { type: "string", maxLength: 64 + i }]));
+    const a = { version: "1.0.0", schema: { type: "object", properties } };
+    const b = { version: "2.0.0", schema: { type: "object", properties, required: ["p0"] } };
+    expect(JSON.stringify(a.schema).length).toBeGreaterThan(WITNESS_SCHEMA_BYTES);
+    const [w] = [...witnessesFor(a, b, { backwards: false, forwards: true }, [{ rule: "required-added", pointer: "/required/0", message: "", backwards: "compatible", forwards: "breaking" }]).values()];
+    expect(w!.found).toBe(false);
+    if (!w!.found) expect(w!.reason).toMatch(/^not searched: the schema is \d+ KB, over the 32 KB that witnesses are searched for \(ajv's compile time grows with it\)$/);
   });
 });
