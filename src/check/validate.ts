@@ -70,7 +70,12 @@ export function ajvAccepts(schema: unknown, value: unknown): boolean | undefined
   if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return undefined;
   let validate = compiledByObject.get(schema);
   if (!validate) compiledByObject.set(schema, (validate = compiledFor(schema as Record<string, unknown>)));
-  return validate instanceof Error ? undefined : validate(value) === true;
+  if (validate instanceof Error) return undefined;
+  try {
+    return validate(value) === true;
+  } catch {
+    return undefined; // a schema that recurses without end overflows ajv's stack: no verdict
+  }
 }
 
 /** ajv's own verdict: the schema compiled (once per schema text), the value validated, every error kept. */

@@ -48,7 +48,13 @@ export function witnessFor(from: Version, to: Version, req: Requirement, f: Sche
   let reason = "no direction the contract requires breaks";
   for (const d of ["backwards", "forwards"] as const) {
     if (!req[d] || f[d] !== "breaking") continue;
-    const w = findWitness(from.schema, to.schema, f, d, { accepts: ajvAccepts, ...(now ? { now } : {}) });
+    let w: ReturnType<typeof findWitness>;
+    try {
+      w = findWitness(from.schema, to.schema, f, d, { accepts: ajvAccepts, ...(now ? { now } : {}) });
+    } catch (e) {
+      // An explanation must never cost the check its verdict: a search that fails says so instead.
+      return { found: false, reason: `the search failed: ${(e as Error).message}` };
+    }
     if (w.found) {
       const [valid, rejected] = w.validUnder === "new" ? [to, from] : [from, to];
       return { found: true, value: w.value, valid_under: valid.version, rejected_by: rejected.version };

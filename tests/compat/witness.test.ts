@@ -181,3 +181,44 @@ describe("property: every witness returned is verified against both schemas", ()
     expect(found).toBeGreaterThan(0);
   });
 });
+
+// Odd and recursive schemas (seeded): the search never throws, and what it returns is verified.
+describe("robustness: recursive and combinator-heavy schemas", () => {
+  const SEED = 4242;
+  const random = rng(SEED);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const node = (depth: number): unknown => {
+    if (depth > 2 || random() < 0.3) {
+      return pick<unknown>([true, false, { type: "string", pattern: pick(["^a(b|c)*$", "[0-9]{3}", "(?=x)", "\\d+"]) }, { type: "integer", multipleOf: pick([2, 0.5]) }, { $ref: "#/$defs/node" }, { const: null }, { format: "email" }]);
+    }
+    return pick([
+      () => ({ type: "object", properties: { a: node(depth + 1), b: node(depth + 1) }, additionalProperties: node(depth + 1) }),
+      () => ({ type: "array", prefixItems: [node(depth + 1)], items: node(depth + 1), contains: node(depth + 1) }),
+      () => ({ allOf: [node(depth + 1), { $ref: "#/$defs/node" }] }),
+      () => ({ anyOf: [node(depth + 1), node(depth + 1)] }),
+      () => ({ oneOf: [node(depth + 1), node(depth + 1)] }),
+      () => ({ not: node(depth + 1) }),
+      () => ({ if: node(depth + 1), then: node(depth + 1), else: node(depth + 1) }),
+      () => ({ $schema: "http://json-schema.org/draft-07/schema#", items: [node(depth + 1)], additionalItems: node(depth + 1), dependencies: { a: ["b"] } }),
+    ])();
+  };
+  // $defs/node refers to itself through a property (a recursive schema ajv can run) and through allOf members.
+  const schema = () => ({ $defs: { node: { properties: { next: { $ref: "#/$defs/node" } }, ...(node(1) as object) } }, ...(node(0) as object) });
+
+  test(`seed ${SEED}: 150 pairs`, () => {
+    let found = 0;
+    for (let i = 0; i < 150; i++) {
+      const [oldSchema, newSchema] = [schema(), schema()];
+      for (const f of compareSchemas(oldSchema, newSchema).slice(0, 6)) {
+        for (const d of ["backwards", "forwards"] as const) {
+          if (f[d] !== "breaking") continue;
+          const w = findWitness(oldSchema, newSchema, f, d, { ...opts, maxCandidates: 300 });
+          if (!w.found) continue;
+          found++;
+          expectVerified(oldSchema, newSchema, d, w.value);
+        }
+      }
+    }
+    expect(found).toBeGreaterThan(0);
+  });
+});
