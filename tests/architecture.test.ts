@@ -75,6 +75,7 @@ const LEVELS: Record<string, number> = {
   compat: 4,
   trust: 4,
   check: 5,
+  impact: 5,
   worktree: 5,
   sync: 6,
   pr: 6,

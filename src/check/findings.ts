@@ -10,7 +10,9 @@ import type { ContractFile } from "../realm/schema.ts";
 import type { ValidationOutcome } from "../store/cache-db.ts";
 import { validateValue } from "./validate.ts";
 import { unsupportedPatterns } from "./patterns.ts";
-import { compareSchemas, compareVersions, isBreaking } from "../compat/index.ts";
+import { compareSchemas, compareVersions, isBreaking, type SchemaFinding } from "../compat/index.ts";
+import { Witness } from "./witness.ts";
+import { ContractImpact } from "../impact/plan.ts";
 import { describeChange, describeSchemaChange, rangeSatisfied, widenCommand } from "../realm/view.ts";
 import { normalizeRange } from "../realm/schema.ts";
 
@@ -28,6 +30,8 @@ export const Finding = z.object({
   /** ownership: the commit (full sha) and its author's email. */
   commit: z.string().optional(),
   author: z.string().optional(),
+  /** compatibility: for a breaking change, a value one version accepts and the other rejects (verified by ajv). */
+  witness: Witness.optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -41,7 +45,7 @@ export const CheckReport = z.object({
   checked: z.array(z.object({ mode: Finding.shape.mode, contract: z.string(), domain: z.string(), detail: z.string().optional() })),
   summary: z.object({ errors: z.number(), warnings: z.number() }),
   /** compatibility mode: each pair of versions compared and the RFC's result line. */
-  compatibility: z.array(z.object({ contract: z.string(), from: z.string(), to: z.string(), result: z.string() })),
+  compatibility: z.array(z.object({ contract: z.string(), from: z.string(), to: z.string(), result: z.string(), impact: ContractImpact.optional() })),
   /** ownership mode: the range of commits judged (`from` null: from the first commit). */
   ownership: z.object({ from: z.string().nullable(), to: z.string(), commits: z.number() }).optional(),
 });
@@ -196,6 +200,8 @@ export function checkCompatibility(
   from: Side,
   to: Side,
   locate: Locate,
+  /** Witnesses for the breaking changes (check/witness.ts); none when not given. */
+  explain?: (changes: readonly SchemaFinding[]) => Map<SchemaFinding, Witness>,
 ): { findings: Finding[]; required: BumpName; declared: BumpName; result: string } {
   const file = `domains/${domain}/contracts/${contract.name}.yaml`;
   const req = contract.compatibility;
@@ -204,8 +210,10 @@ export function checkCompatibility(
   const enough = RANK[declared] >= RANK[bump] || semver.lt(to.version, from.version);
   const base = { mode: "compatibility" as const, contract: contract.name, domain, file };
   const findings: Finding[] = [];
+  const witnesses = explain?.(schemaFindings);
   for (const f of schemaFindings) {
     const breaking = isBreaking(f, req);
+    const witness = witnesses?.get(f);
     findings.push({
       ...base,
       rule: f.rule,
@@ -215,6 +223,7 @@ export function checkCompatibility(
       ...(locate(file, ["schema", ...pointerPath(f.pointer)]) ?? {}),
       pointer: f.pointer,
       message: `${f.message} - backwards ${f.backwards}, forwards ${f.forwards}${breaking ? " (BREAKING for this contract)" : ""}`,
+      ...(witness ? { witness } : {}),
     });
   }
   for (const v of values) {

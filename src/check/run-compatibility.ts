@@ -9,6 +9,8 @@ import { UsageError } from "../errors.ts";
 import type { LoadResult } from "../realm/load.ts";
 import { checkCompatibility, type CheckReport, type Finding, type Side } from "./findings.ts";
 import type { LocalExport } from "./local-export.ts";
+import { witnessesFor } from "./witness.ts";
+import { importersIn, planImpact, versionsNeeded, type ContractImpact, type Version } from "../impact/plan.ts";
 import { previousInEvolution, requireOrdered, versionOf, type Entry, type History } from "./versions.ts";
 
 export type CompatResult = CheckReport["compatibility"][number];
@@ -33,10 +35,28 @@ export async function checkCompatibilityMode(input: CompatInput): Promise<{ find
   const findings: Finding[] = [];
   const checked: Checked[] = [];
   const compatibility: CompatResult[] = [];
-  const compare = (e: Entry, from: Side, to: Side) => {
-    const r = checkCompatibility(e.domain, e.contract, from, to, to === e.contract ? input.locate : () => undefined);
+  const compare = async (e: Entry, from: Side, to: Side) => {
+    const explain = (changes: Parameters<typeof witnessesFor>[3]) => witnessesFor(from, to, e.contract.compatibility, changes);
+    const r = checkCompatibility(e.domain, e.contract, from, to, to === e.contract ? input.locate : () => undefined, explain);
     findings.push(...r.findings);
-    compatibility.push({ contract: e.contract.name, from: from.version, to: to.version, result: r.result });
+    const impact = r.required === "none" ? undefined : await impactOn(e, to);
+    compatibility.push({ contract: e.contract.name, from: from.version, to: to.version, result: r.result, ...(impact ? { impact } : {}) });
+  };
+  /** Which importers `to` breaks (issue 19), once per contract and version. */
+  const impacts = new Map<string, ContractImpact>();
+  const impactOn = async (e: Entry, to: Side): Promise<ContractImpact> => {
+    const key = `${e.file}\0${to.version}`;
+    const known = impacts.get(key);
+    if (known) return known;
+    const importers = importersIn(e.d, e.contract);
+    const versions = new Map<string, Version>();
+    for (const v of versionsNeeded(e.contract, to.version, importers)) {
+      const got = await history.atVersion(e, v);
+      if (got) versions.set(v, got);
+    }
+    const impact = planImpact({ domain: e.domain, contract: e.contract, next: to, importers, versions });
+    impacts.set(key, impact);
+    return impact;
   };
 
   if (input.from || input.to) {
@@ -46,7 +66,7 @@ export async function checkCompatibilityMode(input: CompatInput): Promise<{ find
     const to = !input.to || input.to === e.contract.version ? e.contract : await versionOf(history, e, input.to);
     const from = await versionOf(history, e, input.from ?? previousInEvolution(e.contract, to.version));
     checked.push({ mode: "compatibility", contract: e.contract.name, domain: e.domain });
-    compare(e, from, to);
+    await compare(e, from, to);
   } else if (input.transitive) {
     for (const e of entries) {
       const pairs: Side[] = [];
@@ -56,7 +76,7 @@ export async function checkCompatibilityMode(input: CompatInput): Promise<{ find
         if (old) pairs.push(old);
       }
       if (pairs.length) checked.push({ mode: "compatibility", contract: e.contract.name, domain: e.domain });
-      for (const old of pairs) compare(e, old, e.contract);
+      for (const old of pairs) await compare(e, old, e.contract);
     }
   } else if (input.member) {
     const { repo, local } = input.member;
@@ -71,7 +91,7 @@ export async function checkCompatibilityMode(input: CompatInput): Promise<{ find
       const prev = input.previous.get(e.file);
       if (!prev) continue;
       checked.push({ mode: "compatibility", contract: e.contract.name, domain: e.domain });
-      compare(e, prev, e.contract);
+      await compare(e, prev, e.contract);
     }
   }
   return { findings, checked, compatibility };
@@ -96,13 +116,15 @@ export async function checkCompatibilityMode(input: CompatInput): Promise<{ find
       return;
     }
     const next = semver.inc(e.contract.version, bump)!;
-    const r = checkCompatibility(e.domain, e.contract, e.contract, { ...local, version: next }, () => undefined);
+    const to = { ...local, version: next };
+    const r = checkCompatibility(e.domain, e.contract, e.contract, to, () => undefined, (changes) => witnessesFor(e.contract, to, e.contract.compatibility, changes));
     // Where each change is: the value in the file it was read from, the schema in the schema file.
     const valueFile = got.sources[0] ?? bindingFile;
     const schemaFile = got.schema?.file ?? e.file;
     findings.push(...r.findings.map((f) => ({ ...f, file: f.rule.startsWith("value-") ? valueFile : schemaFile })));
     const kind = bump === "major" ? "BREAKING" : "COMPATIBLE";
-    compatibility.push({ contract: e.contract.name, from: e.contract.version, to: "local", result: `${kind} (sync publishes ${next}, a ${bump} bump)` });
+    const impact = await impactOn(e, to);
+    compatibility.push({ contract: e.contract.name, from: e.contract.version, to: "local", result: `${kind} (sync publishes ${next}, a ${bump} bump)`, impact });
   }
 
   /** The newest published version of an import against the one this repo resolved to. */
@@ -124,6 +146,6 @@ export async function checkCompatibilityMode(input: CompatInput): Promise<{ find
       findings.push({ mode: "compatibility", contract: e.contract.name, domain: e.domain, rule: "version-missing", severity: "warning", file, message: `${resolved}, the version this repo resolved to, is not in the realm's history: it cannot be compared with ${current}` });
       return;
     }
-    compare(e, old, e.contract);
+    await compare(e, old, e.contract);
   }
 }

@@ -47,8 +47,7 @@ export function validateValue(schema: Record<string, unknown>, value: unknown): 
 /** `BLUE_AJV_ONLY=1` sends every value to ajv (to compare the two, and to measure what the interpreter saves). */
 const provedValid = (schema: Record<string, unknown>, value: unknown) => process.env.BLUE_AJV_ONLY !== "1" && quickVerdict(schema, value) === true;
 
-/** ajv's own verdict: the schema compiled (once per schema text), the value validated, every error kept. */
-export function ajvOutcome(schema: Record<string, unknown>, value: unknown): ValidationOutcome {
+function compiledFor(schema: Record<string, unknown>): ReturnType<Ajv2020["compile"]> | Error {
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
   if (!validate) {
@@ -59,6 +58,29 @@ export function ajvOutcome(schema: Record<string, unknown>, value: unknown): Val
     }
     compiled.set(key, validate);
   }
+  return validate;
+}
+
+/** The same schema object asked about many values (the witness search) is looked up once, not serialised each time. */
+const compiledByObject = new WeakMap<object, ReturnType<Ajv2020["compile"]> | Error>();
+
+/** ajv's yes or no for a value (undefined: the schema does not compile), the configuration `check` uses. */
+export function ajvAccepts(schema: unknown, value: unknown): boolean | undefined {
+  if (typeof schema === "boolean") return schema;
+  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return undefined;
+  let validate = compiledByObject.get(schema);
+  if (!validate) compiledByObject.set(schema, (validate = compiledFor(schema as Record<string, unknown>)));
+  if (validate instanceof Error) return undefined;
+  try {
+    return validate(value) === true;
+  } catch {
+    return undefined; // a schema that recurses without end overflows ajv's stack: no verdict
+  }
+}
+
+/** ajv's own verdict: the schema compiled (once per schema text), the value validated, every error kept. */
+export function ajvOutcome(schema: Record<string, unknown>, value: unknown): ValidationOutcome {
+  const validate = compiledFor(schema);
   if (validate instanceof Error) return { schemaError: validate.message, errors: [] };
   if (validate(value)) return { errors: [] };
   return {

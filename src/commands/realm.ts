@@ -5,6 +5,7 @@ export const realm = defineCommand({
   subCommands: {
     status: () => import("./realm/status.ts").then((m) => m.status),
     check: () => import("./realm/check.ts").then((m) => m.check),
+    impact: () => import("./realm/impact.ts").then((m) => m.impact),
     sync: () => import("./realm/sync.ts").then((m) => m.sync),
     approve: () => import("./realm/approve.ts").then((m) => m.approve),
     contract: () => import("./realm/contract.ts").then((m) => m.contract),

@@ -10,6 +10,7 @@ import { publishRefusal, type Refusal } from "./publishable.ts";
 import { iso } from "../realm/membership.ts";
 import { importersOf, rangeSatisfied, describeChange, describeSchemaChange, widenCommand } from "../realm/view.ts";
 import { normalizeRange, type ContractFile } from "../realm/schema.ts";
+import { ContractImpact, impactMarkdown, importersIn, planImpact, type Version } from "../impact/plan.ts";
 
 export const ContractUpdate = z.object({
   domain: z.string(),
@@ -22,6 +23,8 @@ export const ContractUpdate = z.object({
   changes: z.array(z.string()),
   schema_changed: z.boolean(),
   importers: z.array(z.object({ repo: z.string(), range: z.string() })),
+  /** Which importers the new version breaks (issue 19), from their ranges and the versions they resolved. */
+  impact: ContractImpact.optional(),
   value: z.unknown(),
   schema: z.record(z.string(), z.unknown()),
 });
@@ -73,6 +76,9 @@ export type PlanInput = {
   now: Date;
   /** Sync branch names already taken on the remote. */
   taken: Set<string>;
+  /** Versions importers rely on, read from history by contract file (impact/run.ts reliedVersions); without it,
+   *  an importer on an older version is judged "unknown". */
+  versions?: ReadonlyMap<string, ReadonlyMap<string, Version>>;
 };
 
 const RANK: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
@@ -144,6 +150,9 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
     });
     if (refusal) refused.push(refusal);
     u.importers = importersOf(model, x.domain, x.contract).filter((i) => i.repo !== repo);
+    const next = { version: u.to, schema: u.schema, value: u.value };
+    const importers = importersIn(model.domains.get(x.domain)!, c).filter((i) => i.repo !== repo);
+    u.impact = planImpact({ domain: x.domain, contract: c, next, importers, versions: input.versions?.get(u.file) ?? new Map() });
     updates.push(u);
   }
   // This repo already proposed exactly these values on its open branch: nothing new to push.
@@ -245,6 +254,7 @@ function prBody(input: PlanInput, updates: ContractUpdate[], acks: Acknowledgeme
     for (const u of updates) {
       out.push("", `**${u.contract} ${u.to}**`, ...u.changes.map((c) => `- ${c}`));
       if (u.importers.length) out.push("", `Importers: ${u.importers.map((i) => `${i.repo} (${i.range})`).join(", ")}`);
+      if (u.impact) out.push(...impactMarkdown(u.impact));
     }
     const maintainers = [...new Set(updates.flatMap((u) => u.importers.flatMap((i) => input.model.repos.get(i.repo)?.maintainers ?? [])))];
     if (maintainers.length) out.push(`Maintainers asked to review: ${maintainers.join(", ")}`);

@@ -16,7 +16,8 @@ import { loadValidRealm, type RealmModel } from "../realm/load.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
 import { iso } from "../realm/membership.ts";
 import { ExportBinding } from "../realm/schema.ts";
-import { BranchPlan, planSync, type Extracted } from "./plan.ts";
+import { BranchPlan, planContractUpdate, planSync, type Extracted } from "./plan.ts";
+import { reliedVersions } from "../impact/run.ts";
 import { syncTrailers, toPending, type PendingSync } from "./pending.ts";
 import { describeRefusals } from "./publishable.ts";
 import { editYamlFile, parseData } from "../yaml/source.ts";
@@ -195,7 +196,13 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
   const pending = await readPending(ctx.clone, model);
   const extracted = await readExtracted(ctx.repoRoot, ctx.repo, model, ctx.cache !== false, ctx.consent);
   const taken = new Set(pending.map((p) => p.branch));
-  const plan = planSync({ realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken });
+  // Only contracts the code changed are judged for their importers: history is read for those alone.
+  const changed = extracted.filter((x) => {
+    const c = model.domains.get(x.domain)?.contracts.get(x.contract);
+    return c !== undefined && planContractUpdate(x.domain, c, x) !== undefined;
+  });
+  const versions = await reliedVersions(ctx.clone, model, changed);
+  const plan = planSync({ realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken, versions });
   // Before anything is written, in a dry run too: the run would refuse the same way.
   if (plan.refused.length) throw new Refused(describeRefusals(plan.refused), "Fix the value or the schema in this repo, then sync again; nothing was pushed.");
   const report: SyncReport = {

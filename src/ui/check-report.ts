@@ -2,6 +2,7 @@
 import pkg from "../../package.json" with { type: "json" };
 import type { CheckReport, Finding } from "../check/findings.ts";
 import { failText, okText, warnText } from "./output.ts";
+import type { Witness } from "../check/witness.ts";
 
 /** What a contract with nothing found is, in the RFC's words where it has them, unless the check said more
  *  (`detail`: "binding at 1.4.0 (current)"). */
@@ -12,6 +13,14 @@ const PASS: Record<Finding["mode"], string> = {
   compatibility: "no changes",
   ownership: "no violations",
 };
+
+/** One line under a breaking finding: `witness: {"a":""} is valid under 2.0.0 and rejected by 1.0.0`. */
+export function describeWitness(w: Witness): string {
+  if (!w.found) return `witness: none (${w.reason})`;
+  const text = JSON.stringify(w.value);
+  const shown = text.length > 200 ? `${text.slice(0, 197)}...` : text;
+  return `witness: ${shown} is valid under ${w.valid_under} and rejected by ${w.rejected_by}`;
+}
 
 function where(f: Finding): string {
   if (!f.file) return "";
@@ -63,8 +72,12 @@ export function formatText(report: CheckReport): string {
         if (f.severity === "warning" && errors.length === 0 && f === warnings[0] && !compat) continue;
         const mark = f.severity === "error" ? "✗" : f.severity === "warning" ? "⚠" : " ";
         line(`    ${mark} ${where(f)}${f.rule}: ${f.message}`);
+        if (f.witness) line(`        ${describeWitness(f.witness)}`);
       }
-      for (const r of results) line(`    ${r.from} → ${r.to}: Result: ${r.result}`);
+      for (const r of results) {
+        line(`    ${r.from} → ${r.to}: Result: ${r.result}`);
+        if (r.impact && r.impact.importers.length) line(`    impact: ${r.impact.summary}`);
+      }
     }
   }
   const { errors, warnings } = report.summary;
@@ -98,7 +111,8 @@ export function toSarif(report: CheckReport): unknown {
         results: shown.map((f) => ({
           ruleId: f.rule,
           level: f.severity === "error" ? "error" : "warning",
-          message: { text: f.commit ? `${f.commit.slice(0, 7)} by ${f.author}: ${f.message}` : f.contract ? `${f.contract}: ${f.message}` : f.message },
+          message: { text: `${f.commit ? `${f.commit.slice(0, 7)} by ${f.author}: ${f.message}` : f.contract ? `${f.contract}: ${f.message}` : f.message}${f.witness ? `; ${describeWitness(f.witness)}` : ""}` },
+          ...(f.witness ? { properties: { witness: f.witness } } : {}),
           ...(f.file
             ? { locations: [{ physicalLocation: { artifactLocation: { uri: f.file }, ...(f.line ? { region: { startLine: f.line, startColumn: f.col } } : {}) } }] }
             : {}),

@@ -275,8 +275,11 @@ describe("compatibility: versions in order, and BREAKING never passes in silence
     expect(r.stdout).toContain("⚠ domains/s3-access/contracts/s3-permissions.yaml");
     expect(r.stdout).toContain("required-removed: 'read' is no longer required - backwards breaking, forwards compatible (BREAKING for this contract)");
     expect(r.stdout).toContain("    1.4.0 → 2.0.0: Result: BREAKING (major version bump OK)\n");
+    // The witness: a value 2.0.0 accepts and 1.4.0 rejects, verified by ajv (issue 19).
+    expect(r.stdout).toContain("(BREAKING for this contract)\n        witness: {} is valid under 2.0.0 and rejected by 1.4.0\n");
     const report = CheckReport.parse(JSON.parse(sb.blue(clone, "realm", "check", "--mode=compatibility", "--contract", "s3-permissions", "--from=1.4.0", "--to=2.0.0", "--json").stdout));
     expect(report.findings.filter((f) => f.rule === "required-removed").map((f) => f.severity)).toEqual(["warning"]);
+    expect(report.findings.find((f) => f.rule === "required-removed")!.witness).toEqual({ found: true, value: {}, valid_under: "2.0.0", rejected_by: "1.4.0" });
   });
 });
 
@@ -300,9 +303,10 @@ describe("compatibility in a member repo with no flags (the RFC's CI step)", () 
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("✓ s3-permissions 1.4.0 → local\n");
     expect(r.stdout).toContain("config/s3.json: value-added: /read: + training-metrics/experiments/*\n");
-    expect(r.stdout).toContain("    1.4.0 → local: Result: COMPATIBLE (sync publishes 1.5.0, a minor bump)\n");
+    expect(r.stdout).toContain("    1.4.0 → local: Result: COMPATIBLE (sync publishes 1.5.0, a minor bump)\n    impact: 1.5.0: fungal-image-analysis unaffected (imports >=1.0.0 <2.0.0)\n");
     const report = CheckReport.parse(JSON.parse(compat(aperture, "--json").stdout));
-    expect(report.compatibility).toEqual([{ contract: "s3-permissions", from: "1.4.0", to: "local", result: "COMPATIBLE (sync publishes 1.5.0, a minor bump)" }]);
+    expect(report.compatibility).toMatchObject([{ contract: "s3-permissions", from: "1.4.0", to: "local", result: "COMPATIBLE (sync publishes 1.5.0, a minor bump)" }]);
+    expect(report.compatibility[0]!.impact?.summary).toBe("1.5.0: fungal-image-analysis unaffected (imports >=1.0.0 <2.0.0)");
     code(VALUE);
   });
 

@@ -35,6 +35,25 @@ describe("planSync", () => {
     expect(b.files).toEqual(["domains/s3-access/contracts/s3-permissions.yaml"]);
   });
 
+  test("each update says which importers it breaks, in the plan and as a table in the PR body (issue 19)", () => {
+    const model = good();
+    const c = model.domains.get("s3-access")!.contracts.get("s3-permissions")!;
+    const { required: _, ...schema } = c.schema as Record<string, unknown>;
+    const extracted = [{ domain: "s3-access", contract: "s3-permissions", value: valueOf(), schema }];
+    const [b] = planSync({ realm: "letemcook", repo: "aperture", model, extracted, pending: [], now: NOW, taken: new Set() }).branches;
+    const u = b!.updates[0]!;
+    expect([u.to, u.compatible]).toEqual(["2.0.0", false]);
+    expect(u.impact?.summary).toBe("2.0.0 breaks fungal-image-analysis (imports >=1.0.0, <2.0.0, resolved 1.4.0)");
+    expect(u.impact?.importers[0]!.changes).toEqual(["schema /required/0: 'read' is no longer required (breaking)"]);
+    expect(b!.pr.body).toContain("Impact of s3-permissions 2.0.0 on its importers: 2.0.0 breaks fungal-image-analysis (imports >=1.0.0, <2.0.0, resolved 1.4.0)\n");
+    expect(b!.pr.body).toContain("| fungal-image-analysis | >=1.0.0, <2.0.0 | 1.4.0 | **breaks**: imports >=1.0.0, <2.0.0, resolved 1.4.0 |");
+    // A compatible update leaves the importer alone: its range admits it.
+    const value = valueOf();
+    value.write.push("x/*");
+    const [ok] = planSync({ realm: "letemcook", repo: "aperture", model, extracted: [{ domain: "s3-access", contract: "s3-permissions", value }], pending: [], now: NOW, taken: new Set() }).branches;
+    expect(ok!.updates[0]!.impact?.summary).toBe("1.5.0: fungal-image-analysis unaffected (imports >=1.0.0, <2.0.0)");
+  });
+
   test("code that matches the contract plans nothing", () => {
     const plan = planSync({ realm: "letemcook", repo: "aperture", model: good(), extracted: [{ domain: "s3-access", contract: "s3-permissions", value: valueOf() }], pending: [], now: NOW, taken: new Set() });
     expect(plan.branches).toEqual([]);

@@ -64,6 +64,7 @@ function render(r: SyncReport): void {
     for (const u of b.updates) {
       line(`Contract update: ${u.contract} ${u.from} → ${u.to} (${u.compatible ? "compatible" : "breaking"})`);
       for (const c of u.changes) line(`  ${c}`);
+      if (u.impact && u.impact.importers.length) line(`  impact: ${u.impact.summary}`);
     }
     if (b.acknowledgements.length) {
       line("Binding updated:");
