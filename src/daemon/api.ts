@@ -21,6 +21,10 @@ export const Realm = z.object({
   last_sync: z.string().nullable(),
   status: z.string(),
 });
+/** The path's parameters: a realm or repo name, a session or notification id. */
+export const RealmParam = z.object({ name });
+export const RepoParams = z.object({ name, repo: name });
+export const IdParam = z.object({ id: name });
 export const RegisterRealm = z.object({ name, url: path, local_path: path });
 
 const list = z.array(z.string().max(200)).max(100);

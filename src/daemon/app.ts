@@ -12,7 +12,7 @@ import { hasErrors, type LoadResult } from "../realm/load.ts";
 import { contractNotices, notificationKey, stillPending, unresolvedNotices, type ContractNotice, type PendingAckLike } from "../sync/notify.ts";
 import { repoView } from "../realm/view.ts";
 import type { DaemonDb, OwnershipWarning, SessionRow } from "../store/daemon-db.ts";
-import { Ack, NotificationInput, NotificationQuery, RegisterRealm, RepoAck, RepoNotificationQuery, SessionInput, StatusQuery } from "./api.ts";
+import { Ack, IdParam, NotificationInput, RealmParam, RepoParams, NotificationQuery, RegisterRealm, RepoAck, RepoNotificationQuery, SessionInput, StatusQuery } from "./api.ts";
 import { BODY_LIMITS, jsonBody } from "./limits.ts";
 import { createRealmCache } from "./realm-cache.ts";
 import { createSyncQueue, SyncAbandoned, SyncBusy } from "./sync-queue.ts";
@@ -190,7 +190,7 @@ export function createApp(deps: AppDeps) {
       }
       return c.json({ ok: true as const }, 201);
     })
-    .get("/realms/:name", (c) => {
+    .get("/realms/:name", valid("param", RealmParam), (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       const load = realmModel(row.local_path);
@@ -209,13 +209,13 @@ export function createApp(deps: AppDeps) {
         error: broken,
       });
     })
-    .get("/realms/:name/repos/:repo", (c) => {
+    .get("/realms/:name/repos/:repo", valid("param", RepoParams), (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       const found = viewOf(row, c.req.param("repo"));
       return "view" in found ? c.json({ view: found.view }) : fail(c, found.status, found.code, found.message);
     })
-    .post("/realms/:name/repos/:repo/status", jsonBody(BODY_LIMITS.session), valid("json", StatusQuery), (c) => {
+    .post("/realms/:name/repos/:repo/status", valid("param", RepoParams), jsonBody(BODY_LIMITS.session), valid("json", StatusQuery), (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       const repo = c.req.param("repo");
@@ -229,12 +229,12 @@ export function createApp(deps: AppDeps) {
         ownership_warnings: deps.db.ownershipWarnings(row.name, new Date(deps.clock().getTime() - OWNERSHIP_WARNING_DAYS * 86_400_000).toISOString()),
       });
     })
-    .get("/realms/:name/repos/:repo/notifications", valid("query", RepoNotificationQuery), (c) => {
+    .get("/realms/:name/repos/:repo/notifications", valid("param", RepoParams), valid("query", RepoNotificationQuery), (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       return c.json({ notifications: notificationsOf(row, c.req.param("repo"), c.req.valid("query").all === "true") });
     })
-    .post("/realms/:name/repos/:repo/ack", jsonBody(BODY_LIMITS.ack), valid("json", RepoAck), (c) => {
+    .post("/realms/:name/repos/:repo/ack", valid("param", RepoParams), jsonBody(BODY_LIMITS.ack), valid("json", RepoAck), (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       const repo = c.req.param("repo");
@@ -250,7 +250,7 @@ export function createApp(deps: AppDeps) {
       for (const n of chosen) deps.db.acknowledge(n.id, repo, at);
       return c.json({ acknowledged: chosen.map((n) => ({ ...n, pending: false })) });
     })
-    .post("/realms/:name/sync", async (c) => {
+    .post("/realms/:name/sync", valid("param", RealmParam), async (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       try {
@@ -271,7 +271,7 @@ export function createApp(deps: AppDeps) {
     .post("/sessions", jsonBody(BODY_LIMITS.session), valid("json", SessionInput), (c) => {
       return c.json({ session: withState(deps.db.touchSession(c.req.valid("json"), deps.clock().toISOString())) }, 201);
     })
-    .delete("/sessions/:id", (c) => {
+    .delete("/sessions/:id", valid("param", IdParam), (c) => {
       if (!deps.db.deleteSession(c.req.param("id"))) return fail(c, 404, "not_found", `no session '${c.req.param("id")}'`);
       return c.body(null, 204);
     })
@@ -283,7 +283,7 @@ export function createApp(deps: AppDeps) {
     .post("/notifications", jsonBody(BODY_LIMITS.notification), valid("json", NotificationInput), (c) => {
       return c.json({ notification: deps.db.addNotification(c.req.valid("json"), deps.clock().toISOString()) }, 201);
     })
-    .post("/notifications/:id/ack", jsonBody(BODY_LIMITS.ack), valid("json", Ack), (c) => {
+    .post("/notifications/:id/ack", valid("param", IdParam), jsonBody(BODY_LIMITS.ack), valid("json", Ack), (c) => {
       const id = Number(c.req.param("id"));
       const n = Number.isInteger(id) ? deps.db.acknowledge(id, c.req.valid("json").repo, deps.clock().toISOString()) : undefined;
       if (!n) return fail(c, 404, "not_found", `no notification ${c.req.param("id")}`);
