@@ -3,7 +3,7 @@
 // and /health. Each connection keeps its own session, so every request is one the daemon should answer 2xx: any
 // other answer, or a failed request, is an error. Seeded (the same mix every run).
 // Usage: bun bench/soak-load.ts <base url> <token> <connections> <seconds> <realm> <repo> <first notification id> <notifications>
-// Prints one JSON line: requests, errors (with the first few), rps, p50/p99 ms, and the count per kind.
+// Prints one JSON line: requests, errors (with the first few), rps, p50/p99 ms, requests per 10 s, the count per kind.
 import { rng } from "../tests/seeded.ts";
 
 const [base, token, conns = "200", secs = "60", realm = "bench", repo = "aperture", firstId = "1", count = "1"] = process.argv.slice(2);
@@ -33,6 +33,9 @@ function kindOf(x: number): Kind {
 }
 
 const latencies: number[] = [];
+/** Requests served per 10 s of the run: whether the daemon slows down as it goes. */
+const windows: number[] = [];
+const began = performance.now();
 const kinds = new Map<Kind, number>();
 const errors: string[] = [];
 let errorCount = 0;
@@ -59,6 +62,8 @@ async function connection(i: number) {
       await res.arrayBuffer();
       if (res.ok) {
         latencies.push(performance.now() - t);
+        const w = Math.min(Math.floor((performance.now() - began) / 10_000), Math.ceil(Number(secs) / 10) - 1); // the last answers count in the last window
+        windows[w] = (windows[w] ?? 0) + 1;
         kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
         if (kind === "register" || kind === "status") registered = true;
         if (kind === "remove") registered = false;
@@ -78,4 +83,4 @@ await Promise.all(Array.from({ length: Number(conns) }, (_, i) => connection(i))
 const elapsed = (performance.now() - start) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-console.log(JSON.stringify({ requests: latencies.length, errors: errorCount, first_errors: errors, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), kinds: Object.fromEntries(kinds) }));
+console.log(JSON.stringify({ requests: latencies.length, errors: errorCount, first_errors: errors, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), per_10s: Array.from(windows, (n) => n ?? 0), kinds: Object.fromEntries(kinds) }));

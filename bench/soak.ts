@@ -71,7 +71,7 @@ try {
   peakRss = Math.max(peakRss, rssMB(info.pid));
   await Bun.sleep(5000);
   const endRss = rssMB(info.pid);
-  const result = JSON.parse(out) as { requests: number; errors: number; first_errors: string[]; rps: number; p50: number; p99: number; kinds: Record<string, number> };
+  const result = JSON.parse(out) as { requests: number; errors: number; first_errors: string[]; rps: number; p50: number; p99: number; per_10s: number[]; kinds: Record<string, number> };
   const growth = endRss - startRss;
   const section = [
     `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, bun ${Bun.version}, ${navigator.hardwareConcurrency} cores: ${CONNECTIONS} connections (${peakConnections} seen open at once), ${SECONDS} s, against the compiled daemon with 1,000 notifications in daemon.db.`,
@@ -80,7 +80,7 @@ try {
     "|---|---|---|---|---|---|---|---|---|",
     `| ${result.requests} | ${Math.round(result.rps)} | ${result.p50.toFixed(2)} | ${result.p99.toFixed(2)} | ${result.errors} | ${startRss.toFixed(1)} | ${peakRss.toFixed(1)} | ${endRss.toFixed(1)} | ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} |`,
     "",
-    `Mix served: ${Object.entries(result.kinds).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ")}.`,
+    `Served per 10 s: ${result.per_10s.join(", ")}. Mix served: ${Object.entries(result.kinds).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ")}.`,
     "",
     `- errors: ${result.errors} (target 0): ${result.errors === 0 ? "met" : `MISSED (${result.first_errors.join("; ")})`}`,
     `- RSS at the end ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB from the start (target within 20 MB): ${Math.abs(growth) <= 20 ? "met" : "MISSED"}`,
