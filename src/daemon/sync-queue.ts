@@ -47,7 +47,7 @@ export function createSyncQueue<T>(run: (name: string, localPath: string) => Pro
   };
 
   /** Fetch realm `name` now, or after the one running. `signal`: the client's; once aborted, a fetch that has not
-   *  started is not started (SyncAbandoned). Throws SyncBusy when one runs and one waits. */
+   *  started is not started (rejects with SyncAbandoned). Rejects with SyncBusy when one runs and one waits. */
   return function syncRealm(name: string, localPath: string, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(new SyncAbandoned(name));
     const slot = slotOf(name);
