@@ -2,6 +2,13 @@
 // from the Hono app built on these; tests check responses against them.
 import { z } from "zod";
 import { RepoView } from "../realm/view.ts";
+import { CHANGE_LINE_MAX, CHANGES_MAX_BYTES, CHANGES_MAX_LINES, changesBytes } from "./wire.ts";
+
+// Every string and list a route takes is bounded, so what a client sends is refused, not stored, when it is more
+// than the daemon needs (the body limits in limits.ts are the first gate; these are the exact ones).
+/** A realm, repo, domain, contract or session name as the API takes it. */
+const name = z.string().min(1).max(200);
+const path = z.string().min(1).max(4096);
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -14,13 +21,17 @@ export const Realm = z.object({
   last_sync: z.string().nullable(),
   status: z.string(),
 });
-export const RegisterRealm = z.object({ name: z.string().min(1), url: z.string().min(1), local_path: z.string().min(1) });
+/** The path's parameters: a realm or repo name, a session or notification id. */
+export const RealmParam = z.object({ name });
+export const RepoParams = z.object({ name, repo: name });
+export const IdParam = z.object({ id: name });
+export const RegisterRealm = z.object({ name, url: path, local_path: path });
 
-const list = z.array(z.string().max(200)).max(200);
+const list = z.array(z.string().max(200)).max(100);
 export const SessionInput = z.object({
-  id: z.string().min(1).max(200),
-  repo: z.string().min(1).max(200),
-  realm: z.string().min(1).max(200),
+  id: name,
+  repo: name,
+  realm: name,
   client_id: z.string().max(200).optional(),
   pid: z.number().int().positive().optional(),
   /** The work tree the session works in (a main checkout or a linked worktree) and the branch checked out there:
@@ -47,14 +58,18 @@ export const Session = SessionInput.required({ client_id: true }).extend({
 });
 
 export const NotificationInput = z.object({
-  realm: z.string().min(1),
-  domain: z.string().min(1),
-  contract: z.string().min(1),
-  from_repo: z.string().min(1),
+  realm: name,
+  domain: name,
+  contract: name,
+  from_repo: name,
   change_type: z.enum(["updated", "breaking", "new"]),
-  version: z.string().optional(),
-  changes: z.array(z.string()).max(10_000).optional(),
-  recipients: z.array(z.string()).max(10_000).optional(),
+  version: z.string().max(200).optional(),
+  changes: z
+    .array(z.string().max(CHANGE_LINE_MAX))
+    .max(CHANGES_MAX_LINES)
+    .refine((c) => changesBytes(c) <= CHANGES_MAX_BYTES, `must be at most ${CHANGES_MAX_BYTES / 1024} KB in all`)
+    .optional(),
+  recipients: z.array(name).max(500).optional(),
 });
 export const Notification = NotificationInput.required({ changes: true, recipients: true }).extend({
   id: z.number(),
@@ -63,16 +78,16 @@ export const Notification = NotificationInput.required({ changes: true, recipien
   acknowledged_by: z.array(z.string()),
 });
 export const NotificationQuery = z.object({
-  realm: z.string().optional(),
-  repo: z.string().optional(),
+  realm: name.optional(),
+  repo: name.optional(),
   pending: z.enum(["true", "false"]).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
 });
-export const Ack = z.object({ repo: z.string().min(1) });
+export const Ack = z.object({ repo: name });
 /** Dismiss a repo's pending notifications on this machine: by key (`domain/contract@version`), by contract, or
  *  every one of a contract up to a version (what an acknowledging `blue realm sync` resolved). */
 export const RepoAck = z
-  .object({ key: z.string().optional(), contract: z.string().optional(), up_to: z.object({ domain: z.string(), contract: z.string(), version: z.string() }).optional() })
+  .object({ key: z.string().max(1000).optional(), contract: name.optional(), up_to: z.object({ domain: name, contract: name, version: z.string().max(200) }).optional() })
   .refine((a) => [a.key, a.contract, a.up_to].filter((x) => x !== undefined).length === 1, "give exactly one of key, contract, up_to");
 export const RepoNotificationQuery = z.object({ all: z.enum(["true", "false"]).optional() });
 /** What `blue realm status` asks in one request: register or refresh this session, then report. */

@@ -12,9 +12,12 @@ import { hasErrors, type LoadResult } from "../realm/load.ts";
 import { contractNotices, notificationKey, stillPending, unresolvedNotices, type ContractNotice, type PendingAckLike } from "../sync/notify.ts";
 import { repoView } from "../realm/view.ts";
 import type { DaemonDb, OwnershipWarning, SessionRow } from "../store/daemon-db.ts";
-import { Ack, NotificationInput, NotificationQuery, RegisterRealm, RepoAck, RepoNotificationQuery, SessionInput, StatusQuery } from "./api.ts";
+import { Ack, IdParam, NotificationInput, RealmParam, RepoParams, NotificationQuery, RegisterRealm, RepoAck, RepoNotificationQuery, SessionInput, StatusQuery } from "./api.ts";
+import { BODY_LIMITS, jsonBody } from "./limits.ts";
 import { createRealmCache } from "./realm-cache.ts";
-import { VERSION_HEADER } from "./wire.ts";
+import { createSyncQueue, SyncAbandoned, SyncBusy } from "./sync-queue.ts";
+import { fitChanges, VERSION_HEADER } from "./wire.ts";
+import { processAlive } from "../system/process-alive.ts";
 
 export const IDLE_AFTER_MS = 15 * 60 * 1000;
 
@@ -32,7 +35,7 @@ export type AppDeps = {
   syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[]; acks?: PendingAckLike[]; url?: string; violations?: OwnershipWarning[] }>;
 };
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 500 | 502;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502;
 const fail = (c: Context, status: ErrorStatus, code: string, message: string) => c.json({ error: { code, message } }, status);
 
 /** Why a realm does not load, in the words the CLI would use (a refusal's line, else its first error), or undefined. */
@@ -89,14 +92,6 @@ export function createApp(deps: AppDeps) {
       .filter((n) => all || n.pending);
   };
 
-  /** Fetch a realm and turn the contract versions that changed into notifications for their importers.
-   *  One at a time per realm: two overlapping syncs would both see the same change and notify twice. */
-  const running = new Map<string, Promise<unknown>>();
-  const syncRealm = (name: string, localPath: string) => {
-    const next = (running.get(name) ?? Promise.resolve()).catch(() => undefined).then(() => syncOnce(name, localPath));
-    running.set(name, next);
-    return next;
-  };
   const syncOnce = async (name: string, localPath: string) => {
     const before = realmModel(localPath);
     const { head, proposed = [], acks = [], url, violations = [] } = await deps.syncRealm(name, localPath);
@@ -113,10 +108,13 @@ export function createApp(deps: AppDeps) {
     // What importers still have not resolved is owed too, even if this daemon never saw it land.
     const owed = hasErrors(after.problems) ? [] : unresolvedNotices(name, after.model).filter((n) => !forged.has(`domains/${n.domain}/contracts/${n.contract}.yaml`));
     const notified = dedupe([...proposed, ...landed, ...owed]).filter((n) => !deps.db.hasNotification(n));
-    for (const n of notified) deps.db.addNotification(n, at);
+    for (const n of notified) deps.db.addNotification({ ...n, changes: fitChanges(n.changes) }, at);
     deps.db.markRealmSynced(name, at, url, brokenBecause(name, after) ? "broken" : "active");
     return { name, head, last_sync: at, notifications: notified.length };
   };
+  /** Fetch a realm and turn the contract versions that changed into notifications for their importers. One at a
+   *  time per realm (two overlapping syncs would both see the same change and notify twice), at most one waiting. */
+  const syncRealm = createSyncQueue(syncOnce, () => deps.clock().getTime());
   /** A repo's view of a tracked realm, or why there is none (the realm has errors; the repo is not in it). */
   const viewOf = (row: { name: string; local_path: string }, repo: string) => {
     const load = realmModel(row.local_path);
@@ -126,10 +124,13 @@ export function createApp(deps: AppDeps) {
     if (!model.repos.has(repo) && !model.pending.includes(repo)) return { status: 404, code: "not_found", message: `'${repo}' is not a member of realm '${row.name}'` } as const;
     return { view: repoView(model, repo) };
   };
-  const withState = (s: SessionRow) => ({
-    ...s,
-    state: deps.clock().getTime() - Date.parse(s.last_activity) > IDLE_AFTER_MS ? ("idle" as const) : ("active" as const),
-  });
+  const idle = (s: SessionRow) => deps.clock().getTime() - Date.parse(s.last_activity) > IDLE_AFTER_MS;
+  const withState = (s: SessionRow) => ({ ...s, state: idle(s) ? ("idle" as const) : ("active" as const) });
+  /** A session without a pid has no process to outlive: it expires once idle. */
+  const expired = (s: SessionRow) => s.pid === null && idle(s);
+  /** Remove the sessions that are over: their process is gone, or (registered without a pid) idle. The daemon
+   *  runs this at start and every minute; returns how many went. */
+  const sweepSessions = () => deps.db.removeSessionsWhere((s) => (s.pid !== null ? !processAlive(s.pid) : expired(s)));
   /** The repos a tracked realm counts in (members and pending ones), or undefined when that is not known: the
    *  realm is not tracked here or does not load. */
   const inRealm = (name: string): Set<string> | undefined => {
@@ -145,6 +146,7 @@ export function createApp(deps: AppDeps) {
     const left = new Set(
       rows
         .filter((s) => {
+          if (expired(s)) return true;
           if (!members.has(s.realm)) members.set(s.realm, inRealm(s.realm));
           const repos = members.get(s.realm);
           return repos !== undefined && !repos.has(s.repo);
@@ -176,7 +178,7 @@ export function createApp(deps: AppDeps) {
     })
     .get("/health", (c) => c.json({ status: "ok" as const, version: deps.version, pid: process.pid, started_at: deps.startedAt }))
     .get("/realms", (c) => c.json({ realms: deps.db.realms().map(({ forgejo_url, ...r }) => ({ ...r, url: forgejo_url })) }))
-    .post("/realms", valid("json", RegisterRealm), (c) => {
+    .post("/realms", jsonBody(BODY_LIMITS.realm), valid("json", RegisterRealm), (c) => {
       const r = c.req.valid("json");
       const known = deps.db.realm(r.name) !== undefined;
       deps.db.upsertRealm(r);
@@ -188,7 +190,7 @@ export function createApp(deps: AppDeps) {
       }
       return c.json({ ok: true as const }, 201);
     })
-    .get("/realms/:name", (c) => {
+    .get("/realms/:name", valid("param", RealmParam), (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       const load = realmModel(row.local_path);
@@ -207,13 +209,13 @@ export function createApp(deps: AppDeps) {
         error: broken,
       });
     })
-    .get("/realms/:name/repos/:repo", (c) => {
+    .get("/realms/:name/repos/:repo", valid("param", RepoParams), (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       const found = viewOf(row, c.req.param("repo"));
       return "view" in found ? c.json({ view: found.view }) : fail(c, found.status, found.code, found.message);
     })
-    .post("/realms/:name/repos/:repo/status", valid("json", StatusQuery), (c) => {
+    .post("/realms/:name/repos/:repo/status", valid("param", RepoParams), jsonBody(BODY_LIMITS.session), valid("json", StatusQuery), (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       const repo = c.req.param("repo");
@@ -227,12 +229,12 @@ export function createApp(deps: AppDeps) {
         ownership_warnings: deps.db.ownershipWarnings(row.name, new Date(deps.clock().getTime() - OWNERSHIP_WARNING_DAYS * 86_400_000).toISOString()),
       });
     })
-    .get("/realms/:name/repos/:repo/notifications", valid("query", RepoNotificationQuery), (c) => {
+    .get("/realms/:name/repos/:repo/notifications", valid("param", RepoParams), valid("query", RepoNotificationQuery), (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       return c.json({ notifications: notificationsOf(row, c.req.param("repo"), c.req.valid("query").all === "true") });
     })
-    .post("/realms/:name/repos/:repo/ack", valid("json", RepoAck), (c) => {
+    .post("/realms/:name/repos/:repo/ack", valid("param", RepoParams), jsonBody(BODY_LIMITS.ack), valid("json", RepoAck), (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       const repo = c.req.param("repo");
@@ -248,22 +250,28 @@ export function createApp(deps: AppDeps) {
       for (const n of chosen) deps.db.acknowledge(n.id, repo, at);
       return c.json({ acknowledged: chosen.map((n) => ({ ...n, pending: false })) });
     })
-    .post("/realms/:name/sync", async (c) => {
+    .post("/realms/:name/sync", valid("param", RealmParam), async (c) => {
       const row = deps.db.realm(c.req.param("name"));
       if (!row) return fail(c, 404, "not_found", `no realm '${c.req.param("name")}' is tracked by this daemon`);
       try {
-        return c.json(await syncRealm(row.name, row.local_path));
+        return c.json(await syncRealm(row.name, row.local_path, c.req.raw.signal));
       } catch (e) {
+        if (e instanceof SyncBusy) {
+          c.header("Retry-After", String(e.retryAfter));
+          return fail(c, 429, "sync_busy", e.message);
+        }
+        // Nobody reads this answer: the client is gone, and nothing was done for it.
+        if (e instanceof SyncAbandoned) return fail(c, 409, "abandoned", e.message);
         return fail(c, 502, "sync_failed", (e as Error).message);
       }
     })
     .get("/sessions", valid("query", NotificationQuery.pick({ realm: true })), (c) => {
       return c.json({ sessions: liveSessions(c.req.valid("query").realm) });
     })
-    .post("/sessions", valid("json", SessionInput), (c) => {
+    .post("/sessions", jsonBody(BODY_LIMITS.session), valid("json", SessionInput), (c) => {
       return c.json({ session: withState(deps.db.touchSession(c.req.valid("json"), deps.clock().toISOString())) }, 201);
     })
-    .delete("/sessions/:id", (c) => {
+    .delete("/sessions/:id", valid("param", IdParam), (c) => {
       if (!deps.db.deleteSession(c.req.param("id"))) return fail(c, 404, "not_found", `no session '${c.req.param("id")}'`);
       return c.body(null, 204);
     })
@@ -272,10 +280,10 @@ export function createApp(deps: AppDeps) {
       if (q.pending === "true" && !q.repo) return fail(c, 400, "invalid_request", "pending=true needs repo=<name>");
       return c.json({ notifications: deps.db.notifications({ realm: q.realm, repo: q.repo, pending: q.pending === "true", limit: q.limit }) });
     })
-    .post("/notifications", valid("json", NotificationInput), (c) => {
+    .post("/notifications", jsonBody(BODY_LIMITS.notification), valid("json", NotificationInput), (c) => {
       return c.json({ notification: deps.db.addNotification(c.req.valid("json"), deps.clock().toISOString()) }, 201);
     })
-    .post("/notifications/:id/ack", valid("json", Ack), (c) => {
+    .post("/notifications/:id/ack", valid("param", IdParam), jsonBody(BODY_LIMITS.ack), valid("json", Ack), (c) => {
       const id = Number(c.req.param("id"));
       const n = Number.isInteger(id) ? deps.db.acknowledge(id, c.req.valid("json").repo, deps.clock().toISOString()) : undefined;
       if (!n) return fail(c, 404, "not_found", `no notification ${c.req.param("id")}`);
@@ -284,7 +292,7 @@ export function createApp(deps: AppDeps) {
     .notFound((c) => fail(c, 404, "not_found", `no route ${c.req.method} ${c.req.path}`))
     // Hono's own refusals (a body that is not JSON) keep their status: the client's mistake is not a 500.
     .onError((e, c) => (e instanceof HTTPException && e.status < 500 ? fail(c, e.status as 400, "invalid_request", e.message) : fail(c, 500, "internal", e.message)));
-  return Object.assign(app, { syncRealm });
+  return Object.assign(app, { syncRealm, sweepSessions });
 }
 
 export type App = ReturnType<typeof createApp>;

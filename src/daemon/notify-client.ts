@@ -1,6 +1,7 @@
 // Tell the local daemon about a contract version at once, if one is running (never start one for this):
 // sessions on this machine see it without waiting for the daemon's next fetch.
 import { body, ensureDaemon } from "./client.ts";
+import { fitChanges } from "./wire.ts";
 
 export async function notifyDaemon(n: {
   realm: string;
@@ -18,7 +19,7 @@ export async function notifyDaemon(n: {
     const { client } = await ensureDaemon({ start: false });
     await body(
       await client.notifications.$post({
-        json: { realm: n.realm, domain: n.domain, contract: n.contract, from_repo: n.from_repo, change_type: n.breaking ? "breaking" : "updated", version: n.version, changes: n.changes, recipients: n.recipients },
+        json: { realm: n.realm, domain: n.domain, contract: n.contract, from_repo: n.from_repo, change_type: n.breaking ? "breaking" : "updated", version: n.version, changes: fitChanges(n.changes), recipients: n.recipients },
       }),
     );
     return true;

@@ -1,5 +1,5 @@
 // The daemon process (`blue __daemon`): binds 127.0.0.1, then publishes blue.pid and daemon.json, cleans
-// sessions whose process is gone (at start and every minute), and shuts down gracefully on SIGTERM/SIGINT:
+// sessions whose process is gone or that expired (at start and every minute), and shuts down gracefully on SIGTERM/SIGINT:
 // in-flight requests finish, the DB is closed, the pid file removed.
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -9,12 +9,12 @@ import { writeFileAtomic } from "../system/atomic-write.ts";
 import { daemonFiles, daemonPort } from "../system/home.ts";
 import { git } from "../git/realm-repo.ts";
 import { withLock } from "../system/lock.ts";
-import { openDaemonDb, type SessionRow } from "../store/daemon-db.ts";
+import { openDaemonDb } from "../store/daemon-db.ts";
 import { clockNow } from "../system/clock.ts";
 import type { ContractNotice, PendingAckLike } from "../sync/notify.ts";
 import type { OwnershipWarning } from "../store/daemon-db.ts";
 import { createApp } from "./app.ts";
-import { processAlive } from "../system/process-alive.ts";
+import { SyncBusy } from "./sync-queue.ts";
 
 export type DaemonInfo = { pid: number; port: number; version: string; started_at: string };
 
@@ -36,8 +36,6 @@ export function ensureToken(path: string): string {
   return token;
 }
 
-
-const orphaned = (s: SessionRow) => s.pid !== null && !processAlive(s.pid);
 
 /**
  * Fetch a realm clone (under the same lock the CLI's realm changes take), merge the open sync branches that
@@ -99,12 +97,12 @@ export async function runDaemon(): Promise<void> {
   mkdirSync(dirname(files.info), { recursive: true, mode: 0o700 });
   const token = ensureToken(files.token);
   const db = openDaemonDb(files.db);
-  const removed = db.removeSessionsWhere(orphaned);
-  if (removed) log(`removed ${removed} orphaned session(s)`);
 
   const startedAt = new Date().toISOString();
   let port = 0;
   const app = createApp({ db, token, port: () => port, version: pkg.version, startedAt, clock: clockNow, syncRealm: fetchRealm });
+  const removed = app.sweepSessions();
+  if (removed) log(`removed ${removed} orphaned session(s)`);
 
   let server: ReturnType<typeof Bun.serve>;
   try {
@@ -123,7 +121,7 @@ export async function runDaemon(): Promise<void> {
   log(`blue daemon ${pkg.version} listening on 127.0.0.1:${port} (pid ${process.pid})`);
 
   const sweep = setInterval(() => {
-    const n = db.removeSessionsWhere(orphaned);
+    const n = app.sweepSessions();
     if (n) log(`removed ${n} orphaned session(s)`);
   }, SWEEP_MS);
   const every = fetchIntervalMs();
@@ -134,6 +132,7 @@ export async function runDaemon(): Promise<void> {
             const done = await app.syncRealm(r.name, r.local_path);
             if (done.notifications) log(`fetched ${r.name}: ${done.notifications} notification(s)`);
           } catch (e) {
+            if (e instanceof SyncBusy) continue; // a fetch is waiting already: it brings what this one would
             log(`fetch of ${r.name} failed: ${(e as Error).message.split("\n")[0]}`);
           }
         }
