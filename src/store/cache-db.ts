@@ -9,6 +9,7 @@ import { Database } from "bun:sqlite";
 import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
+import { createPrivateFile } from "../system/private.ts";
 import { cachePathForRepo } from "./cache-paths.ts";
 import { sha256 } from "./hash.ts";
 import { CACHE_APPLICATION_ID, MIGRATIONS } from "./migrations/cache.ts";
@@ -113,6 +114,9 @@ function tryOpen(path: string): Database | { reason: string } {
   let db: Database | undefined;
   try {
     const existed = existsSync(path);
+    // Created 0600 (and so its -wal and -shm, which SQLite gives the database's mode): a realm clone's cache
+    // lives under BLUE_HOME, whose files are private (system/private.ts).
+    if (!existed) createPrivateFile(path);
     db = new Database(path, { create: true, strict: true });
     // The busy timeout first: switching to WAL takes a lock another process may hold. A cache: nothing in it is
     // worth an fsync (the first write to a new WAL cost a warm check ~60 ms here); a file an OS crash left
