@@ -15,7 +15,11 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0]
 if (argv[0] === "__daemon") {
   // Hidden: the daemon is this same executable (DESIGN.md §1). It runs until SIGTERM.
   const { runDaemon } = await import("./daemon/server.ts");
-  await runDaemon();
+  await runDaemon().catch((e: unknown) => {
+    // Its output is daemon.log, whose last line the CLI shows as the reason it did not start: one line, not a trace.
+    console.log(`${new Date().toISOString()} cannot start: ${String((e as Error)?.message ?? e).split("\n")[0]}`);
+    process.exit(1);
+  });
 } else {
   await runCli();
 }

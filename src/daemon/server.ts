@@ -9,6 +9,7 @@ import { writeFileAtomic } from "../system/atomic-write.ts";
 import { blueHome, daemonFiles, daemonPort } from "../system/home.ts";
 import { leaveNotice, notice, setNoticeSink } from "../system/notice.ts";
 import { ensurePrivateDir, PRIVATE_FILE, restrictFile } from "../system/private.ts";
+import { trustPath } from "../trust/store.ts";
 import { rebuildFromClones, recoveryNotice } from "./rebuild.ts";
 import { git } from "../git/realm-repo.ts";
 import { withLock } from "../system/lock.ts";
@@ -101,7 +102,8 @@ export async function runDaemon(): Promise<void> {
   const files = daemonFiles();
   ensurePrivateDir(blueHome());
   ensurePrivateDir(dirname(files.info));
-  for (const f of [files.log, files.token]) restrictFile(f);
+  // Files an older blue left readable by others (the runtime dir's own are rewritten 0600 below).
+  for (const f of [files.log, files.token, trustPath(blueHome())]) restrictFile(f);
   // No terminal here: a store repaired while running (trust.json) is logged, and told by the next command.
   setNoticeSink((text) => {
     log(`warning: ${text}`);

@@ -6,9 +6,10 @@
 // at once take the write lock eight times, not eight thousand. A cache that cannot be used never fails a
 // command: a corrupt or foreign file is moved aside and rebuilt, any later SQLite error turns the cache off.
 import { Database } from "bun:sqlite";
-import { existsSync, mkdirSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
+import { moveAside as moveFileAside } from "../system/move-aside.ts";
 import { createPrivateFile } from "../system/private.ts";
 import { cachePathForRepo } from "./cache-paths.ts";
 import { sha256 } from "./hash.ts";
@@ -156,21 +157,9 @@ function isCorruption(e: unknown): boolean {
   return /NOTADB|CORRUPT/.test(code) || /not a database|malformed/.test((e as Error).message ?? "");
 }
 
-/** Move a bad cache file (and its WAL and shared-memory files) aside; false when another process already did. */
+/** Move a bad cache file (and its WAL and shared-memory files) aside; undefined when another process already did. */
 function moveAside(path: string): string | undefined {
-  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}`;
-  try {
-    renameSync(path, aside);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
-  }
-  for (const ext of ["-wal", "-shm"]) {
-    try {
-      renameSync(path + ext, aside + ext);
-    } catch {}
-  }
-  return aside;
+  return moveFileAside(path, new Date(), ["-wal", "-shm"]);
 }
 
 function migrate(db: Database): void {

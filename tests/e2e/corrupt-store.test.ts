@@ -3,7 +3,7 @@
 // cannot be read is moved aside and never rebuilt: its commands are untrusted until approved again.
 import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { join, relative } from "node:path";
 import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
 import { initialSetup, Sandbox, stackTrace, type Run } from "./sandbox.ts";
@@ -125,6 +125,19 @@ describe("a daemon.db that cannot be read", () => {
   });
 });
 
+describe("a daemon that cannot start", () => {
+  test("says why in one line (the log's last line), not the runtime's banner", () => {
+    const sb = new Sandbox();
+    worlds.push(sb);
+    // Something in BLUE_HOME no repair can fix: a directory where the token should be.
+    mkdirSync(join(sb.env.BLUE_HOME!, "daemon.token"), { recursive: true });
+    const r = sb.blue(sb.root, "daemon", "start");
+    expect(r.code).toBe(69);
+    expect(stackTrace(r)).toBe(false);
+    expect(r.stderr.split("\n")[0]).toMatch(/^error: the blue daemon did not start: cannot start: EISDIR/);
+  });
+});
+
 describe("a trust.json that cannot be read", () => {
   const world = dailyDevelopment();
   const { sb, aperture, clone } = world;
@@ -236,10 +249,11 @@ describe("file modes", () => {
     const runtime = join(sb.env.XDG_RUNTIME_DIR!, "blue");
     chmodSync(home, 0o755);
     chmodSync(runtime, 0o755);
-    for (const f of ["daemon.db", "daemon.log", "daemon.token"]) chmodSync(join(home, f), 0o644);
+    expect(sb.blue(aperture, "realm", "trust", "--forge-host", "git.example.com").code).toBe(0);
+    for (const f of ["daemon.db", "daemon.log", "daemon.token", "trust.json"]) chmodSync(join(home, f), 0o644);
     expect(sb.blue(aperture, "realm", "status").code).toBe(0);
     expect((statSync(home).mode & 0o777).toString(8)).toBe("700");
     expect((statSync(runtime).mode & 0o777).toString(8)).toBe("700");
-    for (const f of ["daemon.db", "daemon.db-wal", "daemon.db-shm", "daemon.log", "daemon.token"]) expect(`${f} ${(statSync(join(home, f)).mode & 0o777).toString(8)}`).toBe(`${f} 600`);
+    for (const f of ["daemon.db", "daemon.db-wal", "daemon.db-shm", "daemon.log", "daemon.token", "trust.json"]) expect(`${f} ${(statSync(join(home, f)).mode & 0o777).toString(8)}`).toBe(`${f} 600`);
   });
 });
