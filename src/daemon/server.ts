@@ -49,7 +49,9 @@ const orphaned = (s: SessionRow) => s.pid !== null && !processAlive(s.pid);
  * Without `network` (rebuilding a lost daemon.db), only the last part, from the clone as it is.
  */
 async function fetchRealm(name: string, localPath: string, opts: { network: boolean } = { network: true }): Promise<{ head: string; proposed: ContractNotice[]; acks: PendingAckLike[]; url?: string; violations: OwnershipWarning[] }> {
-  return withLock(`${localPath}.lock`, async () => {
+  // Reading alone takes no lock, as status reads: a rebuilding daemon must not wait on a command that holds it.
+  const locked = <T>(fn: () => Promise<T>) => (opts.network ? withLock(`${localPath}.lock`, fn) : fn());
+  return locked(async () => {
     const { fetchRealm: fetchClone } = await import("../sync/branches.ts");
     const previous = (await git(localPath).raw(["rev-parse", "HEAD"]).catch(() => "")).trim();
     if (opts.network) await fetchClone(localPath);
