@@ -35,7 +35,6 @@ function tryOpen(path: string): Database | { reason: string } {
   let db: Database | undefined;
   try {
     privateFile(path);
-    for (const ext of COMPANIONS) restrictFile(path + ext);
     db = new Database(path, { create: true, strict: true });
     // The busy timeout first: switching to WAL takes a lock another process may hold.
     db.exec("PRAGMA busy_timeout = 5000");
