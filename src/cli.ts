@@ -15,7 +15,11 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0]
 if (argv[0] === "__daemon") {
   // Hidden: the daemon is this same executable (DESIGN.md §1). It runs until SIGTERM.
   const { runDaemon } = await import("./daemon/server.ts");
-  await runDaemon();
+  await runDaemon().catch((e: unknown) => {
+    // Its output is daemon.log, whose last line the CLI shows as the reason it did not start: one line, not a trace.
+    console.log(`${new Date().toISOString()} cannot start: ${String((e as Error)?.message ?? e).split("\n")[0]}`);
+    process.exit(1);
+  });
 } else {
   await runCli();
 }
@@ -24,7 +28,7 @@ async function runCli(): Promise<void> {
 const { defineCommand, parseCommandArgs, unknownFlag } = await import("./cli-args.ts");
 type CommandDef = import("citty").CommandDef<import("citty").ArgsDef>;
 const { BlueError, ExitCode, fallbackHint, formatProblem, UnknownName, ConfigError } = await import("./errors.ts");
-const { errorLine, line, stdoutColour } = await import("./ui/output.ts");
+const { errorLine, line, stdoutColour, warnStderr } = await import("./ui/output.ts");
 
 const main = defineCommand({
   meta: { name: "blue", version: pkg.version, description: "Coordinate the contracts between repositories owned by different teams" },
@@ -129,7 +133,15 @@ function report(e: unknown): number {
   return ExitCode.failed;
 }
 
+// BLUE_HOME is private (system/private.ts): an existing one others can read is tightened before the command
+// writes there, and one this command created (init, join) once it is done. Then whatever the daemon had to
+// repair on its own (a daemon.db it could not read) is told, once, by the command that comes after.
+const { tightenBlueHome } = await import("./system/private.ts");
+tightenBlueHome();
 const code = await run().catch(async (e: unknown) => report(await suggest(e)));
+tightenBlueHome();
+const { takeNotices } = await import("./system/notice.ts");
+for (const text of takeNotices()) warnStderr(text);
 // `blue mcp` answers through process.stdout (the SDK's transport): flush it, since process.exit can cut off a
 // large write to a pipe. Everything else prints with console.log, which is written out before exit.
 if (argv[0] === "mcp") await new Promise<void>((done) => (process.stdout.write("") ? done() : process.stdout.once("drain", done)));

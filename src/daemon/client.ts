@@ -1,13 +1,14 @@
 // The CLI's side of the daemon: find it through daemon.json, start it when asked (one daemon however many
 // clients start at once: the start lock, then a second look), replace one of another version, and talk to it
 // through the client typed from the Hono app.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { hc } from "hono/client";
 import pkg from "../../package.json" with { type: "json" };
 import { BlueError, DaemonUnavailable } from "../errors.ts";
 import { daemonFiles } from "../system/home.ts";
 import { withLock } from "../system/lock.ts";
+import { ensurePrivateDir, PRIVATE_FILE, restrictFile } from "../system/private.ts";
 import type { App } from "./app.ts";
 import type { DaemonInfo } from "./server.ts";
 import { processAlive } from "../system/process-alive.ts";
@@ -67,7 +68,7 @@ export async function ensureDaemon(opts: { start: boolean }): Promise<Connection
   if (found) return connect(found);
   if (!opts.start) throw new DaemonUnavailable("the blue daemon is not running", "Start it with 'blue daemon start'.");
   const files = daemonFiles();
-  mkdirSync(dirname(files.startLock), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(files.startLock));
   return withLock(files.startLock, async () => {
     const raced = await running();
     if (raced) return connect(raced);
@@ -98,8 +99,9 @@ export async function askDaemon<R extends { headers: Headers }>(opts: { start: b
 
 async function spawnDaemon(): Promise<DaemonInfo> {
   const files = daemonFiles();
-  mkdirSync(dirname(files.log), { recursive: true });
-  const logFd = openSync(files.log, "a");
+  ensurePrivateDir(dirname(files.log));
+  const logFd = openSync(files.log, "a", PRIVATE_FILE);
+  restrictFile(files.log);
   // Compiled: the binary itself. From source: bun running cli.ts (NOTES-STACK.md: argv[0] is "bun" when compiled).
   const cmd = Bun.isStandaloneExecutable ? [process.execPath, "__daemon"] : [process.execPath, Bun.main, "__daemon"];
   const child = Bun.spawn(cmd, { detached: true, stdio: ["ignore", logFd, logFd], env: process.env });

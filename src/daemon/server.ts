@@ -2,11 +2,15 @@
 // sessions whose process is gone or that expired (at start and every minute), and shuts down gracefully on SIGTERM/SIGINT:
 // in-flight requests finish, the DB is closed, the pid file removed.
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { writeFileAtomic } from "../system/atomic-write.ts";
-import { daemonFiles, daemonPort } from "../system/home.ts";
+import { blueHome, daemonFiles, daemonPort } from "../system/home.ts";
+import { leaveNotice, notice, setNoticeSink } from "../system/notice.ts";
+import { ensurePrivateDir, PRIVATE_FILE, restrictFile } from "../system/private.ts";
+import { trustPath } from "../trust/store.ts";
+import { rebuildFromClones, recoveryNotice } from "./rebuild.ts";
 import { git } from "../git/realm-repo.ts";
 import { withLock } from "../system/lock.ts";
 import { openDaemonDb } from "../store/daemon-db.ts";
@@ -32,7 +36,7 @@ export function ensureToken(path: string): string {
     return readFileSync(path, "utf8").trim();
   }
   const token = randomBytes(32).toString("base64url");
-  writeFileAtomic(path, `${token}\n`, 0o600);
+  writeFileAtomic(path, `${token}\n`, PRIVATE_FILE);
   return token;
 }
 
@@ -40,19 +44,22 @@ export function ensureToken(path: string): string {
 /**
  * Fetch a realm clone (under the same lock the CLI's realm changes take), merge the open sync branches that
  * governance now allows (DESIGN.md §5), and report the contract versions proposed on open sync branches.
+ * Without `network` (rebuilding a lost daemon.db), only the last part, from the clone as it is.
  */
-async function fetchRealm(name: string, localPath: string): Promise<{ head: string; proposed: ContractNotice[]; acks: PendingAckLike[]; url?: string; violations: OwnershipWarning[] }> {
-  return withLock(`${localPath}.lock`, async () => {
+async function fetchRealm(name: string, localPath: string, opts: { network: boolean } = { network: true }): Promise<{ head: string; proposed: ContractNotice[]; acks: PendingAckLike[]; url?: string; violations: OwnershipWarning[] }> {
+  // Reading alone takes no lock, as status reads: a rebuilding daemon must not wait on a command that holds it.
+  const locked = <T>(fn: () => Promise<T>) => (opts.network ? withLock(`${localPath}.lock`, fn) : fn());
+  return locked(async () => {
     const { fetchRealm: fetchClone } = await import("../sync/branches.ts");
     const previous = (await git(localPath).raw(["rev-parse", "HEAD"]).catch(() => "")).trim();
-    await fetchClone(localPath);
+    if (opts.network) await fetchClone(localPath);
     const violations = await ownershipOf(name, localPath, previous);
     const { settle, readPending } = await import("../sync/run.ts");
     const { syncHostFor } = await import("../sync/host-for.ts");
     const { pendingNotices } = await import("../sync/notify.ts");
     const { loadRealm, hasErrors } = await import("../realm/load.ts");
     try {
-      const merges = await settle(localPath, name, await syncHostFor(name, localPath, ""), clockNow());
+      const merges = opts.network ? await settle(localPath, name, await syncHostFor(name, localPath, ""), clockNow()) : [];
       for (const m of merges) if (m.merged) log(`merged ${m.branch} in ${name} (${m.reason})`);
     } catch (e) {
       log(`merging due sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
@@ -93,16 +100,35 @@ function fetchIntervalMs(): number {
 
 export async function runDaemon(): Promise<void> {
   const files = daemonFiles();
-  mkdirSync(dirname(files.db), { recursive: true });
-  mkdirSync(dirname(files.info), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(blueHome());
+  ensurePrivateDir(dirname(files.info));
+  // Files an older blue left readable by others (the runtime dir's own are rewritten 0600 below).
+  for (const f of [files.log, files.token, trustPath(blueHome())]) restrictFile(f);
+  // No terminal here: a store repaired while running (trust.json) is logged, and told by the next command.
+  setNoticeSink((text) => {
+    log(`warning: ${text}`);
+    leaveNotice(text);
+  });
   const token = ensureToken(files.token);
-  const db = openDaemonDb(files.db);
+  let db: ReturnType<typeof openDaemonDb>;
+  try {
+    db = openDaemonDb(files.db);
+  } catch (e) {
+    // One line: the CLI shows the log's last line as the reason the daemon did not start.
+    log(`cannot open ${files.db}: ${(e as Error).message.split("\n")[0]}`);
+    process.exit(1);
+  }
+  if (db.recovered) notice(recoveryNotice(files.db, db.recovered));
 
   const startedAt = new Date().toISOString();
   let port = 0;
-  const app = createApp({ db, token, port: () => port, version: pkg.version, startedAt, clock: clockNow, syncRealm: fetchRealm });
+  const deps = { db, token, port: () => port, version: pkg.version, startedAt, clock: clockNow };
+  const app = createApp({ ...deps, syncRealm: fetchRealm });
   const removed = app.sweepSessions();
   if (removed) log(`removed ${removed} orphaned session(s)`);
+  // Before answering anyone: what the lost database held that the realms on this machine say, read from their
+  // clones as they are (no network; the next fetch adds what is new).
+  if (db.recovered) await rebuildFromClones(db, createApp({ ...deps, syncRealm: (name, path) => fetchRealm(name, path, { network: false }) }), log);
 
   let server: ReturnType<typeof Bun.serve>;
   try {
@@ -116,8 +142,8 @@ export async function runDaemon(): Promise<void> {
 
   // Published only once the port is bound, so a client that reads them can connect.
   const info: DaemonInfo = { pid: process.pid, port, version: pkg.version, started_at: startedAt };
-  writeFileAtomic(files.pid, `${process.pid}\n`);
-  writeFileAtomic(files.info, `${JSON.stringify(info)}\n`);
+  writeFileAtomic(files.pid, `${process.pid}\n`, PRIVATE_FILE);
+  writeFileAtomic(files.info, `${JSON.stringify(info)}\n`, PRIVATE_FILE);
   log(`blue daemon ${pkg.version} listening on 127.0.0.1:${port} (pid ${process.pid})`);
 
   const sweep = setInterval(() => {

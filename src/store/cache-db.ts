@@ -6,9 +6,11 @@
 // at once take the write lock eight times, not eight thousand. A cache that cannot be used never fails a
 // command: a corrupt or foreign file is moved aside and rebuilt, any later SQLite error turns the cache off.
 import { Database } from "bun:sqlite";
-import { existsSync, mkdirSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
+import { moveAside as moveFileAside } from "../system/move-aside.ts";
+import { createPrivateFile } from "../system/private.ts";
 import { cachePathForRepo } from "./cache-paths.ts";
 import { sha256 } from "./hash.ts";
 import { CACHE_APPLICATION_ID, MIGRATIONS } from "./migrations/cache.ts";
@@ -113,6 +115,9 @@ function tryOpen(path: string): Database | { reason: string } {
   let db: Database | undefined;
   try {
     const existed = existsSync(path);
+    // Created 0600 (and so its -wal and -shm, which SQLite gives the database's mode): a realm clone's cache
+    // lives under BLUE_HOME, whose files are private (system/private.ts).
+    if (!existed) createPrivateFile(path);
     db = new Database(path, { create: true, strict: true });
     // The busy timeout first: switching to WAL takes a lock another process may hold. A cache: nothing in it is
     // worth an fsync (the first write to a new WAL cost a warm check ~60 ms here); a file an OS crash left
@@ -152,21 +157,9 @@ function isCorruption(e: unknown): boolean {
   return /NOTADB|CORRUPT/.test(code) || /not a database|malformed/.test((e as Error).message ?? "");
 }
 
-/** Move a bad cache file (and its WAL and shared-memory files) aside; false when another process already did. */
+/** Move a bad cache file (and its WAL and shared-memory files) aside; undefined when another process already did. */
 function moveAside(path: string): string | undefined {
-  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}`;
-  try {
-    renameSync(path, aside);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
-  }
-  for (const ext of ["-wal", "-shm"]) {
-    try {
-      renameSync(path + ext, aside + ext);
-    } catch {}
-  }
-  return aside;
+  return moveFileAside(path, new Date(), ["-wal", "-shm"]);
 }
 
 function migrate(db: Database): void {

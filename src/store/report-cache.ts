@@ -13,6 +13,7 @@
 import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../system/atomic-write.ts";
+import { PRIVATE_FILE } from "../system/private.ts";
 
 export const RACY_MS = 2_000;
 
@@ -228,7 +229,7 @@ export class ReportStore<T> {
   private write(key: string, deps: Deps, body: string): boolean {
     try {
       this.ensureDir();
-      writeFileAtomic(join(this.dir, key), `${JSON.stringify({ deps, length: body.length })}\n${body}`);
+      writeFileAtomic(join(this.dir, key), `${JSON.stringify({ deps, length: body.length })}\n${body}`, PRIVATE_FILE);
       return true;
     } catch (e) {
       this.warn(`cache ${this.dir} cannot be written, the report is not kept: ${(e as Error).message}`);
@@ -256,11 +257,11 @@ export class ReportStore<T> {
     // A count that cannot be kept never fails a check. The directory is made only when it is missing: a hit
     // found it already, and pays no extra stat.
     try {
-      appendFileSync(join(this.dir, what), "+");
+      appendFileSync(join(this.dir, what), "+", { mode: PRIVATE_FILE });
     } catch {
       try {
         this.ensureDir();
-        appendFileSync(join(this.dir, what), "+");
+        appendFileSync(join(this.dir, what), "+", { mode: PRIVATE_FILE });
       } catch {}
     }
   }

@@ -5,6 +5,7 @@ import { writeFileAtomic } from "../../../system/atomic-write.ts";
 import { BlueError, ConfigError, Refused, UsageError, type Problem } from "../../../errors.ts";
 import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
 import { landedLine, proposalFor } from "../../../sync/propose.ts";
+import { ensurePrivateDir, PRIVATE_FILE } from "../../../system/private.ts";
 import { blueHome } from "../../../system/home.ts";
 import { ensureRealmClone } from "../../../realm/clone.ts";
 import { judgeEdit, type EditVerdict } from "../../../contract/edit.ts";
@@ -120,6 +121,7 @@ function describe(before: ContractFile, after: ContractFile): string {
 /** Where an edit is written for the editor, and kept if it does not pass: $BLUE_HOME/edits/. */
 function editPath(realm: string, name: string): string {
   const dir = join(blueHome(), "edits");
+  ensurePrivateDir(blueHome());
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
   return join(dir, `${realm}.${name}.${stamp}.yaml`);
@@ -137,7 +139,7 @@ function readText(path: string): string {
 async function openEditor(path: string, text: string): Promise<string> {
   const editor = process.env.VISUAL || process.env.EDITOR || (isTerminal(0) ? "vi" : "");
   if (!editor) throw new UsageError("no editor to open: VISUAL and EDITOR are unset and this is not a terminal", "Set EDITOR, or pass --file PATH with the new contract file.");
-  writeFileSync(path, text);
+  writeFileSync(path, text, { mode: PRIVATE_FILE }); // under BLUE_HOME/edits: private like the rest of it
   const r = Bun.spawnSync(["sh", "-c", `${editor} "$@"`, editor, path], { stdio: ["inherit", "inherit", "inherit"] });
   if (r.exitCode !== 0) throw new BlueError(`the editor (${editor}) exited with ${r.exitCode}; nothing was saved`, `Your text is in ${path}.`);
   return readFileSync(path, "utf8");
