@@ -41,7 +41,15 @@ function compareMembers(ctx: Ctx, o: SchemaNode, n: SchemaNode, kw: (typeof COMB
     else if (before !== undefined) report(ctx, "sum-type-removed", at(n, kw), `${kw} removed`);
     return;
   }
-  const { removed, added, pairs } = matchElements(before ?? [], after ?? []);
+  const match = matchElements(before ?? [], after ?? []);
+  const { pairs } = match;
+  let { removed, added } = match;
+  // allOf and anyOf are monotone in every member: members edited in place (as many removed as added) are
+  // compared pairwise, in order, rather than reported as one removed and one added.
+  if (kw !== "oneOf" && removed.length > 0 && removed.length === added.length) {
+    pairs.push(...removed.map((i, k): [number, number] => [i, added[k]!]));
+    [removed, added] = [[], []];
+  }
   const members = (s: SchemaNode, list: readonly unknown[] | undefined) => (list ?? []).map((m, i) => ({ schema: m, at: memberAt(s, kw, i) }));
   const oldMembers = members(o, before);
   const newMembers = members(n, after);

@@ -2,7 +2,6 @@
 // the version bump a change needs for the directions a contract requires. Pure: no I/O, nothing thrown on
 // odd schemas (what the checker cannot read is an `unknown-change`).
 
-import { sameJson } from "./canonical.ts";
 import { newCtx, report, type SchemaFinding } from "./context.ts";
 import { diffValues, type ValueChange } from "./value.ts";
 import { isDraft7 } from "./normalize.ts";
@@ -20,7 +19,6 @@ export type Bump = "none" | "patch" | "minor" | "major";
 export function compareSchemas(oldSchema: unknown, newSchema: unknown): SchemaFinding[] {
   const ctx = newCtx(compareNode, oldSchema, newSchema, { oldDraft7: isDraft7(oldSchema), newDraft7: isDraft7(newSchema) });
   compareNode(ctx, { schema: oldSchema, at: "" }, { schema: newSchema, at: "" });
-  reportDynamicRefs(ctx, oldSchema, newSchema);
   // The same keywords mean different things to ajv's draft-07 and 2020-12 validators.
   if (ctx.oldDraft7 !== ctx.newDraft7) report(ctx, "unknown-change", "/$schema", "the schema moved between draft-07 and 2020-12, which validate some keywords differently");
   const seen = new Set<string>();
@@ -28,13 +26,6 @@ export function compareSchemas(oldSchema: unknown, newSchema: unknown): SchemaFi
     const key = `${f.rule}\0${f.pointer}\0${f.message}\0${f.backwards}\0${f.forwards}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
-}
-
-/** `$dynamicRef` / `$recursiveRef` resolve at validation time, which the walk does not model: any change to a
- *  document that uses them is an unknown change at the root, never silence. */
-function reportDynamicRefs(ctx: ReturnType<typeof newCtx>, a: unknown, b: unknown): void {
-  const uses = (s: unknown) => /"\$(dynamicRef|recursiveRef)"/.test(JSON.stringify(s) ?? "");
-  if ((uses(a) || uses(b)) && !sameJson(a, b)) report(ctx, "unknown-change", "", "the schema uses $dynamicRef or $recursiveRef, which the checker does not model, and it changed");
 }
 
 export function isBreaking(f: SchemaFinding, req: Requirement): boolean {

@@ -29,6 +29,22 @@ const IN_PLACE = ["allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref"
 
 export const isDraft7 = (root: unknown): boolean => isObject(root) && typeof root.$schema === "string" && /draft-07/.test(root.$schema);
 
+/** Keywords that only constrain instances of one type (ajv applies each only to its type). */
+const TYPE_KEYWORDS: Record<string, readonly string[]> = {
+  object: ["properties", "patternProperties", "additionalProperties", "required", "dependentRequired", "dependentSchemas", "dependencies", "propertyNames", "minProperties", "maxProperties", "unevaluatedProperties"],
+  array: ["items", "prefixItems", "additionalItems", "contains", "minContains", "maxContains", "minItems", "maxItems", "uniqueItems", "unevaluatedItems"],
+  string: ["minLength", "maxLength", "pattern"],
+  number: ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
+};
+
+/** With `type` set, the keywords of types it excludes constrain nothing. */
+function keywordsOfAbsentTypes(s: JsonObject): string[] {
+  const types = typeof s.type === "string" ? [s.type] : Array.isArray(s.type) && s.type.every((t) => typeof t === "string") ? (s.type as string[]) : undefined;
+  if (!types) return [];
+  const allowed = (t: string) => types.includes(t) || (t === "number" && types.includes("integer"));
+  return Object.entries(TYPE_KEYWORDS).flatMap(([t, keys]) => (allowed(t) ? [] : keys));
+}
+
 function without(s: JsonObject, keys: readonly string[]): JsonObject {
   return Object.fromEntries(Object.entries(s).filter(([k]) => !keys.includes(k)));
 }
@@ -40,6 +56,7 @@ function prepare(s: JsonObject, draft7: boolean): JsonObject {
   const absent = draft7 ? NOT_IN_DRAFT7 : Array.isArray(out.items) ? [] : NOT_IN_2020;
   const drop = absent.filter((k) => k in out);
   if (typeof out.format === "string" && !KNOWN_FORMATS.has(out.format)) drop.push("format");
+  drop.push(...keywordsOfAbsentTypes(out).filter((k) => k in out));
   if (drop.length > 0) out = without(out, drop);
   if (IN_PLACE.some((k) => k in out)) return out;
   if ("unevaluatedProperties" in out) {

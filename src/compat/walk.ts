@@ -43,7 +43,7 @@ export function compareNode(ctx: Ctx, old: Located, neu: Located): void {
   }
   const roots = { old: ctx.oldRoot, new: ctx.newRoot, oldDraft7: ctx.oldDraft7, newDraft7: ctx.newDraft7 };
   const [on, nn] = normalizePair({ schema: a, at: o.at }, { schema: b, at: n.at }, roots);
-  if (unevaluatedChanged(ctx, on, nn)) return;
+  if (unevaluatedChanged(ctx, on, nn) || dynamicRefChanged(ctx, on, nn)) return;
   const [os, ns] = liftIntoCombinator(on, nn);
   for (const rule of KEYWORD_RULES) rule.compare(ctx, os, ns);
   compareUnknown(ctx, os, ns);
@@ -59,6 +59,18 @@ function unevaluatedChanged(ctx: Ctx, o: SchemaNode, n: SchemaNode): boolean {
   if (!uses(o) && !uses(n)) return false;
   if (resolvedText(ctx.oldRoot, o) === resolvedText(ctx.newRoot, n)) return true;
   report(ctx, "unknown-change", n.at, "a schema with unevaluatedProperties or unevaluatedItems changed, which the checker does not model exactly");
+  return true;
+}
+
+/**
+ * `$dynamicRef` / `$recursiveRef` resolve at validation time to a place the walk cannot follow: when the
+ * document changed anywhere, a schema object that uses one is an unknown change at its place.
+ */
+function dynamicRefChanged(ctx: Ctx, o: SchemaNode, n: SchemaNode): boolean {
+  const uses = (s: SchemaNode) => "$dynamicRef" in s.schema || "$recursiveRef" in s.schema;
+  if (!uses(o) && !uses(n)) return false;
+  if (sameJson(ctx.oldRoot, ctx.newRoot)) return true;
+  report(ctx, "unknown-change", n.at, "a schema with $dynamicRef or $recursiveRef, which the checker does not follow, is in a document that changed");
   return true;
 }
 

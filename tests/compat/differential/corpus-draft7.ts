@@ -14,7 +14,7 @@ export const DRAFT7_CASES: Case[] = [
   narrows("d7 tuple item added over open additionalItems", d7({ type: "array", items: [str] }), d7({ type: "array", items: [str, int] })),
   widens("d7 tuple item added over closed additionalItems", d7({ type: "array", items: [str], additionalItems: false }), d7({ type: "array", items: [str, int], additionalItems: false })),
   narrows("d7 additionalItems closed", d7({ type: "array", items: [str] }), d7({ type: "array", items: [str], additionalItems: false })),
-  widens("d7 additionalItems widened", d7({ type: "array", items: [str], additionalItems: int }), d7({ type: "array", items: [str], additionalItems: num })),
+  widens("d7 additionalItems widened", d7({ type: "array", items: [str], additionalItems: int }), d7({ type: "array", items: [str], additionalItems: num }), ["", 0.5]),
   same("d7 additionalItems without a tuple is ignored", d7({ type: "array", items: str }), d7({ type: "array", items: str, additionalItems: false })),
   narrows("d7 tuple → list schema", d7({ type: "array", items: [str] }), d7({ type: "array", items: str })),
   narrows("d7 dependencies list added", d7({ type: "object" }), d7({ type: "object", dependencies: { a: ["b"] } })),

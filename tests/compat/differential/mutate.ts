@@ -91,3 +91,52 @@ export function mutatedCases(bases: readonly unknown[], count: number, next: () 
   }
   return out;
 }
+
+/** Every object node of a schema, wherever it is (inside not, oneOf, if and definitions too). */
+function everywhere(schema: unknown, path: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  if (path.length > 10) return out;
+  if (Array.isArray(schema)) schema.forEach((s, i) => everywhere(s, [...path, i], out));
+  else if (isObj(schema)) {
+    out.push(path);
+    for (const [k, v] of Object.entries(schema)) if (!["enum", "const", "default", "examples"].includes(k)) everywhere(v, [...path, k], out);
+  }
+  return out;
+}
+
+const TYPES = ["string", "integer", "number", "null", "object", "array", "boolean"];
+
+/** A small edit of one keyword's value, whose verdict nobody labels: only ajv's witnesses judge it, so these
+ *  pairs test soundness in places the labelled mutations avoid (not, oneOf, if, definitions, unevaluated*). */
+function tweak(v: unknown, next: () => number): unknown {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  if (typeof v === "number") return pick([v + 1, v - 1, v * 2, v / 2, v === 0 ? 1 : -v]);
+  if (typeof v === "boolean") return !v;
+  if (typeof v === "string") return TYPES.includes(v) ? pick(TYPES.filter((t) => t !== v)) : pick([`${v}x`, v.slice(1), "^b", "date"]);
+  if (Array.isArray(v)) return next() < 0.5 && v.length > 0 ? v.filter((_, i) => i !== Math.floor(next() * v.length)) : [...v, pick(["zz", 2, "a", null, { type: "integer" }])];
+  if (isObj(v)) {
+    const keys = Object.keys(v);
+    if (keys.length === 0) return { type: pick(TYPES) };
+    const k = pick(keys);
+    return next() < 0.4 ? Object.fromEntries(Object.entries(v).filter(([x]) => x !== k)) : { ...v, [k]: tweak(v[k], next) };
+  }
+  return v;
+}
+
+export function tweakedCases(bases: readonly unknown[], count: number, next: () => number): Case[] {
+  const usable = bases.filter(isObj);
+  const out: Case[] = [];
+  for (let tries = 0; out.length < count && tries < count * 20; tries++) {
+    const base = usable[Math.floor(next() * usable.length)]!;
+    const paths = everywhere(base);
+    const path = paths[Math.floor(next() * paths.length)]!;
+    const neu = clone(base);
+    const node = at(neu, path);
+    const keys = Object.keys(node).filter((k) => k !== "$schema" && k !== "$id");
+    if (keys.length === 0) continue;
+    const k = keys[Math.floor(next() * keys.length)]!;
+    node[k] = tweak(node[k], next);
+    if (JSON.stringify(neu) === JSON.stringify(base)) continue;
+    out.push(pair(`tweak ${out.length}: /${[...path, k].join("/")}`, base, neu, "?", "?"));
+  }
+  return out;
+}
