@@ -129,7 +129,8 @@ export function normalizePair(o: SchemaNode, n: SchemaNode, roots: { old: unknow
   const asAnyOf = (s: JsonObject) => ({ ...without(s, ["oneOf"]), anyOf: s.oneOf });
   if (has(b, "anyOf") && !has(b, "oneOf") && disjointOneOf(a, roots.old, o.at)) a = asAnyOf(a);
   else if (has(a, "anyOf") && !has(a, "oneOf") && disjointOneOf(b, roots.new, n.at)) b = asAnyOf(b);
-  if (has(a, "allOf") && !has(b, "allOf")) a = mergeAllOf(a);
-  else if (has(b, "allOf") && !has(a, "allOf")) b = mergeAllOf(b);
+  // Merged members are read in their draft like the rest (a dropped keyword must not come back through them).
+  if (has(a, "allOf") && !has(b, "allOf")) a = prepare(mergeAllOf(a), roots.oldDraft7);
+  else if (has(b, "allOf") && !has(a, "allOf")) b = prepare(mergeAllOf(b), roots.newDraft7);
   return [a === o.schema ? o : { ...o, schema: a }, b === n.schema ? n : { ...n, schema: b }];
 }

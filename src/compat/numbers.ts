@@ -64,7 +64,10 @@ export function compareRange(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
     const rule = keyword === incl ? id : exId;
     const change = !a ? "added" : !b ? "removed" : moved > 0 === up ? "increased" : "decreased";
     const text = (x: Bound) => (x ? `${x.exclusive ? (up ? "<" : ">") : up ? "≤" : "≥"} ${x.value}` : "none");
-    report(ctx, `${rule}-${change}`, at(n, keyword), `${up ? "upper" : "lower"} limit changed from ${text(a)} to ${text(b)}`);
+    // One keyword on both sides (or on one): worded as before, with the values written in the schemas.
+    const raw = (s: SchemaNode) => s.schema[keyword];
+    const message = !a ? `${keyword} ${raw(n)} added` : !b ? `${keyword} ${raw(o)} removed` : a.keyword === b.keyword ? `${keyword} changed from ${raw(o)} to ${raw(n)}` : `${up ? "upper" : "lower"} limit changed from ${text(a)} to ${text(b)}`;
+    report(ctx, `${rule}-${change}`, at(n, keyword), message);
   }
 }
 
