@@ -43,7 +43,7 @@ export function sameWithoutRefs(a: unknown, b: unknown): boolean {
   const y = b as JsonObject;
   let count = 0;
   for (const k in x) {
-    if (k === "$ref" || !Object.hasOwn(y, k) || !sameWithoutRefs(x[k], y[k])) return false;
+    if (k === "$ref" || k === "$dynamicRef" || k === "$recursiveRef" || !Object.hasOwn(y, k) || !sameWithoutRefs(x[k], y[k])) return false;
     count++;
   }
   return count === Object.keys(y).length;
@@ -53,7 +53,7 @@ function containsRef(v: object): boolean {
   if (Array.isArray(v)) return v.some((x) => x !== null && typeof x === "object" && containsRef(x));
   for (const k in v) {
     const x = (v as JsonObject)[k];
-    if (k === "$ref" || (x !== null && typeof x === "object" && containsRef(x))) return true;
+    if (k === "$ref" || k === "$dynamicRef" || k === "$recursiveRef" || (x !== null && typeof x === "object" && containsRef(x))) return true;
   }
   return false;
 }

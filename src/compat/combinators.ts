@@ -2,7 +2,7 @@
 // beside other keywords (a reference alone is followed by the walk before keywords are compared).
 
 import { matchElements } from "./canonical.ts";
-import { at, malformed, negatedCtx, report, reportWith, show, type Ctx, type KeywordRule, type SchemaNode } from "./context.ts";
+import { at, malformed, negatedCtx, report, reportWith, show, subCtx, type Ctx, type KeywordRule, type Located, type SchemaNode } from "./context.ts";
 import { pairwiseDisjoint } from "./disjoint.ts";
 import { validationKeys, validationPart } from "./keywords.ts";
 import { verdictsOf } from "./rules.ts";
@@ -41,21 +41,49 @@ function compareMembers(ctx: Ctx, o: SchemaNode, n: SchemaNode, kw: (typeof COMB
     else if (before !== undefined) report(ctx, "sum-type-removed", at(n, kw), `${kw} removed`);
     return;
   }
-  const { removed, added, pairs } = matchElements(before ?? [], after ?? []);
+  const match = matchElements(before ?? [], after ?? []);
+  const { pairs } = match;
+  let { removed, added } = match;
+  // allOf and anyOf are monotone in every member: members edited in place (as many removed as added) are
+  // compared pairwise, in order, rather than reported as one removed and one added.
+  if (kw !== "oneOf" && removed.length > 0 && removed.length === added.length) {
+    pairs.push(...removed.map((i, k): [number, number] => [i, added[k]!]));
+    [removed, added] = [[], []];
+  }
+  const members = (s: SchemaNode, list: readonly unknown[] | undefined) => (list ?? []).map((m, i) => ({ schema: m, at: memberAt(s, kw, i) }));
+  const oldMembers = members(o, before);
+  const newMembers = members(n, after);
   // Equal members may still reach different definitions through `$ref`.
-  for (const [i, j] of pairs) ctx.walk(ctx, { schema: before![i], at: memberAt(o, kw, i) }, { schema: after![j], at: memberAt(n, kw, j) });
+  if (kw !== "oneOf") for (const [i, j] of pairs) ctx.walk(ctx, oldMembers[i]!, newMembers[j]!);
+  else compareOneOfPairs(ctx, pairs.map(([i, j]) => [oldMembers[i]!, newMembers[j]!]), () => pairwiseDisjoint(ctx.oldRoot, oldMembers) && pairwiseDisjoint(ctx.newRoot, newMembers));
   const rule = kw === "allOf" ? "all-of-member" : kw === "anyOf" ? "any-of-member" : "one-of-member";
   for (const i of removed) {
     const p = at(n, kw, i);
     const message = `${kw} member ${i} removed: ${show(before![i])}`;
     if (kw !== "oneOf") report(ctx, `${rule}-removed`, p, message);
-    else reportWith(ctx, `${rule}-removed`, p, message, verdictsOf(pairwiseDisjoint(ctx.oldRoot, before!) ? "narrows" : "incompatible"));
+    else reportWith(ctx, `${rule}-removed`, p, message, verdictsOf(pairwiseDisjoint(ctx.oldRoot, oldMembers) ? "narrows" : "incompatible"));
   }
   for (const j of added) {
     const p = memberAt(n, kw, j);
     const message = `${kw} member ${j} added: ${show(after![j])}`;
     if (kw !== "oneOf") report(ctx, `${rule}-added`, p, message);
-    else reportWith(ctx, `${rule}-added`, p, message, verdictsOf(pairwiseDisjoint(ctx.newRoot, after!) ? "widens" : "incompatible"));
+    else reportWith(ctx, `${rule}-added`, p, message, verdictsOf(pairwiseDisjoint(ctx.newRoot, newMembers) ? "widens" : "incompatible"));
+  }
+}
+
+/**
+ * A `oneOf` member that changes (through a reference) changes which values match exactly one member: widening
+ * a member can make a value match two, narrowing one can make a value match only one. Unless the members are
+ * provably disjoint on both sides (then oneOf is anyOf), every change inside is breaking both ways.
+ */
+function compareOneOfPairs(ctx: Ctx, pairs: [Located, Located][], disjoint: () => boolean): void {
+  const sub = subCtx(ctx);
+  for (const [a, b] of pairs) ctx.walk(sub, a, b);
+  if (sub.findings.length === 0) return;
+  const exact = disjoint();
+  for (const f of sub.findings) {
+    if (exact) reportWith(ctx, f.rule, f.pointer, f.message, f);
+    else reportWith(ctx, f.rule, f.pointer, `${f.message} (inside a oneOf whose members may overlap: breaking both ways)`, { backwards: "breaking", forwards: "breaking" });
   }
 }
 
@@ -75,8 +103,8 @@ function compareRef(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
   if (a === undefined && b === undefined) return;
   if (a === undefined) return report(ctx, "ref-added", at(n, "$ref"), `$ref ${b} added`);
   if (b === undefined) return report(ctx, "ref-removed", at(n, "$ref"), `$ref ${a} removed`);
-  const from = resolveRef(ctx.oldRoot, a);
-  const to = resolveRef(ctx.newRoot, b);
+  const from = resolveRef(ctx.oldRoot, a, o.at);
+  const to = resolveRef(ctx.newRoot, b, n.at);
   if (from && to) ctx.walk(ctx, from, to);
   // A remote or dangling reference cannot be compared; the same string on both sides is taken as the same schema.
   else if (a !== b || !from !== !to) report(ctx, "unknown-change", at(n, "$ref"), `$ref ${a === b ? a : `${a} → ${b}`} cannot be resolved within both schemas`);

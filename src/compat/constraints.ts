@@ -1,9 +1,10 @@
 // Keywords that constrain a value without nested schemas: type, enum, const, numeric and length limits,
 // multipleOf, pattern, format, uniqueItems; plus annotations and `default`, which never constrain.
 
-import { matchElements, sameJson } from "./canonical.ts";
+import { canonical, matchElements, sameJson } from "./canonical.ts";
 import { at, malformed, report, show, type Ctx, type KeywordRule, type SchemaNode } from "./context.ts";
 import { ANNOTATION_KEYWORDS } from "./keywords.ts";
+import { compareMultipleOf, compareRange, hasBooleanExclusives } from "./numbers.ts";
 
 const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 const isString = (v: unknown): v is string => typeof v === "string";
@@ -28,40 +29,66 @@ function typeIncluded(inner: readonly string[], outer: readonly string[]): boole
   return inner.every((t) => outer.includes(t) || (t === "integer" && outer.includes("number")));
 }
 
-function compareType(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
-  if (malformed(ctx, o, n, "type", (v) => isString(v) || (Array.isArray(v) && v.every(isString)))) return;
-  const before = typeSet(o.schema.type);
-  const after = typeSet(n.schema.type);
+function typeChange(before: readonly string[], after: readonly string[]): string | undefined {
   const narrowed = typeIncluded(after, before);
   const widened = typeIncluded(before, after);
-  if (narrowed && widened) return;
-  const rule = narrowed ? "type-narrowed" : widened ? "type-widened" : "type-changed";
-  const a = o.schema.type;
-  const b = n.schema.type;
-  const message = a === undefined ? `type ${show(b)} added` : b === undefined ? `type ${show(a)} removed` : `type changed from ${show(a)} to ${show(b)}`;
-  report(ctx, rule, at(n, "type"), message);
+  return narrowed && widened ? undefined : narrowed ? "type-narrowed" : widened ? "type-widened" : "type-changed";
 }
 
-function compareEnum(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
-  if (malformed(ctx, o, n, "enum", Array.isArray)) return;
-  const before = o.schema.enum as unknown[] | undefined;
-  const after = n.schema.enum as unknown[] | undefined;
-  if (before === undefined && after === undefined) return;
-  if (before === undefined) return report(ctx, "enum-added", at(n, "enum"), `enum added: ${show(after)}`);
-  if (after === undefined) return report(ctx, "enum-removed", at(n, "enum"), `enum removed (was ${show(before)})`);
-  const { removed, added } = matchElements(before, after);
-  for (const i of removed) report(ctx, "enum-value-removed", at(n, "enum", i), `enum value ${show(before[i])} removed`);
-  for (const i of added) report(ctx, "enum-value-added", at(n, "enum", i), `enum value ${show(after[i])} added`);
+/** The JSON type of a value as `type` names it (an integer-valued number is both integer and number). */
+function typeOfValue(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
+  return typeof v;
 }
 
-function compareConst(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
-  const had = Object.hasOwn(o.schema, "const");
-  const has = Object.hasOwn(n.schema, "const");
-  const p = at(n, "const");
-  if (had && has) {
-    if (!sameJson(o.schema.const, n.schema.const)) report(ctx, "const-changed", p, `const changed from ${show(o.schema.const)} to ${show(n.schema.const)}`);
-  } else if (has) report(ctx, "const-added", p, `const added: ${show(n.schema.const)}`);
-  else if (had) report(ctx, "const-removed", p, `const removed (was ${show(o.schema.const)})`);
+const hasType = (types: readonly string[], v: unknown) => typeIncluded([typeOfValue(v)], types);
+
+/** The values `enum` and `const` leave, filtered by `type`; undefined when neither is present. */
+function allowedValues(s: Record<string, unknown>): unknown[] | undefined {
+  const types = typeSet(s.type);
+  let values: unknown[] | undefined = Array.isArray(s.enum) ? s.enum : undefined;
+  if (Object.hasOwn(s, "const")) values = (values ?? [s.const]).filter((v) => sameJson(v, s.const));
+  return values?.filter((v) => hasType(types, v));
+}
+
+/**
+ * type, enum and const together: with a list of values on both sides, the values each side admits (filtered by
+ * its type) are compared as sets, so `const: a` ↔ `enum: [a]` and a type that an enum already implies are no
+ * change. A type change whose dropped or added types no listed value has is not one either.
+ */
+function compareValues(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
+  const isTypeList = (v: unknown) => isString(v) || (Array.isArray(v) && v.every(isString));
+  if (malformed(ctx, o, n, "type", isTypeList) || malformed(ctx, o, n, "enum", Array.isArray)) return;
+  const before = allowedValues(o.schema);
+  const after = allowedValues(n.schema);
+  if (before && after) return compareValueSets(ctx, o, n, before, after);
+  const rule = typeChange(typeSet(o.schema.type), typeSet(n.schema.type));
+  // Values only on one side: the type change matters only where that side's values do not already decide it.
+  const decided = (values: unknown[] | undefined, types: string[]) => values !== undefined && values.every((v) => hasType(types, v));
+  if (rule && !decided(after, typeSet(o.schema.type)) && !decided(before, typeSet(n.schema.type))) {
+    const a = o.schema.type;
+    const b = n.schema.type;
+    const message = a === undefined ? `type ${show(b)} added` : b === undefined ? `type ${show(a)} removed` : `type changed from ${show(a)} to ${show(b)}`;
+    report(ctx, rule, at(n, "type"), message);
+  }
+  const where = (s: SchemaNode) => (Array.isArray(s.schema.enum) ? "enum" : "const");
+  if (after && !before) report(ctx, `${where(n)}-added`, at(n, where(n)), `${where(n)} added: ${show(n.schema[where(n)])}`);
+  if (before && !after) report(ctx, `${where(o)}-removed`, at(n, where(o)), `${where(o)} removed (was ${show(o.schema[where(o)])})`);
+}
+
+const distinct = (values: unknown[]) => [...new Map(values.map((v) => [canonical(v), v])).values()];
+
+function compareValueSets(ctx: Ctx, o: SchemaNode, n: SchemaNode, before: unknown[], after: unknown[]): void {
+  const [was, is] = [distinct(before), distinct(after)];
+  const { removed, added } = matchElements(was, is);
+  const single = !Array.isArray(o.schema.enum) && !Array.isArray(n.schema.enum);
+  if (single && removed.length && added.length) return report(ctx, "const-changed", at(n, "const"), `const changed from ${show(o.schema.const)} to ${show(n.schema.const)}`);
+  // A removed value's pointer is its place in the old list (as for every removed list element).
+  const place = (s: SchemaNode, v: unknown, base: SchemaNode) => (Array.isArray(s.schema.enum) ? at(base, "enum", s.schema.enum.findIndex((x) => sameJson(x, v))) : at(base, "const"));
+  for (const i of removed) report(ctx, "enum-value-removed", place(o, was[i], n), `value ${show(was[i])} no longer allowed`);
+  for (const j of added) report(ctx, "enum-value-added", place(n, is[j], n), `value ${show(is[j])} now allowed`);
 }
 
 const BOUNDS: readonly [keyword: string, id: string][] = [
@@ -100,26 +127,13 @@ function compareBound(ctx: Ctx, o: SchemaNode, n: SchemaNode, keyword: string, i
   else report(ctx, `${id}-${(b as number) > (a as number) ? "increased" : "decreased"}`, p, `${keyword} changed from ${a} to ${b}`);
 }
 
+const RANGE = new Set(["maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"]);
+
 function compareBounds(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
-  for (const [keyword, id] of BOUNDS) compareBound(ctx, o, n, keyword, id);
-}
-
-/** Floating-point division makes 0.3 / 0.1 = 2.9999999999999996, so "is an integer" allows a little slack. */
-function isMultiple(a: number, b: number): boolean {
-  const ratio = a / b;
-  return Math.abs(ratio - Math.round(ratio)) < 1e-9 * Math.max(1, Math.abs(ratio));
-}
-
-function compareMultipleOf(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
-  if (malformed(ctx, o, n, "multipleOf", (v) => isNumber(v) && v > 0)) return;
-  const a = o.schema.multipleOf as number | undefined;
-  const b = n.schema.multipleOf as number | undefined;
-  if (a === b) return;
-  const p = at(n, "multipleOf");
-  if (a === undefined) return report(ctx, "multiple-of-added", p, `multipleOf ${b} added`);
-  if (b === undefined) return report(ctx, "multiple-of-removed", p, `multipleOf ${a} removed`);
-  const rule = isMultiple(b, a) ? "multiple-of-narrowed" : isMultiple(a, b) ? "multiple-of-widened" : "multiple-of-changed";
-  report(ctx, rule, p, `multipleOf changed from ${a} to ${b}`);
+  // Numeric ranges are read as one limit per side (numbers.ts), except draft 4's boolean exclusives.
+  const booleans = hasBooleanExclusives(o.schema) || hasBooleanExclusives(n.schema);
+  if (!booleans) compareRange(ctx, o, n);
+  for (const [keyword, id] of BOUNDS) if (booleans || !RANGE.has(keyword)) compareBound(ctx, o, n, keyword, id);
 }
 
 /** pattern and format: adding one narrows, removing widens, and a different one is not comparable. */
@@ -144,9 +158,7 @@ function compareUniqueItems(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
 
 export const CONSTRAINT_RULES: readonly KeywordRule[] = [
   { keywords: [...ANNOTATION_KEYWORDS, "default"], compare: compareAnnotations },
-  { keywords: ["type"], compare: compareType },
-  { keywords: ["enum"], compare: compareEnum },
-  { keywords: ["const"], compare: compareConst },
+  { keywords: ["type", "enum", "const"], compare: compareValues },
   { keywords: BOUNDS.map(([k]) => k), compare: compareBounds },
   { keywords: ["multipleOf"], compare: compareMultipleOf },
   { keywords: ["pattern"], compare: (ctx, o, n) => compareStringRule(ctx, o, n, "pattern") },

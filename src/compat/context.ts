@@ -29,10 +29,13 @@ export type Ctx = {
   visited: Set<string>;
   /** Inside `not`, narrowing the inner schema widens the outer one: verdicts swap. */
   negated: boolean;
+  /** Which validator judges each side (validate.ts picks ajv's draft-07 one by `$schema`). */
+  oldDraft7: boolean;
+  newDraft7: boolean;
 };
 
-export function newCtx(walk: Walk, oldRoot: unknown, newRoot: unknown): Ctx {
-  return { walk, oldRoot, newRoot, findings: [], visited: new Set(), negated: false };
+export function newCtx(walk: Walk, oldRoot: unknown, newRoot: unknown, drafts: { oldDraft7: boolean; newDraft7: boolean }): Ctx {
+  return { walk, oldRoot, newRoot, findings: [], visited: new Set(), negated: false, ...drafts };
 }
 
 /** A fresh comparison over the same documents, for rules whose verdict is that of a nested comparison. */

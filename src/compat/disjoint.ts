@@ -3,7 +3,9 @@
 // "provably disjoint" matters: a false negative just makes a oneOf change read as breaking.
 
 import { isObject, sameJson, type JsonObject } from "./canonical.ts";
+import type { Located } from "./context.ts";
 import { deref } from "./refs.ts";
+import { childPointer } from "../realm/pointer.ts";
 
 const typesOf = (s: JsonObject): string[] | undefined =>
   typeof s.type === "string" ? [s.type] : Array.isArray(s.type) && s.type.every((t) => typeof t === "string") ? (s.type as string[]) : undefined;
@@ -23,9 +25,10 @@ function requires(s: JsonObject, key: string): boolean {
   return Array.isArray(s.required) && s.required.includes(key);
 }
 
-export function provablyDisjoint(root: unknown, a: unknown, b: unknown, depth = 0): boolean {
-  const x = deref(root, { schema: a, at: "" }).schema;
-  const y = deref(root, { schema: b, at: "" }).schema;
+export function provablyDisjoint(root: unknown, a: Located, b: Located, depth = 0): boolean {
+  const dx = deref(root, a);
+  const dy = deref(root, b);
+  const [x, y] = [dx.schema, dy.schema];
   if (x === false || y === false) return true;
   if (!isObject(x) || !isObject(y)) return false;
   const [tx, ty] = [typesOf(x), typesOf(y)];
@@ -34,9 +37,10 @@ export function provablyDisjoint(root: unknown, a: unknown, b: unknown, depth = 
   if (vx && vy && !vx.some((v) => vy.some((w) => sameJson(v, w)))) return true;
   if (depth >= 2 || !isObject(x.properties) || !isObject(y.properties)) return false;
   const [px, py] = [x.properties, y.properties];
-  return Object.keys(px).some((k) => Object.hasOwn(py, k) && requires(x, k) && requires(y, k) && provablyDisjoint(root, px[k], py[k], depth + 1));
+  const prop = (l: Located, p: JsonObject, k: string): Located => ({ schema: p[k], at: childPointer(childPointer(l.at, "properties"), k) });
+  return Object.keys(px).some((k) => Object.hasOwn(py, k) && requires(x, k) && requires(y, k) && provablyDisjoint(root, prop(dx, px, k), prop(dy, py, k), depth + 1));
 }
 
-export function pairwiseDisjoint(root: unknown, members: readonly unknown[]): boolean {
+export function pairwiseDisjoint(root: unknown, members: readonly Located[]): boolean {
   return members.every((a, i) => members.slice(i + 1).every((b) => provablyDisjoint(root, a, b)));
 }

@@ -2,8 +2,9 @@
 // the version bump a change needs for the directions a contract requires. Pure: no I/O, nothing thrown on
 // odd schemas (what the checker cannot read is an `unknown-change`).
 
-import { newCtx, type SchemaFinding } from "./context.ts";
+import { newCtx, report, type SchemaFinding } from "./context.ts";
 import { diffValues, type ValueChange } from "./value.ts";
+import { isDraft7 } from "./normalize.ts";
 import { compareNode } from "./walk.ts";
 
 export { RULES, type Rule, type Verdict } from "./rules.ts";
@@ -16,8 +17,10 @@ export type Bump = "none" | "patch" | "minor" | "major";
 
 /** Findings in walk order (keyword groups in a fixed order, keys sorted), each place and rule once. */
 export function compareSchemas(oldSchema: unknown, newSchema: unknown): SchemaFinding[] {
-  const ctx = newCtx(compareNode, oldSchema, newSchema);
+  const ctx = newCtx(compareNode, oldSchema, newSchema, { oldDraft7: isDraft7(oldSchema), newDraft7: isDraft7(newSchema) });
   compareNode(ctx, { schema: oldSchema, at: "" }, { schema: newSchema, at: "" });
+  // The same keywords mean different things to ajv's draft-07 and 2020-12 validators.
+  if (ctx.oldDraft7 !== ctx.newDraft7) report(ctx, "unknown-change", "/$schema", "the schema moved between draft-07 and 2020-12, which validate some keywords differently");
   const seen = new Set<string>();
   return ctx.findings.filter((f) => {
     const key = `${f.rule}\0${f.pointer}\0${f.message}\0${f.backwards}\0${f.forwards}`;

@@ -2,9 +2,11 @@
 // additionalProperties, patternProperties, propertyNames and the dependency keywords.
 
 import { isObject, matchElements, sameJson, type JsonObject } from "./canonical.ts";
-import { at, malformed, report, reportWith, show, type Ctx, type KeywordRule, type Located, type SchemaNode } from "./context.ts";
+import { at, malformed, report, reportWith, show, type Ctx, type KeywordRule, type Located, type SchemaNode, type Verdicts } from "./context.ts";
+import { verdictsOf } from "./rules.ts";
 import { modelOf, movedVerdicts, reportModelChange, type ContentModel } from "./content-model.ts";
 import { acceptsEverything } from "./keywords.ts";
+import { deref } from "./refs.ts";
 import { childPointer } from "../realm/pointer.ts";
 import { compilePattern, PatternError } from "../realm/pattern.ts";
 
@@ -34,6 +36,10 @@ function keyModel(node: SchemaNode, key: string): ContentModel | PatternError {
  *  when a pattern that would decide the model cannot be evaluated. */
 function reportPropertyChange(ctx: Ctx, change: "added" | "removed", model: ContentModel | PatternError, own: Located, pointer: string, what: string): void {
   if (model instanceof PatternError) return report(ctx, "pattern-unsupported", pointer, `${what}: ${model.message}; taken as breaking`);
+  // `b: {}` where any value of `b` was (or is) allowed changes no value's validity.
+  if (model === "open" && acceptsEverything(deref(change === "added" ? ctx.newRoot : ctx.oldRoot, own).schema)) {
+    return report(ctx, `property-${change}-unconstrained`, pointer, `${what}, accepting any value where any value was already accepted`);
+  }
   reportModelChange(ctx, "property", change, model, own, pointer, what);
 }
 
@@ -104,12 +110,31 @@ function comparePatternProperties(ctx: Ctx, o: SchemaNode, n: SchemaNode): void 
       ctx.walk(ctx, { schema: before[key], at: oldAt }, { schema: after[key], at: newAt });
     } else if (has) {
       const from = asSchema(modelOf(o.schema.additionalProperties, at(o, "additionalProperties")), at(o, "additionalProperties"));
-      reportWith(ctx, "pattern-property-added", newAt, `patternProperties '${key}' added`, movedVerdicts(ctx, from, { schema: after[key], at: newAt }));
+      const moved = movedVerdicts(ctx, from, { schema: after[key], at: newAt });
+      reportWith(ctx, "pattern-property-added", newAt, `patternProperties '${key}' added`, alsoApplied(o, n, key, after[key], moved, "narrows"));
     } else {
       const to = asSchema(modelOf(n.schema.additionalProperties, at(n, "additionalProperties")), at(n, "additionalProperties"));
-      reportWith(ctx, "pattern-property-removed", newAt, `patternProperties '${key}' removed`, movedVerdicts(ctx, { schema: before[key], at: oldAt }, to));
+      const moved = movedVerdicts(ctx, { schema: before[key], at: oldAt }, to);
+      reportWith(ctx, "pattern-property-removed", newAt, `patternProperties '${key}' removed`, alsoApplied(o, n, key, before[key], moved, "widens"));
     }
   }
+}
+
+/**
+ * A pattern applies beside `properties` and beside other patterns, not instead of them: keys declared on either
+ * side that it matches, and keys another pattern also matches, gain (or lose) its schema as one more
+ * constraint. So besides moving undeclared keys from or to additionalProperties, adding a pattern narrows and
+ * removing one widens, unless its schema accepts everything. A pattern that cannot be evaluated is taken to match.
+ */
+function alsoApplied(o: SchemaNode, n: SchemaNode, pattern: string, schema: unknown, moved: Verdicts, effect: "narrows" | "widens"): Verdicts {
+  if (acceptsEverything(schema)) return moved;
+  const declared = [...Object.keys(isObject(o.schema.properties) ? o.schema.properties : {}), ...Object.keys(isObject(n.schema.properties) ? n.schema.properties : {})];
+  const others = (s: SchemaNode) => Object.keys(isObject(s.schema.patternProperties) ? s.schema.patternProperties : {}).filter((p) => p !== pattern);
+  const overlaps = declared.some((k) => matchesPattern(pattern, k) !== false) || (others(o).length > 0 && others(n).length > 0);
+  if (!overlaps) return moved;
+  const extra = verdictsOf(effect);
+  const worst = (x: Verdicts["backwards"], y: Verdicts["backwards"]) => (x === "breaking" || y === "breaking" ? "breaking" : "compatible");
+  return { backwards: worst(moved.backwards, extra.backwards), forwards: worst(moved.forwards, extra.forwards) };
 }
 
 function comparePropertyNames(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {

@@ -7,9 +7,11 @@ import { ARRAY_RULES } from "./arrays.ts";
 import { COMBINATOR_RULES, liftIntoCombinator } from "./combinators.ts";
 import { CONSTRAINT_RULES } from "./constraints.ts";
 import { OBJECT_RULES } from "./objects.ts";
-import { deref } from "./refs.ts";
+import { CONDITIONAL_RULES } from "./conditionals.ts";
+import { normalizePair } from "./normalize.ts";
+import { deref, resolvedText } from "./refs.ts";
 
-const KEYWORD_RULES: readonly KeywordRule[] = [...CONSTRAINT_RULES, ...ARRAY_RULES, ...OBJECT_RULES, ...COMBINATOR_RULES];
+const KEYWORD_RULES: readonly KeywordRule[] = [...CONSTRAINT_RULES, ...ARRAY_RULES, ...OBJECT_RULES, ...COMBINATOR_RULES, ...CONDITIONAL_RULES];
 
 /** Keywords some rule reads; definitions tables are reached only through `$ref`. */
 const KNOWN = new Set([...KEYWORD_RULES.flatMap((r) => r.keywords), "$defs", "definitions"]);
@@ -39,15 +41,47 @@ export function compareNode(ctx: Ctx, old: Located, neu: Located): void {
     if (!sameJson(a, b)) report(ctx, "unknown-change", n.at, "a schema the checker cannot read changed");
     return;
   }
-  const [os, ns] = liftIntoCombinator({ schema: a, at: o.at }, { schema: b, at: n.at });
+  const roots = { old: ctx.oldRoot, new: ctx.newRoot, oldDraft7: ctx.oldDraft7, newDraft7: ctx.newDraft7 };
+  const [on, nn] = normalizePair({ schema: a, at: o.at }, { schema: b, at: n.at }, roots);
+  if (unevaluatedChanged(ctx, on, nn) || dynamicRefChanged(ctx, on, nn)) return;
+  const [os, ns] = liftIntoCombinator(on, nn);
   for (const rule of KEYWORD_RULES) rule.compare(ctx, os, ns);
   compareUnknown(ctx, os, ns);
 }
 
-/** Keywords no rule reads are compared as JSON: any difference is breaking both ways, and nothing throws. */
+/**
+ * `unevaluatedProperties` / `unevaluatedItems` that normalisation could not read as plain keywords depend on
+ * everything beside them (allOf members, references, if/then/else): any change to the schema object that holds
+ * them, seen through its references, is an unknown change at its place. Returns true when it reported one.
+ */
+function unevaluatedChanged(ctx: Ctx, o: SchemaNode, n: SchemaNode): boolean {
+  const uses = (s: SchemaNode) => "unevaluatedProperties" in s.schema || "unevaluatedItems" in s.schema;
+  if (!uses(o) && !uses(n)) return false;
+  if (resolvedText(ctx.oldRoot, o) === resolvedText(ctx.newRoot, n)) return true;
+  report(ctx, "unknown-change", n.at, "a schema with unevaluatedProperties or unevaluatedItems changed, which the checker does not model exactly");
+  return true;
+}
+
+/**
+ * `$dynamicRef` / `$recursiveRef` resolve at validation time to a place the walk cannot follow: when the
+ * document changed anywhere, a schema object that uses one is an unknown change at its place.
+ */
+function dynamicRefChanged(ctx: Ctx, o: SchemaNode, n: SchemaNode): boolean {
+  const uses = (s: SchemaNode) => "$dynamicRef" in s.schema || "$recursiveRef" in s.schema;
+  if (!uses(o) && !uses(n)) return false;
+  if (sameJson(ctx.oldRoot, ctx.newRoot)) return true;
+  report(ctx, "unknown-change", n.at, "a schema with $dynamicRef or $recursiveRef, which the checker does not follow, is in a document that changed");
+  return true;
+}
+
+/** Keywords no rule reads are compared as JSON seen through their references: any difference is breaking both
+ *  ways, and nothing throws. */
 function compareUnknown(ctx: Ctx, o: SchemaNode, n: SchemaNode): void {
   const keys = [...new Set([...Object.keys(o.schema), ...Object.keys(n.schema)])].filter((k) => !KNOWN.has(k)).sort();
   for (const key of keys) {
-    if (!sameJson(o.schema[key], n.schema[key])) report(ctx, "unknown-change", at(n, key), `keyword '${key}' changed, and the checker does not model it`);
+    if (sameJson(o.schema[key], n.schema[key]) && sameWithoutRefs(o.schema[key], n.schema[key])) continue;
+    if (resolvedText(ctx.oldRoot, { schema: o.schema[key], at: at(o, key) }) !== resolvedText(ctx.newRoot, { schema: n.schema[key], at: at(n, key) })) {
+      report(ctx, "unknown-change", at(n, key), `keyword '${key}' changed, and the checker does not model it`);
+    }
   }
 }

@@ -142,7 +142,7 @@ describe("$ref", () => {
 
 describe("unknown and odd input never throws", () => {
   test("an unknown keyword that changed is unknown-change, breaking both ways; unchanged, nothing", () => {
-    expect(brief(compareSchemas({ type: "array", contains: { const: 1 } }, { type: "array", contains: { const: 2 } }))).toEqual([{ rule: "unknown-change", pointer: "/contains", backwards: B, forwards: B }]);
+    expect(brief(compareSchemas({ type: "array", "x-rule": { const: 1 } }, { type: "array", "x-rule": { const: 2 } }))).toEqual([{ rule: "unknown-change", pointer: "/x-rule", backwards: B, forwards: B }]);
     expect(compareSchemas({ "x-team": "ops", if: { type: "string" } }, { "x-team": "ops", if: { type: "string" } })).toEqual([]);
     expect(brief(compareSchemas({}, { "x-new": true }))).toEqual([{ rule: "unknown-change", pointer: "/x-new", backwards: B, forwards: B }]);
   });
@@ -246,8 +246,15 @@ describe("schema shapes", () => {
     expect(brief(compareSchemas({ maximum: 10 }, { maximum: 10, exclusiveMaximum: true }))).toEqual([{ rule: "exclusive-maximum-added", pointer: "/exclusiveMaximum", backwards: C, forwards: B }]);
   });
 
-  test("multipleOf with fractions: 0.1 → 0.3 narrows", () => {
-    expect(compareSchemas({ multipleOf: 0.1 }, { multipleOf: 0.3 }).map((f) => f.rule)).toEqual(["multiple-of-narrowed"]);
+  // Issue 19: this test once asserted multiple-of-narrowed, which was unsound: ajv (x / m === parseInt(x / m))
+  // rejects 0.3 under multipleOf 0.1, since 0.3 / 0.1 is 2.9999999999999996 in binary floating point.
+  test("multipleOf with fractions is judged as ajv judges it: 0.1 → 0.3 breaks both ways, 0.1 → 0.2 within bounds narrows", () => {
+    expect(compareSchemas({ multipleOf: 0.1 }, { multipleOf: 0.3 }).map((f) => f.rule)).toEqual(["multiple-of-changed"]);
+    expect(compareSchemas({ multipleOf: 0.1, maximum: 1e6, minimum: -1e6 }, { multipleOf: 0.2, maximum: 1e6, minimum: -1e6 }).map((f) => f.rule)).toEqual(["multiple-of-narrowed"]);
+  });
+
+  test("multipleOf without bounds breaks both ways even for 2 → 4: ajv rejects quotients of 1e21 and more", () => {
+    expect(brief(compareSchemas({ multipleOf: 2 }, { multipleOf: 4 }))).toEqual([{ rule: "multiple-of-changed", pointer: "/multipleOf", backwards: B, forwards: B }]);
   });
 
   test("items added to a schema without them narrow, one finding per keyword", () => {
