@@ -275,5 +275,13 @@ function arraySamples(root: unknown, s: Obj, depth: number): unknown[] {
     });
     if (s.contains !== undefined) for (const v of samples(root, s.contains, depth + 1).slice(0, 8)) out.push([...base, v]);
   }
+  if (s.contains !== undefined) {
+    // minContains/maxContains bounds: n-1, n and n+1 items that match `contains`.
+    const hit = typical(root, s.contains, depth + 1);
+    for (const n of [num(s.minContains), num(s.maxContains)]) {
+      if (n === undefined) continue;
+      for (const size of [n - 1, n, n + 1]) if (size >= 0 && size <= 64) out.push(Array(size).fill(hit));
+    }
+  }
   return out;
 }
