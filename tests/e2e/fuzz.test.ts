@@ -76,7 +76,9 @@ test(`${ONLY ? `case ${ONLY[0]}` : `${SAMPLE} of the fuzz's cases`} through the 
     const mutation = mutate(caseRandom(SEED, index), file, REALM_FILES[file]!, world.marker);
     apply(world, mutation);
     // A teammate's commit: the daemon reads the realm by its HEAD.
-    sb.git(world.realm, "add", "-A");
+    // (git keeps no fifo, directory or device: the file is then gone from the commit, and there in the work tree.)
+    if (mutation.replace) sb.git(world.realm, "rm", "-q", "--cached", "--ignore-unmatch", file);
+    else sb.git(world.realm, "add", "-A");
     sb.git(world.realm, "commit", "-qm", `fuzz case ${index}`, "--allow-empty");
     const failures: string[] = [];
     for (const [repo, args] of [[aperture, ["realm", "status"]], [aperture, ["realm", "check", "--no-cache"]], [fungal, ["realm", "check", "--no-cache"]]] as const) {

@@ -108,3 +108,25 @@ describe("the fuzz's own cases that found them (seed 18), replayed", () => {
     }
   });
 });
+
+describe("the fuzz can fail", () => {
+  test("with the sentinel approved on this machine, a case that loads runs it, and the case fails saying so", async () => {
+    const world = makeWorld(mkdtempSync(join(tmpdir(), "blue-found-")));
+    const approved_at = "2026-01-26T00:00:00Z";
+    const sentinel = { file: "domains/s3-access/contracts/s3-permissions.yaml", field: "validation.importer", argv: ["bin/sentinel.sh"], approved_at };
+    writeFileSync(join(world.home, "trust.json"), JSON.stringify({ realms: { letemcook: { commands: [sentinel], forge_hosts: [] } } }));
+    const saved = process.env.BLUE_HOME;
+    process.env.BLUE_HOME = world.home;
+    try {
+      const loaded = [];
+      for (let index = 0; loaded.length < 3; index++) {
+        const c = await runCase(world, 18, index);
+        if (c.outcome.startsWith("load:ok")) loaded.push(c);
+      }
+      for (const c of loaded) expect(c.failures.join("\n")).toContain("a command nobody consented to ran: ");
+    } finally {
+      if (saved === undefined) delete process.env.BLUE_HOME;
+      else process.env.BLUE_HOME = saved;
+    }
+  });
+});
