@@ -115,7 +115,7 @@ export function nestingBreach(text: string): number | undefined {
       continue;
     }
     if (valueStart && (c === 39 /* ' */ || c === 34 /* " */)) {
-      i = quotedEnd(text, i);
+      i = quotedEnd(text, i, indent);
       valueStart = false;
       continue;
     }
@@ -190,8 +190,10 @@ function lineEnd(text: string, i: number): number {
   return end === -1 ? text.length : end;
 }
 
-/** Just past the quoted scalar that starts at `i` (lines included), or the text's end when it is not closed. */
-function quotedEnd(text: string, i: number): number {
+/** Just past the quoted scalar that starts at `i`, on a line indented `indent`: its lines go on while they are
+ *  indented deeper (or blank), as `yaml` reads them; it ends unclosed at the first line that is not (`yaml` then
+ *  reads that line as YAML again), or at the text's end. */
+function quotedEnd(text: string, i: number, indent: number): number {
   const q = text.charCodeAt(i);
   for (let j = i + 1; j < text.length; j++) {
     const c = text.charCodeAt(j);
@@ -199,6 +201,11 @@ function quotedEnd(text: string, i: number): number {
     else if (c === q) {
       if (q === 39 && text.charCodeAt(j + 1) === 39) j++;
       else return j + 1;
+    } else if (c === 10 /* \n */ || c === 13 /* \r */) {
+      let k = j + 1;
+      while (k < text.length && text.charCodeAt(k) === 32) k++;
+      const next = text.charCodeAt(k);
+      if (k < text.length && next !== 10 && next !== 13 && k - (j + 1) <= indent) return j;
     }
   }
   return text.length;

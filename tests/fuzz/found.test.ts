@@ -67,6 +67,16 @@ describe("nesting past the limit is refused before yaml parses it", () => {
     expect(lines(text).filter((l) => l.includes("nested"))).toEqual([]);
   });
 
+  test("a quoted scalar ends where yaml ends it: at a line not indented under its key (seed 7, case 3989: 2.1 s)", () => {
+    const text = `name: x\njoined_at: "${"[".repeat(100)}\n${"[".repeat(1_000_000)}"\n`;
+    const started = performance.now();
+    const problems = lines(text);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(problems).toEqual([`f.yaml:3:257: ${TOO_DEEP}`]);
+    // Indented under it, the line is the scalar's text.
+    expect(lines(`name: x\njoined_at: "a\n  ${"[".repeat(1000)}"\n`)).toEqual([]);
+  });
+
   test("a quote inside a plain scalar does not hide the brackets after it", () => {
     expect(lines(`a: it's [x]\nvalue: ${"[".repeat(300)}\n`)).toEqual([`f.yaml:2:263: value[0][0][0][0][0]…: ${TOO_DEEP}`]);
   });
