@@ -7,7 +7,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { apply, describeFailure, EXIT_CODES, fileOf, restore, SEED } from "../fuzz/harness.ts";
+import { apply, describeFailure, EXIT_CODES, fileOf, INTERNAL, restore, SEED } from "../fuzz/harness.ts";
 import { caseRandom, mutate } from "../fuzz/mutate.ts";
 import { CONSUMER, PINNED, pinsText, PROVIDER, REALM, REALM_FILES, trustJson, writeMemberCode, type World } from "../fuzz/world.ts";
 import { initialSetup, stackTrace, type Run, type Sandbox } from "./sandbox.ts";
@@ -50,6 +50,7 @@ function judge(r: Run, ms: number): string[] {
   const out: string[] = [];
   if (!EXIT_CODES.includes(r.code)) out.push(`exit ${r.code} is not in the README's table`);
   if (/internal error|This is a bug in blue/.test(r.stderr)) out.push("an internal error");
+  else if (INTERNAL.test(r.stderr) || INTERNAL.test(r.stdout)) out.push("a message that reads as an internal error");
   if (stackTrace(r)) out.push("a stack trace");
   if (/\bWarning: /.test(r.stderr)) out.push("a library's warning on stderr");
   const first = r.stderr.split("\n")[0] ?? "";

@@ -22,7 +22,7 @@ export const EXIT_CODES = [0, 1, 2, 64, 69, 78];
 export const CASE_LIMIT_MS = 2000;
 
 /** What a user would see that means blue, not the input, is at fault. */
-const INTERNAL = /TypeError|ReferenceError|RangeError|SyntaxError: |Cannot read propert|is not a function|is not iterable|undefined is not|\[object Object\]|Maximum call stack|internal error/;
+export const INTERNAL = /TypeError|ReferenceError|RangeError|SyntaxError: |Cannot read propert|is not a function|is not iterable|undefined is not|\[object Object\]|Maximum call stack|internal error/;
 
 export const SEED = Number(process.env.BLUE_FUZZ_SEED ?? 18);
 
