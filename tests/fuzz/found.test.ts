@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatProblem } from "../../src/errors.ts";
 import { loadRealm } from "../../src/realm/load.ts";
+import { fastParse, PLAIN_KEY } from "../../src/yaml/fast.ts";
 import { nestingBreach } from "../../src/yaml/limits.ts";
 import { parseYaml } from "../../src/yaml/source.ts";
 import { runCase } from "./harness.ts";
@@ -82,6 +83,21 @@ describe("nesting past the limit is refused before yaml parses it", () => {
   });
 });
 
+describe("the fast path's scan of a line", () => {
+  test("a run of 200,000 spaces in a line is read in well under the issue's 2 s (the key's pattern took 20 s)", () => {
+    const text = `name: x\nb${" ".repeat(200_000)}c\n`;
+    const started = performance.now();
+    expect(fastParse(text)).toBeUndefined();
+    expect(lines(text)[0]).toStartWith("f.yaml:2:1: invalid YAML: ");
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  test("keys are matched as before: the shortest one that a ': ' ends", () => {
+    const key = (line: string) => PLAIN_KEY.exec(line)?.[1];
+    expect(["a:", "a: 1", "a b : 1", "c: { d: x }", "key:value: 1", "-a: 1", "a   b   :  x", "x y"].map(key)).toEqual(["a", "a", "a b", "c", "key:value", "-a", "a   b", undefined]);
+  });
+});
+
 describe("keys yaml would turn into objects", () => {
   test("a mapping or list as a key is a problem at its line:col, with no warning on stderr", () => {
     expect(read("a: 1\n? {pointer: /m}\n: x\n")).toEqual({ problems: ["f.yaml:2:3: a key is a mapping or a list; a key must be a string"], warnings: [] });
@@ -106,12 +122,12 @@ describe("the loader", () => {
 });
 
 describe("the fuzz's own cases that found them (seed 18), replayed", () => {
-  test("cases 203 and 469 (`- - - …` in a contract and a repo file; a RangeError thrown or 'Maximum call stack' at 1:1, by the stack left) and 4154 (a `!!binary` key)", async () => {
+  test("cases 203 and 469 (`- - - …` in a contract and a repo file; a RangeError thrown or 'Maximum call stack' at 1:1, by the stack left), 4154 (a `!!binary` key) and 223 (200,000 spaces in a line: 15 s)", async () => {
     const world = makeWorld(mkdtempSync(join(tmpdir(), "blue-found-")));
     const saved = process.env.BLUE_HOME;
     process.env.BLUE_HOME = world.home;
     try {
-      for (const index of [203, 469, 4154]) expect({ index, failures: (await runCase(world, 18, index)).failures }).toEqual({ index, failures: [] });
+      for (const index of [203, 469, 4154, 223]) expect({ index, failures: (await runCase(world, 18, index)).failures }).toEqual({ index, failures: [] });
     } finally {
       if (saved === undefined) delete process.env.BLUE_HOME;
       else process.env.BLUE_HOME = saved;

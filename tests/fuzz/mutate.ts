@@ -114,7 +114,11 @@ function truncate(r: Random, b: Buffer, steps: string[]): Buffer {
 function insertSyntax(r: Random, b: Buffer, steps: string[]): Buffer {
   const text = b.toString("utf8");
   let snippet = r.pick(SYNTAX);
-  if (r.next() < 0.05) snippet = `${"k".repeat(1 + r.int(70_000))}: v\n`;
+  if (r.next() < 0.05) {
+    // A very long key, or a very long run of spaces inside a line (the fast path's key pattern once took 20 s on one).
+    const n = 1 + r.int(70_000);
+    snippet = n % 2 ? `${"k".repeat(n)}: v\n` : `b${" ".repeat(3 * n)}c`;
+  }
   // At a line start or anywhere.
   const lines = lineStarts(text);
   const at = r.next() < 0.5 ? r.pick(lines) : r.int(text.length + 1);
