@@ -1,14 +1,14 @@
 // Issue 18: a sample of the realm fuzz's cases (tests/fuzz/) through the compiled binary, as a member repo sees a
 // teammate's commit to the realm: `blue realm status` (through the daemon) and `blue realm check` in the provider,
-// `blue realm check` in the consumer. Every run ends in an exit code from the README's table, with no internal
+// `blue realm check` in the consumer or in the realm repo itself. Every run ends in an exit code from the README's table, with no internal
 // error, stack trace or library warning, the problem's file:line:col first when a realm file is at fault, and no
 // command the realm names that this machine did not consent to ever runs. BLUE_FUZZ_BINARY_CASES sets the sample
 // (default 150, spread evenly over the in-process run's 10,000 cases; the same seed, BLUE_FUZZ_SEED).
 import { afterAll, expect, test } from "bun:test";
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { apply, describeFailure, EXIT_CODES, fileOf, INTERNAL, restore, SEED } from "../fuzz/harness.ts";
-import { caseRandom, mutate } from "../fuzz/mutate.ts";
+import { addFiles, caseRandom, mutate } from "../fuzz/mutate.ts";
 import { CONSUMER, PINNED, pinsText, PROVIDER, REALM, REALM_FILES, trustJson, writeMemberCode, type World } from "../fuzz/world.ts";
 import { initialSetup, stackTrace, type Run, type Sandbox } from "./sandbox.ts";
 
@@ -16,7 +16,7 @@ const SAMPLE = Number(process.env.BLUE_FUZZ_BINARY_CASES ?? 150);
 const OF = Number(process.env.BLUE_FUZZ_CASES ?? 10_000);
 const ONLY = process.env.BLUE_FUZZ_CASE === undefined ? undefined : [Number(process.env.BLUE_FUZZ_CASE)];
 /** A realm file's problem first: `path:line:col: …` (a warning may come before the errors). */
-const AT_FILE = new RegExp(`^(warning: )?(${Object.keys(REALM_FILES).map((f) => f.replace(/[./]/g, "\\$&")).join("|")}):\\d+:\\d+: `);
+const AT_FILE = /^(warning: )?(realm\.yaml|(repos|domains)\/[\w./-]+\.ya?ml):\d+:\d+: /;
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
@@ -45,8 +45,9 @@ function fuzzWorld() {
   return { sb, world, base: sb.git(clone, "rev-parse", "HEAD") };
 }
 
-/** What is wrong with one run of the binary, if anything. */
-function judge(r: Run, ms: number): string[] {
+/** What is wrong with one run of the binary, if anything. `realm`: the clone it read (a problem about a file that
+ *  is not there, "missing: …", has no line:col to give). */
+function judge(r: Run, ms: number, realm: string): string[] {
   const out: string[] = [];
   if (!EXIT_CODES.includes(r.code)) out.push(`exit ${r.code} is not in the README's table`);
   if (/internal error|This is a bug in blue/.test(r.stderr)) out.push("an internal error");
@@ -54,8 +55,10 @@ function judge(r: Run, ms: number): string[] {
   if (stackTrace(r)) out.push("a stack trace");
   if (/\bWarning: /.test(r.stderr)) out.push("a library's warning on stderr");
   const first = r.stderr.split("\n")[0] ?? "";
-  const realmFile = Object.keys(REALM_FILES).some((f) => r.stderr.includes(`${f}:`));
-  if (r.code === 78 && realmFile && !AT_FILE.test(first)) out.push(`exit 78 for a realm file, but the first line is not its file:line:col: ${first}`);
+  const realmFile = /(^|\s)(realm\.yaml|(repos|domains)\/\S+\.ya?ml):/m.test(r.stderr);
+  const absent = /^(?:warning: )?(\S+?\.ya?ml): (?!\d)/.exec(first);
+  const noFile = absent !== null && !statSync(join(realm, absent[1]!), { throwIfNoEntry: false })?.isFile();
+  if (r.code === 78 && realmFile && !AT_FILE.test(first) && !noFile) out.push(`exit 78 for a realm file, but the first line is not its file:line:col: ${first}`);
   if (ms > 2000) out.push(`took ${ms.toFixed(0)} ms (the bound is 2000 ms)`);
   return out.length ? [...out, `stderr: ${r.stderr.slice(0, 1500)}`] : [];
 }
@@ -75,6 +78,7 @@ test(`${ONLY ? `case ${ONLY[0]}` : `${SAMPLE} of the fuzz's cases`} through the 
   for (const index of cases) {
     const file = fileOf(index);
     const mutation = mutate(caseRandom(SEED, index), file, REALM_FILES[file]!, world.marker);
+    addFiles(SEED, index, mutation, REALM_FILES);
     apply(world, mutation);
     // A teammate's commit: the daemon reads the realm by its HEAD.
     // (git keeps no fifo, directory or device: the file is then gone from the commit, and there in the work tree.)
@@ -82,14 +86,18 @@ test(`${ONLY ? `case ${ONLY[0]}` : `${SAMPLE} of the fuzz's cases`} through the 
     else sb.git(world.realm, "add", "-A");
     sb.git(world.realm, "commit", "-qm", `fuzz case ${index}`, "--allow-empty");
     const failures: string[] = [];
-    for (const [repo, args] of [[aperture, ["realm", "status"]], [aperture, ["realm", "check", "--no-cache"]], [fungal, ["realm", "check", "--no-cache"]]] as const) {
+    // The consumer's check and the realm repo's own (its CI: every contract, compatibility against what is
+    // published) take turns.
+    const third = index % 2 ? ([fungal, ["realm", "check", "--no-cache"]] as const) : ([world.realm, ["realm", "check", "--no-cache"]] as const);
+    for (const [repo, args] of [[aperture, ["realm", "status"]], [aperture, ["realm", "check", "--no-cache"]], third] as const) {
       const started = performance.now();
       const r = sb.blue(repo, ...args);
       const ms = performance.now() - started;
       slowest = Math.max(slowest, ms);
-      const key = `${args.join(" ")} ${r.code}`;
+      const where = repo === aperture ? PROVIDER : repo === fungal ? CONSUMER : "the realm repo";
+      const key = `${where}: ${args.join(" ")} ${r.code}`;
       codes.set(key, (codes.get(key) ?? 0) + 1);
-      failures.push(...judge(r, ms).map((f) => `${repo === aperture ? PROVIDER : CONSUMER}: blue ${args.join(" ")}: ${f}`));
+      failures.push(...judge(r, ms, world.realm).map((f) => `${where}: blue ${args.join(" ")}: ${f}`));
     }
     if (existsSync(world.marker)) {
       failures.push(`a command nobody consented to ran: ${readFileSync(world.marker, "utf8").trim()}`);

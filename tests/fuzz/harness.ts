@@ -5,7 +5,7 @@
 // ran, or a case over the time bound is a failure, reported with what replays it.
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { BlueError, ConfigError, formatProblem, type Problem } from "../../src/errors.ts";
 import { runCheck } from "../../src/check/run.ts";
 import type { CheckReport } from "../../src/check/findings.ts";
@@ -13,7 +13,7 @@ import { hasErrors, loadRealm, loadValidRealm } from "../../src/realm/load.ts";
 import { repoView } from "../../src/realm/view.ts";
 import { addLocalChanges } from "../../src/status/report.ts";
 import type { StatusDoc } from "../../src/realm/view.ts";
-import { caseRandom, mutate, type Mutation } from "./mutate.ts";
+import { addFiles, caseRandom, mutate, type Mutation } from "./mutate.ts";
 import { CONSUMER, PINNED, PROVIDER, REALM, REALM_FILES, type World } from "./world.ts";
 
 /** The README's exit codes. */
@@ -38,6 +38,7 @@ export async function runCase(w: World, seed: number, index: number): Promise<Ca
   const r = caseRandom(seed, index);
   const file = fileOf(index);
   const mutation = mutate(r, file, REALM_FILES[file]!, w.marker);
+  addFiles(seed, index, mutation, REALM_FILES);
   const failures: string[] = [];
   const outcomes: string[] = [];
   apply(w, mutation);
@@ -165,6 +166,10 @@ function lineCount(path: string): number {
 }
 
 export function apply(w: World, m: Mutation): void {
+  for (const e of m.extra ?? []) {
+    mkdirSync(dirname(join(w.realm, e.path)), { recursive: true });
+    writeFileSync(join(w.realm, e.path), e.bytes);
+  }
   const abs = join(w.realm, m.file);
   if (m.bytes) return writeFileSync(abs, m.bytes);
   rmSync(abs, { force: true });
@@ -174,6 +179,8 @@ export function apply(w: World, m: Mutation): void {
 }
 
 export function restore(w: World, m: Mutation): void {
+  for (const e of m.extra ?? []) rmSync(join(w.realm, e.path), { force: true });
+  rmSync(join(w.realm, "domains/other"), { recursive: true, force: true });
   const abs = join(w.realm, m.file);
   if (lstatSync(abs, { throwIfNoEntry: false })?.isDirectory()) rmSync(abs, { recursive: true });
   else rmSync(abs, { force: true });

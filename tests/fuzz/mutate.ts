@@ -22,8 +22,29 @@ export function caseRandom(seed: number, index: number): Random {
   return random((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
 }
 
-/** What a case does to one file: new bytes, or the file replaced by something that is not a YAML file. */
-export type Mutation = { file: string; steps: string[]; bytes?: Buffer; replace?: "delete" | "directory" | "symlink-dev-zero" | "fifo" };
+/** What a case does to one file: new bytes, or the file replaced by something that is not a YAML file; and files
+ *  added beside it. */
+export type Mutation = { file: string; steps: string[]; bytes?: Buffer; replace?: "delete" | "directory" | "symlink-dev-zero" | "fifo"; extra?: { path: string; bytes: Buffer }[] };
+
+/** Files a case may add to the realm (drawn from a stream of their own, so adding kinds here leaves every case's
+ *  file mutation as it was): a copy under another name or in another domain, a domain without domain.yaml, a
+ *  `.yml` twin, a repo file nobody joined with. */
+export function addFiles(seed: number, index: number, m: Mutation, originals: Record<string, string>): void {
+  const r = caseRandom(seed ^ 0x5bd1e995, index);
+  if (r.next() >= 0.06) return;
+  const text = m.bytes ?? Buffer.from(originals[m.file] ?? "");
+  const stem = m.file.replace(/\.yaml$/, "");
+  const contract = Buffer.from(originals["domains/s3-access/contracts/training-metrics.yaml"]!);
+  const kind = r.int(5);
+  const extra =
+    kind === 0 ? [{ path: `${stem}-copy.yaml`, bytes: text }]
+    : kind === 1 ? [{ path: `${stem}.yml`, bytes: text }]
+    : kind === 2 ? [{ path: "domains/other/contracts/training-metrics.yaml", bytes: contract }]
+    : kind === 3 ? [{ path: "domains/other/domain.yaml", bytes: Buffer.from("name: other\ncreated_at: 2026-01-24T10:07:00Z\nmembers: [aperture, fungal-image-analysis]\n") }, { path: "domains/other/contracts/training-metrics.yaml", bytes: contract }, { path: "domains/other/bindings/fungal-image-analysis.yaml", bytes: text }]
+    : [{ path: "repos/evil.yaml", bytes: Buffer.from(originals["repos/aperture.yaml"]!.replace("name: aperture", "name: evil")) }];
+  m.extra = extra;
+  m.steps.push(`add ${extra.map((e) => e.path).join(", ")}`);
+}
 
 /** Snippets of YAML syntax worth dropping anywhere: indicators, anchors and aliases, tags, brackets, odd bytes. */
 const SYNTAX = [
