@@ -1,6 +1,7 @@
 // Seeded mutations of one realm file (issue 18's fuzz): byte flips, truncations, insertions of YAML syntax,
 // structure mutations on the parsed document (then written out again), type confusions, and commands or hook
 // paths pointed at what this machine never consented to run. The same (seed, case) gives the same mutation.
+import { dirname, join } from "node:path";
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { nestingBreach } from "../../src/yaml/limits.ts";
 import { rng } from "../seeded.ts";
@@ -71,12 +72,12 @@ const KEYS = ["name", "version", "owner", "schema", "value", "extract", "command
   "Name", "name ", "min_blue_version", "governance", "trust", "__proto__", "constructor", "", "k".repeat(3000), "ü", "<<", "1", "null", "true"];
 
 /** What a realm file could ask this machine to run: nothing here was consented to (world.ts's PINNED and APPROVED
- *  name other argv, or the same argv in another file or field). */
+ *  name other argv, or the same argv in another file or field). Among them the sentinel by its absolute path. */
 export function hostileCommands(marker: string): unknown[] {
   return [
     "bin/sentinel.sh", "./bin/sentinel.sh", ["bin/sentinel.sh"], ["./bin/sentinel.sh"], ["./bin/extract.sh", "--evil"], ["./bin/extract.sh", ""],
     "bin/extract.sh", ["bin/extract.sh"], "./bin/extract.sh ", [" ./bin/extract.sh"], ["./bin//extract.sh"], ["touch", marker], ["sh", "-c", `echo x >> '${marker}'`],
-    [`${process.cwd()}/bin/sentinel.sh`], ["bin/validate.sh", "x"], "bin/validate.sh", "./bin/validate.sh", "bin/../bin/sentinel.sh",
+    [join(dirname(marker), "aperture", "bin", "sentinel.sh")], ["bin/validate.sh", "x"], "bin/validate.sh", "./bin/validate.sh", "bin/../bin/sentinel.sh",
   ];
 }
 
