@@ -104,7 +104,7 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
 
 /** Read each export from code (its value, and its schema_file when it names one) and compare it with the
  *  realm's contract: `local_changes` and `extract_errors`. */
-async function addLocalChanges(doc: StatusDoc, member: Member, exports: RepoView["exports"], useCache: boolean): Promise<void> {
+export async function addLocalChanges(doc: StatusDoc, member: Member, exports: RepoView["exports"], useCache: boolean): Promise<void> {
   const [{ extractExportCached, readSchemaFile }, { openCache }, { compareSchemas, diffValues, isBreaking }, { ExportBinding }, { describeChange, describeSchemaChange }, { extractGate }, { machineConsent }, { blueHome }] = await Promise.all([
     import("../check/extract.ts"),
     import("../store/cache-db.ts"),

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { writeFileAtomic } from "../system/atomic-write.ts";
 import { ConfigError, formatProblem, type Problem } from "../errors.ts";
 import { fastParse } from "./fast.ts";
-import { fileTooLarge, jsonBreach, stringTooLong, TOO_DEEP, TOO_MANY_ALIASES, YAML_LIMITS } from "./limits.ts";
+import { fileTooLarge, jsonBreach, nestingBreach, stringTooLong, TOO_DEEP, TOO_MANY_ALIASES, YAML_LIMITS } from "./limits.ts";
 
 export type PathSegment = string | number;
 
@@ -19,9 +19,22 @@ export type YamlSource = {
   lines: LineCounter;
 };
 
+/** How files others write are read: a repeated key is an error, and YAML 1.1's `!!binary`, `!!set`, `!!omap`,
+ *  `!!pairs` and `!!timestamp` are not made into bytes, sets, maps and dates (no JSON value is one; a key of bytes
+ *  made `yaml` print a warning on stderr): such a tag is left unresolved, a warning at its line:col. */
+const READ_OPTIONS = { prettyErrors: false, uniqueKeys: true, resolveKnownTags: false } as const;
+
 export function parseYaml(file: string, text: string): { source: YamlSource; problems: Problem[] } {
+  const deep = nestingBreach(text);
+  if (deep !== undefined) return tooDeep(file, text, deep);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, ...READ_OPTIONS });
+  } catch {
+    // yaml's parser ran out of stack: nesting deeper than the scan above could tell.
+    return tooDeep(file, "", 0);
+  }
   const source = { file, doc, lines };
   const breach = limitBreach(doc);
   if (breach) {
@@ -32,12 +45,14 @@ export function parseYaml(file: string, text: string): { source: YamlSource; pro
   const problems: Problem[] = [];
   for (const err of [...doc.errors, ...doc.warnings]) {
     const at = lines.linePos(err.pos[0]);
+    // yaml reports the stack it ran out of as an error of the file: it is nesting past blue's limit.
+    const message = /maximum call stack/i.test(err.message) ? TOO_DEEP : `invalid YAML: ${firstLine(err.message)}`;
     problems.push({
       file,
       line: at.line,
       col: at.col,
       field: "",
-      message: `invalid YAML: ${firstLine(err.message)}`,
+      message,
       severity: doc.errors.includes(err as never) ? "error" : "warning",
     });
   }
@@ -45,6 +60,34 @@ export function parseYaml(file: string, text: string): { source: YamlSource; pro
     problems.push({ file, line: 1, col: 1, field: "", message: EMPTY, severity: "error" });
   }
   return { source, problems };
+}
+
+/** The file refused for nesting past the limit, where the scan (limits.ts nestingBreach) found it at `offset`.
+ *  `yaml` reads the text up to there quickly, and its walk says exactly where and under which field the limit is
+ *  first passed; if it finds nothing there (a bracket in a plain scalar, which the scan counts), the file is still
+ *  refused at the scan's place: the scan errs only towards refusing, and only past hundreds of open brackets. */
+function tooDeep(file: string, text: string, offset: number): { source: YamlSource; problems: Problem[] } {
+  const lines = new LineCounter();
+  let doc = new Document(null);
+  let breach: ReturnType<typeof limitBreach>;
+  try {
+    doc = parseDocument(text.slice(0, offset + 1), { lineCounter: lines, ...READ_OPTIONS });
+    breach = limitBreach(doc);
+  } catch {}
+  const at = breach ? lines.linePos(breach.offset) : linePos(text, offset);
+  const problem: Problem = { file, line: at.line, col: at.col, field: breach ? shortField(breach.path) : "", message: breach?.message ?? TOO_DEEP, severity: "error" };
+  return { source: { file, doc, lines }, problems: [problem] };
+}
+
+/** line:col of `offset` in `text`, counted as yaml counts them (columns from 1). */
+function linePos(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
 }
 
 /** Where a parsed document first goes past blue's limits (limits.ts), walking it as `toJS` would read it: an
@@ -84,6 +127,8 @@ function limitBreach(doc: Document): { offset: number; path: PathSegment[]; mess
       if (depth > YAML_LIMITS.depth) return fail(node, TOO_DEEP);
       node.items.forEach((item, i) => {
         if (isPair(item)) {
+          // JSON has no such key, and `yaml` would make a string of it with a warning on stderr.
+          if (isCollection(item.key)) return fail(item.key, "a key is a mapping or a list; a key must be a string");
           size += walk(item.key, depth + 1);
           path.push(isScalar(item.key) ? String(item.key.value) : i);
           size += walk(item.value, depth + 1);
