@@ -79,10 +79,3 @@ export function listWaivers(
     waivers.map((w) => ({ ...w, contract, domain, status: isExpired(w, now) ? ("expired" as const) : applied.has(w) ? ("applied" as const) : ("unused" as const) })),
   );
 }
-
-/** The line a check prints for a waiver: `waived: <rule> at <pointer> until <date> (<reason>)`. */
-export function describeWaiver(w: Pick<ListedWaiver, "rule" | "pointer" | "until" | "reason" | "status">): string {
-  const at = w.pointer === "" ? "(root)" : w.pointer;
-  if (w.status === "expired") return `waiver expired: ${w.rule} at ${at} on ${w.until} (${w.reason}); the finding counts again`;
-  return `waived: ${w.rule} at ${at} until ${w.until} (${w.reason})${w.status === "unused" ? "; nothing matched it in this check" : ""}`;
-}

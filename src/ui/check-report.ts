@@ -3,7 +3,7 @@ import pkg from "../../package.json" with { type: "json" };
 import type { CheckReport, Finding } from "../check/findings.ts";
 import { failText, okText, warnText } from "./output.ts";
 import type { Witness } from "../check/witness.ts";
-import { describeWaiver } from "../check/waivers.ts";
+import type { ListedWaiver } from "../check/waivers.ts";
 
 /** What a contract with nothing found is, in the RFC's words where it has them, unless the check said more
  *  (`detail`: "binding at 1.4.0 (current)"). */
@@ -21,6 +21,13 @@ export function describeWitness(w: Witness): string {
   const text = JSON.stringify(w.value);
   const shown = text.length > 200 ? `${text.slice(0, 197)}...` : text;
   return `witness: ${shown} is valid under ${w.valid_under} and rejected by ${w.rejected_by}`;
+}
+
+/** The line a check prints for a waiver (issue 19): `waived: <rule> at <pointer> until <date> (<reason>)`. */
+export function describeWaiver(w: Pick<ListedWaiver, "rule" | "pointer" | "until" | "reason" | "status">): string {
+  const at = w.pointer === "" ? "(root)" : w.pointer;
+  if (w.status === "expired") return `waiver expired: ${w.rule} at ${at} on ${w.until} (${w.reason}); the finding counts again`;
+  return `waived: ${w.rule} at ${at} until ${w.until} (${w.reason})${w.status === "unused" ? "; nothing matched it in this check" : ""}`;
 }
 
 function where(f: Finding): string {
