@@ -76,9 +76,10 @@ export function toPending(
     } else if (w) {
       // Every entry not on main as it is: a new waiver, or one whose scope, reason or date changed.
       const contract = String(doc.contract ?? w[2]);
-      const onMain = new Set((main.domains.get(w[1]!)?.waivers.get(contract)?.waivers ?? []).map((x) => JSON.stringify(x)));
+      const key = (x: object) => JSON.stringify(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)));
+      const onMain = new Set((main.domains.get(w[1]!)?.waivers.get(contract)?.waivers ?? []).map(key));
       for (const x of (Array.isArray(doc.waivers) ? doc.waivers : []) as Record<string, unknown>[]) {
-        if (!x || typeof x !== "object" || onMain.has(JSON.stringify(x))) continue;
+        if (!x || typeof x !== "object" || onMain.has(key(x))) continue;
         waivers.push({ domain: w[1]!, contract, rule: String(x.rule ?? ""), pointer: String(x.pointer ?? ""), until: String(x.until ?? "") });
       }
     } else if (b && Array.isArray(doc.imports)) {

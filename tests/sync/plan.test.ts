@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadRealm } from "../../src/realm/load.ts";
 import { evaluate } from "../../src/sync/merge-policy.ts";
 import { branchName, planSync } from "../../src/sync/plan.ts";
-import type { PendingSync } from "../../src/sync/pending.ts";
+import { toPending, type PendingSync } from "../../src/sync/pending.ts";
 
 const good = () => loadRealm(join(import.meta.dir, "..", "fixtures", "realms", "good")).model;
 const NOW = new Date("2026-01-24T15:00:00Z");
@@ -149,6 +149,17 @@ describe("merge policy", () => {
     const ack = pending({ branch: "sync/fungal-image-analysis/1", repo: "fungal-image-analysis", acks: [{ domain: "s3-access", repo: "fungal-image-analysis", contract: "s3-permissions", resolved_version: "2.0.0" }] });
     expect(evaluate({ ...p, approvals: ["mallory@example.com"] }, { model, pending: [p, ack], now: NOW }).due).toBe(false);
     expect(evaluate({ ...p, approvals: ["Eric@Example.com"] }, { model, pending: [p, ack], now: NOW })).toMatchObject({ due: true, reason: "approved" });
+  });
+
+  test("a branch carries the waivers it adds or changes; one as on main (keys in any order) is not new", () => {
+    const model = good();
+    const w = { rule: "required-removed", pointer: "/required/0", from: "1.4.0", until: "2026-12-31", reason: "ok", recorded_by: "eric@example.com", recorded_at: "2026-01-20T00:00:00Z" };
+    model.domains.get("s3-access")!.waivers.set("s3-permissions", { contract: "s3-permissions", waivers: [w] });
+    const { rule, ...rest } = w;
+    const files = new Map<string, unknown>([["domains/s3-access/waivers/s3-permissions.yaml", { contract: "s3-permissions", waivers: [{ ...rest, rule }, { ...w, until: "2027-01-31" }] }]]);
+    const p = toPending({ branch: "sync/aperture/20260124-150000", sha: "a".repeat(40), commits: [], files }, model, true)!;
+    expect(p.waivers).toEqual([{ domain: "s3-access", contract: "s3-permissions", rule: "required-removed", pointer: "/required/0", until: "2027-01-31" }]);
+    expect(p.updates).toEqual([]);
   });
 
   test("a waiver needs the approval a breaking change needs, however long it waits (issue 19)", () => {
