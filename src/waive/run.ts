@@ -8,7 +8,7 @@ import { z } from "zod";
 import { Refused } from "../errors.ts";
 import { userEmail } from "../git/realm-repo.ts";
 import { iso } from "../realm/membership.ts";
-import { loadValidRealm } from "../realm/load.ts";
+import { loadValidRealm, type RealmModel } from "../realm/load.ts";
 import type { Member } from "../realm/member.ts";
 import { writeRealmFile } from "../realm/write.ts";
 import { Waiver } from "../realm/schema.ts";
@@ -16,7 +16,7 @@ import { commitSyncBranch, fetchRealm, listSyncBranches } from "../sync/branches
 import type { SyncHost } from "../sync/host.ts";
 import { syncTrailers } from "../sync/pending.ts";
 import { branchName } from "../sync/plan.ts";
-import { settle, SyncReport } from "../sync/run.ts";
+import { readPending, settle, SyncReport } from "../sync/run.ts";
 import { withLock } from "../system/lock.ts";
 import { editYamlFile } from "../yaml/source.ts";
 import { planWaiver, type WaiveInput, type WaivePlan } from "./plan.ts";
@@ -52,11 +52,11 @@ export async function runWaive(o: { member: Member; clone: string; host: SyncHos
     const plan = planWaiver(model, repo, input, { now: o.now, recordedBy: email });
     const report: WaiveReport = { realm, repo, domain: plan.domain, contract: plan.contract, file: plan.file, waiver: plan.waiver, replaces: plan.replaces, dry_run: o.dryRun, branch: null, published: null, merged: false, waiting_for: [], merges: [] };
     if (o.dryRun) return report;
-    const taken = new Set((await listSyncBranches(o.clone)).map((b) => b.branch));
-    const branch = branchName(repo, o.now, taken);
+    const branch = (await openWaiverBranch(o.clone, model, o.host, repo, plan.file)) ?? branchName(repo, o.now, new Set((await listSyncBranches(o.clone)).map((b) => b.branch)));
     const title = `${repo}: waive ${plan.waiver.rule} at ${plan.waiver.pointer || "(root)"} in ${plan.contract} until ${plan.waiver.until}`;
     const message = `${title}\n\nReason: ${plan.waiver.reason}\nFor the change from ${plan.contract} ${plan.waiver.from}; recorded by ${plan.waiver.recorded_by}.\n\n${syncTrailers({ repo, at: iso(o.now), base: null })}`;
-    await commitSyncBranch(o.clone, { branch, start: "origin/main", message, edit: (dir) => writeWaiver(dir, plan) });
+    const start = (await listSyncBranches(o.clone)).some((b) => b.branch === branch) ? `origin/${branch}` : "origin/main";
+    await commitSyncBranch(o.clone, { branch, start, message, edit: (dir) => writeWaiver(dir, plan) });
     const approvers = model.domains.get(plan.domain)?.governance?.approvers ?? model.realm?.governance.approvers ?? [];
     report.branch = branch;
     report.published = await o.host.publish({ branch, title, body: prBody(plan), labels: ["waiver"], reviewers: [...approvers].sort(), blockedBy: null });
@@ -66,6 +66,21 @@ export async function runWaive(o: { member: Member; clone: string; host: SyncHos
     report.waiting_for = mine && !mine.merged ? mine.waiting_for : [];
     return report;
   });
+}
+
+/**
+ * This repo's open branch of waivers of the same contract, to add one more to (two branches creating the same
+ * file would conflict): only one that carries waivers alone, merges cleanly, and nobody has approved yet (an
+ * approval is of what the branch held then).
+ */
+async function openWaiverBranch(clone: string, model: RealmModel, host: SyncHost, repo: string, file: string): Promise<string | undefined> {
+  for (const p of await readPending(clone, model)) {
+    if (p.repo !== repo || p.base !== null || p.updates.length || p.acks.length || p.conflicts.length || p.approvals.length || !p.contents.has(file)) continue;
+    if ([...p.contents.keys()].some((f) => !/^domains\/[^/]+\/waivers\//.test(f))) continue;
+    const pr = await host.describe(p.branch);
+    if (pr && pr.approvals.length === 0) return p.branch;
+  }
+  return undefined;
 }
 
 /** Add the waiver to the contract's waiver file (people's comments kept), replacing one of the same scope. */

@@ -96,11 +96,19 @@ describe("blue realm waive", () => {
     expect(doc.merged).toBe(false);
     expect(doc.waiting_for).toEqual(["an approval of the waiver of required-removed at /required/0 in s3-permissions by a realm approver (test@example.com)"]);
     branch = doc.branch!;
+    // A second waiver of the same contract joins the open branch (two branches creating the file would conflict).
+    const second = sb.blue(aperture, "realm", "waive", "s3-permissions", "--rule", "type-changed", "--pointer", "/properties/write", "--until", UNTIL, "--reason", "not needed yet", "--json");
+    expect(second.code).toBe(0);
+    expect(WaiveReport.parse(JSON.parse(second.stdout)).branch).toBe(branch);
+    expect(sb.git(sb.root, "-C", sb.defaultRemote("letemcook"), "for-each-ref", "--format=%(refname:lstrip=2)", "refs/heads/sync/")).toBe(branch);
     // Not on main: until approved, it lets nothing through.
     expect(onMain(WAIVERS)).toBeUndefined();
     const plan = SyncReport.parse(JSON.parse(sb.blue(aperture, "realm", "sync", "--dry-run", "--json").stdout));
     expect(plan.branches[0]!.updates[0]!.bump).toBe("major");
-    expect(plan.merges.find((m) => m.branch === branch)?.waiting_for).toEqual(doc.waiting_for);
+    expect(plan.merges.find((m) => m.branch === branch)?.waiting_for).toEqual([
+      ...doc.waiting_for,
+      "an approval of the waiver of type-changed at /properties/write in s3-permissions by a realm approver (test@example.com)",
+    ]);
   });
 
   test("someone who is not a realm approver cannot approve it; an approver can, and it merges", () => {
@@ -115,7 +123,7 @@ describe("blue realm waive", () => {
     expect(approved.stdout).toContain(`✓ Merged ${branch} (approved)`);
     const file = onMain(WAIVERS)!;
     expect(file.contract).toBe("s3-permissions");
-    expect(file.waivers).toHaveLength(1);
+    expect(file.waivers).toHaveLength(2);
     expect(file.waivers[0]).toMatchObject({ rule: "required-removed", pointer: "/required/0", from: "1.4.0", until: UNTIL, reason: REASON });
   });
 
@@ -145,7 +153,11 @@ describe("blue realm waive", () => {
     expect(text.stdout).toContain(WAIVED_LINE);
     const doc = CheckReport.parse(JSON.parse(sb.blue(aperture, ...args, "--json").stdout));
     expect(doc.summary.errors).toBe(0);
-    expect(doc.waivers).toEqual([expect.objectContaining({ contract: "s3-permissions", rule: "required-removed", pointer: "/required/0", until: UNTIL, status: "applied" })]);
+    expect(doc.waivers).toEqual([
+      expect.objectContaining({ contract: "s3-permissions", rule: "required-removed", pointer: "/required/0", until: UNTIL, status: "applied" }),
+      expect.objectContaining({ contract: "s3-permissions", rule: "type-changed", pointer: "/properties/write", status: "unused" }),
+    ]);
+    expect(text.stdout).toContain(`s3-permissions: waived: type-changed at /properties/write until ${UNTIL} (not needed yet); nothing matched it in this check`);
     const f = doc.findings.find((x) => x.rule === "required-removed")!;
     expect(f.severity).toBe("info");
     expect(f.waiver).toMatchObject({ until: UNTIL, reason: REASON, expired: false });
@@ -162,7 +174,7 @@ describe("blue realm waive", () => {
     expect(r.stdout).toContain(`(BREAKING for this contract; its waiver expired on ${UNTIL})`);
     expect(r.stdout).toContain(`s3-permissions: waiver expired: required-removed at /required/0 on ${UNTIL} (${REASON}); the finding counts again`);
     const doc = CheckReport.parse(JSON.parse(at(aperture, AFTER, ...args, "--json").stdout));
-    expect(doc.waivers?.[0]?.status).toBe("expired");
+    expect(doc.waivers?.map((x) => x.status)).toEqual(["expired", "expired"]);
     expect(doc.findings.find((x) => x.rule === "required-removed")?.severity).toBe("error");
     const sarif = JSON.parse(at(aperture, AFTER, ...args, "--format", "sarif").stdout);
     expect(sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === "required-removed").suppressions).toBeUndefined();
