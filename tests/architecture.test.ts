@@ -81,6 +81,7 @@ const LEVELS: Record<string, number> = {
   pr: 6,
   contract: 6,
   bindings: 6,
+  waive: 6,
   protect: 6,
   daemon: 7,
   status: 8,

@@ -12,6 +12,8 @@ import { validateValue } from "./validate.ts";
 import { unsupportedPatterns } from "./patterns.ts";
 import { compareSchemas, compareVersions, isBreaking, type SchemaFinding } from "../compat/index.ts";
 import { Witness } from "./witness.ts";
+import { applyWaivers, FindingWaiver, ListedWaiver, type WaiverScope } from "./waivers.ts";
+import type { Waiver } from "../realm/schema.ts";
 import { ContractImpact } from "../impact/plan.ts";
 import { describeChange, describeSchemaChange, rangeSatisfied, widenCommand } from "../realm/view.ts";
 import { normalizeRange } from "../realm/schema.ts";
@@ -32,6 +34,8 @@ export const Finding = z.object({
   author: z.string().optional(),
   /** compatibility: for a breaking change, a value one version accepts and the other rejects (verified by ajv). */
   witness: Witness.optional(),
+  /** compatibility: the waiver that matched this breaking finding (issue 19); unless expired, the finding is waived. */
+  waiver: FindingWaiver.optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -48,6 +52,8 @@ export const CheckReport = z.object({
   compatibility: z.array(z.object({ contract: z.string(), from: z.string(), to: z.string(), result: z.string(), impact: ContractImpact.optional() })),
   /** ownership mode: the range of commits judged (`from` null: from the first commit). */
   ownership: z.object({ from: z.string().nullable(), to: z.string(), commits: z.number() }).optional(),
+  /** compatibility and contract modes: every waiver of the contracts checked, and what it did in this run. */
+  waivers: z.array(ListedWaiver).optional(),
 });
 export type CheckReport = z.infer<typeof CheckReport>;
 
@@ -202,10 +208,15 @@ export function checkCompatibility(
   locate: Locate,
   /** Witnesses for the breaking changes (check/witness.ts); none when not given. */
   explain?: (changes: readonly SchemaFinding[]) => Map<SchemaFinding, Witness>,
-): { findings: Finding[]; required: BumpName; declared: BumpName; result: string } {
+  /** The contract's waivers and the clock (issue 19): a breaking finding a waiver in force matches is waived. */
+  waivers?: WaiverScope,
+): { findings: Finding[]; required: BumpName; declared: BumpName; result: string; applied: Waiver[] } {
   const file = `domains/${domain}/contracts/${contract.name}.yaml`;
   const req = contract.compatibility;
-  const { findings: schemaFindings, values, bump } = compareVersions(from, to, req);
+  const compared = compareVersions(from, to, req);
+  const { findings: schemaFindings, values } = compared;
+  const judged = waivers?.waivers.length ? applyWaivers(schemaFindings, values, req, { ...waivers, from: from.version, to: to.version }) : undefined;
+  const bump = judged?.bump ?? compared.bump;
   const declared = declaredBump(from.version, to.version);
   const enough = RANK[declared] >= RANK[bump] || semver.lt(to.version, from.version);
   const base = { mode: "compatibility" as const, contract: contract.name, domain, file };
@@ -214,16 +225,22 @@ export function checkCompatibility(
   for (const f of schemaFindings) {
     const breaking = isBreaking(f, req);
     const witness = witnesses?.get(f);
+    const waived = judged?.waived.get(f);
+    const lapsed = judged?.expired.get(f);
+    const waiver = waived ?? lapsed;
+    const note = waived ? `; waived until ${waived.until}: ${waived.reason}` : lapsed ? `; its waiver expired on ${lapsed.until}` : "";
     findings.push({
       ...base,
       rule: f.rule,
       // A pattern that cannot be evaluated is a warning; its breaking verdict fails the bump unless it is major.
       // A breaking change with its major bump is a warning: allowed, but never passed in silence.
-      severity: f.rule === "pattern-unsupported" ? "warning" : breaking ? (declared === "major" ? "warning" : "error") : "info",
+      // A waived one is listed (info, and the run lists its waiver), not counted.
+      severity: waived ? "info" : f.rule === "pattern-unsupported" ? "warning" : breaking ? (declared === "major" ? "warning" : "error") : "info",
       ...(locate(file, ["schema", ...pointerPath(f.pointer)]) ?? {}),
       pointer: f.pointer,
-      message: `${f.message} - backwards ${f.backwards}, forwards ${f.forwards}${breaking ? " (BREAKING for this contract)" : ""}`,
+      message: `${f.message} - backwards ${f.backwards}, forwards ${f.forwards}${breaking ? ` (BREAKING for this contract${note})` : ""}`,
       ...(witness ? { witness } : {}),
+      ...(waiver ? { waiver: { until: waiver.until, reason: waiver.reason, recorded_by: waiver.recorded_by, from: waiver.from, expired: !waived } } : {}),
     });
   }
   for (const v of values) {
@@ -243,8 +260,10 @@ export function checkCompatibility(
           : `${from.version} → ${to.version} is a ${declared} bump; this change needs a ${bump} bump`,
     });
   }
-  const result = bump === "none" ? "UNCHANGED" : `${bump === "major" ? "BREAKING" : "COMPATIBLE"} (${enough ? `${bump} version bump OK` : `${bump} bump required`})`;
-  return { findings, required: bump, declared, result };
+  const n = judged?.waived.size ?? 0;
+  const withWaivers = n ? `, ${n} breaking change${n === 1 ? "" : "s"} waived` : "";
+  const result = bump === "none" ? "UNCHANGED" : `${bump === "major" ? "BREAKING" : "COMPATIBLE"} (${enough ? `${bump} version bump OK` : `${bump} bump required`}${withWaivers})`;
+  return { findings, required: bump, declared, result, applied: [...new Set(judged?.waived.values() ?? [])] };
 }
 
 /** A realm that does not load, as the one document `--json` and `--format sarif` print: each problem a

@@ -22,6 +22,8 @@ export const DEFAULT_PERMISSIONS: Readonly<Record<string, readonly string[]>> = 
   "domains/{domain}/domain.yaml": ["domain_owners"],
   "domains/{domain}/governance.yaml": ["domain_owners"],
   "domains/{domain}/contracts/{name}.yaml": ["contract_owner"],
+  // A contract's waivers are its owner's, like the contract (issue 19); a realm approver approves them on the sync branch.
+  "domains/{domain}/waivers/{name}.yaml": ["contract_owner"],
   "domains/{domain}/bindings/{repo}.yaml": ["repo_maintainers"],
 };
 
@@ -116,7 +118,7 @@ export function matchPattern(pattern: string, path: string): Record<string, stri
 
 /** Where a realm file sits: its domain and contract, for findings. */
 export function placeOf(path: string): { domain: string; contract: string } {
-  const m = /^domains\/([^/]+)\/(?:contracts\/([^/]+)\.ya?ml$)?/.exec(path);
+  const m = /^domains\/([^/]+)\/(?:(?:contracts|waivers)\/([^/]+)\.ya?ml$)?/.exec(path);
   return { domain: m?.[1] ?? "", contract: m?.[2] ?? "" };
 }
 

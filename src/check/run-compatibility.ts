@@ -12,6 +12,8 @@ import type { LocalExport } from "./local-export.ts";
 import { witnessesFor } from "./witness.ts";
 import { importersIn, planImpact, versionsNeeded, type ContractImpact, type Version } from "../impact/plan.ts";
 import { previousInEvolution, requireOrdered, versionOf, type Entry, type History } from "./versions.ts";
+import { applyWaivers } from "./waivers.ts";
+import type { Waiver } from "../realm/schema.ts";
 
 export type CompatResult = CheckReport["compatibility"][number];
 type Checked = CheckReport["checked"][number];
@@ -28,16 +30,21 @@ export type CompatInput = {
   /** In a member repo: the repo, and what its code gives for a contract it owns (a finding when it cannot be
    *  read; null when a finding was already made, e.g. a command this machine has not consented to). */
   member?: { repo: string; local: (e: Entry) => Promise<LocalExport | Finding | null | undefined> };
+  /** The clock waivers expire by (issue 19). */
+  now: Date;
 };
 
-export async function checkCompatibilityMode(input: CompatInput): Promise<{ findings: Finding[]; checked: Checked[]; compatibility: CompatResult[] }> {
+export async function checkCompatibilityMode(input: CompatInput): Promise<{ findings: Finding[]; checked: Checked[]; compatibility: CompatResult[]; applied: Set<Waiver> }> {
   const { entries, history } = input;
   const findings: Finding[] = [];
   const checked: Checked[] = [];
   const compatibility: CompatResult[] = [];
+  const applied = new Set<Waiver>();
+  const waiversOf = (e: Entry) => ({ waivers: e.d.waivers.get(e.contract.name)?.waivers ?? [], now: input.now });
   const compare = async (e: Entry, from: Side, to: Side) => {
     const explain = (changes: Parameters<typeof witnessesFor>[3]) => witnessesFor(from, to, e.contract.compatibility, changes);
-    const r = checkCompatibility(e.domain, e.contract, from, to, to === e.contract ? input.locate : () => undefined, explain);
+    const r = checkCompatibility(e.domain, e.contract, from, to, to === e.contract ? input.locate : () => undefined, explain, waiversOf(e));
+    for (const w of r.applied) applied.add(w);
     findings.push(...r.findings);
     const impact = r.required === "none" ? undefined : await impactOn(e, to);
     compatibility.push({ contract: e.contract.name, from: from.version, to: to.version, result: r.result, ...(impact ? { impact } : {}) });
@@ -94,7 +101,7 @@ export async function checkCompatibilityMode(input: CompatInput): Promise<{ find
       await compare(e, prev, e.contract);
     }
   }
-  return { findings, checked, compatibility };
+  return { findings, checked, compatibility, applied };
 
   /** The contract as this repo's code has it against the published version, bumped as sync will bump it. */
   async function ownChange(e: Entry, entry: Checked, got: LocalExport | Finding | null | undefined): Promise<void> {
@@ -110,14 +117,18 @@ export async function checkCompatibilityMode(input: CompatInput): Promise<{ find
       return;
     }
     const local = { version: e.contract.version, schema: got.schema?.schema ?? e.contract.schema, value: got.value };
-    const { bump } = compareVersions(e.contract, local, e.contract.compatibility);
+    const cmp = compareVersions(e.contract, local, e.contract.compatibility);
+    // The bump sync will make: a waived breaking change demands no major one (sync/plan.ts does the same).
+    const scope = waiversOf(e);
+    const bump = scope.waivers.length ? applyWaivers(cmp.findings, cmp.values, e.contract.compatibility, { ...scope, from: e.contract.version, to: semver.inc(e.contract.version, "patch")! }).bump : cmp.bump;
     if (bump === "none") {
       entry.detail = `code matches ${e.contract.version}`;
       return;
     }
     const next = semver.inc(e.contract.version, bump)!;
     const to = { ...local, version: next };
-    const r = checkCompatibility(e.domain, e.contract, e.contract, to, () => undefined, (changes) => witnessesFor(e.contract, to, e.contract.compatibility, changes));
+    const r = checkCompatibility(e.domain, e.contract, e.contract, to, () => undefined, (changes) => witnessesFor(e.contract, to, e.contract.compatibility, changes), scope);
+    for (const w of r.applied) applied.add(w);
     // Where each change is: the value in the file it was read from, the schema in the schema file.
     const valueFile = got.sources[0] ?? bindingFile;
     const schemaFile = got.schema?.file ?? e.file;

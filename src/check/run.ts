@@ -26,6 +26,9 @@ import { commandId, extractGate, extractUse, hookUse, requireConsent, type Comma
 import { machineConsent, TRUST_FILE } from "../trust/store.ts";
 import { readText } from "../yaml/source.ts";
 import { checkOwnership } from "./run-ownership.ts";
+import { listWaivers } from "./waivers.ts";
+import type { Waiver } from "../realm/schema.ts";
+import { clockNow } from "../system/clock.ts";
 
 import type { Mode } from "./modes.ts";
 
@@ -47,6 +50,8 @@ export type CheckOptions = {
   deps?: DepRecorder;
   /** Whether a command the realm names may run (default: the target's pins, then this machine's approvals). */
   consent?: Consent;
+  /** The clock waivers expire by (default: clockNow). */
+  now?: Date;
 };
 
 export type { CompatResult };
@@ -105,6 +110,9 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
   const findings: Finding[] = [];
   const checked: CheckReport["checked"] = [];
   const compatibility: CompatResult[] = [];
+  const now = opts.now ?? clockNow();
+  const applied = new Set<Waiver>();
+  const waiversOf = (e: Entry) => ({ waivers: e.d.waivers.get(e.contract.name)?.waivers ?? [], now });
   const hookEnv = (e: Entry, mode: Mode) => ({
     BLUE_REALM: target.realm,
     BLUE_MODE: mode,
@@ -167,7 +175,11 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
       const prev = previous.get(e.file);
       if (prev) {
         // Only errors are kept here; positions (a full YAML parse of the file) only when there are some.
-        const errors = (l: typeof locate) => checkCompatibility(e.domain, e.contract, prev, e.contract, l).findings.filter((f) => f.severity === "error");
+        const errors = (l: typeof locate) => {
+          const r = checkCompatibility(e.domain, e.contract, prev, e.contract, l, undefined, waiversOf(e));
+          for (const w of r.applied) applied.add(w);
+          return r.findings.filter((f) => f.severity === "error");
+        };
         const compat = errors(() => undefined).length ? errors(locate) : [];
         findings.push(...compat.map((f) => ({ ...f, mode: "contract" as const })));
       }
@@ -258,13 +270,20 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions): Promise
       to: opts.to,
       transitive: opts.transitive,
       ...(repo && target.repoRoot ? { member: { repo, local } } : {}),
+      now,
     });
+    for (const w of r.applied) applied.add(w);
     findings.push(...r.findings);
     checked.push(...r.checked);
     compatibility.push(...r.compatibility);
   }
 
-  return { realm: target.realm, repo: repo ?? null, modes, findings, checked, summary: summarize(findings), compatibility };
+  // Every waiver of the contracts checked, on every run (issue 19); its expiry depends on the clock, so a report
+  // that lists one is not kept for replay.
+  const judged = modes.includes("compatibility") || modes.includes("contract");
+  const waivers = judged ? listWaivers(entries.map((e) => ({ domain: e.domain, contract: e.contract.name, waivers: waiversOf(e).waivers })), applied, now) : [];
+  if (waivers.length) opts.deps?.volatile("a waiver expires with time");
+  return { realm: target.realm, repo: repo ?? null, modes, findings, checked, summary: summarize(findings), compatibility, ...(waivers.length ? { waivers } : {}) };
 }
 
 /** The realm repo's history judged commit by commit; --from/--to are revisions here, not versions. */

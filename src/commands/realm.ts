@@ -8,6 +8,7 @@ export const realm = defineCommand({
     impact: () => import("./realm/impact.ts").then((m) => m.impact),
     sync: () => import("./realm/sync.ts").then((m) => m.sync),
     approve: () => import("./realm/approve.ts").then((m) => m.approve),
+    waive: () => import("./realm/waive.ts").then((m) => m.waive),
     contract: () => import("./realm/contract.ts").then((m) => m.contract),
     export: () => import("./realm/export.ts").then((m) => m.exportCommand),
     import: () => import("./realm/import.ts").then((m) => m.importCommand),

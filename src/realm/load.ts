@@ -12,6 +12,7 @@ import {
   DomainGovernanceFile,
   RealmFile,
   RepoFile,
+  WaiverFile,
 } from "./schema.ts";
 import { needsNewerBlue } from "./format.ts";
 import { fastParse } from "../yaml/fast.ts";
@@ -24,6 +25,8 @@ export type DomainModel = {
   governance?: DomainGovernanceFile;
   contracts: Map<string, ContractFile>;
   bindings: Map<string, BindingFile>;
+  /** waivers/{contract}.yaml by contract (issue 19): findings a realm approver let through, until a date. */
+  waivers: Map<string, WaiverFile>;
   /** Contract files present but invalid: already reported, so references to them are not errors too. */
   invalidContracts: Set<string>;
 };
@@ -107,7 +110,7 @@ class Loader {
     const file = this.file(`${base}/domain.yaml`, DomainFile);
     if (!file) return undefined;
     this.expectName(`${base}/domain.yaml`, ["name"], file.name, dir);
-    const domain: DomainModel = { name: dir, file, contracts: new Map(), bindings: new Map(), invalidContracts: new Set() };
+    const domain: DomainModel = { name: dir, file, contracts: new Map(), bindings: new Map(), waivers: new Map(), invalidContracts: new Set() };
     if (existsSync(join(this.root, base, "governance.yaml"))) {
       domain.governance = this.file(`${base}/governance.yaml`, DomainGovernanceFile);
     }
@@ -127,6 +130,13 @@ class Loader {
       if (!binding) continue;
       this.expectName(rel, ["repo"], binding.repo, stem(entry));
       domain.bindings.set(stem(entry), binding);
+    }
+    for (const entry of yamlFiles(join(this.root, base, "waivers"))) {
+      const rel = `${base}/waivers/${entry}`;
+      const waivers = this.file(rel, WaiverFile);
+      if (!waivers) continue;
+      this.expectName(rel, ["contract"], waivers.contract, stem(entry));
+      domain.waivers.set(stem(entry), waivers);
     }
     return domain;
   }
@@ -162,6 +172,11 @@ class Loader {
           this.problem(rel, ["owner"], "owner", `'${contract.owner}' is not a member of domain '${dname}' (members: ${[...members].join(", ")})`);
         } else if (!domain.bindings.get(contract.owner)?.exports.some((e) => e.contract === cname)) {
           this.problem(rel, ["owner"], "owner", `owner '${contract.owner}' does not export '${cname}': add it to the exports of ${base}/bindings/${contract.owner}.yaml`);
+        }
+      }
+      for (const cname of domain.waivers.keys()) {
+        if (!domain.contracts.has(cname) && !domain.invalidContracts.has(cname)) {
+          this.problem(`${base}/waivers/${cname}.yaml`, ["contract"], "contract", `no contract '${cname}' in domain '${dname}': a waiver sits beside the contract it waives`);
         }
       }
       for (const [rname, binding] of domain.bindings) {

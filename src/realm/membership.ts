@@ -20,6 +20,7 @@ export function newRealmFile(name: string, now: Date, approvers: string[]): Real
         "repos/{repo}.yaml": ["repo_maintainers"],
         "domains/{domain}/domain.yaml": ["domain_owners"],
         "domains/{domain}/contracts/{name}.yaml": ["contract_owner"],
+        "domains/{domain}/waivers/{name}.yaml": ["contract_owner"],
         "domains/{domain}/bindings/{repo}.yaml": ["repo_maintainers"],
       },
     },

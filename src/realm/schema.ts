@@ -143,6 +143,35 @@ export const ContractFile = z.strictObject({
   evolution: z.array(EvolutionEntry).default([]),
 });
 
+/** A calendar day, `YYYY-MM-DD`, that is a real date. */
+export const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-12-31")
+  .refine((d) => {
+    // Engines differ on 2026-02-30: some roll it over, some refuse it. Neither is the day written.
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+  }, "must be a real date like 2026-12-31");
+
+/** One waiver of a compatibility finding (issue 19): the finding's rule and schema pointer, for the change away
+ *  from contract version `from` (any comparison whose old side is at or before `from` and new side after it),
+ *  honoured through the day `until` (UTC), then failing again. */
+export const Waiver = z.strictObject({
+  rule: z.string().min(1),
+  pointer: z.string().refine((p) => p === "" || p.startsWith("/"), "must be a JSON pointer: '' (the schema's root) or starting with '/'"),
+  from: SemVer,
+  until: Day,
+  reason: z.string().min(1),
+  recorded_by: Email,
+  recorded_at: Timestamp,
+});
+
+/** domains/{domain}/waivers/{contract}.yaml: the waivers of one contract, changed by its owner with a realm approver's approval. */
+export const WaiverFile = z.strictObject({
+  contract: Name,
+  waivers: z.array(Waiver).default([]),
+});
+
 /** How the provider's current value is read from its code (DESIGN.md §4). */
 export const Extract = z.union([
   z.strictObject({ file: RepoPath, pointer: z.string().default("") }),
@@ -195,6 +224,8 @@ export type SigningKey = z.infer<typeof SigningKey>;
 export type DomainFile = z.infer<typeof DomainFile>;
 export type DomainGovernanceFile = z.infer<typeof DomainGovernanceFile>;
 export type ContractFile = z.infer<typeof ContractFile>;
+export type Waiver = z.infer<typeof Waiver>;
+export type WaiverFile = z.infer<typeof WaiverFile>;
 export type BindingFile = z.infer<typeof BindingFile>;
 export type ExportBinding = z.infer<typeof ExportBinding>;
 export type ImportBinding = z.infer<typeof ImportBinding>;
@@ -208,6 +239,7 @@ export const fileKinds = {
   domain: { schema: DomainFile, path: "domains/{domain}/domain.yaml" },
   governance: { schema: DomainGovernanceFile, path: "domains/{domain}/governance.yaml" },
   contract: { schema: ContractFile, path: "domains/{domain}/contracts/{contract}.yaml" },
+  waiver: { schema: WaiverFile, path: "domains/{domain}/waivers/{contract}.yaml" },
   binding: { schema: BindingFile, path: "domains/{domain}/bindings/{repo}.yaml" },
   config: { schema: LocalConfig, path: "{repo}/.blue/config.yaml" },
 } as const;

@@ -21,7 +21,7 @@ export async function runApprove(o: { realm: string; clone: string; branch: stri
     }
     const email = (await userEmail(o.clone)) ?? "";
     const approvers = new Set<string>();
-    for (const u of p.updates) {
+    for (const u of [...p.updates, ...(p.waivers ?? [])]) {
       const d = model.domains.get(u.domain);
       for (const a of d?.governance?.approvers ?? model.realm?.governance.approvers ?? []) approvers.add(a.toLowerCase());
     }

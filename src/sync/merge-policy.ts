@@ -1,7 +1,8 @@
 // When an open sync branch may merge (realm governance, DESIGN.md §5): a compatible change once every
 // importer has acknowledged it or the grace period has passed; a breaking change once every importer has
 // acknowledged it and, with `require_approval`, a realm approver has approved it; an acknowledgement built on
-// another repo's branch once that branch has merged. Pure: the clock and the approvals are passed in.
+// another repo's branch once that branch has merged; a waiver (issue 19), since it lets a breaking finding
+// through, with the approval a breaking change needs. Pure: the clock and the approvals are passed in.
 import semver from "semver";
 import { z } from "zod";
 import type { RealmModel } from "../realm/load.ts";
@@ -45,13 +46,20 @@ export function evaluate(
   if (p.obsolete) return verdict(false, null, [`nothing: ${p.base?.branch} was rebuilt or closed since, so this acknowledgement no longer counts (${p.repo} syncs again)`]);
   if (p.base && !p.base_merged) return verdict(false, null, [`${p.base.branch} to merge first`]);
   if (p.conflicts.length > 0) return verdict(false, null, [`${p.repo} to sync again: the branch conflicts with main in ${p.conflicts.join(", ")}`]);
-  if (p.updates.length === 0) return verdict(true, p.base ? "base_merged" : "acknowledgement", []);
+  const waivers = p.waivers ?? [];
+  if (p.updates.length === 0 && waivers.length === 0) return verdict(true, p.base ? "base_merged" : "acknowledgement", []);
 
   const waiting: string[] = [];
   let byGrace = false;
   let importers = 0;
   let approved = false;
   const approvals = new Set((ctx.approvals ?? p.approvals).map((a) => a.toLowerCase()));
+  for (const w of waivers) {
+    const gov = governanceFor(ctx.model, w.domain);
+    if (!gov.require_approval) continue;
+    if (gov.approvers.some((a) => approvals.has(a))) approved = true;
+    else waiting.push(`an approval of the waiver of ${w.rule} at ${w.pointer || "(root)"} in ${w.contract} by a realm approver (${gov.approvers.join(", ") || "none listed in realm.yaml"})`);
+  }
   for (const u of p.updates) {
     const gov = governanceFor(ctx.model, u.domain);
     const d = ctx.model.domains.get(u.domain);

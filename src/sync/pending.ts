@@ -5,6 +5,8 @@ import type { BranchCommit } from "./branches.ts";
 import type { RealmModel } from "../realm/load.ts";
 
 export const PendingUpdate = z.object({ domain: z.string(), contract: z.string(), version: z.string(), compatible: z.boolean(), changes: z.array(z.string()) });
+/** A waiver a branch adds or changes (issue 19): it needs the approval a breaking change needs. */
+export const PendingWaiver = z.object({ domain: z.string(), contract: z.string(), rule: z.string(), pointer: z.string(), until: z.string() });
 export const PendingAck = z.object({ domain: z.string(), repo: z.string(), contract: z.string(), resolved_version: z.string() });
 
 export type PendingSync = {
@@ -17,6 +19,8 @@ export type PendingSync = {
   base_merged: boolean;
   updates: z.infer<typeof PendingUpdate>[];
   acks: z.infer<typeof PendingAck>[];
+  /** Waivers the branch adds or changes (absent: none). */
+  waivers?: z.infer<typeof PendingWaiver>[];
   /** Approvers recorded on the branch (plain git: signed-off `Approved-by:` commits by the approver). */
   approvals: string[];
   /** An acknowledgement whose base branch was rebuilt or removed: it no longer counts, and is removed. */
@@ -56,8 +60,10 @@ export function toPending(
   const first = read.commits.find((c) => c.trailers["Blue-Sync"]?.[0] === repo) ?? read.commits[0];
   const updates: PendingSync["updates"] = [];
   const acks: PendingSync["acks"] = [];
+  const waivers: PendingSync["waivers"] = [];
   for (const [file, data] of read.files) {
     const c = /^domains\/([^/]+)\/contracts\/([^/]+)\.ya?ml$/.exec(file);
+    const w = /^domains\/([^/]+)\/waivers\/([^/]+)\.ya?ml$/.exec(file);
     const b = /^domains\/([^/]+)\/bindings\/([^/]+)\.ya?ml$/.exec(file);
     const doc = (data ?? {}) as Record<string, unknown>;
     if (c && typeof doc.version === "string") {
@@ -67,6 +73,15 @@ export function toPending(
         | { compatible?: boolean; changes?: string[] }
         | undefined;
       updates.push({ domain: c[1]!, contract: String(doc.name ?? c[2]), version: doc.version, compatible: entry?.compatible !== false, changes: entry?.changes ?? [] });
+    } else if (w) {
+      // Every entry not on main as it is: a new waiver, or one whose scope, reason or date changed.
+      const contract = String(doc.contract ?? w[2]);
+      const key = (x: object) => JSON.stringify(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)));
+      const onMain = new Set((main.domains.get(w[1]!)?.waivers.get(contract)?.waivers ?? []).map(key));
+      for (const x of (Array.isArray(doc.waivers) ? doc.waivers : []) as Record<string, unknown>[]) {
+        if (!x || typeof x !== "object" || onMain.has(key(x))) continue;
+        waivers.push({ domain: w[1]!, contract, rule: String(x.rule ?? ""), pointer: String(x.pointer ?? ""), until: String(x.until ?? "") });
+      }
     } else if (b && Array.isArray(doc.imports)) {
       for (const imp of doc.imports as { contract?: string; resolved_version?: string }[]) {
         if (imp?.contract && imp.resolved_version) acks.push({ domain: b[1]!, repo: String(doc.repo ?? b[2]), contract: imp.contract, resolved_version: imp.resolved_version });
@@ -83,6 +98,7 @@ export function toPending(
     base_merged: baseMerged,
     updates,
     acks,
+    waivers,
     approvals: [...new Set(approvals.map((a) => a.toLowerCase()))],
     conflicts: [],
     obsolete: false,

@@ -11,6 +11,7 @@ import { iso } from "../realm/membership.ts";
 import { importersOf, rangeSatisfied, describeChange, describeSchemaChange, widenCommand } from "../realm/view.ts";
 import { normalizeRange, type ContractFile } from "../realm/schema.ts";
 import { ContractImpact, impactMarkdown, importersIn, planImpact, type Version } from "../impact/plan.ts";
+import { applyWaivers, type WaiverScope } from "../check/waivers.ts";
 
 export const ContractUpdate = z.object({
   domain: z.string(),
@@ -83,14 +84,23 @@ export type PlanInput = {
 
 const RANK: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
 
-/** The new contract version the repo's code asks for, or undefined when code and contract agree. */
-export function planContractUpdate(domain: string, contract: ContractFile, next: Extracted): ContractUpdate | undefined {
+/** The new contract version the repo's code asks for, or undefined when code and contract agree. A breaking
+ *  change that a waiver in force matches (issue 19: approved on main, not expired at `waivers.now`) demands no
+ *  major bump. */
+export function planContractUpdate(domain: string, contract: ContractFile, next: Extracted, waivers?: WaiverScope): ContractUpdate | undefined {
   const schema = next.schema ?? contract.schema;
-  const cmp = compareVersions({ schema: contract.schema, value: contract.value }, { schema, value: next.value }, contract.compatibility);
+  const compared = compareVersions({ schema: contract.schema, value: contract.value }, { schema, value: next.value }, contract.compatibility);
+  const judged = waivers?.waivers.length
+    ? applyWaivers(compared.findings, compared.values, contract.compatibility, { ...waivers, from: contract.version, to: semver.inc(contract.version, "patch")! })
+    : undefined;
+  const cmp = judged ? { ...compared, bump: judged.bump, breaking: judged.bump === "major" } : compared;
   if (cmp.bump === "none") return undefined;
   const changes = [
     ...cmp.values.map(describeChange),
-    ...cmp.findings.map((f) => describeSchemaChange(f, isBreaking(f, contract.compatibility))),
+    ...cmp.findings.map((f) => {
+      const w = judged?.waived.get(f);
+      return `${describeSchemaChange(f, isBreaking(f, contract.compatibility))}${w ? ` (waived until ${w.until}: ${w.reason})` : ""}`;
+    }),
   ];
   return {
     domain,
@@ -106,6 +116,11 @@ export function planContractUpdate(domain: string, contract: ContractFile, next:
     value: next.value,
     schema,
   };
+}
+
+/** The waivers on main of one contract, with the clock. */
+export function waiverScope(model: RealmModel, domain: string, contract: string, now: Date): WaiverScope {
+  return { waivers: model.domains.get(domain)?.waivers.get(contract)?.waivers ?? [], now };
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -142,7 +157,7 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
   for (const x of input.extracted) {
     const c = model.domains.get(x.domain)?.contracts.get(x.contract);
     if (!c) continue;
-    const u = planContractUpdate(x.domain, c, x);
+    const u = planContractUpdate(x.domain, c, x, waiverScope(model, x.domain, x.contract, input.now));
     if (!u) continue;
     const refusal = publishRefusal(u, {
       value: x.from ? { file: x.from.file, pointer: x.from.pointer } : { file: `the value read for ${x.contract}`, pointer: "" },

@@ -16,7 +16,7 @@ import { loadValidRealm, type RealmModel } from "../realm/load.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
 import { iso } from "../realm/membership.ts";
 import { ExportBinding } from "../realm/schema.ts";
-import { BranchPlan, planContractUpdate, planSync, type Extracted } from "./plan.ts";
+import { BranchPlan, planContractUpdate, planSync, waiverScope, type Extracted } from "./plan.ts";
 import { reliedVersions } from "../impact/run.ts";
 import { syncTrailers, toPending, type PendingSync } from "./pending.ts";
 import { describeRefusals } from "./publishable.ts";
@@ -199,7 +199,7 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
   // Only contracts the code changed are judged for their importers: history is read for those alone.
   const changed = extracted.filter((x) => {
     const c = model.domains.get(x.domain)?.contracts.get(x.contract);
-    return c !== undefined && planContractUpdate(x.domain, c, x) !== undefined;
+    return c !== undefined && planContractUpdate(x.domain, c, x, waiverScope(model, x.domain, x.contract, ctx.now)) !== undefined;
   });
   const versions = await reliedVersions(ctx.clone, model, changed);
   const plan = planSync({ realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken, versions });
@@ -279,7 +279,7 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
     const next = all.find((v) => v.due && !results.get(v.branch)?.conflicts.length);
     if (!next) break;
     const p = pending.find((x) => x.branch === next.branch)!;
-    const outcome = await host.merge(next.branch, `Merge ${next.branch}: ${p.updates.map((u) => `${u.contract} ${u.version}`).join(", ") || "acknowledgement"} (${next.reason})`);
+    const outcome = await host.merge(next.branch, `Merge ${next.branch}: ${[...p.updates.map((u) => `${u.contract} ${u.version}`), ...(p.waivers ?? []).map((w) => `waiver of ${w.rule} in ${w.contract}`)].join(", ") || "acknowledgement"} (${next.reason})`);
     results.set(next.branch, { ...next, removed: false, merged: outcome.merged, conflicts: outcome.merged ? [] : outcome.conflicts });
     if (!outcome.merged) continue;
   }

@@ -3,6 +3,7 @@ import pkg from "../../package.json" with { type: "json" };
 import type { CheckReport, Finding } from "../check/findings.ts";
 import { failText, okText, warnText } from "./output.ts";
 import type { Witness } from "../check/witness.ts";
+import type { ListedWaiver } from "../check/waivers.ts";
 
 /** What a contract with nothing found is, in the RFC's words where it has them, unless the check said more
  *  (`detail`: "binding at 1.4.0 (current)"). */
@@ -20,6 +21,13 @@ export function describeWitness(w: Witness): string {
   const text = JSON.stringify(w.value);
   const shown = text.length > 200 ? `${text.slice(0, 197)}...` : text;
   return `witness: ${shown} is valid under ${w.valid_under} and rejected by ${w.rejected_by}`;
+}
+
+/** The line a check prints for a waiver (issue 19): `waived: <rule> at <pointer> until <date> (<reason>)`. */
+export function describeWaiver(w: Pick<ListedWaiver, "rule" | "pointer" | "until" | "reason" | "status">): string {
+  const at = w.pointer === "" ? "(root)" : w.pointer;
+  if (w.status === "expired") return `waiver expired: ${w.rule} at ${at} on ${w.until} (${w.reason}); the finding counts again`;
+  return `waived: ${w.rule} at ${at} until ${w.until} (${w.reason})${w.status === "unused" ? "; nothing matched it in this check" : ""}`;
 }
 
 function where(f: Finding): string {
@@ -80,6 +88,8 @@ export function formatText(report: CheckReport): string {
       }
     }
   }
+  // Every waiver of the contracts checked, on every run, so none is forgotten until it expires (issue 19).
+  for (const w of report.waivers ?? []) line(`${w.contract}: ${describeWaiver(w)}`);
   const { errors, warnings } = report.summary;
   if (report.checked.length === 0) line("Nothing to check here.");
   line(errors || warnings ? `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}` : "All checks passed.");
@@ -100,7 +110,9 @@ function formatOwnership(report: CheckReport, commits: number): string {
 
 /** SARIF 2.1.0, so GitHub code scanning and Forgejo can show findings on the pull request. */
 export function toSarif(report: CheckReport): unknown {
-  const shown = report.findings.filter((f) => f.severity !== "info");
+  // A waived finding is shown too, as a result with an external suppression (SARIF 2.1.0 §3.27.23, §3.35).
+  const waived = (f: Finding) => f.waiver !== undefined && !f.waiver.expired;
+  const shown = report.findings.filter((f) => f.severity !== "info" || waived(f));
   const rules = [...new Set(shown.map((f) => f.rule))].sort();
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -111,8 +123,9 @@ export function toSarif(report: CheckReport): unknown {
         results: shown.map((f) => ({
           ruleId: f.rule,
           level: f.severity === "error" ? "error" : "warning",
+          ...(waived(f) ? { suppressions: [{ kind: "external", status: "accepted", justification: f.waiver!.reason, properties: { until: f.waiver!.until, recorded_by: f.waiver!.recorded_by, from: f.waiver!.from } }] } : {}),
           message: { text: `${f.commit ? `${f.commit.slice(0, 7)} by ${f.author}: ${f.message}` : f.contract ? `${f.contract}: ${f.message}` : f.message}${f.witness ? `; ${describeWitness(f.witness)}` : ""}` },
-          ...(f.witness ? { properties: { witness: f.witness } } : {}),
+          ...(f.witness || f.waiver ? { properties: { ...(f.witness ? { witness: f.witness } : {}), ...(f.waiver ? { waiver: f.waiver } : {}) } } : {}),
           ...(f.file
             ? { locations: [{ physicalLocation: { artifactLocation: { uri: f.file }, ...(f.line ? { region: { startLine: f.line, startColumn: f.col } } : {}) } }] }
             : {}),

@@ -62,6 +62,16 @@ describe("contracts belong to their owner repo's maintainers", () => {
     expect(paths(judge(BOB, [changed(file, "added")], realm(), new Map([[file, { name: "fresh", owner: "aperture" }]])))).toEqual([file]);
   });
 
+  test("its waivers file is its owner's too, never another repo's (issue 19)", () => {
+    const waivers = "domains/s3/waivers/perms.yaml";
+    expect(judge(ALICE, [changed(waivers, "added")])).toEqual([]);
+    expect(judge(BOB, [changed(waivers, "added")])).toEqual([
+      { path: waivers, domain: "s3", contract: "perms", message: `only the maintainers of its owner, aperture's maintainers (${ALICE}) or a realm approver (${APPROVER}) may change it` },
+    ]);
+    // Also in realms whose trust.permissions (written before waivers existed) does not name the file.
+    expect(paths(judge(BOB, [changed(waivers)], realm({ trust: { permissions: { "domains/{domain}/contracts/{name}.yaml": ["contract_owner"] } } })))).toEqual([waivers]);
+  });
+
   test("matching emails ignores case", () => {
     expect(judge(ALICE.toUpperCase(), [changed(CONTRACT)])).toEqual([]);
   });

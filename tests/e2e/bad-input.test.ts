@@ -265,7 +265,7 @@ describe("the command line", () => {
 
   test("blue schema prints each kind's JSON Schema, generated from the same Zod schema", () => {
     const list = sb.blue(sb.root, "schema");
-    expect(list.stdout.split("\n").filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(["realm", "repo", "domain", "governance", "contract", "binding", "config"]);
+    expect(list.stdout.split("\n").filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(["realm", "repo", "domain", "governance", "contract", "waiver", "binding", "config"]);
     const r = sb.blue(sb.root, "schema", "contract");
     expect(r.code).toBe(0);
     const schema = JSON.parse(r.stdout);

@@ -99,6 +99,20 @@ for (const c of cases) {
       for (const f of files) expect(readFileSync(f).includes(TOKEN)).toBe(false);
     });
 
+    test("waive opens a PR for the waiver, labelled waiver, for a realm approver to approve (issue 19)", async () => {
+      proxy.calls.length = 0;
+      const r = await run(world.aperture, "realm", "waive", "s3-permissions", "--rule", "required-removed", "--pointer", "/required/0", "--until", "2099-12-31", "--reason", "fungal reads it as optional");
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/✓ Recorded the waiver of required-removed at \/required\/0 in s3-permissions \(the change from \d+\.\d+\.\d+\) until 2099-12-31 on sync\/aperture\/\S+/);
+      expect(proxy.calls.filter((x) => x.status >= 400)).toEqual([]);
+      expect(proxy.calls.every((x) => x.auth === c.auth)).toBe(true);
+      const open = proxy.calls.find((x) => x.method === "POST" && x.path === "/repos/realms/letemcook/pulls")!;
+      expect(JSON.parse(open.body)).toMatchObject({ title: "aperture: waive required-removed at /required/0 in s3-permissions until 2099-12-31", base: "main", head: expect.stringMatching(/^sync\/aperture\//) });
+      expect(JSON.parse(open.body).body).toContain("this needs a realm approver's approval (`blue realm approve`)");
+      expect(seen().some((s) => /^POST \/repos\/realms\/letemcook\/(pulls|issues)\/-?\d+\/labels$/.test(s))).toBe(true);
+    });
+
     test("without a token: one line naming the sources tried, exit 1, nothing pushed", async () => {
       world.writeCode({ ...VALUE, read: [...VALUE.read, "more/*"] });
       const before = sb.git(sb.root, "-C", sb.defaultRemote("letemcook"), "for-each-ref", "refs/heads/sync/");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatProblem } from "../../src/errors.ts";
@@ -79,6 +79,35 @@ function goodWith(rel: string, edit: (text: string) => string): string {
   return root;
 }
 const withMinVersion = (v: string, extra = "") => goodWith("realm.yaml", (t) => t.replace('version: "1.0.0"\n', `version: "1.0.0"\nmin_blue_version: ${v}\n${extra}`));
+
+describe("waivers (issue 19)", () => {
+  const withWaivers = (name: string, text: string) => {
+    const root = goodWith("realm.yaml", (t) => t);
+    mkdirSync(join(root, "domains/s3-access/waivers"));
+    writeFileSync(join(root, `domains/s3-access/waivers/${name}.yaml`), text);
+    return root;
+  };
+  const ONE = "waivers:\n  - rule: required-removed\n    pointer: /required/0\n    from: 1.4.0\n    until: 2026-12-31\n    reason: fungal reads it as optional\n    recorded_by: eric@example.com\n    recorded_at: 2026-11-30T10:00:00Z\n";
+
+  test("domains/<d>/waivers/<contract>.yaml is read beside the contract, not as a contract", () => {
+    const { model, problems } = loadRealm(withWaivers("s3-permissions", `contract: s3-permissions\n${ONE}`));
+    expect(problems).toEqual([]);
+    const d = model.domains.get("s3-access")!;
+    expect([...d.contracts.keys()]).toEqual(["s3-permissions"]);
+    expect(d.waivers.get("s3-permissions")?.waivers.map((w) => [w.rule, w.pointer, w.from, w.until])).toEqual([["required-removed", "/required/0", "1.4.0", "2026-12-31"]]);
+  });
+
+  test("a waiver of no contract, a bad date or a pointer without '/' is a problem at its file:line:col", () => {
+    expect(loadRealm(withWaivers("nothing", `contract: nothing\n${ONE}`)).problems.map(formatProblem)).toEqual([
+      "domains/s3-access/waivers/nothing.yaml:1:11: contract: no contract 'nothing' in domain 's3-access': a waiver sits beside the contract it waives",
+    ]);
+    const bad = ONE.replace("2026-12-31", "2026-02-30").replace("/required/0", "required/0");
+    expect(loadRealm(withWaivers("s3-permissions", `contract: s3-permissions\n${bad}`)).problems.map(formatProblem)).toEqual([
+      "domains/s3-access/waivers/s3-permissions.yaml:4:14: waivers[0].pointer: must be a JSON pointer: '' (the schema's root) or starting with '/'",
+      "domains/s3-access/waivers/s3-permissions.yaml:6:12: waivers[0].until: must be a real date like 2026-12-31",
+    ]);
+  });
+});
 
 describe("min_blue_version", () => {
   test("a realm that needs a newer blue is refused with one line, before anything else is read", () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadRealm } from "../../src/realm/load.ts";
 import { evaluate } from "../../src/sync/merge-policy.ts";
 import { branchName, planSync } from "../../src/sync/plan.ts";
-import type { PendingSync } from "../../src/sync/pending.ts";
+import { toPending, type PendingSync } from "../../src/sync/pending.ts";
 
 const good = () => loadRealm(join(import.meta.dir, "..", "fixtures", "realms", "good")).model;
 const NOW = new Date("2026-01-24T15:00:00Z");
@@ -52,6 +52,21 @@ describe("planSync", () => {
     value.write.push("x/*");
     const [ok] = planSync({ realm: "letemcook", repo: "aperture", model, extracted: [{ domain: "s3-access", contract: "s3-permissions", value }], pending: [], now: NOW, taken: new Set() }).branches;
     expect(ok!.updates[0]!.impact?.summary).toBe("1.5.0: fungal-image-analysis unaffected (imports >=1.0.0, <2.0.0)");
+  });
+
+  test("a breaking change a waiver in force matches is a minor version, marked as waived (issue 19)", () => {
+    const model = good();
+    const d = model.domains.get("s3-access")!;
+    const { required: _, ...schema } = d.contracts.get("s3-permissions")!.schema as Record<string, unknown>;
+    const w = { rule: "required-removed", pointer: "/required/0", from: "1.4.0", until: "2026-01-24", reason: "ok for now", recorded_by: "eric@example.com", recorded_at: "2026-01-20T00:00:00Z" };
+    d.waivers.set("s3-permissions", { contract: "s3-permissions", waivers: [w] });
+    const plan = (now: Date) => planSync({ realm: "letemcook", repo: "aperture", model, extracted: [{ domain: "s3-access", contract: "s3-permissions", value: valueOf(), schema }], pending: [], now, taken: new Set() }).branches[0]!;
+    const u = plan(NOW).updates[0]!;
+    expect([u.to, u.bump, u.compatible]).toEqual(["1.5.0", "minor", true]);
+    expect(u.changes).toEqual(["schema /required/0: 'read' is no longer required (breaking) (waived until 2026-01-24: ok for now)"]);
+    expect(plan(NOW).pr.labels).toEqual(["compatible"]);
+    // The day after its date, the change needs its major bump again.
+    expect(plan(new Date("2026-01-25T00:00:00Z")).updates[0]!.to).toBe("2.0.0");
   });
 
   test("code that matches the contract plans nothing", () => {
@@ -134,5 +149,27 @@ describe("merge policy", () => {
     const ack = pending({ branch: "sync/fungal-image-analysis/1", repo: "fungal-image-analysis", acks: [{ domain: "s3-access", repo: "fungal-image-analysis", contract: "s3-permissions", resolved_version: "2.0.0" }] });
     expect(evaluate({ ...p, approvals: ["mallory@example.com"] }, { model, pending: [p, ack], now: NOW }).due).toBe(false);
     expect(evaluate({ ...p, approvals: ["Eric@Example.com"] }, { model, pending: [p, ack], now: NOW })).toMatchObject({ due: true, reason: "approved" });
+  });
+
+  test("a branch carries the waivers it adds or changes; one as on main (keys in any order) is not new", () => {
+    const model = good();
+    const w = { rule: "required-removed", pointer: "/required/0", from: "1.4.0", until: "2026-12-31", reason: "ok", recorded_by: "eric@example.com", recorded_at: "2026-01-20T00:00:00Z" };
+    model.domains.get("s3-access")!.waivers.set("s3-permissions", { contract: "s3-permissions", waivers: [w] });
+    const { rule, ...rest } = w;
+    const files = new Map<string, unknown>([["domains/s3-access/waivers/s3-permissions.yaml", { contract: "s3-permissions", waivers: [{ ...rest, rule }, { ...w, until: "2027-01-31" }] }]]);
+    const p = toPending({ branch: "sync/aperture/20260124-150000", sha: "a".repeat(40), commits: [], files }, model, true)!;
+    expect(p.waivers).toEqual([{ domain: "s3-access", contract: "s3-permissions", rule: "required-removed", pointer: "/required/0", until: "2027-01-31" }]);
+    expect(p.updates).toEqual([]);
+  });
+
+  test("a waiver needs the approval a breaking change needs, however long it waits (issue 19)", () => {
+    const p = pending({ waivers: [{ domain: "s3-access", contract: "s3-permissions", rule: "required-removed", pointer: "/required/0", until: "2026-12-31" }] });
+    const late = new Date("2027-01-01T00:00:00Z");
+    expect(evaluate(p, { model, pending: [p], now: late })).toMatchObject({
+      due: false,
+      waiting_for: ["an approval of the waiver of required-removed at /required/0 in s3-permissions by a realm approver (eric@example.com)"],
+    });
+    expect(evaluate({ ...p, approvals: ["mallory@example.com"] }, { model, pending: [p], now: NOW }).due).toBe(false);
+    expect(evaluate({ ...p, approvals: ["eric@example.com"] }, { model, pending: [p], now: NOW })).toMatchObject({ due: true, reason: "approved" });
   });
 });
