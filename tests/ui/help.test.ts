@@ -30,7 +30,8 @@ async function leaves(): Promise<{ path: string[]; cmd: Cmd; meta: CommandMeta; 
 function words(line: string): string[] {
   const out: string[] = [];
   for (const m of line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) {
-    if (m[3] === ">" || m[3]?.startsWith(">")) break;
+    // A redirection or a shell comment ends the command line.
+    if (m[3] === ">" || m[3]?.startsWith(">") || m[3]?.startsWith("#")) break;
     out.push(m[1] ?? m[2] ?? m[3]!);
   }
   return out;
