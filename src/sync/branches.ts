@@ -124,6 +124,18 @@ export async function commitSyncBranch(
   }
 }
 
+/**
+ * Bring the realm's main into a sync branch's worktree (`dir`, checked out at another sync branch): the branch
+ * forked from an older main, which may lack a file the plan, read from today's main, edits (an importer's binding
+ * added since the provider branched). Merging main in is what the branch's own merge into main would do anyway.
+ */
+export async function mergeMainInto(dir: string, branch: string): Promise<void> {
+  const r = await runBounded(["git", "merge", "-q", "--no-edit", "-m", `Merge ${MAIN} into ${branch}`, MAIN], { cwd: dir, timeoutMs: 60_000 });
+  if (r.code === 0) return;
+  await runBounded(["git", "merge", "--abort"], { cwd: dir, timeoutMs: 60_000 });
+  throw new GitError(`${branch} no longer merges with the realm's ${REALM_BRANCH}: ${(r.stderr || r.stdout).trim().split("\n")[0] ?? ""}`, "Its repo's next 'blue realm sync' rebuilds it; sync again after that.");
+}
+
 export type MergeOutcome = { merged: true; sha: string } | { merged: false; conflicts: string[] };
 
 /**

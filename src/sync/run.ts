@@ -1,12 +1,12 @@
 // Carries out `blue realm sync` for a member repo: fetch the realm, read what this repo's code exports and
 // what is waiting on open sync branches, plan, then (unless --dry-run) push the sync branches, open or update
 // their PRs, tell the local daemon, and merge the open sync branches that governance now allows.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { BlueError, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "./host.ts";
 import { git, headOf, isMerged } from "../git/realm-repo.ts";
-import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
+import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, mergeMainInto, readChangedFiles } from "./branches.ts";
 import { withLock } from "../system/lock.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
 import { warnStderr } from "../ui/output.ts";
@@ -137,7 +137,10 @@ function valuePointer(pointer: string): string {
 }
 
 /** Write one branch plan's files into a worktree of the realm. */
-function writePlan(dir: string, clone: string, plan: BranchPlan, now: Date): void {
+async function writePlan(dir: string, clone: string, plan: BranchPlan, now: Date): Promise<void> {
+  // The plan is read from main; a branch started from another sync branch has that branch's older main, which
+  // may lack a binding the plan acknowledges in (added to main since that branch forked): bring main in first.
+  if (plan.start !== "origin/main" && plan.acknowledgements.some((a) => !existsSync(join(dir, a.file)))) await mergeMainInto(dir, plan.branch);
   for (const u of plan.updates) {
     // Start from main's file (kept as people wrote it), so a reused branch is rewritten, not patched twice.
     const path = join(dir, u.file);
