@@ -1,12 +1,11 @@
 // The sync branches of a realm (`sync/<repo>/<YYYYMMDD-HHMMSS>`) as git sees them: listed from the clone's
 // remote-tracking refs, read without checking anything out, and written through a temporary worktree so the
 // clone's own checkout of `main` never moves until a change has landed on the remote.
-import { mkdtempSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { parseData } from "../yaml/source.ts";
 import { GitError, Unreachable } from "../errors.ts";
 import { runBounded } from "../system/subprocess.ts";
 import { git, headOf, isMerged, REALM_BRANCH, requireGitIdentity } from "../git/realm-repo.ts";
+import { removeScratch, scratchDir } from "../git/scratch-worktree.ts";
 
 const MAIN = `origin/${REALM_BRANCH}`;
 const PUSH_ATTEMPTS = 4;
@@ -103,7 +102,7 @@ export async function commitSyncBranch(
 ): Promise<string> {
   await requireGitIdentity(clone);
   const g = git(clone);
-  const dir = mkdtempSync(join(clone, ".git", "blue-sync-"));
+  const dir = scratchDir(clone, "sync");
   try {
     await g.raw(["worktree", "add", "-q", "--detach", dir, o.start]);
     const w = git(dir);
@@ -119,8 +118,7 @@ export async function commitSyncBranch(
     await g.raw(["fetch", "-q", "origin", `+refs/heads/${o.branch}:refs/remotes/origin/${o.branch}`]).catch(() => undefined);
     return sha;
   } finally {
-    await g.raw(["worktree", "remove", "--force", dir]).catch(() => rmSync(dir, { recursive: true, force: true }));
-    await g.raw(["worktree", "prune"]).catch(() => undefined);
+    await removeScratch(clone, dir);
   }
 }
 
@@ -146,7 +144,7 @@ export async function mergeSyncBranch(clone: string, branch: string, message: st
   await requireGitIdentity(clone);
   const g = git(clone);
   for (let attempt = 1; ; attempt++) {
-    const dir = mkdtempSync(join(clone, ".git", "blue-merge-"));
+    const dir = scratchDir(clone, "merge");
     try {
       await g.raw(["worktree", "add", "-q", "--detach", dir, MAIN]);
       const w = git(dir);
@@ -172,8 +170,7 @@ export async function mergeSyncBranch(clone: string, branch: string, message: st
       await g.raw(["fetch", "-q", "--prune", "origin"]).catch(() => undefined);
       return { merged: true, sha };
     } finally {
-      await g.raw(["worktree", "remove", "--force", dir]).catch(() => rmSync(dir, { recursive: true, force: true }));
-      await g.raw(["worktree", "prune"]).catch(() => undefined);
+      await removeScratch(clone, dir);
     }
   }
 }

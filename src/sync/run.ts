@@ -8,6 +8,7 @@ import { plainGitHost, type SyncHost } from "./host.ts";
 import { git, headOf, isMerged } from "../git/realm-repo.ts";
 import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, mergeMainInto, readChangedFiles } from "./branches.ts";
 import { withLock } from "../system/lock.ts";
+import { removeLeftoverWorktrees } from "../git/scratch-worktree.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
 import { warnStderr } from "../ui/output.ts";
 import { extractExportCached, readSchemaFile } from "../check/extract.ts";
@@ -178,6 +179,8 @@ function commitMessage(plan: BranchPlan, repo: string, now: Date): string {
 
 export async function runSync(ctx: SyncContext): Promise<SyncReport> {
   return withLock(`${ctx.clone}.lock`, async () => {
+    // What a killed sync left behind (its scratch worktree in .git) goes first.
+    await removeLeftoverWorktrees(ctx.clone);
     await refuseHandEdits(ctx.clone, ctx.repo);
     const before = await headOf(ctx.clone, "HEAD");
     try {
@@ -257,6 +260,7 @@ async function verdicts(host: SyncHost, model: RealmModel, pending: PendingSync[
  */
 export async function settle(clone: string, realm: string, host: SyncHost, now: Date): Promise<SyncReport["merges"]> {
   const results = new Map<string, SyncReport["merges"][number]>();
+  await removeLeftoverWorktrees(clone);
   for (let round = 0; round < 20; round++) {
     await fetchRealm(clone);
     const { model } = loadValidRealm(clone, realm);
