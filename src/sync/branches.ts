@@ -4,7 +4,8 @@
 import { parseData } from "../yaml/source.ts";
 import { GitError, Unreachable } from "../errors.ts";
 import { runBounded } from "../system/subprocess.ts";
-import { git, headOf, isMerged, REALM_BRANCH, requireGitIdentity } from "../git/realm-repo.ts";
+import { git, headOf, isMerged, REALM_BRANCH } from "../git/realm-repo.ts";
+import { requireGitIdentity } from "../git/identity.ts";
 import { removeScratch, scratchDir } from "../git/scratch-worktree.ts";
 
 const MAIN = `origin/${REALM_BRANCH}`;

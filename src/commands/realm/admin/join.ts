@@ -7,7 +7,8 @@ import { writeFileAtomic } from "../../../system/atomic-write.ts";
 import { ConfigError, GitError, Refused, UsageError } from "../../../errors.ts";
 import { parseRemote } from "../../../forge/forge.ts";
 import { changedPaths, commitPaths, isCommitted } from "../../../git/member-repo.ts";
-import { changeRealm, cloneRealm, remoteUrl, userEmail } from "../../../git/realm-repo.ts";
+import { changeRealm, cloneRealm, remoteUrl } from "../../../git/realm-repo.ts";
+import { identityEmail } from "../../../git/identity.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import { planJoin } from "../../../realm/membership.ts";
 import { isSafeName } from "../../../realm/names.ts";
@@ -89,7 +90,9 @@ export const join = defineCommand({
         throw new ConfigError(`${url} is not a blue realm (it has no realm.yaml)`, `Create one with 'blue realm admin init --name ${realmName} --remote ${url}'.`);
       }
       const ownUrl = await remoteUrl(root);
-      const maintainers = args.maintainers ? splitList(args.maintainers) : [await userEmail(root)].filter((e): e is string => !!e);
+      // By default the maintainer is whoever git will name as the join commit's author (GIT_AUTHOR_EMAIL over
+      // user.email), so the realm names its committer.
+      const maintainers = args.maintainers ? splitList(args.maintainers) : [await identityEmail(loc.clone)].filter((e): e is string => !!e);
       const proposal = proposalFor(realmName, loc.clone, url);
       const plan = await changeRealm(loc.clone, {
         propose: proposal.propose,
