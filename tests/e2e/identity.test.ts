@@ -52,8 +52,23 @@ describe("no git identity: exit 78 and the fix in every command that commits", (
     });
   }
 
+  test("blue realm sync with an author from the environment but no committer", () => {
+    const r = sb.exec(BIN, ["realm", "sync"], aperture, { ...noIdentity, GIT_AUTHOR_NAME: "Env Person", GIT_AUTHOR_EMAIL: "env@example.com" });
+    expect([r.code, r.stderr.split("\n")[0]]).toEqual([78, FIX]);
+    expect(r.stderr).not.toContain("internal error");
+  });
+
   test("none of them changed the realm remote", () => {
     expect(remoteState()).toBe(before);
+  });
+
+  test("blue realm approve (plain git: a signed-off commit) on an open sync branch", () => {
+    const s = sb.blue(aperture, "realm", "sync");
+    expect(s.code).toBe(0);
+    const branch = /Pushed (sync\/aperture\/\S+):/.exec(s.stdout)![1]!;
+    const r = sb.exec(BIN, ["realm", "approve", branch], aperture, noIdentity);
+    expect([r.code, r.stderr.split("\n")[0]]).toEqual([78, FIX]);
+    expect(r.stderr).not.toContain("internal error");
   });
 });
 
