@@ -36,7 +36,7 @@ export const init = defineCommand({
     description: { type: "string", description: "One line saying what the realm coordinates", valueHint: "text" },
     approvers: {
       type: "string",
-      description: "Comma-separated realm approvers: emails, or forge user names (no '@'), which forge protection can name (default: your git user.email)",
+      description: "Comma-separated realm approvers: emails, or forge user names (no '@'), which forge protection can name (default: the e-mail git commits with: GIT_AUTHOR_EMAIL, else user.email)",
       valueHint: "a,b",
     },
     protect: {

@@ -28,7 +28,7 @@ export const join = defineCommand({
     realm: { type: "positional", description: "Name of the realm to join", required: true, valueHint: "realm" },
     url: { type: "string", description: "Git URL of the realm, when it is not cloned on this machine yet", valueHint: "git-url" },
     repo: { type: "string", description: "Name of this repo in the realm (default: the basename of the git top level)", valueHint: "name" },
-    maintainers: { type: "string", description: "Comma-separated maintainers: emails, or forge user names (no '@'), which reviews and CODEOWNERS can name (default: your git user.email)", valueHint: "a,b" },
+    maintainers: { type: "string", description: "Comma-separated maintainers: emails, or forge user names (no '@'), which reviews and CODEOWNERS can name (default: the e-mail git commits with: GIT_AUTHOR_EMAIL, else user.email)", valueHint: "a,b" },
     commit: { type: "boolean", description: "Commit .blue/config.yaml and .gitignore in this repo (nothing else)" },
   },
   async run({ args }) {
