@@ -94,10 +94,17 @@ export async function cloneRealm(url: string, dest: string): Promise<void> {
     if ((await g.raw(["rev-parse", "--verify", "-q", "HEAD"]).catch(() => "")).trim() === "") {
       await g.raw(["symbolic-ref", "HEAD", `refs/heads/${REALM_BRANCH}`]);
     }
-    renameSync(tmp, dest);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw describeGitFailure(e, url, "git clone");
+  }
+  try {
+    renameSync(tmp, dest);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    // Two commands' first use of a realm at once: the other one's clone of the same remote landed first; use it.
+    if ((await remoteUrl(dest)) === url) return;
+    throw new GitError(`cannot put the realm clone in place at ${dest}: ${(e as Error).message}`, `Move ${dest} away, then run the command again.`);
   }
 }
 

@@ -69,6 +69,19 @@ describe("an acknowledgement on a provider's branch older than the importer's bi
   }, 120_000);
 });
 
+describe("a home's first use of a realm, twice at once", () => {
+  test("two commands that both clone the realm: both succeed, one clone stays", async () => {
+    const { sb, fungal } = world();
+    for (let round = 0; round < 4; round++) {
+      const fresh = new Sandbox(`fresh-${round}`);
+      sandboxes.push(fresh);
+      const runs = await Promise.all([fresh.blueAsync(fungal, ["realm", "sync", "--dry-run"]), fresh.blueAsync(fungal, ["realm", "sync", "--dry-run"])]);
+      for (const r of runs) expect([r.code, r.stderr]).toEqual([0, ""]);
+      expect(fresh.git(fresh.realmClone("letemcook"), "rev-parse", "HEAD")).toBe(sb.git(sb.root, "-C", sb.defaultRemote("letemcook"), "rev-parse", "main"));
+    }
+  }, 120_000);
+});
+
 describe("two homes syncing at once", () => {
   test("20 rounds, each home publishing a different change: no internal error, and every change lands", async () => {
     const { sb, aperture, fungal, clone, writeCode, onMain, branches, push } = world();
