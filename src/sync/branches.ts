@@ -2,7 +2,7 @@
 // remote-tracking refs, read without checking anything out, and written through a temporary worktree so the
 // clone's own checkout of `main` never moves until a change has landed on the remote.
 import { parseData } from "../yaml/source.ts";
-import { GitError, Unreachable } from "../errors.ts";
+import { BranchMoved, GitError, Unreachable } from "../errors.ts";
 import { runBounded } from "../system/subprocess.ts";
 import { git, headOf, isMerged, REALM_BRANCH } from "../git/realm-repo.ts";
 import { requireGitIdentity } from "../git/identity.ts";
@@ -93,6 +93,13 @@ function pushFailure(e: unknown, doing: string): Error {
   return new GitError(`${doing}: ${cause}`, "Fix what git says, then run 'blue realm sync' again.");
 }
 
+/** Whether a push failed because the remote's branch moved since it was read: rejected as not a fast-forward
+ *  (or stale, with a lease), or the remote found its ref changed while it took the push. */
+export function movedUnderPush(gitOutput: string): boolean {
+  if (/hook declined|protected/i.test(gitOutput)) return false;
+  return /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)|cannot lock ref[^\n]*but expected|\(failed to update ref\)/i.test(gitOutput);
+}
+
 /**
  * Make one commit on a new or existing sync branch, in a temporary worktree, and push it. `start` is what the
  * branch starts from (origin/main, or another sync branch); `edit` writes the files inside the worktree.
@@ -114,6 +121,12 @@ export async function commitSyncBranch(
     try {
       await w.raw(["push", "-q", ...(o.replace ? [`--force-with-lease=refs/heads/${o.branch}:${o.replace}`] : []), "origin", `HEAD:refs/heads/${o.branch}`]);
     } catch (e) {
+      const text = e instanceof Error ? e.message : String(e);
+      // Another machine pushed this branch since it was read (a reused or rebuilt branch): the caller re-plans.
+      // (Told apart from a remote that refuses the push by its own rules: a protected branch, a declined hook.)
+      if (movedUnderPush(text)) {
+        throw new BranchMoved(`${o.branch} moved on the realm remote while this sync ran`, "Run 'blue realm sync' again: it starts from the realm's new state.");
+      }
       throw pushFailure(e, `pushing ${o.branch} to the realm failed`);
     }
     await g.raw(["fetch", "-q", "origin", `+refs/heads/${o.branch}:refs/remotes/origin/${o.branch}`]).catch(() => undefined);

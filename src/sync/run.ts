@@ -3,7 +3,7 @@
 // their PRs, tell the local daemon, and merge the open sync branches that governance now allows.
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
-import { BlueError, Refused } from "../errors.ts";
+import { BlueError, BranchMoved, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "./host.ts";
 import { git, headOf, isMerged } from "../git/realm-repo.ts";
 import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, mergeMainInto, readChangedFiles } from "./branches.ts";
@@ -177,18 +177,24 @@ function commitMessage(plan: BranchPlan, repo: string, now: Date): string {
   return `${lines.join("\n")}\n\n${syncTrailers({ repo, at: iso(now), base: plan.base })}`;
 }
 
+const RACE_ATTEMPTS = 4;
+
 export async function runSync(ctx: SyncContext): Promise<SyncReport> {
   return withLock(`${ctx.clone}.lock`, async () => {
     // What a killed sync left behind (its scratch worktree in .git) goes first.
     await removeLeftoverWorktrees(ctx.clone);
     await refuseHandEdits(ctx.clone, ctx.repo);
     const before = await headOf(ctx.clone, "HEAD");
-    try {
-      return await syncLocked(ctx);
-    } catch (e) {
-      // Nothing of a failed sync stays in the clone: main goes back to where it was.
-      if (before) await git(ctx.clone).raw(["reset", "-q", "--hard", before]).catch(() => undefined);
-      throw e;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await syncLocked(ctx);
+      } catch (e) {
+        // Nothing of a failed sync stays in the clone: main goes back to where it was.
+        if (before) await git(ctx.clone).raw(["reset", "-q", "--hard", before]).catch(() => undefined);
+        // Another machine pushed the same sync branch first: fetch, plan and push again from what it pushed.
+        if (e instanceof BranchMoved && attempt < RACE_ATTEMPTS) continue;
+        throw e;
+      }
     }
   });
 }

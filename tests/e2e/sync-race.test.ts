@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { rng } from "../seeded.ts";
 import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
-import { Sandbox, stackTrace, type Run } from "./sandbox.ts";
+import { BIN, Sandbox, stackTrace, type Run } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
@@ -66,6 +66,41 @@ describe("an acknowledgement on a provider's branch older than the importer's bi
     expect(onMain(S3).version).toBe("1.5.0");
     expect(onMain(FUNGAL_BINDING).imports[0].resolved_version).toBe("1.5.0");
     expect(onMain("domains/s3-access/bindings/gamma.yaml").imports[0].resolved_version).toBe("1.5.0");
+  }, 120_000);
+});
+
+describe("two machines pushing the same sync branch", () => {
+  test("the push that loses the race is planned again on top of the winner's, not failed", () => {
+    const { sb, aperture, writeCode, branches, remote } = world();
+    // aperture's open branch waits for fungal; a teammate's clone of aperture syncs from another machine.
+    writeCode({ ...VALUE, read: [...VALUE.read, "v1/*"] });
+    sb.git(aperture, "add", "-A");
+    sb.git(aperture, "commit", "-qm", "blue");
+    expect(sb.blue(aperture, "realm", "sync").code).toBe(0);
+    const open = branches()[0]!;
+    const teammate = sb.path("aperture-teammate");
+    sb.git(sb.root, "clone", "-q", aperture, teammate);
+    writeFileSync(join(teammate, "config/s3.json"), JSON.stringify({ permissions: { ...VALUE, read: [...VALUE.read, "v3/*"] } }));
+    const machineB = new Sandbox("machine-b");
+    sandboxes.push(machineB);
+    // Just before this machine's push, the teammate's sync pushes the same branch (once).
+    const mark = sb.path("teammate-pushed");
+    const env = Object.entries(machineB.env).map(([k, v]) => `${k}='${v.replaceAll("'", "'\\''")}'`).join(" ");
+    writeFileSync(
+      join(sb.realmClone("letemcook"), ".git/hooks/pre-push"),
+      `#!/bin/sh\n[ -e '${mark}' ] && exit 0\ntouch '${mark}'\ncd '${teammate}' && env -i ${env} '${BIN}' realm sync >'${mark}' 2>&1\nexit 0\n`,
+      { mode: 0o755 },
+    );
+    writeCode({ ...VALUE, read: [...VALUE.read, "v2/*"] });
+    const r = sb.blue(aperture, "realm", "sync");
+    expect(readFileSync(mark, "utf8")).toContain(`Updating sync branch: ${open}`);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toContain(`Updating sync branch: ${open}`);
+    expect(branches()).toEqual([open]);
+    const onBranch = parse(sb.git(sb.root, "-C", remote, "show", `${open}:${S3}`)) as { value: { read: string[] } };
+    expect(onBranch.value.read).toEqual([...VALUE.read, "v2/*"]);
+    // The teammate's commit is in the branch's history, under this machine's.
+    expect(sb.git(sb.root, "-C", remote, "log", "--format=%s", open).split("\n").filter((l) => l.startsWith("aperture:"))).toHaveLength(3);
   }, 120_000);
 });
 
