@@ -181,8 +181,8 @@ const RACE_ATTEMPTS = 4;
 
 export async function runSync(ctx: SyncContext): Promise<SyncReport> {
   return withLock(`${ctx.clone}.lock`, async () => {
-    // What a killed sync left behind (its scratch worktree in .git) goes first.
-    await removeLeftoverWorktrees(ctx.clone);
+    // What a killed sync left behind (its scratch worktree in .git) goes first (a dry run writes nothing).
+    if (!ctx.dryRun) await removeLeftoverWorktrees(ctx.clone);
     await refuseHandEdits(ctx.clone, ctx.repo);
     const before = await headOf(ctx.clone, "HEAD");
     for (let attempt = 1; ; attempt++) {
