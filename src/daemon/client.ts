@@ -202,7 +202,7 @@ export async function stopDaemon(graceMs = STOP_GRACE_MS): Promise<StopOutcome> 
     outcome = "killed";
     signal(pid, "SIGKILL");
     if (!(await exits(pid, KILL_WAIT_MS))) {
-      throw new BlueError(`the daemon (pid ${pid}) did not exit, even on SIGKILL`, "See what holds it with: ps -o pid,stat,wchan -p " + pid);
+      throw new BlueError(`the daemon (pid ${pid}) did not exit, even on SIGKILL`, `See what holds it with: ps -o pid,stat,wchan -p ${pid}`);
     }
   }
   await released(pid, REAP_WAIT_MS);
