@@ -56,6 +56,10 @@ export class ConfigError extends BlueError {
 /** A git operation failed for a reason other than an unreachable remote. */
 export class GitError extends BlueError {}
 
+/** A push the realm remote rejected because the branch moved since it was read (another machine pushed it
+ *  first): the work is read and planned again, not failed. */
+export class BranchMoved extends GitError {}
+
 /** A git remote, forge or the daemon could not be reached. */
 export class Unreachable extends BlueError {
   override readonly exitCode = ExitCode.unavailable;

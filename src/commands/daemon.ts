@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../system/atomic-write.ts";
-import { body, ensureDaemon, health, readDaemonInfo, stopDaemon } from "../daemon/client.ts";
+import { body, ensureDaemon, health, readDaemonInfo, STOP_GRACE_MS, stopDaemon } from "../daemon/client.ts";
 import { blueHome, daemonFiles } from "../system/home.ts";
 import { json, line, ok } from "../ui/output.ts";
 
@@ -16,9 +16,11 @@ const start = defineCommand({
 });
 
 const stop = defineCommand({
-  meta: { name: "stop", description: "Stop the daemon: in-flight requests finish, the database is closed", examples: ["blue daemon stop"] },
+  meta: { name: "stop", description: "Stop the daemon: in-flight requests finish (up to 5 s, then it is killed), the database is closed", examples: ["blue daemon stop"] },
   async run() {
-    ok((await stopDaemon()) ? "Daemon stopped" : "Daemon was not running");
+    const outcome = await stopDaemon();
+    if (outcome === "killed") ok(`Daemon killed after ${STOP_GRACE_MS / 1000} s (it did not exit on SIGTERM)`);
+    else ok(outcome === "stopped" ? "Daemon stopped" : "Daemon was not running");
   },
 });
 

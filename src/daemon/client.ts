@@ -141,28 +141,84 @@ async function isOurDaemon(pid: number, info: DaemonInfo | undefined): Promise<b
   }
 }
 
+/** How long a daemon gets to finish its requests after SIGTERM before it is killed. */
+export const STOP_GRACE_MS = 5_000;
+const KILL_WAIT_MS = 5_000;
+// An exited daemon is a zombie until its parent reaps it; its parent is init (the client that started it is
+// gone), and some inits reap only every second or two. Until then its pid still answers kill -0.
+const REAP_WAIT_MS = 5_000;
+
+export type StopOutcome = "stopped" | "killed" | "not_running";
+
+/** Whether `pid` has exited (a zombie counts) within `ms`. */
+async function exits(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (processAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await Bun.sleep(20);
+  }
+  return true;
+}
+
+/** Whether `pid` is gone altogether (reaped: kill -0 fails) within `ms`. */
+async function released(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ESRCH") return true;
+    }
+    if (Date.now() > deadline) return false;
+    await Bun.sleep(20);
+  }
+}
+
 /**
- * SIGTERM the daemon named by the pid file and wait for it to go. Returns whether one was running. A pid
- * file whose process is gone, or is not a blue daemon (the pid was reused), is stale and only removed.
+ * Stop the daemon named by the pid file and return only once its process has exited: SIGTERM (it finishes its
+ * requests and closes the database), and SIGKILL if it has not exited after `graceMs`. A pid file whose process
+ * is gone, or is not a blue daemon (the pid was reused), is stale and only removed.
  */
-export async function stopDaemon(timeoutMs = 10_000): Promise<boolean> {
+export async function stopDaemon(graceMs = STOP_GRACE_MS): Promise<StopOutcome> {
   const files = daemonFiles();
   const info = readDaemonInfo();
   let pid = info?.pid ?? Number.NaN;
   try {
     pid = Number.parseInt(readFileSync(files.pid, "utf8").trim(), 10);
   } catch {}
+  const removeFiles = () => {
+    for (const f of [files.pid, files.info]) {
+      try {
+        if (!readFileSync(f, "utf8").includes(String(pid))) continue;
+      } catch {}
+      rmSync(f, { force: true });
+    }
+  };
   if (!Number.isInteger(pid) || pid <= 0 || !(await isOurDaemon(pid, info))) {
     for (const f of [files.pid, files.info]) rmSync(f, { force: true });
-    return false;
+    return "not_running";
   }
-  process.kill(pid, "SIGTERM");
-  const deadline = Date.now() + timeoutMs;
-  while (processAlive(pid)) {
-    if (Date.now() > deadline) throw new BlueError(`the daemon (pid ${pid}) did not stop within ${timeoutMs / 1000}s`, "See 'blue daemon logs' for what it is doing; it stops once its requests finish, or end it with kill.");
-    await Bun.sleep(20);
+  let outcome: StopOutcome = "stopped";
+  signal(pid, "SIGTERM");
+  if (!(await exits(pid, graceMs))) {
+    outcome = "killed";
+    signal(pid, "SIGKILL");
+    if (!(await exits(pid, KILL_WAIT_MS))) {
+      throw new BlueError(`the daemon (pid ${pid}) did not exit, even on SIGKILL`, `See what holds it with: ps -o pid,stat,wchan -p ${pid}`);
+    }
   }
-  return true;
+  await released(pid, REAP_WAIT_MS);
+  // A killed daemon could not remove its files; a stopped one has (this only tidies what names its pid).
+  removeFiles();
+  return outcome;
+}
+
+function signal(pid: number, sig: "SIGTERM" | "SIGKILL"): void {
+  try {
+    process.kill(pid, sig);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+  }
 }
 
 /** Unwrap a typed response: the JSON body, or the daemon's error as a BlueError. */

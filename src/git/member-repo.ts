@@ -3,6 +3,7 @@
 import { GitError } from "../errors.ts";
 import { runBounded } from "../system/subprocess.ts";
 import { gitCause } from "./worktree.ts";
+import { requireGitIdentity } from "./identity.ts";
 
 // A commit runs the user's hooks and signing: as long as they take, within reason.
 const TIMEOUT_MS = 10 * 60 * 1000;
@@ -29,6 +30,7 @@ export async function changedPaths(root: string, paths: readonly string[]): Prom
  * commit. Returns the new commit's short id.
  */
 export async function commitPaths(root: string, paths: readonly string[], message: string): Promise<string> {
+  await requireGitIdentity(root, "this repo");
   for (const args of [
     ["add", "--", ...paths],
     ["commit", "-q", "--only", "-m", message, "--", ...paths],

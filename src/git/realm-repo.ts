@@ -3,8 +3,9 @@
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
-import { ConfigError, GitError, Refused, Unreachable, UsageError } from "../errors.ts";
+import { GitError, Refused, Unreachable, UsageError } from "../errors.ts";
 import { withLock } from "../system/lock.ts";
+import { requireGitIdentity } from "./identity.ts";
 
 export const REALM_BRANCH = "main";
 const PUSH_ATTEMPTS = 4;
@@ -93,10 +94,17 @@ export async function cloneRealm(url: string, dest: string): Promise<void> {
     if ((await g.raw(["rev-parse", "--verify", "-q", "HEAD"]).catch(() => "")).trim() === "") {
       await g.raw(["symbolic-ref", "HEAD", `refs/heads/${REALM_BRANCH}`]);
     }
-    renameSync(tmp, dest);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw describeGitFailure(e, url, "git clone");
+  }
+  try {
+    renameSync(tmp, dest);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    // Two commands' first use of a realm at once: the other one's clone of the same remote landed first; use it.
+    if ((await remoteUrl(dest)) === url) return;
+    throw new GitError(`cannot put the realm clone in place at ${dest}: ${(e as Error).message}`, `Move ${dest} away, then run the command again.`);
   }
 }
 
@@ -122,22 +130,6 @@ export async function isMerged(dir: string, sha: string, ref = `origin/${REALM_B
   return base !== "" && base === sha;
 }
 
-/** Exit 78 with the fix when git cannot name the author of a commit made in `dir` (as git itself resolves it). */
-export async function requireGitIdentity(dir: string): Promise<void> {
-  await requireIdentity(git(dir));
-}
-
-async function requireIdentity(g: SimpleGit): Promise<void> {
-  try {
-    await g.raw(["var", "GIT_AUTHOR_IDENT"]);
-  } catch {
-    throw new ConfigError(
-      "git does not know who you are, so blue cannot commit to the realm",
-      'Run: git config --global user.name "Your Name" && git config --global user.email you@example.com',
-    );
-  }
-}
-
 export type RealmChange<T> = {
   /** Reads the (freshly pulled) clone and writes the change; returns what the command reports. */
   apply: () => T | Promise<T>;
@@ -156,7 +148,7 @@ export type RealmChange<T> = {
 export async function changeRealm<T>(clone: string, change: RealmChange<T>): Promise<T> {
   return withLock(`${clone}.lock`, async () => {
     const g = git(clone);
-    await requireIdentity(g);
+    await requireGitIdentity(clone);
     const url = (await remoteUrl(clone)) ?? clone;
     const before = await headOf(clone, "HEAD");
     try {
@@ -356,10 +348,4 @@ export async function moveRealmRemote(clone: string, url: string): Promise<Moved
     }
     return { previous, pushed, adopted };
   });
-}
-
-/** The user's git email, used as a repo maintainer or realm approver by default. */
-export async function userEmail(dir: string): Promise<string | undefined> {
-  const out = await git(dir).raw(["config", "user.email"]).catch(() => "");
-  return out.trim() || undefined;
 }

@@ -12,7 +12,7 @@ export type MaintainersChange = {
   email: string;
   /** add: also record this key for the email; remove: remove only this key, not the maintainer. */
   key?: string;
-  /** Who asks (git user.email). */
+  /** Who asks: the e-mail git commits as (src/git/identity.ts). */
   actor: string | undefined;
 };
 

@@ -3,7 +3,7 @@
 // by the approver; on a forge it is a PR review. Then whatever is due merges.
 import { Refused, UsageError } from "../errors.ts";
 import type { SyncHost } from "./host.ts";
-import { userEmail } from "../git/realm-repo.ts";
+import { identityEmail, requireGitIdentity } from "../git/identity.ts";
 import { commitSyncBranch, fetchRealm } from "./branches.ts";
 import { withLock } from "../system/lock.ts";
 import { loadValidRealm } from "../realm/load.ts";
@@ -19,7 +19,9 @@ export async function runApprove(o: { realm: string; clone: string; branch: stri
       const open = pending.map((x) => x.branch);
       throw new UsageError(`no open sync branch '${o.branch}' in realm '${o.realm}'`, open.length ? `Open: ${open.join(", ")}` : "There are no open sync branches.");
     }
-    const email = (await userEmail(o.clone)) ?? "";
+    if (o.host.kind === "none") await requireGitIdentity(o.clone);
+    // A plain-git approval counts when its commit's committer is the approver it names (sync/pending.ts).
+    const email = (await identityEmail(o.clone, "committer")) ?? "";
     const approvers = new Set<string>();
     for (const u of [...p.updates, ...(p.waivers ?? [])]) {
       const d = model.domains.get(u.domain);

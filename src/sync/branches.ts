@@ -1,12 +1,12 @@
 // The sync branches of a realm (`sync/<repo>/<YYYYMMDD-HHMMSS>`) as git sees them: listed from the clone's
 // remote-tracking refs, read without checking anything out, and written through a temporary worktree so the
 // clone's own checkout of `main` never moves until a change has landed on the remote.
-import { mkdtempSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { parseData } from "../yaml/source.ts";
-import { GitError, Unreachable } from "../errors.ts";
+import { BranchMoved, GitError, Unreachable } from "../errors.ts";
 import { runBounded } from "../system/subprocess.ts";
-import { git, headOf, isMerged, REALM_BRANCH, requireGitIdentity } from "../git/realm-repo.ts";
+import { git, headOf, isMerged, REALM_BRANCH } from "../git/realm-repo.ts";
+import { requireGitIdentity } from "../git/identity.ts";
+import { removeScratch, scratchDir } from "../git/scratch-worktree.ts";
 
 const MAIN = `origin/${REALM_BRANCH}`;
 const PUSH_ATTEMPTS = 4;
@@ -93,6 +93,13 @@ function pushFailure(e: unknown, doing: string): Error {
   return new GitError(`${doing}: ${cause}`, "Fix what git says, then run 'blue realm sync' again.");
 }
 
+/** Whether a push failed because the remote's branch moved since it was read: rejected as not a fast-forward
+ *  (or stale, with a lease), or the remote found its ref changed while it took the push. */
+export function movedUnderPush(gitOutput: string): boolean {
+  if (/hook declined|protected/i.test(gitOutput)) return false;
+  return /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)|cannot lock ref[^\n]*but expected|\(failed to update ref\)/i.test(gitOutput);
+}
+
 /**
  * Make one commit on a new or existing sync branch, in a temporary worktree, and push it. `start` is what the
  * branch starts from (origin/main, or another sync branch); `edit` writes the files inside the worktree.
@@ -103,7 +110,7 @@ export async function commitSyncBranch(
 ): Promise<string> {
   await requireGitIdentity(clone);
   const g = git(clone);
-  const dir = mkdtempSync(join(clone, ".git", "blue-sync-"));
+  const dir = scratchDir(clone, "sync");
   try {
     await g.raw(["worktree", "add", "-q", "--detach", dir, o.start]);
     const w = git(dir);
@@ -114,14 +121,31 @@ export async function commitSyncBranch(
     try {
       await w.raw(["push", "-q", ...(o.replace ? [`--force-with-lease=refs/heads/${o.branch}:${o.replace}`] : []), "origin", `HEAD:refs/heads/${o.branch}`]);
     } catch (e) {
+      const text = e instanceof Error ? e.message : String(e);
+      // Another machine pushed this branch since it was read (a reused or rebuilt branch): the caller re-plans.
+      // (Told apart from a remote that refuses the push by its own rules: a protected branch, a declined hook.)
+      if (movedUnderPush(text)) {
+        throw new BranchMoved(`${o.branch} moved on the realm remote while this sync ran`, "Run 'blue realm sync' again: it starts from the realm's new state.");
+      }
       throw pushFailure(e, `pushing ${o.branch} to the realm failed`);
     }
     await g.raw(["fetch", "-q", "origin", `+refs/heads/${o.branch}:refs/remotes/origin/${o.branch}`]).catch(() => undefined);
     return sha;
   } finally {
-    await g.raw(["worktree", "remove", "--force", dir]).catch(() => rmSync(dir, { recursive: true, force: true }));
-    await g.raw(["worktree", "prune"]).catch(() => undefined);
+    await removeScratch(clone, dir);
   }
+}
+
+/**
+ * Bring the realm's main into a sync branch's worktree (`dir`, checked out at another sync branch): the branch
+ * forked from an older main, which may lack a file the plan, read from today's main, edits (an importer's binding
+ * added since the provider branched). Merging main in is what the branch's own merge into main would do anyway.
+ */
+export async function mergeMainInto(dir: string, branch: string): Promise<void> {
+  const r = await runBounded(["git", "merge", "-q", "--no-edit", "-m", `Merge ${MAIN} into ${branch}`, MAIN], { cwd: dir, timeoutMs: 60_000 });
+  if (r.code === 0) return;
+  await runBounded(["git", "merge", "--abort"], { cwd: dir, timeoutMs: 60_000 });
+  throw new GitError(`${branch} no longer merges with the realm's ${REALM_BRANCH}: ${(r.stderr || r.stdout).trim().split("\n")[0] ?? ""}`, "Its repo's next 'blue realm sync' rebuilds it; sync again after that.");
 }
 
 export type MergeOutcome = { merged: true; sha: string } | { merged: false; conflicts: string[] };
@@ -134,7 +158,7 @@ export async function mergeSyncBranch(clone: string, branch: string, message: st
   await requireGitIdentity(clone);
   const g = git(clone);
   for (let attempt = 1; ; attempt++) {
-    const dir = mkdtempSync(join(clone, ".git", "blue-merge-"));
+    const dir = scratchDir(clone, "merge");
     try {
       await g.raw(["worktree", "add", "-q", "--detach", dir, MAIN]);
       const w = git(dir);
@@ -160,8 +184,7 @@ export async function mergeSyncBranch(clone: string, branch: string, message: st
       await g.raw(["fetch", "-q", "--prune", "origin"]).catch(() => undefined);
       return { merged: true, sha };
     } finally {
-      await g.raw(["worktree", "remove", "--force", dir]).catch(() => rmSync(dir, { recursive: true, force: true }));
-      await g.raw(["worktree", "prune"]).catch(() => undefined);
+      await removeScratch(clone, dir);
     }
   }
 }

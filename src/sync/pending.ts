@@ -61,10 +61,14 @@ export function toPending(
   const updates: PendingSync["updates"] = [];
   const acks: PendingSync["acks"] = [];
   const waivers: PendingSync["waivers"] = [];
+  const base = parseBase(read.commits, repo);
   for (const [file, data] of read.files) {
     const c = /^domains\/([^/]+)\/contracts\/([^/]+)\.ya?ml$/.exec(file);
     const w = /^domains\/([^/]+)\/waivers\/([^/]+)\.ya?ml$/.exec(file);
     const b = /^domains\/([^/]+)\/bindings\/([^/]+)\.ya?ml$/.exec(file);
+    // An acknowledgement branch that merged main in (sync/run.ts writePlan) differs from its base in main's files
+    // too: only its own bindings are what it says.
+    if (base && (c || w || (b && b[2] !== repo))) continue;
     const doc = (data ?? {}) as Record<string, unknown>;
     if (c && typeof doc.version === "string") {
       const current = main.domains.get(c[1]!)?.contracts.get(String(doc.name ?? c[2]));
@@ -94,7 +98,7 @@ export function toPending(
     repo,
     sha: read.sha,
     synced_at: first?.trailers["Blue-Synced-At"]?.[0] ?? first?.committed_at ?? new Date(0).toISOString(),
-    base: parseBase(read.commits, repo),
+    base,
     base_merged: baseMerged,
     updates,
     acks,

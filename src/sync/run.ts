@@ -1,13 +1,14 @@
 // Carries out `blue realm sync` for a member repo: fetch the realm, read what this repo's code exports and
 // what is waiting on open sync branches, plan, then (unless --dry-run) push the sync branches, open or update
 // their PRs, tell the local daemon, and merge the open sync branches that governance now allows.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
-import { BlueError, Refused } from "../errors.ts";
+import { BlueError, BranchMoved, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "./host.ts";
 import { git, headOf, isMerged } from "../git/realm-repo.ts";
-import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
+import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, mergeMainInto, readChangedFiles } from "./branches.ts";
 import { withLock } from "../system/lock.ts";
+import { removeLeftoverWorktrees } from "../git/scratch-worktree.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
 import { warnStderr } from "../ui/output.ts";
 import { extractExportCached, readSchemaFile } from "../check/extract.ts";
@@ -138,7 +139,10 @@ function valuePointer(pointer: string): string {
 }
 
 /** Write one branch plan's files into a worktree of the realm. */
-function writePlan(dir: string, clone: string, plan: BranchPlan, now: Date): void {
+async function writePlan(dir: string, clone: string, plan: BranchPlan, now: Date): Promise<void> {
+  // The plan is read from main; a branch started from another sync branch has that branch's older main, which
+  // may lack a binding the plan acknowledges in (added to main since that branch forked): bring main in first.
+  if (plan.start !== "origin/main" && plan.acknowledgements.some((a) => !existsSync(join(dir, a.file)))) await mergeMainInto(dir, plan.branch);
   for (const u of plan.updates) {
     // Start from main's file (kept as people wrote it), so a reused branch is rewritten, not patched twice.
     const path = join(dir, u.file);
@@ -174,16 +178,24 @@ function commitMessage(plan: BranchPlan, repo: string, now: Date): string {
   return `${lines.join("\n")}\n\n${syncTrailers({ repo, at: iso(now), base: plan.base })}`;
 }
 
+const RACE_ATTEMPTS = 4;
+
 export async function runSync(ctx: SyncContext): Promise<SyncReport> {
   return withLock(`${ctx.clone}.lock`, async () => {
+    // What a killed sync left behind (its scratch worktree in .git) goes first (a dry run writes nothing).
+    if (!ctx.dryRun) await removeLeftoverWorktrees(ctx.clone);
     await refuseHandEdits(ctx.clone, ctx.repo);
     const before = await headOf(ctx.clone, "HEAD");
-    try {
-      return await syncLocked(ctx);
-    } catch (e) {
-      // Nothing of a failed sync stays in the clone: main goes back to where it was.
-      if (before) await git(ctx.clone).raw(["reset", "-q", "--hard", before]).catch(() => undefined);
-      throw e;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await syncLocked(ctx);
+      } catch (e) {
+        // Nothing of a failed sync stays in the clone: main goes back to where it was.
+        if (before) await git(ctx.clone).raw(["reset", "-q", "--hard", before]).catch(() => undefined);
+        // Another machine pushed the same sync branch first: fetch, plan and push again from what it pushed.
+        if (e instanceof BranchMoved && attempt < RACE_ATTEMPTS) continue;
+        throw e;
+      }
     }
   });
 }
@@ -261,6 +273,7 @@ async function verdicts(host: SyncHost, model: RealmModel, pending: PendingSync[
  */
 export async function settle(clone: string, realm: string, host: SyncHost, now: Date): Promise<SyncReport["merges"]> {
   const results = new Map<string, SyncReport["merges"][number]>();
+  await removeLeftoverWorktrees(clone);
   for (let round = 0; round < 20; round++) {
     await fetchRealm(clone);
     const { model } = loadValidRealm(clone, realm);

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { isMap, isSeq } from "yaml";
 import { z } from "zod";
 import { Refused } from "../errors.ts";
-import { userEmail } from "../git/realm-repo.ts";
+import { requireGitIdentity } from "../git/identity.ts";
 import { iso } from "../realm/membership.ts";
 import { loadValidRealm, type RealmModel } from "../realm/load.ts";
 import type { Member } from "../realm/member.ts";
@@ -47,8 +47,8 @@ export async function runWaive(o: { member: Member; clone: string; host: SyncHos
     await fetchRealm(o.clone);
     const { model } = loadValidRealm(o.clone, realm);
     if (!model.repos.has(repo)) throw new Refused(`${repo} is not a member of realm '${realm}'`, "Run 'blue realm admin join' first.");
-    const email = await userEmail(o.member.root);
-    if (!email) throw new Refused("git has no user.email here: a waiver records who asked for it", "Set it with: git config user.email you@example.com");
+    // A waiver records who asked for it: the author git will commit it as (exit 78 when git cannot tell).
+    const { email } = await requireGitIdentity(o.member.root, "the realm (a waiver records who asked for it)");
     const plan = planWaiver(model, repo, input, { now: o.now, recordedBy: email });
     const report: WaiveReport = { realm, repo, domain: plan.domain, contract: plan.contract, file: plan.file, waiver: plan.waiver, replaces: plan.replaces, dry_run: o.dryRun, branch: null, published: null, merged: false, waiting_for: [], merges: [] };
     if (o.dryRun) return report;

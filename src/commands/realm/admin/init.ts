@@ -4,7 +4,8 @@ import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../../../system/atomic-write.ts";
 import { BlueError, Refused, UsageError } from "../../../errors.ts";
-import { changeRealm, cloneRealm, createBareRemote, probeRemote, userEmail } from "../../../git/realm-repo.ts";
+import { changeRealm, cloneRealm, createBareRemote, probeRemote } from "../../../git/realm-repo.ts";
+import { identityEmail } from "../../../git/identity.ts";
 import { blueHome, defaultRemotePath } from "../../../system/home.ts";
 import { newRealmFile } from "../../../realm/membership.ts";
 import { isSafeName } from "../../../realm/names.ts";
@@ -35,7 +36,7 @@ export const init = defineCommand({
     description: { type: "string", description: "One line saying what the realm coordinates", valueHint: "text" },
     approvers: {
       type: "string",
-      description: "Comma-separated realm approvers: emails, or forge user names (no '@'), which forge protection can name (default: your git user.email)",
+      description: "Comma-separated realm approvers: emails, or forge user names (no '@'), which forge protection can name (default: the e-mail git commits with: GIT_AUTHOR_EMAIL, else user.email)",
       valueHint: "a,b",
     },
     protect: {
@@ -87,11 +88,12 @@ export const init = defineCommand({
       createdRemote = url;
     }
 
-    const approvers = args.approvers ? splitList(args.approvers) : [await userEmail(process.cwd())].filter((e): e is string => !!e);
     try {
       await cloneRealm(url, loc.clone);
       await changeRealm(loc.clone, {
-        apply: () => {
+        apply: async () => {
+          // The approver by default is whoever git commits this as (GIT_AUTHOR_EMAIL over user.email).
+          const approvers = args.approvers ? splitList(args.approvers) : [await identityEmail(loc.clone)].filter((e): e is string => !!e);
           const realm = newRealmFile(name, new Date(), approvers);
           const { name: n, version, created_at, ...rest } = realm;
           const description = args.description ? { description: args.description } : {};

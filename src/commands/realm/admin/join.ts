@@ -7,7 +7,8 @@ import { writeFileAtomic } from "../../../system/atomic-write.ts";
 import { ConfigError, GitError, Refused, UsageError } from "../../../errors.ts";
 import { parseRemote } from "../../../forge/forge.ts";
 import { changedPaths, commitPaths, isCommitted } from "../../../git/member-repo.ts";
-import { changeRealm, cloneRealm, remoteUrl, userEmail } from "../../../git/realm-repo.ts";
+import { changeRealm, cloneRealm, remoteUrl } from "../../../git/realm-repo.ts";
+import { identityEmail } from "../../../git/identity.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import { planJoin } from "../../../realm/membership.ts";
 import { isSafeName } from "../../../realm/names.ts";
@@ -27,7 +28,7 @@ export const join = defineCommand({
     realm: { type: "positional", description: "Name of the realm to join", required: true, valueHint: "realm" },
     url: { type: "string", description: "Git URL of the realm, when it is not cloned on this machine yet", valueHint: "git-url" },
     repo: { type: "string", description: "Name of this repo in the realm (default: the basename of the git top level)", valueHint: "name" },
-    maintainers: { type: "string", description: "Comma-separated maintainers: emails, or forge user names (no '@'), which reviews and CODEOWNERS can name (default: your git user.email)", valueHint: "a,b" },
+    maintainers: { type: "string", description: "Comma-separated maintainers: emails, or forge user names (no '@'), which reviews and CODEOWNERS can name (default: the e-mail git commits with: GIT_AUTHOR_EMAIL, else user.email)", valueHint: "a,b" },
     commit: { type: "boolean", description: "Commit .blue/config.yaml and .gitignore in this repo (nothing else)" },
   },
   async run({ args }) {
@@ -89,7 +90,9 @@ export const join = defineCommand({
         throw new ConfigError(`${url} is not a blue realm (it has no realm.yaml)`, `Create one with 'blue realm admin init --name ${realmName} --remote ${url}'.`);
       }
       const ownUrl = await remoteUrl(root);
-      const maintainers = args.maintainers ? splitList(args.maintainers) : [await userEmail(root)].filter((e): e is string => !!e);
+      // By default the maintainer is whoever git will name as the join commit's author (GIT_AUTHOR_EMAIL over
+      // user.email), so the realm names its committer.
+      const maintainers = args.maintainers ? splitList(args.maintainers) : [await identityEmail(loc.clone)].filter((e): e is string => !!e);
       const proposal = proposalFor(realmName, loc.clone, url);
       const plan = await changeRealm(loc.clone, {
         propose: proposal.propose,

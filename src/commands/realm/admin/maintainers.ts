@@ -2,7 +2,8 @@ import { defineCommand } from "../../../cli-args.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../../../errors.ts";
-import { changeRealm, remoteUrl, userEmail } from "../../../git/realm-repo.ts";
+import { changeRealm, remoteUrl } from "../../../git/realm-repo.ts";
+import { identityEmail } from "../../../git/identity.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import { planMaintainers, type MaintainersChange } from "../../../realm/maintainers.ts";
 import { setRepoMaintainers } from "../../../realm/write.ts";
@@ -26,7 +27,7 @@ async function change(action: MaintainersChange["action"], a: { email: string; r
   if (!realm || !repo) throw new UsageError("no repo given and this directory is not in a member repo", "Pass --repo <name> (and --realm <name> outside a member repo).");
   const loc = realmLocation(realm);
   if (!loc.cloned) throw unknownRealm(realm);
-  const actor = await userEmail(loc.clone);
+  const actor = await identityEmail(loc.clone);
   const url = (await remoteUrl(loc.clone)) ?? loc.clone;
   const proposal = proposalFor(realm, loc.clone, url);
   const plan = await changeRealm(loc.clone, {
