@@ -226,7 +226,7 @@ describe("join", () => {
       );
       expect(mate.git(theirs, "status", "--porcelain")).toBe("");
     } finally {
-      mate.blue(mate.root, "daemon", "stop");
+      mate.shutDaemon();
     }
 
     // Another machine that has not cloned the realm yet: join --url (a file:// URL) clones it, and changes nothing else.

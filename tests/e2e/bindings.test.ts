@@ -12,7 +12,7 @@ describe("blue realm export and import", () => {
   const { sb, aperture, fungal } = world;
   const remote = sb.defaultRemote("letemcook");
   const onRemote = (rel: string) => parse(sb.git(sb.root, "-C", remote, "show", `main:${rel}`));
-  afterAll(() => sb.blue(sb.root, "daemon", "stop"));
+  afterAll(() => sb.shutDaemon());
 
   test("export --command checks the value, sets the binding on the realm, and pins the command", () => {
     mkdirSync(join(aperture, "scripts"), { recursive: true });

@@ -12,7 +12,7 @@ import { BIN, initialSetup, type Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
-  for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
+  for (const sb of sandboxes) sb.shutDaemon();
 }, 60_000);
 
 const SCHEMA = { type: "object", required: ["read"], properties: { read: { type: "array", items: { type: "string" } }, write: { type: "array", items: { type: "string" } } } };

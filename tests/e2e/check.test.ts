@@ -345,7 +345,7 @@ describe("compatibility in a member repo with no flags (the RFC's CI step)", () 
 
 describe("a breaking version outside the import's range", () => {
   const { sb, aperture, fungal, clone, contract, edit } = world();
-  afterAll(() => sb.blue(sb.root, "daemon", "stop"));
+  afterAll(() => sb.shutDaemon());
   const widen = `'blue realm import s3-permissions --range ">=1.0.0 <3.0.0"'`;
 
   test("proposed on the provider's sync branch: the importer check warns, naming it and the import command (exit 2)", () => {

@@ -96,7 +96,7 @@ describe("blue realm contract show", () => {
 
 describe("blue realm contract edit", () => {
   const { sb, aperture, fungal, clone } = realmWithHistory();
-  afterAll(() => sb.blue(sb.root, "daemon", "stop"));
+  afterAll(() => sb.shutDaemon());
   const remote = sb.defaultRemote("letemcook");
   const published = () => sb.git(sb.root, "--git-dir", remote, "show", `main:${CONTRACT_FILE}`);
   const head = () => sb.git(sb.root, "--git-dir", remote, "rev-parse", "main");

@@ -10,7 +10,7 @@ import { initialSetup, Sandbox, stackTrace, type Run } from "./sandbox.ts";
 
 const worlds: Sandbox[] = [];
 afterAll(() => {
-  for (const sb of worlds) sb.blue(sb.root, "daemon", "stop");
+  for (const sb of worlds) sb.shutDaemon();
 }, 60_000);
 
 type Listed = { key: string; pending: boolean };

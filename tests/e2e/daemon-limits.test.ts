@@ -8,7 +8,7 @@ import { initialSetup } from "./sandbox.ts";
 
 describe("the daemon's limits, on the compiled binary", () => {
   const { sb, aperture, steps } = initialSetup();
-  afterAll(() => sb.blue(sb.root, "daemon", "stop"));
+  afterAll(() => sb.shutDaemon());
 
   test("a realm's fetches: one runs, one waits, more are 429 with Retry-After; a disconnected waiter frees its place", async () => {
     expect(steps.map((s) => s.code)).toEqual([0, 0, 0, 0]);

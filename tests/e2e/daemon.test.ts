@@ -14,7 +14,7 @@ function world(): Sandbox {
   return sb;
 }
 afterAll(() => {
-  for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
+  for (const sb of sandboxes) sb.shutDaemon();
 }, 60_000);
 
 const runtime = (sb: Sandbox) => join(sb.env.XDG_RUNTIME_DIR!, "blue");

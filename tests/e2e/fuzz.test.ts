@@ -20,7 +20,7 @@ const AT_FILE = /^(warning: )?(realm\.yaml|(repos|domains)\/[\w./-]+\.ya?ml):\d+
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
-  for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
+  for (const sb of sandboxes) sb.shutDaemon();
 }, 60_000);
 
 /** The fuzz's realm as letemcook's last commit, with aperture's pin and this machine's approval. */

@@ -14,7 +14,7 @@ const VERSION = (JSON.parse(readFileSync(join(import.meta.dir, "../../package.js
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
-  for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
+  for (const sb of sandboxes) sb.shutDaemon();
 }, 60_000);
 
 /** The RFC's realm (aperture, fungal-image-analysis) and a second realm, `quiet`, with one member, `bystander`;

@@ -10,7 +10,7 @@ import { BIN, initialSetup, Sandbox, stackTrace } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
-  for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
+  for (const sb of sandboxes) sb.shutDaemon();
 }, 60_000);
 
 const FIX = "error: git does not know who you are, so blue cannot commit to the realm";

@@ -17,7 +17,7 @@ const open: Connected[] = [];
 const sandboxes: Sandbox[] = [];
 afterAll(async () => {
   for (const c of open) await c.client.close();
-  for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
+  for (const sb of sandboxes) sb.shutDaemon();
 }, 60_000);
 
 async function connect(sb: Sandbox, cwd: string, env: Record<string, string> = {}): Promise<Connected> {

@@ -13,7 +13,7 @@ const listed = (stdout: string) => (JSON.parse(stdout) as { notifications: Liste
 describe("notification lifecycle", () => {
   const world = dailyDevelopment();
   const { sb, aperture, fungal, writeCode } = world;
-  afterAll(() => sb.blue(sb.root, "daemon", "stop"));
+  afterAll(() => sb.shutDaemon());
   // The consumer first acknowledges what is published, as it would after joining.
   expect(sb.blue(fungal, "realm", "sync").code).toBe(0);
 

@@ -46,7 +46,7 @@ for (const c of cases) {
     afterAll(() => {
       proxy?.stop();
       prism?.stop();
-      sb.blue(sb.root, "daemon", "stop");
+      sb.shutDaemon();
     });
 
     test("pushes both branches and opens one PR per repo in merge order, provider first", async () => {

@@ -8,7 +8,7 @@ import { Sandbox, stackTrace } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
-  for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
+  for (const sb of sandboxes) sb.shutDaemon();
 }, 60_000);
 
 function chainRealm() {

@@ -1,7 +1,7 @@
 // A throwaway world for running the compiled binary as a user would: its own BLUE_HOME, runtime dir,
 // daemon port, git identity and repos, all under one temp dir.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -49,6 +49,17 @@ export class Sandbox {
     this.git(dir, "add", "README.md");
     this.git(dir, "commit", "-q", "-m", "initial");
     return dir;
+  }
+
+  /**
+   * Teardown: SIGTERM this sandbox's daemon, if one runs, without waiting. `blue daemon stop` waits until the
+   * process is reaped, which this machine's PID 1 does only every ~1.5 s; tests of stopping call the command.
+   */
+  shutDaemon(): void {
+    try {
+      const pid = Number.parseInt(readFileSync(join(this.env.XDG_RUNTIME_DIR!, "blue", "blue.pid"), "utf8"), 10);
+      if (pid > 0) process.kill(pid, "SIGTERM");
+    } catch {}
   }
 
   blue(cwd: string, ...args: string[]): Run {

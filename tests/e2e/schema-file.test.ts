@@ -19,7 +19,7 @@ const REQUIRED = { type: "object", required: ["read", "write"] };
 
 describe("an export's schema_file", () => {
   const { sb, aperture, clone } = dailyDevelopment();
-  afterAll(() => sb.blue(sb.root, "daemon", "stop"), 60_000);
+  afterAll(() => sb.shutDaemon(), 60_000);
   const remote = sb.defaultRemote("letemcook");
   const refs = () => sb.git(sb.root, "-C", remote, "for-each-ref", "--format=%(refname) %(objectname)");
   const writeSchema = (schema: unknown) => writeFileSync(join(aperture, "config/schema.json"), JSON.stringify(schema, null, 2));

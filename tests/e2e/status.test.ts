@@ -9,7 +9,7 @@ import { BIN, type Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
-  for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
+  for (const sb of sandboxes) sb.shutDaemon();
 }, 60_000);
 
 function dailyDevelopment() {

@@ -43,7 +43,7 @@ for (const c of cases) {
     afterAll(() => {
       proxy?.stop();
       prism?.stop();
-      sb?.blue(sb.root, "daemon", "stop");
+      sb?.shutDaemon();
     });
 
     const run = (cwd: string, ...args: string[]) => sb.blueAsync(cwd, args, { [c.tokenVar]: TOKEN });

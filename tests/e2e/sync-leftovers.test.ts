@@ -8,7 +8,7 @@ import { BIN, type Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
-  for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
+  for (const sb of sandboxes) sb.shutDaemon();
 }, 60_000);
 
 const scratch = (clone: string) => readdirSync(join(clone, ".git")).filter((n) => /^blue-(sync|merge)-/.test(n)).sort();

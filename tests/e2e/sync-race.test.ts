@@ -11,7 +11,7 @@ import { BIN, Sandbox, stackTrace, type Run } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
 afterAll(() => {
-  for (const sb of sandboxes) sb.blue(sb.root, "daemon", "stop");
+  for (const sb of sandboxes) sb.shutDaemon();
 }, 60_000);
 
 const S3 = "domains/s3-access/contracts/s3-permissions.yaml";

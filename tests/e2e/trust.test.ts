@@ -26,7 +26,7 @@ describe("a command written into the realm by another team", () => {
   const { sb, aperture } = world;
   const pwned = sb.path("pwned");
   const argv = ["sh", "-c", `touch ${pwned}; echo '${JSON.stringify(VALUE)}'`];
-  afterAll(() => sb.blue(sb.root, "daemon", "stop"));
+  afterAll(() => sb.shutDaemon());
 
   const commit = hostilePush(sb, "tweak aperture's extract", (dir) =>
     editRealmFile(dir, "domains/s3-access/bindings/aperture.yaml", (d) => d.setIn(["exports", 0, "extract"], { command: argv })),
@@ -120,7 +120,7 @@ describe("a forge written into realm.yaml by another team", () => {
   const world = dailyDevelopment();
   const { sb, aperture } = world;
   afterAll(() => {
-    sb.blue(sb.root, "daemon", "stop");
+    sb.shutDaemon();
     listener.stop(true);
   });
   const evil = `127.0.0.1:${listener.port}`;
@@ -169,7 +169,7 @@ describe("a forge written into realm.yaml by another team", () => {
 describe("a contract changed in the realm by someone who does not own it", () => {
   const world = dailyDevelopment();
   const { sb, fungal } = world;
-  afterAll(() => sb.blue(sb.root, "daemon", "stop"));
+  afterAll(() => sb.shutDaemon());
 
   test("status warns of the commit, its author and file, and no importer is told of the forged version", () => {
     expect(sb.blue(fungal, "realm", "status", "--refresh").code).toBe(0);

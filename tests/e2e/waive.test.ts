@@ -40,7 +40,7 @@ describe("blue realm waive", () => {
   const { sb, aperture, fungal, onMain, at } = w;
   const sandboxes = [sb];
   afterAll(() => {
-    for (const s of sandboxes) s.blue(s.root, "daemon", "stop");
+    for (const s of sandboxes) s.shutDaemon();
   }, 60_000);
   let branch = "";
 

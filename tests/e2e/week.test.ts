@@ -16,7 +16,7 @@ describe("a week in a realm, with blue commands only", () => {
   const onMain = (rel: string) => parse(sb.git(sb.root, "-C", remote, "show", `main:${rel}`));
   const syncBranches = () => sb.git(sb.root, "-C", remote, "for-each-ref", "--format=%(refname:lstrip=2)", "refs/heads/sync/").split("\n").filter(Boolean);
   const code = (value: unknown) => writeFileSync(join(aperture, "config/s3.json"), JSON.stringify({ permissions: value }, null, 2));
-  afterAll(() => sb.blue(sb.root, "daemon", "stop"));
+  afterAll(() => sb.shutDaemon());
 
   test("set-up, then the provider says how its code gives the contract", () => {
     expect(steps.map((s) => s.code)).toEqual([0, 0, 0, 0]);
