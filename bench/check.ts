@@ -14,7 +14,8 @@ import { BIN, gitIn, mb, measure, ms, sandboxEnv, type Measured } from "./measur
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
 
-export type CheckBench = { lines: string[]; verdicts: string[] };
+export type BigSchema = { compatCold: Measured; compatWarm: Measured; engineMs: number };
+export type CheckBench = { lines: string[]; verdicts: string[]; big: BigSchema };
 
 export function benchCheck(): CheckBench {
   const sizes = (process.env.BENCH_SIZES ?? "100,1000,5000").split(",").map(Number);
@@ -45,31 +46,8 @@ export function benchCheck(): CheckBench {
     process.stderr.write(`check --mode=contract, ${n} contracts: cold ${ms(cold.median)} ms, warm ${ms(warm.median)} ms\n`);
   }
 
-  // Compatibility between two versions of one contract with a 2,000-property schema.
-  const big = join(tmp, "realm-big-schema");
-  mkdirSync(big);
-  const git = gitIn(big);
-  git(["init", "-q", "-b", "main"]);
-  const { contracts } = generateRealm(big, { repos: 2, domains: 1, contracts: 1, versions: 2, properties: 2000, unpublished: false }, git);
-  const name = contracts[0]!.name;
-  const compatCmd = [BIN, "realm", "check", "--mode=compatibility", "--contract", name, "--from=1.0.0", "--to=1.1.0"];
-  const clearBig = () => {
-    for (const ext of ["", "-wal", "-shm", "-reports"]) rmSync(join(big, ".git", `blue-cache.db${ext}`), { recursive: true, force: true });
-  };
-  const compatCold = measure(compatCmd, big, env, { runs: runs + 2, warmup: 1, before: clearBig });
-  const compatWarm = measure(compatCmd, big, env, { runs: runs + 2, warmup: 1 });
-  // The engine alone: the two versions as data, compared in this process.
-  const to = parse(readFileSync(join(big, contracts[0]!.file), "utf8")) as { version: string; schema: unknown; value: unknown; compatibility: { backwards: boolean; forwards: boolean } };
-  const fromText = Bun.spawnSync(["git", "show", `HEAD~1:${contracts[0]!.file}`], { cwd: big }).stdout.toString();
-  const from = parse(fromText) as typeof to;
-  const engine: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const t = performance.now();
-    compareVersions(from, to, to.compatibility);
-    engine.push(performance.now() - t);
-  }
-  engine.sort((a, b) => a - b);
-  const engineMs = engine[3]!;
+  const big = benchBigSchema(tmp, env, runs);
+  const { compatCold, compatWarm, engineMs } = big;
 
   const lines = [
     "| `blue realm check --mode=contract` | cold ms | warm ms | warm / cold | `git status` ms (same realm) | cold / git status | peak RSS cold / warm MB |",
@@ -102,7 +80,38 @@ export function benchCheck(): CheckBench {
   verdicts.push(`compatibility of a 2,000-property schema, repeated (the kept report): ${ms(compatWarm.median)} ms (target ≤ 100 ms): ${met(compatWarm.median <= 100)}`);
   verdicts.push(`compatibility of a 2,000-property schema, first run (no cache.db): ${ms(compatCold.median)} ms (target ≤ 100 ms): ${met(compatCold.median <= 100)}`);
   rmSync(tmp, { recursive: true, force: true });
-  return { lines, verdicts };
+  return { lines, verdicts, big };
+}
+
+/** `check --mode=compatibility` between two versions of one contract with a 2,000-property schema: the first run
+ *  (no cache.db) and a repeated one, and the compatibility engine alone on the same two versions, in process. */
+export function benchBigSchema(tmp: string, env: Record<string, string>, runs: number): BigSchema {
+  const big = join(tmp, "realm-big-schema");
+  mkdirSync(big);
+  const git = gitIn(big);
+  git(["init", "-q", "-b", "main"]);
+  const { contracts } = generateRealm(big, { repos: 2, domains: 1, contracts: 1, versions: 2, properties: 2000, unpublished: false }, git);
+  const name = contracts[0]!.name;
+  const compatCmd = [BIN, "realm", "check", "--mode=compatibility", "--contract", name, "--from=1.0.0", "--to=1.1.0"];
+  const clearBig = () => {
+    for (const ext of ["", "-wal", "-shm", "-reports"]) rmSync(join(big, ".git", `blue-cache.db${ext}`), { recursive: true, force: true });
+  };
+  const compatCold = measure(compatCmd, big, env, { runs: runs + 2, warmup: 1, before: clearBig });
+  const compatWarm = measure(compatCmd, big, env, { runs: runs + 2, warmup: 1 });
+  // The engine alone: the two versions as data, compared in this process.
+  const to = parse(readFileSync(join(big, contracts[0]!.file), "utf8")) as { version: string; schema: unknown; value: unknown; compatibility: { backwards: boolean; forwards: boolean } };
+  const fromText = Bun.spawnSync(["git", "show", `HEAD~1:${contracts[0]!.file}`], { cwd: big }).stdout.toString();
+  const from = parse(fromText) as typeof to;
+  const engine: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t = performance.now();
+    compareVersions(from, to, to.compatibility);
+    engine.push(performance.now() - t);
+  }
+  engine.sort((a, b) => a - b);
+  const engineMs = engine[3]!;
+
+  return { compatCold, compatWarm, engineMs };
 }
 
 if (import.meta.main) {

@@ -124,3 +124,21 @@ export function gitEnv(): Record<string, string> {
     GIT_CONFIG_GLOBAL: "/dev/null",
   };
 }
+
+/** The schema of a contract with `properties` properties (contractText's, version 1.0.0). */
+export function schemaWith(properties: number): Record<string, unknown> {
+  return (Bun.YAML.parse(contractText(`s${properties}`, "o", properties, 1, 0)) as { schema: Record<string, unknown> }).schema;
+}
+
+/** A breaking next version of schemaWith(n) (n ≥ 10): the last property removed under additionalProperties: false,
+ *  a maximum lowered, a maxLength lowered, an enum value removed, a property required (five breaking changes). */
+export function breakingVersion(schema: Record<string, unknown>, n: number): Record<string, unknown> {
+  const props = schema.properties as Record<string, Record<string, unknown>>;
+  const b = 5 * Math.floor(n / 10); // p{b} is a string with maxLength, p{b+1} an integer, p{b+3} an enum
+  const { [`p${n - 1}`]: _, ...kept } = props;
+  return {
+    ...schema,
+    required: ["p0", `p${b}`],
+    properties: { ...kept, [`p${b + 1}`]: { ...props[`p${b + 1}`], maximum: 10 }, [`p${b}`]: { ...props[`p${b}`], maxLength: 3 }, [`p${b + 3}`]: { ...props[`p${b + 3}`], enum: ["red", "green"] } },
+  };
+}

@@ -1,10 +1,12 @@
 // `bun run bench`: every benchmark in one run (after the build), printed as markdown and written into
-// bench/README.md between the markers below (the daemon section, measured by bench/daemon.ts, is kept).
+// bench/README.md between the markers below, and the compatibility section (bench/compat.ts, which reuses this
+// run's first check of the 2,000-property schema) between its own (the daemon section, measured by
+// bench/daemon.ts, is kept).
 // Knobs: BENCH_SIZES (contracts, default 100,1000,5000), BENCH_RUNS (default 3), BENCH_SECONDS (daemon load
 // phases, default 10), BENCH_SKIP_DAEMON=1.
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchCheck } from "./check.ts";
+import { benchCompat, COMPAT_END, COMPAT_START, compatHeader, compatSection, loadAverage, writeSection } from "./compat.ts";
 import { ROOT } from "./measure.ts";
 import { benchStartup } from "./startup.ts";
 
@@ -18,24 +20,13 @@ const header = `Measured ${new Date().toISOString().slice(0, 10)}, bun ${Bun.ver
 const section = [header, "", ...check.lines, "", ...startup.lines, "", ...check.verdicts.map((v) => `- ${v}`), ...startup.verdicts.map((v) => `- ${v}`)].join("\n");
 console.log(section);
 
-const readmePath = join(ROOT, "bench/README.md");
-const readme = readFileSync(readmePath, "utf8");
-const from = readme.indexOf(START);
-const to = readme.indexOf(END);
-if (from >= 0 && to > from) {
-  writeFileSync(readmePath, `${readme.slice(0, from + START.length)}\n${section}\n${readme.slice(to)}`);
-  console.error(`bench/README.md updated (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-}
+if (writeSection(START, END, section)) console.error(`bench/README.md updated (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+
+const compat = compatSection(await benchCompat(check.big), compatHeader("`bun run bench`"));
+console.log(`\n${compat}`);
+if (writeSection(COMPAT_START, COMPAT_END, compat)) console.error(`bench/README.md compatibility section updated (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 
 if (!process.env.BENCH_SKIP_DAEMON) {
   const daemon = Bun.spawnSync(["bun", join(ROOT, "bench/daemon.ts")], { stdout: "inherit", stderr: "inherit", env: process.env });
   if (daemon.exitCode !== 0) process.exit(daemon.exitCode);
-}
-
-function loadAverage(): string {
-  try {
-    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-  } catch {
-    return "unknown";
-  }
 }

@@ -12,6 +12,7 @@ import { importersOf, rangeSatisfied, describeChange, describeSchemaChange, wide
 import { normalizeRange, type ContractFile } from "../realm/schema.ts";
 import { ContractImpact, impactMarkdown, importersIn, planImpact, type Version } from "../impact/plan.ts";
 import { applyWaivers, type WaiverScope } from "../check/waivers.ts";
+import { BumpDemand, bumpDemands, demandLines } from "./demands.ts";
 
 export const ContractUpdate = z.object({
   domain: z.string(),
@@ -26,6 +27,8 @@ export const ContractUpdate = z.object({
   importers: z.array(z.object({ repo: z.string(), range: z.string() })),
   /** Which importers the new version breaks (issue 19), from their ranges and the versions they resolved. */
   impact: ContractImpact.optional(),
+  /** The findings that demand a major bump (not waived), with witnesses: shown before anything is published. */
+  demands: z.array(BumpDemand),
   value: z.unknown(),
   schema: z.record(z.string(), z.unknown()),
 });
@@ -86,8 +89,8 @@ const RANK: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
 
 /** The new contract version the repo's code asks for, or undefined when code and contract agree. A breaking
  *  change that a waiver in force matches (issue 19: approved on main, not expired at `waivers.now`) demands no
- *  major bump. */
-export function planContractUpdate(domain: string, contract: ContractFile, next: Extracted, waivers?: WaiverScope): ContractUpdate | undefined {
+ *  major bump. `witnesses`: search a witness for each finding that demands a major bump (the plan shown does). */
+export function planContractUpdate(domain: string, contract: ContractFile, next: Extracted, waivers?: WaiverScope, witnesses = false): ContractUpdate | undefined {
   const schema = next.schema ?? contract.schema;
   const compared = compareVersions({ schema: contract.schema, value: contract.value }, { schema, value: next.value }, contract.compatibility);
   const judged = waivers?.waivers.length
@@ -102,17 +105,20 @@ export function planContractUpdate(domain: string, contract: ContractFile, next:
       return `${describeSchemaChange(f, isBreaking(f, contract.compatibility))}${w ? ` (waived until ${w.until}: ${w.reason})` : ""}`;
     }),
   ];
+  const to = semver.inc(contract.version, cmp.bump)!;
+  const demanding = cmp.findings.filter((f) => !judged?.waived.has(f));
   return {
     domain,
     contract: contract.name,
     file: `domains/${domain}/contracts/${contract.name}.yaml`,
     from: contract.version,
-    to: semver.inc(contract.version, cmp.bump)!,
+    to,
     bump: cmp.bump,
     compatible: !cmp.breaking,
     changes,
     schema_changed: JSON.stringify(schema) !== JSON.stringify(contract.schema),
     importers: [],
+    demands: cmp.bump === "major" ? bumpDemands({ version: contract.version, schema: contract.schema }, { version: to, schema }, contract.compatibility, demanding, witnesses) : [],
     value: next.value,
     schema,
   };
@@ -157,7 +163,7 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
   for (const x of input.extracted) {
     const c = model.domains.get(x.domain)?.contracts.get(x.contract);
     if (!c) continue;
-    const u = planContractUpdate(x.domain, c, x, waiverScope(model, x.domain, x.contract, input.now));
+    const u = planContractUpdate(x.domain, c, x, waiverScope(model, x.domain, x.contract, input.now), true);
     if (!u) continue;
     const refusal = publishRefusal(u, {
       value: x.from ? { file: x.from.file, pointer: x.from.pointer } : { file: `the value read for ${x.contract}`, pointer: "" },
@@ -268,6 +274,8 @@ function prBody(input: PlanInput, updates: ContractUpdate[], acks: Acknowledgeme
     for (const u of updates) out.push(`| ${u.domain}/${u.contract} | ${u.from} → ${u.to} | ${u.compatible ? "compatible" : "BREAKING"} (${u.bump}) |`);
     for (const u of updates) {
       out.push("", `**${u.contract} ${u.to}**`, ...u.changes.map((c) => `- ${c}`));
+      const why = demandLines(u.to, u.bump, u.demands);
+      if (why.length) out.push("", "Why a major version:", "```", ...why, "```");
       if (u.importers.length) out.push("", `Importers: ${u.importers.map((i) => `${i.repo} (${i.range})`).join(", ")}`);
       if (u.impact) out.push(...impactMarkdown(u.impact));
     }

@@ -6,6 +6,7 @@ import { blueHome } from "../../system/home.ts";
 import { runSync, type SyncReport } from "../../sync/run.ts";
 import { emoji, failLine, json, line, ok, warnLine } from "../../ui/output.ts";
 import { requireMember } from "../../realm/workspace.ts";
+import { demandLines } from "../../sync/demands.ts";
 
 export const sync = defineCommand({
   meta: {
@@ -63,6 +64,7 @@ function render(r: SyncReport): void {
     line(`${verb} sync branch: ${b.branch}${b.base ? ` (on ${b.base.branch})` : ""}${b.rebuild ? " from main (it conflicted with main)" : ""}`);
     for (const u of b.updates) {
       line(`Contract update: ${u.contract} ${u.from} → ${u.to} (${u.compatible ? "compatible" : "breaking"})`);
+      for (const d of demandLines(u.to, u.bump, u.demands)) line(`  ${d}`);
       for (const c of u.changes) line(`  ${c}`);
       if (u.impact && u.impact.importers.length) line(`  impact: ${u.impact.summary}`);
     }

@@ -11,16 +11,11 @@ import { ajvOutcome } from "../../../src/check/validate.ts";
 import { rng } from "../../seeded.ts";
 import type { Case, Label } from "./case.ts";
 import { WITNESS_CASES } from "./corpus-witnesses.ts";
-import { KEYWORD_CASES } from "./corpus-keywords.ts";
-import { DRAFT7_CASES } from "./corpus-draft7.ts";
-import { INTERACTION_CASES } from "./corpus-interactions.ts";
-import { mutatedCases, tweakedCases } from "./mutate.ts";
+import { differentialCorpus } from "./corpus.ts";
 import { candidateValues } from "./values.ts";
 
 const SEED = Number(process.env.COMPAT_DIFF_SEED ?? 19);
-const HAND = [...WITNESS_CASES, ...KEYWORD_CASES, ...DRAFT7_CASES, ...INTERACTION_CASES];
-const bases = HAND.flatMap((c) => [c.old, c.new]);
-const MUTATED = [...mutatedCases(bases, 200, rng(SEED)), ...tweakedCases(bases, 300, rng(SEED + 1))];
+const { hand: HAND, mutated: MUTATED } = differentialCorpus(SEED);
 const CASES = [...HAND, ...MUTATED];
 
 type Dir = "backwards" | "forwards";
