@@ -11,8 +11,8 @@ export function inCI(env: Env = process.env): boolean {
   return v !== undefined && v !== "" && v !== "false" && v !== "0";
 }
 
-/** One step of work over a set of repos: `n` of `total`, counted from 1. */
-export type Progress = (step: { n: number; total: number; repo: string; doing: string }) => void;
+/** One step of work over a set of repos (or sync branches): `n` of `total`, counted from 1. */
+export type Progress = (step: { n: number; total: number; name: string; doing: string }) => void;
 
 export const noProgress: Progress = () => undefined;
 
@@ -21,7 +21,7 @@ export function repoProgress(o: { tty?: boolean; env?: Env; write?: (line: strin
   const env = o.env ?? process.env;
   if (!(o.tty ?? stderrIsTTY) || inCI(env) || env.BLUE_QUIET) return noProgress;
   const write = o.write ?? ((s: string) => console.error(s));
-  return ({ n, total, repo, doing }) => write(`${dim(`[${n}/${total}]`)} ${repo}: ${doing}…`);
+  return ({ n, total, name, doing }) => write(`${dim(`[${n}/${total}]`)} ${name}: ${doing}…`);
 }
 
 /** 14:05:10, the local time a user reads on their clock. */
