@@ -125,10 +125,20 @@ let processPolicy: RateLimitPolicy | undefined;
  *  line on stderr per wait, the budget from BLUE_MAX_WAIT until a command sets it from --max-wait. */
 export function processRateLimits(): RateLimitPolicy {
   processPolicy ??= rateLimitPolicy({
-    maxWaitMs: maxWaitFrom(undefined, process.env),
+    // A bad BLUE_MAX_WAIT is a usage error in the commands that take --max-wait (useMaxWait); the daemon, which
+    // cannot answer with one, keeps the default.
+    maxWaitMs: safeMaxWait(process.env),
     onWait: (w) => rateLimitNotice({ ...w, maxWait: formatDuration(w.maxWaitMs) }),
   });
   return processPolicy;
+}
+
+function safeMaxWait(env: Record<string, string | undefined>): number {
+  try {
+    return maxWaitFrom(undefined, env);
+  } catch {
+    return DEFAULT_MAX_WAIT_MS;
+  }
 }
 
 /** A command's --max-wait (or BLUE_MAX_WAIT): read before it talks to a forge, so a bad value is a usage error at once. */

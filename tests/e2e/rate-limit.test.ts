@@ -46,8 +46,8 @@ describe.skipIf(!have)("blue realm pr under GitHub's rate limit", () => {
   const args = ["realm", "pr", "--rfc", "metrics-v2", "--title", "feat: metrics v2"];
 
   /** The binary on a pseudo-terminal (script(1)): stdout and stderr both arrive in `out`. */
-  async function onTerminal(extraEnv: Record<string, string>): Promise<{ code: number; out: string }> {
-    const cmd = [BIN, ...args].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
+  async function onTerminal(extraEnv: Record<string, string>, argv = args): Promise<{ code: number; out: string }> {
+    const cmd = [BIN, ...argv].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
     const p = Bun.spawn(["script", "-qec", cmd, "/dev/null"], { cwd: fungal, env: { ...sb.env, ...extraEnv, SHELL: "/bin/sh" }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     const [out, , code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
     // Colour codes aside: what a terminal shows.
@@ -143,4 +143,15 @@ describe.skipIf(!have)("blue realm pr under GitHub's rate limit", () => {
     expect(r.code).toBe(64);
     expect(r.stderr).toContain("--max-wait 'soon' is not a duration");
   });
+
+  test("blue realm worktree says repo n of N on a terminal, and nothing of it with CI=true", async () => {
+    const tty = await onTerminal({}, ["realm", "worktree", "--rfc", "progress-a"]);
+    expect(tty.code).toBe(0);
+    expect(tty.out).toMatch(/\[1\/2\] aperture: creating .*\/\.worktrees\/feat-progress-a\/…/);
+    expect(tty.out).toMatch(/\[2\/2\] fungal-image-analysis: creating .*\/\.worktrees\/feat-progress-a\/…/);
+    const ci = await onTerminal({ CI: "true" }, ["realm", "worktree", "--rfc", "progress-b"]);
+    expect(ci.code).toBe(0);
+    expect(ci.out).not.toMatch(/\[\d+\/\d+\]/);
+    expect(ci.out).toContain("Creating unified worktree 'feat/progress-b':");
+  }, 120_000);
 });
