@@ -77,6 +77,21 @@ export class ForgeError extends BlueError {
   }
 }
 
+/** The forge's rate limit holds past what --max-wait (BLUE_MAX_WAIT) allows to wait: nothing more was sent, and
+ *  the same command run again after `resetsAt` resumes. Exit 69 like an unreachable forge: try again later. */
+export class RateLimited extends ForgeError {
+  override readonly exitCode = ExitCode.unavailable;
+  constructor(
+    message: string,
+    hint: string,
+    status: number,
+    /** When the forge said the limit lifts. */
+    readonly resetsAt: Date,
+  ) {
+    super(message, hint, status);
+  }
+}
+
 /** The forge did not answer, or kept answering 5xx, after bounded retries. */
 export class ForgeUnreachable extends Unreachable {}
 

@@ -12,8 +12,9 @@ import { prRefusals, refusalText, type PrRefusal, type PrRepoFacts } from "./ref
 import { chooseRfc } from "./rfc.ts";
 import { featureBranch } from "../worktree/plan.ts";
 import { worktreeTargets } from "../worktree/run.ts";
+import type { Progress } from "../ui/progress.ts";
 
-export type PrRequest = { model: RealmModel; member: Member; rfc: string; title: string; body: string; draft: boolean; openerFor: PrOpenerFor };
+export type PrRequest = { model: RealmModel; member: Member; rfc: string; title: string; body: string; draft: boolean; openerFor: PrOpenerFor; progress?: Progress };
 
 type Found = { target: PrTarget & { forge: string }; opener: PrOpener };
 
@@ -87,8 +88,12 @@ export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & {
     throw new Refused(`${message}: nothing was pushed`, hint);
   }
   const byRepo = new Map(set.map((s) => [s.target.repo, s]));
-  for (const repo of plan().order) {
+  const progress = req.progress ?? (() => undefined);
+  const order = plan().order;
+  const step = (repo: string, doing: string) => progress({ n: order.indexOf(repo) + 1, total: order.length, name: repo, doing });
+  for (const repo of order) {
     const { target } = byRepo.get(repo)!;
+    step(repo, `pushing ${target.branch}`);
     pushed.set(repo, (await pushBranch(target.root, target.branch)) ? "pushed" : "up-to-date");
   }
   // Open in merge order; bodies name later PRs only once they exist, so every PR is updated after the last opens.
@@ -96,6 +101,7 @@ export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & {
   for (const r of plan().repos) {
     if (r.pr_action !== "open") continue;
     const { target, opener } = byRepo.get(r.repo)!;
+    step(r.repo, "opening PR");
     const ref = await opener.open(target, { title: r.title, body: r.body, draft: req.draft });
     if (ref) {
       prs.set(r.repo, ref);
@@ -106,6 +112,7 @@ export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & {
   for (const r of final.repos) {
     if (!r.pr) continue;
     const { target, opener } = byRepo.get(r.repo)!;
+    step(r.repo, "updating PR");
     await opener.update(target, r.pr, { title: r.title, body: r.body, draft: req.draft });
     const blockers = r.blocked_by.flatMap((b) => {
       const ref = prs.get(b);

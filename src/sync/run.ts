@@ -11,6 +11,7 @@ import { withLock } from "../system/lock.ts";
 import { removeLeftoverWorktrees } from "../git/scratch-worktree.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
 import { warnStderr } from "../ui/output.ts";
+import type { Progress } from "../ui/progress.ts";
 import { extractExportCached, readSchemaFile } from "../check/extract.ts";
 import { extractGate, type Consent } from "../trust/consent.ts";
 import { loadValidRealm, type RealmModel } from "../realm/load.ts";
@@ -57,6 +58,8 @@ export type SyncContext = {
   /** Tells the local daemon at once (best effort); the importers' daemons learn it when they fetch. */
   /** Whether an extract command the realm names may run here (trust/store.ts machineConsent). */
   consent: Consent;
+  /** A line per sync branch as it is pushed and its PR opened (ui/progress.ts: a terminal only). */
+  progress?: Progress;
   notify?: (n: { domain: string; contract: string; version: string; breaking: boolean; changes: string[]; recipients: string[] }) => Promise<boolean>;
 };
 
@@ -236,7 +239,8 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
     return report;
   }
 
-  for (const b of report.branches) {
+  for (const [i, b] of report.branches.entries()) {
+    ctx.progress?.({ n: i + 1, total: report.branches.length, name: b.branch, doing: host.kind === "none" ? "pushing" : "pushing and opening its PR" });
     const base = b.base ? await host.describe(b.base.branch) : undefined;
     const replace = b.rebuild ? pending.find((p) => p.branch === b.branch)?.sha : undefined;
     await commitSyncBranch(ctx.clone, { branch: b.branch, start: b.start, message: commitMessage(b, ctx.repo, ctx.now), edit: (dir) => writePlan(dir, ctx.clone, b, ctx.now), replace });

@@ -21,7 +21,7 @@ export function isTerminal(fd: number): boolean {
   }
 }
 export const stdoutIsTTY = isTerminal(1);
-const stderrIsTTY = isTerminal(2);
+export const stderrIsTTY = isTerminal(2);
 const colour = stdoutIsTTY && !plain;
 /** Whether results on stdout are coloured (part of what a kept check printed: ui/check-report.ts). */
 export const stdoutColour = colour;

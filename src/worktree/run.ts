@@ -15,6 +15,7 @@ import {
   type Undo,
 } from "../git/worktree.ts";
 import { blueHome } from "../system/home.ts";
+import type { Progress } from "../ui/progress.ts";
 import { readMember, requireMember, requireRepoRoot, type Member } from "../realm/workspace.ts";
 import type { RealmModel } from "../realm/load.ts";
 import {
@@ -38,6 +39,8 @@ export type WorktreeRequest = {
   force: boolean;
   dryRun: boolean;
   selection: Selection;
+  /** A line per repo as it is worked on (ui/progress.ts: a terminal only). */
+  progress?: Progress;
 };
 
 export type WorktreeOutcome = { plan: WorktreePlan; applied: boolean; rolledBack: string[] };
@@ -78,8 +81,12 @@ export async function runWorktree(req: WorktreeRequest): Promise<WorktreeOutcome
     return { plan: { ...plan, repos, refused: [repo] }, applied: false, rolledBack };
   };
 
+  const progress = req.progress ?? (() => undefined);
+  const total = targets.length;
+  const step = (repo: string, doing: string) => progress({ n: targets.findIndex((t) => t.repo === repo) + 1, total, name: repo, doing });
   // Clones first, so the plan can look at them; they are this run's to take back.
   for (const t of targets.filter((t) => t.source === "clone")) {
+    step(t.repo, `cloning into ${t.root}`);
     try {
       done.push(await cloneCheckout(t.url!, t.root!));
     } catch (e) {
@@ -94,6 +101,7 @@ export async function runWorktree(req: WorktreeRequest): Promise<WorktreeOutcome
 
   for (const r of plan.repos) {
     if (r.state !== "create" && r.state !== "exists") continue;
+    if (r.steps.length) step(r.repo, `${r.state === "create" ? "creating" : "completing"} ${r.worktree}/`);
     try {
       for (const step of r.steps) {
         if (step === "exclude") {

@@ -1,4 +1,5 @@
 import { defineCommand } from "../../cli-args.ts";
+import { maxWaitArg, useMaxWait } from "../../forge/rate-limit.ts";
 import { clockNow } from "../../system/clock.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
 import { json, line, ok } from "../../ui/output.ts";
@@ -13,8 +14,10 @@ export const approve = defineCommand({
   args: {
     branch: { type: "positional", description: "The sync branch (sync/<repo>/<stamp>)", required: true, valueHint: "branch" },
     json: { type: "boolean", description: "Print one JSON document" },
+    "max-wait": maxWaitArg,
   },
   async run({ args }) {
+    useMaxWait(args["max-wait"]);
     const member = requireMember();
     const clone = await ensureRealmClone(member);
     const { syncHostFor } = await import("../../sync/host-for.ts");

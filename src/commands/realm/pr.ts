@@ -1,4 +1,5 @@
 import { defineCommand } from "../../cli-args.ts";
+import { maxWaitArg, useMaxWait } from "../../forge/rate-limit.ts";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ExitCode, UsageError } from "../../errors.ts";
@@ -11,6 +12,7 @@ import { memberHere } from "../../worktree/run.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
 import { errorLine, failLine, json, line, ok, warnProblems } from "../../ui/output.ts";
 import { fileErrorText } from "../../system/file-error.ts";
+import { repoProgress } from "../../ui/progress.ts";
 
 export const pr = defineCommand({
   meta: {
@@ -26,8 +28,10 @@ export const pr = defineCommand({
     status: { type: "boolean", description: "Show each repo's branch and PR state, and which may merge next" },
     "dry-run": { type: "boolean", description: "Print the plan and every refusal the real run would hit; push and open nothing" },
     json: { type: "boolean", description: "Print one JSON document" },
+    "max-wait": maxWaitArg,
   },
   async run({ args }) {
+    useMaxWait(args["max-wait"]);
     const rfc = await findRfc(args.rfc);
     if (args.status && (args.title || args["body-file"] || args.draft || args["dry-run"])) {
       throw new UsageError("--status takes no --title, --body-file, --draft or --dry-run", "Run 'blue realm pr --status' on its own.");
@@ -52,7 +56,7 @@ export const pr = defineCommand({
       }
     }
     const dryRun = Boolean(args["dry-run"]);
-    const plan = await runPr({ ...base, title: args.title!.trim(), body, draft: Boolean(args.draft) }, dryRun);
+    const plan = await runPr({ ...base, title: args.title!.trim(), body, draft: Boolean(args.draft), progress: repoProgress() }, dryRun);
     const doc: PrDoc = { ...plan, dry_run: dryRun };
     // A dry run exits as the real run would: 1 when it would refuse.
     const code = doc.refusals.length > 0 ? ExitCode.failed : ExitCode.ok;

@@ -1,4 +1,5 @@
 import { defineCommand } from "../../cli-args.ts";
+import { maxWaitArg, useMaxWait } from "../../forge/rate-limit.ts";
 import { ExitCode } from "../../errors.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
 import { clockNow } from "../../system/clock.ts";
@@ -7,6 +8,7 @@ import { runSync, type SyncReport } from "../../sync/run.ts";
 import { emoji, failLine, json, line, ok, warnLine } from "../../ui/output.ts";
 import { requireMember } from "../../realm/workspace.ts";
 import { demandLines } from "../../sync/demands.ts";
+import { repoProgress } from "../../ui/progress.ts";
 
 export const sync = defineCommand({
   meta: {
@@ -18,8 +20,10 @@ export const sync = defineCommand({
     "dry-run": { type: "boolean", description: "Print the plan (versions, files, branches, PRs, reviewers) and change nothing" },
     json: { type: "boolean", description: "Print one JSON document" },
     cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db", negativeDescription: "Read exported values afresh instead of reusing them from .blue/cache.db" },
+    "max-wait": maxWaitArg,
   },
   async run({ args }) {
+    useMaxWait(args["max-wait"]);
     const member = requireMember();
     const clone = await ensureRealmClone(member);
     const { syncHostFor } = await import("../../sync/host-for.ts");
@@ -37,6 +41,7 @@ export const sync = defineCommand({
       cache: args.cache !== false,
       host: await syncHostFor(member.config.realm.name, clone, member.config.realm.url),
       consent: machineConsent(blueHome(), realm, member.config.trusted_commands),
+      progress: repoProgress(),
       notify: (n) => notifyDaemon({ realm, from_repo: repo, clone, url: member.config.realm.url, ...n }),
     });
     if (!report.dry_run) {

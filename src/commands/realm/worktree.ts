@@ -6,6 +6,7 @@ import { memberHere, runWorktree } from "../../worktree/run.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
 import { dim, errorLine, failLine, json, line, ok, warnLine, warnProblems } from "../../ui/output.ts";
 import { splitList } from "./admin/init.ts";
+import { repoProgress } from "../../ui/progress.ts";
 
 export const worktree = defineCommand({
   meta: {
@@ -42,6 +43,7 @@ export const worktree = defineCommand({
       force: Boolean(args.force),
       dryRun,
       selection: { domain: args.domain, repos: args.repos === undefined ? undefined : splitList(args.repos) },
+      progress: repoProgress(),
     });
     const { plan } = outcome;
     let session: WorktreeDoc["session"] = null;

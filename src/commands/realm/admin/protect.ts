@@ -1,4 +1,5 @@
 import { defineCommand } from "../../../cli-args.ts";
+import { maxWaitArg, useMaxWait } from "../../../forge/rate-limit.ts";
 import pkg from "../../../../package.json" with { type: "json" };
 import { UsageError } from "../../../errors.ts";
 import { describeRules, INSTALL_STEP } from "../../../protect/plan.ts";
@@ -22,8 +23,10 @@ export const protect = defineCommand({
     },
     "dry-run": { type: "boolean", description: "Print the plan and change nothing" },
     json: { type: "boolean", description: "Print one JSON document" },
+    "max-wait": maxWaitArg,
   },
   async run({ args }) {
+    useMaxWait(args["max-wait"]);
     const install = args["install-command"];
     if (install !== undefined && install.trim() === "") throw new UsageError("--install-command needs the shell lines that install blue", `For example: --install-command 'npm install -g blue-cli'`);
     const name = resolveRealmName(args.realm);
