@@ -1,6 +1,6 @@
 // Timing and memory of one command, for the benchmarks: wall time over several runs (median), and peak RSS
 // from GNU time when it is installed (else Bun's rusage, which counts a spawned process less exactly).
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gitEnv } from "./generate-realm.ts";
@@ -20,6 +20,20 @@ export function sandboxEnv(): { tmp: string; env: Record<string, string> } {
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("BLUE_") && !k.startsWith("GIT_")) env[k] = v;
   Object.assign(env, { BLUE_HOME: join(tmp, "home"), XDG_RUNTIME_DIR: join(tmp, "run"), BLUE_DAEMON_PORT: "0", BLUE_REALM_FETCH_SECONDS: "0", GIT_CONFIG_GLOBAL: gitconfig, GIT_CONFIG_NOSYSTEM: "1" });
   return { tmp, env };
+}
+
+/** The RFC's two-repo realm: `aperture` joined to realm `bench` with one domain, under `tmp`; returns aperture's path. */
+export function twoRepoRealm(tmp: string, env: Record<string, string>): string {
+  const repo = join(tmp, "aperture");
+  mkdirSync(repo);
+  sh(["git", "init", "-q"], repo, env);
+  writeFileSync(join(repo, "README.md"), "# aperture\n");
+  sh(["git", "add", "README.md"], repo, env);
+  sh(["git", "commit", "-qm", "initial"], repo, env);
+  sh([BIN, "realm", "admin", "init", "--name", "bench"], tmp, env);
+  sh([BIN, "realm", "admin", "join", "bench"], repo, env);
+  sh([BIN, "realm", "admin", "domain", "create", "s3-access", "--repos", "aperture,fungal", "--contract", "s3-permissions"], repo, env);
+  return repo;
 }
 
 export function sh(cmd: string[], cwd: string, env: Record<string, string>, okCodes = [0]): string {

@@ -4,10 +4,10 @@
 // (bench/soak-load.ts). Reports requests served, errors (target 0), and the daemon's RSS at start (idle, after
 // set-up), peak (sampled every 250 ms) and end (after the load, its connections closed, 5 s later): target end
 // within 20 MB of start. Writes its section into bench/README.md.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDaemonDb } from "../src/store/daemon-db.ts";
-import { BIN, ROOT, sandboxEnv, sh } from "./measure.ts";
+import { BIN, ROOT, sandboxEnv, sh, twoRepoRealm } from "./measure.ts";
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 200);
@@ -16,15 +16,7 @@ const START = "<!-- bench:soak:start -->";
 const END = "<!-- bench:soak:end -->";
 
 const { tmp, env } = sandboxEnv();
-const repo = join(tmp, "aperture");
-mkdirSync(repo);
-sh(["git", "init", "-q"], repo, env);
-writeFileSync(join(repo, "README.md"), "# aperture\n");
-sh(["git", "add", "README.md"], repo, env);
-sh(["git", "commit", "-qm", "initial"], repo, env);
-sh([BIN, "realm", "admin", "init", "--name", "bench"], tmp, env);
-sh([BIN, "realm", "admin", "join", "bench"], repo, env);
-sh([BIN, "realm", "admin", "domain", "create", "s3-access", "--repos", "aperture,fungal", "--contract", "s3-permissions"], repo, env);
+const repo = twoRepoRealm(tmp, env);
 // `realm status` starts the daemon and has it track the realm, as a user's first command does.
 sh([BIN, "realm", "status"], repo, env, [0, 1]);
 const info = JSON.parse(readFileSync(join(env.XDG_RUNTIME_DIR!, "blue", "daemon.json"), "utf8")) as { pid: number; port: number };

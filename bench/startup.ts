@@ -1,21 +1,13 @@
 // Start-up cost of `blue --version` and `blue realm status` (warm daemon) in a member repo, beside the floor (a
 // compiled Bun binary that only prints a string) and `git status` in the same repo; peak RSS of each.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, mb, measure, ms, sandboxEnv, sh, type Measured } from "./measure.ts";
+import { BIN, mb, measure, ms, sandboxEnv, sh, twoRepoRealm, type Measured } from "./measure.ts";
 
 export function benchStartup(): { lines: string[]; verdicts: string[] } {
   const runs = Number(process.env.BENCH_RUNS ?? 3) * 10;
   const { tmp, env } = sandboxEnv();
-  const repo = join(tmp, "aperture");
-  mkdirSync(repo);
-  sh(["git", "init", "-q"], repo, env);
-  writeFileSync(join(repo, "README.md"), "# aperture\n");
-  sh(["git", "add", "README.md"], repo, env);
-  sh(["git", "commit", "-qm", "initial"], repo, env);
-  sh([BIN, "realm", "admin", "init", "--name", "bench"], tmp, env);
-  sh([BIN, "realm", "admin", "join", "bench"], repo, env);
-  sh([BIN, "realm", "admin", "domain", "create", "s3-access", "--repos", "aperture,fungal", "--contract", "s3-permissions"], repo, env);
+  const repo = twoRepoRealm(tmp, env);
   sh([BIN, "daemon", "start"], tmp, env);
   try {
     writeFileSync(join(tmp, "hello.ts"), 'console.log("blue 0.1.0");\n');
