@@ -3,7 +3,7 @@
 // and not started is read from it. What is left to do is for each operation's own resume plan to decide, from
 // the journal and from what git and the forge say now: the journal alone misses a step done just before a crash.
 import { z } from "zod";
-import { UsageError } from "../errors.ts";
+import { BlueError, ExitCode, UsageError } from "../errors.ts";
 import { readOperation, writeOperation, type Operation, type OperationKind, type StepRecord } from "../store/operations.ts";
 
 /** One row of the table a part-way run shows (and `--json` carries). */
@@ -53,6 +53,11 @@ export class Journal {
     return this.op.key;
   }
 
+  /** The repos (sync: branches) of the last run, in its order. */
+  get order(): readonly string[] {
+    return this.op.order;
+  }
+
   setOrder(order: readonly string[]): void {
     this.op.order = [...order];
     for (const r of order) this.op.repos[r] ??= { steps: [], failure: null };
@@ -74,6 +79,12 @@ export class Journal {
     // Appended, not replaced: the journal is also the record of how often each step ran.
     r.steps = [...r.steps, { step, at: this.env.now().toISOString(), detail }];
     if (r.failure?.step === step) r.failure = null;
+    this.save();
+  }
+
+  /** Forget a row's steps: it is done afresh (a sync branch planned again gets a new commit and PR text). */
+  reset(repo: string): void {
+    this.op.repos[repo] = { steps: [], failure: null };
     this.save();
   }
 
@@ -122,4 +133,12 @@ export class Journal {
 /** The text of any failure of a step, as the table shows it: a named blue error's message, else the error's own. */
 export function failureReason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * A failure of this machine's set-up (no git identity, a bad config, a host not pinned: exit 78 or 64) is not
+ * one repo's: it is journaled like any failure and then thrown, so the command exits with its own code and line.
+ */
+export function isSetupFailure(e: unknown): boolean {
+  return e instanceof BlueError && (e.exitCode === ExitCode.config || e.exitCode === ExitCode.usage);
 }

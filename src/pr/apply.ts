@@ -4,7 +4,7 @@
 // reset connection, a token without rights, a rate limit past --max-wait) is journaled with its reason and
 // stops the run, so the same command again does only what is left (pr/resume.ts decides what that is).
 import { branchSha, pushBranch } from "../git/worktree.ts";
-import { failureReason, type Journal } from "../journal/journal.ts";
+import { failureReason, isSetupFailure, type Journal } from "../journal/journal.ts";
 import type { PrPlan, PrOpener, PrRef, PrTarget } from "./plan.ts";
 import { blockersKey, knownPr, needsPush, needsWrite, PR_STEPS, textKey } from "./resume.ts";
 
@@ -76,6 +76,7 @@ export async function applyPrs(input: PrApplyInput): Promise<Set<string>> {
     }
   } catch (e) {
     journal.fail(repo, step, failureReason(e));
+    if (isSetupFailure(e)) throw e;
   }
   return opened;
 }
