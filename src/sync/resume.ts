@@ -2,7 +2,6 @@
 // finished again only while it is still an open sync branch on the remote (merged or closed since: nothing
 // left to do there); the PR itself is found by its head branch first (sync/forge-host.ts), the journal second.
 import { z } from "zod";
-import type { Journal } from "../journal/journal.ts";
 import type { StepRecord } from "../store/operations.ts";
 import { SYNC_STEPS, type SyncHost } from "./host.ts";
 import type { PendingSync } from "./pending.ts";
@@ -22,13 +21,15 @@ export function requiredSteps(b: Pick<BranchPlan, "updates">, host: SyncHost["ki
 }
 
 type Done = (step: string) => StepRecord | undefined;
+/** The part of the journal this reads (journal/journal.ts). */
+type JournalView = { readonly order: readonly string[]; data(name: string): unknown; done(branch: string, step: string): StepRecord | undefined };
 
 export function branchComplete(required: readonly string[], done: Done): boolean {
   return required.every((s) => done(s) !== undefined || (s === SYNC_STEPS.pr && done(SYNC_STEPS.found) !== undefined));
 }
 
 /** The journaled branches pushed but not finished that are still open on the remote and not planned again. */
-export function leftToPublish(journal: Pick<Journal, "order" | "data" | "done">, pending: readonly Pick<PendingSync, "branch">[], planned: readonly string[]): JournaledBranch[] {
+export function leftToPublish(journal: JournalView, pending: readonly Pick<PendingSync, "branch">[], planned: readonly string[]): JournaledBranch[] {
   const open = new Set(pending.map((p) => p.branch));
   return journal.order.flatMap((branch) => {
     const rec = JournaledBranch.safeParse(journal.data(branchRecord(branch)));
@@ -39,7 +40,7 @@ export function leftToPublish(journal: Pick<Journal, "order" | "data" | "done">,
 }
 
 /** The table's verdict for a branch, from what the journal says it needs. */
-export const syncBranchComplete = (journal: Pick<Journal, "data">) => (branch: string, done: Done) => {
+export const syncBranchComplete = (journal: Pick<JournalView, "data">) => (branch: string, done: Done) => {
   const rec = JournaledBranch.safeParse(journal.data(branchRecord(branch)));
   return rec.success && branchComplete(rec.data.required, done);
 };
