@@ -154,7 +154,7 @@ describe("blue realm pr resumes on plain git", () => {
       ["aperture", "up-to-date"],
       ["fungal-image-analysis", "pushed"],
     ]);
-    const [op] = journal();
+    const [op] = journal().filter((o) => o.kind === "pr");
     for (const repo of REPOS) expect(op.repos[repo].steps.filter((s: { step: string }) => s.step === "pushed").length).toBe(1);
     expect(sb.git(sb.root, "--git-dir", sb.path("origins", "fungal-image-analysis.git"), "rev-parse", "feat/metrics-v2")).toMatch(/^[0-9a-f]{40}$/);
   });
