@@ -74,6 +74,7 @@ const LEVELS: Record<string, number> = {
   realm: 3,
   compat: 4,
   trust: 4,
+  journal: 4,
   check: 5,
   impact: 5,
   worktree: 5,

@@ -212,6 +212,11 @@ export async function branchExists(root: string, branch: string): Promise<boolea
   return (await out(root, ["rev-parse", "--verify", "-q", `refs/heads/${branch}`])) !== "";
 }
 
+/** The commit a local branch points at, or null when it does not exist. */
+export async function branchSha(root: string, branch: string): Promise<string | null> {
+  return (await out(root, ["rev-parse", "--verify", "-q", `refs/heads/${branch}`])) || null;
+}
+
 /** Push the branch to origin; returns whether the remote moved (false: it was already there). */
 export async function pushBranch(root: string, branch: string): Promise<boolean> {
   const ref = `refs/heads/${branch}`;
@@ -220,6 +225,11 @@ export async function pushBranch(root: string, branch: string): Promise<boolean>
     // --porcelain: one line per ref, flag "=" when the remote already had it.
     const line = r.stdout.split("\n").find((l) => l.includes(`${ref}:${ref}`));
     return !line?.startsWith("=");
+  }
+  // A hook or a rule on origin's side (pre-receive, branch protection): origin says why.
+  if (/remote rejected|hook declined/i.test(r.stdout + r.stderr)) {
+    const said = `${r.stdout}\n${r.stderr}`.split("\n").find((l) => /remote rejected|declined/i.test(l)) ?? "";
+    throw new GitError(`origin refused the push of ${branch}: ${said.replace(/^[!\s]*\S*refs\/heads\/\S+\s*/, "").trim() || gitCause(r.stderr)}`, "Fix what origin objects to, then run the command again: it goes on where it stopped.");
   }
   if (/rejected|non-fast-forward|fetch first/i.test(r.stdout + r.stderr)) {
     throw new GitError(`push of ${branch} was rejected: origin has commits the local branch lacks`, "Merge or rebase onto origin's branch (git pull), then run 'blue realm pr' again.");

@@ -1,8 +1,8 @@
 // `blue realm pr`, carried out: find the repos that have the feature branch, plan, push each branch to its
 // origin in merge order, then open or update one PR per repo through its PrOpener and mark the blockers.
-// A rerun pushes again (a no-op when nothing changed) and updates the PRs it finds instead of opening new ones.
+// Each step is journaled (pr/apply.ts): a run that fails part-way is finished by the same command again.
 import { realpathSync } from "node:fs";
-import { Refused } from "../errors.ts";
+import { Refused, UsageError } from "../errors.ts";
 import { baseBranch, branchExists, currentBranch, mainCheckoutOf, originUrl, pushBranch, pushCheck, remoteBranchState, uncommittedFiles, worktreesOf } from "../git/worktree.ts";
 import { requireRepoRoot, type Member } from "../realm/workspace.ts";
 import { realmEdges, type RealmModel } from "../realm/load.ts";
@@ -10,11 +10,30 @@ import type { PrOpenerFor } from "./opener.ts";
 import { nextToMerge, planPrs, type PrOpener, type PrPlan, type PrRef, type PrStatusDoc, type PrTarget } from "./plan.ts";
 import { prRefusals, refusalText, type PrRefusal, type PrRepoFacts } from "./refusals.ts";
 import { chooseRfc } from "./rfc.ts";
+import { applyPrs } from "./apply.ts";
+import { PrRequestText, prOperationKey, prOperationPrefix, prRepoComplete, prStepLabel } from "./resume.ts";
+import { listOperations } from "../store/operations.ts";
+import { Journal, type OperationTable } from "../journal/journal.ts";
+import { blueHome } from "../system/home.ts";
+import { clockNow } from "../system/clock.ts";
 import { featureBranch } from "../worktree/plan.ts";
 import { worktreeTargets } from "../worktree/run.ts";
 import type { Progress } from "../ui/progress.ts";
 
-export type PrRequest = { model: RealmModel; member: Member; rfc: string; title: string; body: string; draft: boolean; openerFor: PrOpenerFor; progress?: Progress };
+export type PrRequest = {
+  model: RealmModel;
+  member: Member;
+  rfc: string;
+  title: string;
+  body: string;
+  draft: boolean;
+  openerFor: PrOpenerFor;
+  /** A line per repo as it is worked on (ui/progress.ts: a terminal only). */
+  progress?: Progress;
+  /** `--resume`: there must be a journal of this operation. */
+  resume?: boolean;
+  now?: () => Date;
+};
 
 type Found = { target: PrTarget & { forge: string }; opener: PrOpener };
 
@@ -71,56 +90,45 @@ async function refusalsOf(set: readonly Found[], order: readonly string[]): Prom
   return prRefusals(facts.sort((a, b) => order.indexOf(a.repo) - order.indexOf(b.repo)));
 }
 
-export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & { refusals: PrRefusal[] }> {
+export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & { refusals: PrRefusal[]; operation: OperationTable | null }> {
   const set = await findSet(req);
   const prs = new Map<string, PrRef>();
-  for (const { target, opener } of set) {
-    const ref = await opener.find(target);
-    if (ref) prs.set(target.repo, ref);
+  // A dry run shows which PRs exist; the real run asks the forge repo by repo, as it gets there (pr/apply.ts).
+  if (dryRun) {
+    for (const { target, opener } of set) {
+      const ref = await opener.find(target);
+      if (ref) prs.set(target.repo, ref);
+    }
   }
   const pushed = new Map<string, "pushed" | "up-to-date">();
   const plan = () =>
     planPrs({ realm: req.model.realm?.name ?? "", rfc: req.rfc, branch: featureBranch(req.rfc), title: req.title, body: req.body, draft: req.draft, targets: set.map((s) => s.target), edges: realmEdges(req.model), prs, pushed });
   const refusals = await refusalsOf(set, plan().order);
-  if (dryRun) return { ...plan(), refusals };
+  if (dryRun) return { ...plan(), refusals, operation: null };
   if (refusals.length > 0) {
     const { message, hint } = refusalText(refusals);
     throw new Refused(`${message}: nothing was pushed`, hint);
   }
-  const byRepo = new Map(set.map((s) => [s.target.repo, s]));
-  const progress = req.progress ?? (() => undefined);
-  const order = plan().order;
-  const step = (repo: string, doing: string) => progress({ n: order.indexOf(repo) + 1, total: order.length, name: repo, doing });
-  for (const repo of order) {
-    const { target } = byRepo.get(repo)!;
-    step(repo, `pushing ${target.branch}`);
-    pushed.set(repo, (await pushBranch(target.root, target.branch)) ? "pushed" : "up-to-date");
-  }
-  // Open in merge order; bodies name later PRs only once they exist, so every PR is updated after the last opens.
-  const opened = new Set<string>();
-  for (const r of plan().repos) {
-    if (r.pr_action !== "open") continue;
-    const { target, opener } = byRepo.get(r.repo)!;
-    step(r.repo, "opening PR");
-    const ref = await opener.open(target, { title: r.title, body: r.body, draft: req.draft });
-    if (ref) {
-      prs.set(r.repo, ref);
-      opened.add(r.repo);
-    }
-  }
+  const journal = Journal.open("pr", prOperationKey(req.model.realm?.name ?? "", featureBranch(req.rfc), req.title), { home: blueHome(), now: req.now ?? clockNow }, { resume: req.resume ?? false, command: "blue realm pr" });
+  journal.clearFailures();
+  journal.setOrder(plan().order);
+  journal.setData("request", { title: req.title, body: req.body, draft: req.draft } satisfies PrRequestText);
+  const opened = await applyPrs({ set, journal, draft: req.draft, plan, prs, pushed, progress: req.progress });
   const final = plan();
-  for (const r of final.repos) {
-    if (!r.pr) continue;
-    const { target, opener } = byRepo.get(r.repo)!;
-    step(r.repo, "updating PR");
-    await opener.update(target, r.pr, { title: r.title, body: r.body, draft: req.draft });
-    const blockers = r.blocked_by.flatMap((b) => {
-      const ref = prs.get(b);
-      return ref ? [{ target: byRepo.get(b)!.target, ref }] : [];
-    });
-    if (blockers.length) await opener.markBlockedBy(target, r.pr, blockers);
-  }
-  return { ...final, repos: final.repos.map((r) => (opened.has(r.repo) ? { ...r, pr_action: "open" as const } : r)), refusals: [] };
+  const forgeOf = (repo: string) => set.find((s) => s.target.repo === repo)!.target.forge;
+  const operation = journal.table(prRepoComplete(forgeOf), prStepLabel);
+  return { ...final, repos: final.repos.map((r) => (opened.has(r.repo) ? { ...r, pr_action: "open" as const } : r)), refusals: [], operation };
+}
+
+/** The title, body and draft flag of the last journaled run for this change (`blue realm pr --resume` alone). */
+export function lastPrText(realm: string, rfc: string): PrRequestText {
+  const prefix = prOperationPrefix(realm, featureBranch(rfc));
+  const last = listOperations(blueHome(), "pr", clockNow)
+    .filter((op) => op.key.startsWith(prefix))
+    .sort((a, b) => b.updated_at.localeCompare(a.updated_at))[0];
+  const text = PrRequestText.safeParse(last?.data.request);
+  if (!text.success) throw new UsageError(`nothing to resume: this machine has no journal of blue realm pr for ${featureBranch(rfc)}`, "Run it with --title to start it.");
+  return text.data;
 }
 
 export async function prStatus(req: Pick<PrRequest, "model" | "member" | "rfc" | "openerFor">): Promise<PrStatusDoc> {

@@ -5,7 +5,7 @@ import { UsageError } from "../errors.ts";
 import { deleteSyncBranch, fetchRealm } from "./branches.ts";
 import { REALM_BRANCH } from "../git/realm-repo.ts";
 import type { Forge, PullRequest } from "../forge/forge.ts";
-import type { SyncHost } from "./host.ts";
+import { SYNC_STEPS, type SyncHost } from "./host.ts";
 
 export function forgeSyncHost(forge: Forge, clone: string): SyncHost {
   const found = new Map<string, PullRequest | undefined>();
@@ -20,21 +20,48 @@ export function forgeSyncHost(forge: Forge, clone: string): SyncHost {
   };
   return {
     kind: forge.kind,
-    async publish(req) {
+    async publish(req, log) {
+      const done = (step: string) => log?.done(step);
+      const record = (step: string, detail: string | null = null) => log?.record(step, detail);
+      // The forge's open PR for the head branch wins; else the one an earlier run opened (a PR opened just
+      // before a failure is still that PR: never a second).
+      const journaled = done(SYNC_STEPS.pr) ?? done(SYNC_STEPS.found);
+      const earlier = journaled ? (JSON.parse(journaled) as { number: number; url: string }) : undefined;
       const open = await find(req.branch);
-      const pr = open
-        ? await forge.updatePullRequest(open.number, { title: req.title, body: req.body })
-        : await forge.openPullRequest({ title: req.title, body: req.body, head: req.branch, base: REALM_BRANCH });
-      found.set(req.branch, pr);
-      await forge.addLabels(pr.number, req.labels);
+      let pr: { number: number; url: string };
+      if (open) {
+        // Updated unless this is the PR this publication opened (its text is the journal's).
+        pr = open.number === earlier?.number && done(SYNC_STEPS.pr) ? open : await forge.updatePullRequest(open.number, { title: req.title, body: req.body });
+        if (!earlier) record(SYNC_STEPS.found, JSON.stringify({ number: pr.number, url: pr.url }));
+      } else if (earlier) {
+        pr = earlier;
+      } else {
+        const opened = await forge.openPullRequest({ title: req.title, body: req.body, head: req.branch, base: REALM_BRANCH });
+        found.set(req.branch, opened);
+        pr = opened;
+        record(SYNC_STEPS.pr, JSON.stringify({ number: pr.number, url: pr.url }));
+      }
+      if (done(SYNC_STEPS.labels) === undefined) {
+        log?.doing?.(SYNC_STEPS.labels);
+        await forge.addLabels(pr.number, req.labels);
+        record(SYNC_STEPS.labels, req.labels.join(","));
+      }
       // Forge reviewers are user names; maintainers listed by e-mail are named in the PR body instead.
       const users = req.reviewers.filter((r) => !r.includes("@"));
-      if (users.length > 0) await forge.requestReviewers(pr.number, users);
-      if (req.blockedBy) {
-        const dep = await find(req.blockedBy);
-        if (dep) await forge.addBlockedBy(pr.number, { owner: forge.target.owner, repo: forge.target.repo, number: dep.number });
+      if (users.length > 0 && done(SYNC_STEPS.reviewers) === undefined) {
+        log?.doing?.(SYNC_STEPS.reviewers);
+        await forge.requestReviewers(pr.number, users);
+        record(SYNC_STEPS.reviewers, users.join(","));
       }
-      return { ref: `#${pr.number}`, url: pr.url, opened: !open };
+      if (req.blockedBy && done(SYNC_STEPS.linked) === undefined) {
+        log?.doing?.(SYNC_STEPS.linked);
+        const dep = await find(req.blockedBy);
+        if (dep) {
+          await forge.addBlockedBy(pr.number, { owner: forge.target.owner, repo: forge.target.repo, number: dep.number });
+          record(SYNC_STEPS.linked, `#${dep.number}`);
+        }
+      }
+      return { ref: `#${pr.number}`, url: pr.url, opened: !open && !earlier };
     },
     async describe(branch) {
       const pr = await find(branch);

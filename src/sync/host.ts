@@ -6,10 +6,25 @@ import { deleteSyncBranch, mergeSyncBranch, type MergeOutcome } from "./branches
 export type PublishRequest = { branch: string; title: string; body: string; labels: string[]; reviewers: string[]; blockedBy: string | null };
 export type Published = { ref: string; url: string | null; opened: boolean };
 
+/** The journal's step names for one sync branch (sync/publish.ts). */
+export const SYNC_STEPS = {
+  pushed: "branch pushed",
+  pr: "PR opened",
+  found: "PR found",
+  labels: "labels added",
+  reviewers: "reviewers requested",
+  linked: "dependency linked",
+  acknowledged: "acknowledged",
+  notified: "notified",
+} as const;
+
+/** How publish journals its steps: what an earlier run did (the detail, or undefined), and each step once done. */
+export type StepLog = { done(step: string): string | null | undefined; record(step: string, detail?: string | null): void; doing?(step: string): void };
+
 export interface SyncHost {
   readonly kind: "none" | "forgejo" | "github";
-  /** Open the PR for a pushed sync branch, or update the one that is open. */
-  publish(req: PublishRequest): Promise<Published>;
+  /** Open the PR for a pushed sync branch, or update the one that is open; steps an earlier run did are skipped. */
+  publish(req: PublishRequest, log?: StepLog): Promise<Published>;
   /** The open PR of a branch (undefined: the branch has none, or it was closed) and the forge's approvals. */
   describe(branch: string): Promise<{ ref: string; url: string | null; approvals: string[] } | undefined>;
   /** Approve a provider's PR as its importer, where the forge allows it; returns what was done. */

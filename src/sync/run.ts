@@ -1,12 +1,12 @@
 // Carries out `blue realm sync` for a member repo: fetch the realm, read what this repo's code exports and
 // what is waiting on open sync branches, plan, then (unless --dry-run) push the sync branches, open or update
-// their PRs, tell the local daemon, and merge the open sync branches that governance now allows.
-import { existsSync, readFileSync } from "node:fs";
+// their PRs, tell the local daemon (sync/publish.ts, journaled step by step: a sync that stopped part-way is
+// finished by the next), and merge the open sync branches that governance now allows.
 import { z } from "zod";
 import { BlueError, BranchMoved, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "./host.ts";
 import { git, headOf, isMerged } from "../git/realm-repo.ts";
-import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, mergeMainInto, readChangedFiles } from "./branches.ts";
+import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
 import { withLock } from "../system/lock.ts";
 import { removeLeftoverWorktrees } from "../git/scratch-worktree.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
@@ -16,16 +16,17 @@ import { extractExportCached, readSchemaFile } from "../check/extract.ts";
 import { extractGate, type Consent } from "../trust/consent.ts";
 import { loadValidRealm, type RealmModel } from "../realm/load.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
-import { iso } from "../realm/membership.ts";
 import { ExportBinding } from "../realm/schema.ts";
 import { BranchPlan, planContractUpdate, planSync, waiverScope, type Extracted } from "./plan.ts";
 import { reliedVersions } from "../impact/run.ts";
-import { syncTrailers, toPending, type PendingSync } from "./pending.ts";
+import { toPending, type PendingSync } from "./pending.ts";
 import { describeRefusals } from "./publishable.ts";
-import { editYamlFile, parseData } from "../yaml/source.ts";
-import { isMap, isSeq } from "yaml";
-import { join } from "node:path";
-import { writeFileAtomic } from "../system/atomic-write.ts";
+import { parseData } from "../yaml/source.ts";
+import { Journal, OperationTable } from "../journal/journal.ts";
+import { blueHome } from "../system/home.ts";
+import { publishAll } from "./publish.ts";
+import { commitMessage, writePlan } from "./write-plan.ts";
+import { syncBranchComplete, syncOperationKey } from "./resume.ts";
 
 export const SyncReport = z.object({
   realm: z.string(),
@@ -34,7 +35,7 @@ export const SyncReport = z.object({
   forge: z.enum(["none", "forgejo", "github"]),
   realm_commit: z.string().nullable(),
   in_sync: z.boolean(),
-  branches: z.array(BranchPlan.extend({ published: z.object({ ref: z.string(), url: z.string().nullable(), opened: z.boolean() }).nullable(), pushed: z.boolean() })),
+  branches: z.array(BranchPlan.extend({ published: z.object({ ref: z.string(), url: z.string().nullable(), opened: z.boolean() }).nullable(), pushed: z.boolean(), resumed: z.boolean().default(false) })),
   /** Versions this repo already proposed on an open branch, unchanged since. */
   proposed: z.array(z.string()),
   unsatisfied: z.array(z.string()),
@@ -42,6 +43,8 @@ export const SyncReport = z.object({
   merges: z.array(MergeVerdict.extend({ merged: z.boolean(), conflicts: z.array(z.string()), removed: z.boolean().default(false) })),
   notified: z.array(z.string()),
   acknowledged_prs: z.array(z.string()),
+  /** The journal's table of the branches this run published (null in a dry run): done, failed with its reason, not started. */
+  operation: OperationTable.nullable().default(null),
 });
 export type SyncReport = z.infer<typeof SyncReport>;
 
@@ -60,6 +63,8 @@ export type SyncContext = {
   consent: Consent;
   /** A line per sync branch as it is pushed and its PR opened (ui/progress.ts: a terminal only). */
   progress?: Progress;
+  /** The step journal (opened by the caller for `--resume`, else here). */
+  journal?: Journal;
   notify?: (n: { domain: string; contract: string; version: string; breaking: boolean; changes: string[]; recipients: string[] }) => Promise<boolean>;
 };
 
@@ -141,46 +146,6 @@ function valuePointer(pointer: string): string {
   return pointer.startsWith("/") ? pointer : `/${pointer}`;
 }
 
-/** Write one branch plan's files into a worktree of the realm. */
-async function writePlan(dir: string, clone: string, plan: BranchPlan, now: Date): Promise<void> {
-  // The plan is read from main; a branch started from another sync branch has that branch's older main, which
-  // may lack a binding the plan acknowledges in (added to main since that branch forked): bring main in first.
-  if (plan.start !== "origin/main" && plan.acknowledgements.some((a) => !existsSync(join(dir, a.file)))) await mergeMainInto(dir, plan.branch);
-  for (const u of plan.updates) {
-    // Start from main's file (kept as people wrote it), so a reused branch is rewritten, not patched twice.
-    const path = join(dir, u.file);
-    writeFileAtomic(path, readFileSync(join(clone, u.file), "utf8"));
-    editYamlFile(path, (doc) => {
-      doc.set("version", u.to);
-      doc.set("value", u.value);
-      if (u.schema_changed) doc.set("schema", u.schema);
-      const entry = doc.createNode({ version: u.to, changes: u.changes, compatible: u.compatible, published_at: iso(now) });
-      const evo = doc.get("evolution", true);
-      if (isSeq(evo)) evo.items.push(entry);
-      else doc.set("evolution", doc.createNode([{ version: u.to, changes: u.changes, compatible: u.compatible, published_at: iso(now) }]));
-    });
-  }
-  for (const a of plan.acknowledgements) {
-    editYamlFile(join(dir, a.file), (doc) => {
-      const imports = doc.get("imports", true);
-      if (!isSeq(imports)) return;
-      for (const item of imports.items) {
-        if (!isMap(item) || item.get("contract") !== a.contract) continue;
-        item.set("resolved_version", a.to);
-        item.set("resolved_at", iso(now));
-        item.set("status", "current");
-      }
-    });
-  }
-}
-
-function commitMessage(plan: BranchPlan, repo: string, now: Date): string {
-  const lines = [plan.pr.title, ""];
-  for (const u of plan.updates) lines.push(`${u.contract}: ${u.from} → ${u.to} (${u.compatible ? "compatible" : "breaking"})`, ...u.changes.map((c) => `  ${c}`));
-  for (const a of plan.acknowledgements) lines.push(`${a.contract}: resolved_version ${a.from ?? "(none)"} → ${a.to}`);
-  return `${lines.join("\n")}\n\n${syncTrailers({ repo, at: iso(now), base: plan.base })}`;
-}
-
 const RACE_ATTEMPTS = 4;
 
 export async function runSync(ctx: SyncContext): Promise<SyncReport> {
@@ -227,36 +192,29 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
     forge: host.kind,
     realm_commit: (await headOf(ctx.clone)) ?? null,
     in_sync: plan.branches.length === 0,
-    branches: plan.branches.map((b) => ({ ...b, published: null, pushed: false })),
+    branches: plan.branches.map((b) => ({ ...b, published: null, pushed: false, resumed: false })),
     proposed: plan.proposed,
     unsatisfied: plan.unsatisfied,
     merges: [],
     notified: [],
     acknowledged_prs: [],
+    operation: null,
   };
   if (ctx.dryRun) {
     report.merges = (await verdicts(host, model, pending, ctx.now)).map((v) => ({ ...v, merged: false, removed: false, conflicts: pending.find((p) => p.branch === v.branch)?.conflicts ?? [] }));
     return report;
   }
 
-  for (const [i, b] of report.branches.entries()) {
-    ctx.progress?.({ n: i + 1, total: report.branches.length, name: b.branch, doing: host.kind === "none" ? "pushing" : "pushing and opening its PR" });
-    const base = b.base ? await host.describe(b.base.branch) : undefined;
+  const journal = ctx.journal ?? Journal.open("sync", syncOperationKey(ctx.realm, ctx.repo), { home: blueHome(), now: () => ctx.now }, { resume: false, command: "blue realm sync" });
+  const commit = async (b: SyncReport["branches"][number]) => {
     const replace = b.rebuild ? pending.find((p) => p.branch === b.branch)?.sha : undefined;
     await commitSyncBranch(ctx.clone, { branch: b.branch, start: b.start, message: commitMessage(b, ctx.repo, ctx.now), edit: (dir) => writePlan(dir, ctx.clone, b, ctx.now), replace });
-    b.pushed = true;
-    b.published = await host.publish({ branch: b.branch, title: b.pr.title, body: b.pr.body, labels: b.pr.labels, reviewers: b.pr.reviewers, blockedBy: base?.ref ?? null });
-    if (b.base) {
-      const done = await host.acknowledge(b.base.branch).catch((e) => `could not approve ${b.base!.branch}: ${(e as Error).message}`);
-      if (done) report.acknowledged_prs.push(done);
-    }
-    for (const u of b.updates) {
-      if (u.importers.length === 0 || !ctx.notify) continue;
-      const told = await ctx.notify({ domain: u.domain, contract: u.contract, version: u.to, breaking: !u.compatible, changes: u.changes, recipients: u.importers.map((i) => i.repo) }).catch(() => false);
-      if (told) report.notified.push(...u.importers.map((i) => i.repo));
-    }
-  }
-  report.notified = [...new Set(report.notified)].sort();
+  };
+  await publishAll({ ctx, host, journal, report, pending, commit });
+  report.operation = journal.table(syncBranchComplete(journal));
+  report.in_sync = report.in_sync && report.branches.length === 0;
+  // Stopped part-way: what is published stays; nothing is merged until the next sync has finished it.
+  if (!report.operation.complete) return report;
   report.merges = await settle(ctx.clone, ctx.realm, host, ctx.now);
   return report;
 }

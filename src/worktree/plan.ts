@@ -5,6 +5,7 @@ import { z } from "zod";
 import { UnknownName, UsageError } from "../errors.ts";
 import type { RealmModel } from "../realm/load.ts";
 import { Name } from "../realm/schema.ts";
+import { OperationTable } from "../journal/journal.ts";
 
 /** An RFC name: a realm name that is also a valid git branch component (git check-ref-format). */
 export const RfcName = Name.refine((s) => !s.endsWith(".lock") && !s.endsWith("."), "must not end with '.lock' or '.'");
@@ -191,11 +192,13 @@ function planRemove(plan: WorktreeRepoPlan, t: RepoTarget, f: RepoFacts | undefi
   return { ...plan, state: steps.length ? "remove" : "absent", steps, notes };
 }
 
-/** `blue realm worktree --json`: the plan, whether it was carried out, and what a failure took back. */
+/** `blue realm worktree --json`: the plan, whether it was carried out, what a failure took back, and the table. */
 export const WorktreeDoc = WorktreePlan.extend({
   dry_run: z.boolean(),
   applied: z.boolean(),
   rolled_back: z.array(z.string()),
+  /** The journal's table of a create that ran: each repo done, failed with its reason, or not started. */
+  operation: OperationTable.nullable().default(null),
   /** The active RFC on each repo's daemon session; null when not attempted (dry run, refusal). */
   session: z.object({ recorded: z.boolean(), error: z.string().nullable() }).nullable(),
 });

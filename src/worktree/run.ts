@@ -1,6 +1,7 @@
-// `blue realm worktree`, carried out: probe every repo, plan, then act. Creation is all or nothing: a refusal
-// anywhere stops it before any change, and a failure midway takes back everything this run did (clones,
-// exclude lines, branches, worktrees), newest first, leaving what existed before untouched.
+// `blue realm worktree`, carried out: probe every repo, plan, then act. A refusal anywhere stops creation before
+// any change. Each step is journaled per repo (journal/journal.ts); a failure midway takes back that repo's own
+// steps of this run, keeps the repos done before it, and stops with the table: the same command again probes
+// git afresh (the plan never trusts the journal alone) and does only what is left.
 import { join } from "node:path";
 import {
   addWorktree,
@@ -16,6 +17,8 @@ import {
 } from "../git/worktree.ts";
 import { blueHome } from "../system/home.ts";
 import type { Progress } from "../ui/progress.ts";
+import { clockNow } from "../system/clock.ts";
+import { failureReason, Journal, type OperationTable } from "../journal/journal.ts";
 import { readMember, requireMember, requireRepoRoot, type Member } from "../realm/workspace.ts";
 import type { RealmModel } from "../realm/load.ts";
 import {
@@ -41,9 +44,16 @@ export type WorktreeRequest = {
   selection: Selection;
   /** A line per repo as it is worked on (ui/progress.ts: a terminal only). */
   progress?: Progress;
+  /** `--resume`: there must be a journal of this operation. */
+  resume?: boolean;
+  now?: () => Date;
 };
 
-export type WorktreeOutcome = { plan: WorktreePlan; applied: boolean; rolledBack: string[] };
+/** `operation`: the journal's table of a create that ran (null for a dry run, a refusal, a removal). */
+export type WorktreeOutcome = { plan: WorktreePlan; applied: boolean; rolledBack: string[]; operation: OperationTable | null };
+
+/** The journal's step names. */
+export const WORKTREE_STEPS = { clone: "cloned", exclude: "excluded", branch: "branch created", worktree: "worktree added" } as const;
 
 export const checkoutsDir = () => join(blueHome(), "checkouts");
 
@@ -67,57 +77,78 @@ export async function runWorktree(req: WorktreeRequest): Promise<WorktreeOutcome
   const planOf = (facts: Map<string, RepoFacts>) =>
     planWorktrees({ realm: req.realm, rfc: req.rfc, action: req.action, force: req.force, targets }, facts);
   let plan = planOf(await probeAll(targets, req.rfc));
-  if (req.dryRun || plan.refused.length > 0) return { plan, applied: false, rolledBack: [] };
-  if (req.action === "remove") return { plan: await applyRemove(plan), applied: true, rolledBack: [] };
+  // Opened (and --resume checked) before anything is refused; written only once a step is about to run.
+  const journal =
+    req.action === "create" && !req.dryRun
+      ? Journal.open("worktree", `worktree ${req.realm} ${req.rfc}`, { home: blueHome(), now: req.now ?? clockNow }, { resume: req.resume ?? false, command: "blue realm worktree" })
+      : undefined;
+  if (req.dryRun || plan.refused.length > 0) return { plan, applied: false, rolledBack: [], operation: null };
+  if (req.action === "remove") return { plan: await applyRemove(plan), applied: true, rolledBack: [], operation: null };
 
-  const done: Undo[] = [];
-  const fail = async (repo: string, reason: string): Promise<WorktreeOutcome> => {
+  if (!journal) throw new Error("unreachable: a create that runs has its journal");
+  journal.clearFailures();
+  journal.setOrder(plan.repos.map((r) => r.repo));
+  const finished = new Set(plan.repos.filter((r) => r.state === "exists" && r.steps.length === 0).map((r) => r.repo));
+  const table = () => journal.table((repo) => finished.has(repo));
+  // A failure stops the run: this repo's own steps of this run are taken back, so no repo is left half-made;
+  // the repos done before it stay done (journaled), and the same command again does the rest.
+  const fail = async (repo: string, step: string, reason: string, undo: Undo[]): Promise<WorktreeOutcome> => {
     const rolledBack: string[] = [];
-    for (const u of done.reverse()) {
+    for (const u of undo.reverse()) {
       await u.undo().catch(() => undefined);
       rolledBack.push(u.what);
     }
+    journal.fail(repo, step, reason);
     const repos = plan.repos.map((r) => (r.repo === repo ? { ...r, state: "refused" as const, reason } : r));
-    return { plan: { ...plan, repos, refused: [repo] }, applied: false, rolledBack };
+    return { plan: { ...plan, repos, refused: [repo] }, applied: finished.size > 0, rolledBack, operation: table() };
   };
 
   const progress = req.progress ?? (() => undefined);
   const total = targets.length;
-  const step = (repo: string, doing: string) => progress({ n: targets.findIndex((t) => t.repo === repo) + 1, total, name: repo, doing });
-  // Clones first, so the plan can look at them; they are this run's to take back.
+  const tell = (repo: string, doing: string) => progress({ n: targets.findIndex((t) => t.repo === repo) + 1, total, name: repo, doing });
+  // Clones first, so the plan can look at them.
+  const clones = new Map<string, Undo>();
   for (const t of targets.filter((t) => t.source === "clone")) {
-    step(t.repo, `cloning into ${t.root}`);
+    tell(t.repo, `cloning into ${t.root}`);
     try {
-      done.push(await cloneCheckout(t.url!, t.root!));
+      clones.set(t.repo, await cloneCheckout(t.url!, t.root!));
+      journal.record(t.repo, WORKTREE_STEPS.clone, t.root);
     } catch (e) {
-      return fail(t.repo, (e as Error).message);
+      return fail(t.repo, WORKTREE_STEPS.clone, failureReason(e), [...clones.values()]);
     }
   }
-  if (done.length > 0) {
-    const facts = await probeAll(targets, req.rfc);
-    plan = planOf(facts);
-    if (plan.refused.length > 0) return fail(plan.refused[0]!, plan.repos.find((r) => r.state === "refused")!.reason!);
+  if (clones.size > 0) {
+    plan = planOf(await probeAll(targets, req.rfc));
+    const refused = plan.repos.find((r) => r.state === "refused");
+    if (refused) return fail(refused.repo, WORKTREE_STEPS.clone, refused.reason!, [...clones.values()]);
   }
 
   for (const r of plan.repos) {
     if (r.state !== "create" && r.state !== "exists") continue;
-    if (r.steps.length) step(r.repo, `${r.state === "create" ? "creating" : "completing"} ${r.worktree}/`);
+    if (r.steps.length) tell(r.repo, `${r.state === "create" ? "creating" : "completing"} ${r.worktree}/`);
+    const undo: Undo[] = clones.has(r.repo) ? [clones.get(r.repo)!] : [];
+    let step: string = WORKTREE_STEPS.exclude;
     try {
-      for (const step of r.steps) {
-        if (step === "exclude") {
+      for (const s of r.steps) {
+        if (s === "exclude") {
+          step = WORKTREE_STEPS.exclude;
           const u = await excludeWorktrees(r.root!);
-          if (u) done.push(u);
-        } else if (step === "branch") {
-          done.push(await createBranch(r.root!, plan.branch, r.base?.startsWith("origin/") ? r.base : "HEAD"));
-        } else if (step === "worktree") {
-          done.push(await addWorktree(r.root!, r.worktree!, plan.branch));
-        }
+          if (u) undo.push(u);
+        } else if (s === "branch") {
+          step = WORKTREE_STEPS.branch;
+          undo.push(await createBranch(r.root!, plan.branch, r.base?.startsWith("origin/") ? r.base : "HEAD"));
+        } else if (s === "worktree") {
+          step = WORKTREE_STEPS.worktree;
+          undo.push(await addWorktree(r.root!, r.worktree!, plan.branch));
+        } else continue;
+        journal.record(r.repo, step, s === "worktree" ? r.worktree : s === "branch" ? plan.branch : null);
       }
     } catch (e) {
-      return fail(r.repo, (e as Error).message);
+      return fail(r.repo, step, failureReason(e), undo);
     }
+    finished.add(r.repo);
   }
-  return { plan, applied: true, rolledBack: [] };
+  return { plan, applied: true, rolledBack: [], operation: table() };
 }
 
 /** Removal cannot be taken back, so it starts only when no repo refused; a git failure stops it where it is. */

@@ -1,7 +1,7 @@
 // `blue realm worktree` through the compiled binary on three real repos of one domain.
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { WorktreeDoc } from "../../src/worktree/plan.ts";
 import { Sandbox, stackTrace } from "./sandbox.ts";
 
@@ -122,19 +122,73 @@ describe("blue realm worktree", () => {
     sb.git(third, "checkout", "-q", "README.md");
   });
 
-  test("a failure midway takes back the branches and worktrees this run made in the first two", () => {
-    const hook = join(third, ".git/hooks/post-checkout");
+  test("a failure midway stops with the table: the repos before it stay done, its own steps are taken back; the rerun does the rest", () => {
+    const hook = join(fungal, ".git/hooks/post-checkout");
     writeFileSync(hook, "#!/bin/sh\necho 'hook says no' >&2\nexit 1\n");
     chmodSync(hook, 0o755);
-    const before = repos.map((d) => snapshot(sb, d));
+    const before = snapshot(sb, fungal);
     const r = sb.blue(aperture, "realm", "worktree", "--rfc", "hooked");
     expect(r.code).toBe(1);
     expect(stackTrace(r)).toBe(false);
-    expect(r.stdout).toContain(`✗ third: git worktree add ${wt(third, "hooked")} failed`);
+    expect(r.stdout).toContain("Creating unified worktree 'feat/hooked' stopped part-way:\n");
+    expect(r.stdout).toMatch(/✓ aperture\s+done \(excluded, branch created, worktree added\)|✓ aperture\s+done \(branch created, worktree added\)/);
+    expect(r.stdout).toContain(`✗ fungal    failed at worktree added: git worktree add ${wt(fungal, "hooked")} failed`);
+    expect(r.stdout).toMatch(/third\s+not started/);
     expect(r.stdout).toContain("  rolled back: branch feat/hooked");
-    expect(repos.map((d) => snapshot(sb, d))).toEqual(before);
-    expect(existsSync(wt(aperture, "hooked"))).toBe(false);
+    expect(r.stderr).toContain("--resume");
+    expect(existsSync(wt(aperture, "hooked"))).toBe(true);
+    expect(snapshot(sb, fungal)).toEqual(before);
+    expect(existsSync(wt(third, "hooked"))).toBe(false);
+
+    const json = sb.blue(aperture, "realm", "worktree", "--rfc", "hooked", "--json");
+    expect(json.code).toBe(1);
+    expect(WorktreeDoc.parse(JSON.parse(json.stdout)).operation!.rows.map((x) => [x.repo, x.state])).toEqual([
+      ["aperture", "done"],
+      ["fungal", "failed"],
+      ["third", "not started"],
+    ]);
+
     writeFileSync(hook, "#!/bin/sh\nexit 0\n");
+    const again = sb.blue(aperture, "realm", "worktree", "--rfc", "hooked", "--resume", "--json");
+    expect(again.code).toBe(0);
+    const doc = WorktreeDoc.parse(JSON.parse(again.stdout));
+    expect(doc.repos.map((x) => [x.repo, x.state, x.steps])).toEqual([
+      ["aperture", "exists", []],
+      ["fungal", "create", ["branch", "worktree"]],
+      ["third", "create", ["branch", "worktree"]],
+    ]);
+    expect(doc.operation!.rows.map((x) => [x.repo, x.state])).toEqual([
+      ["aperture", "done"],
+      ["fungal", "done"],
+      ["third", "done"],
+    ]);
+    for (const dir of repos) expect(sb.git(wt(dir, "hooked"), "symbolic-ref", "--short", "HEAD")).toBe("feat/hooked");
+  });
+
+  test("a locked ref in the second repo stops it before its branch; the rerun after the lock is gone completes", () => {
+    const lock = join(fungal, ".git/refs/heads/feat/locked.lock");
+    mkdirSync(dirname(lock), { recursive: true });
+    writeFileSync(lock, "");
+    const r = sb.blue(aperture, "realm", "worktree", "--rfc", "locked", "--json");
+    expect(r.code).toBe(1);
+    const rows = WorktreeDoc.parse(JSON.parse(r.stdout)).operation!.rows;
+    expect(rows.map((x) => [x.repo, x.state, x.failed_step])).toEqual([
+      ["aperture", "done", null],
+      ["fungal", "failed", "branch created"],
+      ["third", "not started", null],
+    ]);
+    expect(rows[1]!.reason).toContain("git branch feat/locked failed");
+    rmSync(lock);
+    const again = sb.blue(aperture, "realm", "worktree", "--rfc", "locked");
+    expect(again.code).toBe(0);
+    for (const dir of repos) expect(existsSync(wt(dir, "locked"))).toBe(true);
+  });
+
+  test("--resume with no journal for the change: one line, exit 64", () => {
+    const r = sb.blue(aperture, "realm", "worktree", "--rfc", "never-started", "--resume");
+    expect(r.code).toBe(64);
+    expect(r.stderr.split("\n")[0]).toContain("nothing to resume");
+    expect(existsSync(wt(aperture, "never-started"))).toBe(false);
   });
 
   test("bad input is one line and exit 64", () => {
@@ -187,22 +241,13 @@ describe("blue realm worktree with a repo that is not on this machine", () => {
   sb.git(clone, "commit", "-qam", "fungal moves");
   sb.git(clone, "push", "-q", "origin", "main");
 
-  test("a refusal found before cloning clones nothing; a failure after takes back the clone this run made", () => {
+  test("a refusal found before cloning clones nothing", () => {
     writeFileSync(join(third, "README.md"), "edited\n");
     const refused = sb.blue(aperture, "realm", "worktree", "--rfc", "y");
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain("✗ third: uncommitted changes to tracked files (README.md)");
     expect(existsSync(checkout)).toBe(false);
     sb.git(third, "checkout", "-q", "README.md");
-
-    const hook = join(third, ".git/hooks/post-checkout");
-    writeFileSync(hook, "#!/bin/sh\nexit 1\n");
-    chmodSync(hook, 0o755);
-    const failed = sb.blue(aperture, "realm", "worktree", "--rfc", "y");
-    expect(failed.code).toBe(1);
-    expect(failed.stdout).toContain(`  rolled back: clone ${checkout}\n`);
-    expect(existsSync(checkout)).toBe(false);
-    writeFileSync(hook, "#!/bin/sh\nexit 0\n");
   });
 
   test("clones it under $BLUE_HOME/checkouts from its url and makes the worktree there", () => {

@@ -1,7 +1,8 @@
 // Stoplight Prism serving a mock from a forge's own OpenAPI description: it answers with the description's
 // shapes and rejects (422, `sl-violations`) any request the description does not allow. One per test file.
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { createServer, type AddressInfo } from "node:net";
 import { resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dir, "../..");
@@ -78,21 +79,98 @@ async function startPrismOnce(spec: string, timeoutMs: number): Promise<Prism> {
   return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop };
 }
 
-export type RecordedCall = { method: string; path: string; status: number; auth: string | null; body: string };
+export type RecordedCall = {
+  method: string;
+  path: string;
+  /** The status the client saw; 0 for a connection reset. */
+  status: number;
+  auth: string | null;
+  body: string;
+  /** The fault injected instead of Prism's answer, if any. */
+  fault?: Fault["kind"];
+};
 
-/** A proxy in front of Prism that records each call blue makes (method, path, status, auth header, body). */
-export function startRecordingProxy(prism: Prism): { url: string; calls: RecordedCall[]; stop: () => void } {
+/** What the proxy does instead of forwarding: answer 502, answer 429 with `retry-after` (seconds), or close the socket. */
+export type Fault = { kind: "502" } | { kind: "429"; retryAfter: number } | { kind: "reset" };
+
+/**
+ * A fault on chosen requests: those whose method and path match, from the `nth` match (1-based, counted since
+ * the rule was added) on, `times` of them (default 1; Infinity: every one after). Rules are checked in order.
+ */
+export type FaultRule = { method: string; path: RegExp; nth?: number; times?: number } & Fault;
+
+export type RecordingProxy = {
+  url: string;
+  calls: RecordedCall[];
+  /** Add a rule; returns a function that removes it. */
+  fault: (rule: FaultRule) => () => void;
+  clearFaults: () => void;
+  stop: () => void;
+};
+
+/**
+ * A proxy in front of Prism that records each call blue makes (method, path, status, auth header, body) and
+ * injects faults on chosen requests. node:http, not Bun.serve: only a raw socket can be closed without an answer.
+ */
+export function startRecordingProxy(prism: Prism, faults: readonly FaultRule[] = []): RecordingProxy {
   const calls: RecordedCall[] = [];
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    async fetch(req) {
-      const u = new URL(req.url);
-      const body = req.method === "GET" ? "" : await req.text();
-      const res = await fetch(`${prism.url}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body: body || undefined });
-      calls.push({ method: req.method, path: u.pathname, status: res.status, auth: req.headers.get("authorization"), body });
-      return new Response(res.body, { status: res.status, headers: res.headers });
-    },
+  const rules = faults.map((r) => ({ rule: r, seen: 0 }));
+  const pick = (method: string, path: string): Fault | undefined => {
+    for (const r of rules) {
+      if (r.rule.method.toUpperCase() !== method || !r.rule.path.test(path)) continue;
+      r.seen++;
+      const first = r.rule.nth ?? 1;
+      if (r.seen >= first && r.seen < first + (r.rule.times ?? 1)) return r.rule;
+    }
+    return undefined;
+  };
+  const server = createHttpServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const u = new URL(req.url ?? "/", "http://proxy");
+    const method = req.method ?? "GET";
+    const auth = (req.headers.authorization as string | undefined) ?? null;
+    const fault = pick(method, u.pathname);
+    if (fault) {
+      calls.push({ method, path: u.pathname, status: fault.kind === "reset" ? 0 : Number(fault.kind), auth, body, fault: fault.kind });
+      if (fault.kind === "reset") return void req.socket.destroy();
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (fault.kind === "429") headers["retry-after"] = String(fault.retryAfter);
+      res.writeHead(Number(fault.kind), headers);
+      return void res.end(JSON.stringify({ message: fault.kind === "429" ? "API rate limit exceeded (injected)" : "Bad Gateway (injected)" }));
+    }
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "content-length") headers.set(k, v);
+    const answer = await fetch(`${prism.url}${u.pathname}${u.search}`, { method, headers, body: method === "GET" || !body ? undefined : body });
+    const out = Buffer.from(await answer.arrayBuffer());
+    calls.push({ method, path: u.pathname, status: answer.status, auth, body });
+    const back: Record<string, string> = {};
+    // fetch has already decoded the body: its length and encoding are the proxy's to state.
+    answer.headers.forEach((v, k) => {
+      if (!["content-encoding", "content-length", "transfer-encoding", "connection"].includes(k)) back[k] = v;
+    });
+    res.writeHead(answer.status, { ...back, "content-length": String(out.length) });
+    res.end(out);
   });
-  return { url: `http://127.0.0.1:${server.port}`, calls, stop: () => server.stop(true) };
+  // Bun's node:http binds inside listen(), so the port is known at once and the function stays synchronous.
+  server.listen(0, "127.0.0.1");
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    fault(rule) {
+      const entry = { rule, seen: 0 };
+      rules.push(entry);
+      return () => {
+        const i = rules.indexOf(entry);
+        if (i >= 0) rules.splice(i, 1);
+      };
+    },
+    clearFaults: () => void rules.splice(0),
+    stop: () => {
+      server.closeAllConnections?.();
+      server.close();
+    },
+  };
 }

@@ -5,9 +5,11 @@ import { resolve } from "node:path";
 import { ExitCode, UsageError } from "../../errors.ts";
 import { loadValidRealm } from "../../realm/load.ts";
 import { prOpenerFor } from "../../pr/opener.ts";
-import { placeLine, type PrDoc, type PrStatusDoc } from "../../pr/plan.ts";
+import { placeLine, type PrStatusDoc } from "../../pr/plan.ts";
 import { refusalText } from "../../pr/refusals.ts";
-import { findRfc, prStatus, runPr } from "../../pr/run.ts";
+import { findRfc, lastPrText, prStatus, runPr } from "../../pr/run.ts";
+import type { PrRunDoc } from "../../pr/resume.ts";
+import { printOperationTable, resumeHint } from "../../ui/operation-table.ts";
 import { memberHere } from "../../worktree/run.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
 import { errorLine, failLine, json, line, ok, warnProblems } from "../../ui/output.ts";
@@ -27,16 +29,18 @@ export const pr = defineCommand({
     rfc: { type: "string", description: "The change (default: the current branch feat/<rfc>, else this repo's one unified worktree)", valueHint: "name" },
     status: { type: "boolean", description: "Show each repo's branch and PR state, and which may merge next" },
     "dry-run": { type: "boolean", description: "Print the plan and every refusal the real run would hit; push and open nothing" },
+    resume: { type: "boolean", description: "Finish a run that stopped part-way (its title and body are the journal's unless given); the same command again does the same" },
     json: { type: "boolean", description: "Print one JSON document" },
     "max-wait": maxWaitArg,
   },
   async run({ args }) {
     useMaxWait(args["max-wait"]);
     const rfc = await findRfc(args.rfc);
-    if (args.status && (args.title || args["body-file"] || args.draft || args["dry-run"])) {
-      throw new UsageError("--status takes no --title, --body-file, --draft or --dry-run", "Run 'blue realm pr --status' on its own.");
+    if (args.status && (args.title || args["body-file"] || args.draft || args["dry-run"] || args.resume)) {
+      throw new UsageError("--status takes no --title, --body-file, --draft, --dry-run or --resume", "Run 'blue realm pr --status' on its own.");
     }
-    if (!args.status && !args.title?.trim()) throw new UsageError("--title is required", "Example: blue realm pr --title 'feat: training metrics v2'");
+    if (args.resume && args["dry-run"]) throw new UsageError("--resume takes no --dry-run", "Run 'blue realm pr --dry-run' to see the plan.");
+    if (!args.status && !args.resume && !args.title?.trim()) throw new UsageError("--title is required", "Example: blue realm pr --title 'feat: training metrics v2'");
     const member = await memberHere();
     const clone = await ensureRealmClone(member);
     const { model, warnings } = loadValidRealm(clone, member.config.realm.name);
@@ -56,12 +60,22 @@ export const pr = defineCommand({
       }
     }
     const dryRun = Boolean(args["dry-run"]);
-    const plan = await runPr({ ...base, title: args.title!.trim(), body, draft: Boolean(args.draft), progress: repoProgress() }, dryRun);
-    const doc: PrDoc = { ...plan, dry_run: dryRun };
-    // A dry run exits as the real run would: 1 when it would refuse.
-    const code = doc.refusals.length > 0 ? ExitCode.failed : ExitCode.ok;
+    // --resume alone finishes the last run for this change, with the text it had.
+    const text = args.resume && !args.title?.trim() ? lastPrText(model.realm?.name ?? "", rfc) : { title: args.title!.trim(), body, draft: Boolean(args.draft) };
+    const plan = await runPr({ ...base, ...text, resume: Boolean(args.resume), progress: repoProgress() }, dryRun);
+    const doc: PrRunDoc = { ...plan, dry_run: dryRun };
+    // A dry run exits as the real run would: 1 when it would refuse; a run that stopped part-way exits 1.
+    const stopped = doc.operation !== null && !doc.operation.complete;
+    const code = doc.refusals.length > 0 || stopped ? ExitCode.failed : ExitCode.ok;
     if (args.json) {
       json(doc);
+      return code;
+    }
+    if (stopped) {
+      line(`Coordinated PRs for '${doc.branch}' stopped part-way:`);
+      printOperationTable(doc.operation!);
+      const failed = doc.operation!.rows.find((r) => r.state === "failed");
+      errorLine(`blue realm pr stopped${failed ? ` at ${failed.repo}: ${failed.reason}` : " part-way"}`, resumeHint("blue realm pr"));
       return code;
     }
     render(doc);
@@ -73,7 +87,7 @@ export const pr = defineCommand({
   },
 });
 
-function render(doc: PrDoc): void {
+function render(doc: PrRunDoc): void {
   const refOf = (repo: string) => doc.repos.find((r) => r.repo === repo)!.ref;
   if (doc.dry_run) {
     line(`Plan for '${doc.branch}' (dry run, nothing pushed or opened):`);

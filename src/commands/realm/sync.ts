@@ -1,11 +1,12 @@
 import { defineCommand } from "../../cli-args.ts";
 import { maxWaitArg, useMaxWait } from "../../forge/rate-limit.ts";
-import { ExitCode } from "../../errors.ts";
+import { ExitCode, UsageError } from "../../errors.ts";
+import { printOperationTable, resumeHint } from "../../ui/operation-table.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
 import { clockNow } from "../../system/clock.ts";
 import { blueHome } from "../../system/home.ts";
 import { runSync, type SyncReport } from "../../sync/run.ts";
-import { emoji, failLine, json, line, ok, warnLine } from "../../ui/output.ts";
+import { emoji, errorLine, failLine, json, line, ok, warnLine } from "../../ui/output.ts";
 import { requireMember } from "../../realm/workspace.ts";
 import { demandLines } from "../../sync/demands.ts";
 import { repoProgress } from "../../ui/progress.ts";
@@ -19,6 +20,7 @@ export const sync = defineCommand({
   args: {
     "dry-run": { type: "boolean", description: "Print the plan (versions, files, branches, PRs, reviewers) and change nothing" },
     json: { type: "boolean", description: "Print one JSON document" },
+    resume: { type: "boolean", description: "Finish a sync that stopped part-way (any sync does that first; this one insists there is one)" },
     cache: { type: "boolean", default: true, description: "Reuse extracted values from .blue/cache.db", negativeDescription: "Read exported values afresh instead of reusing them from .blue/cache.db" },
     "max-wait": maxWaitArg,
   },
@@ -31,7 +33,12 @@ export const sync = defineCommand({
     const { machineConsent } = await import("../../trust/store.ts");
     const realm = member.config.realm.name;
     const repo = member.config.repo;
+    if (args.resume && args["dry-run"]) throw new UsageError("--resume takes no --dry-run", "Run 'blue realm sync --dry-run' to see the plan.");
+    const { Journal } = await import("../../journal/journal.ts");
+    const { syncOperationKey } = await import("../../sync/resume.ts");
+    const journal = args["dry-run"] ? undefined : Journal.open("sync", syncOperationKey(realm, repo), { home: blueHome(), now: clockNow }, { resume: Boolean(args.resume), command: "blue realm sync" });
     const report = await runSync({
+      journal,
       realm,
       repo,
       repoRoot: member.root,
@@ -49,10 +56,16 @@ export const sync = defineCommand({
       const acks = report.branches.filter((b) => b.pushed).flatMap((b) => b.acknowledgements.map((a) => ({ domain: a.domain, contract: a.contract, version: a.to })));
       await acknowledgeInDaemon(realm, repo, acks);
     }
+    const stopped = report.operation !== null && !report.operation.complete;
     if (args.json) {
       json(report);
     } else {
       render(report);
+    }
+    if (stopped) {
+      const failed = report.operation!.rows.find((r) => r.state === "failed");
+      if (!args.json) errorLine(`blue realm sync stopped${failed ? ` at ${failed.repo}: ${failed.reason}` : " part-way"}`, resumeHint("blue realm sync"));
+      return ExitCode.failed;
     }
     const conflicted = report.merges.some((m) => m.conflicts.length > 0 && m.repo === repo);
     return conflicted ? ExitCode.failed : ExitCode.ok;
@@ -65,6 +78,11 @@ function render(r: SyncReport): void {
   for (const p of r.proposed) line(`Already proposed: ${p}`);
   if (r.in_sync && r.proposed.length === 0) ok(`${r.repo} is in sync with the realm: no contract changes, no acknowledgements due`);
   for (const b of r.branches) {
+    if (b.resumed) {
+      line(`Finishing sync branch: ${b.branch} (an earlier sync stopped part-way)`);
+      if (b.published && r.forge !== "none") ok(`PR ${b.published.ref}: "${b.pr.title}"${b.published.url ? ` ${b.published.url}` : ""}`);
+      continue;
+    }
     const verb = b.rebuild ? (r.dry_run ? "Would rebuild" : "Rebuilding") : r.dry_run ? (b.reuse ? "Would update" : "Would create") : b.reuse ? "Updating" : "Creating";
     line(`${verb} sync branch: ${b.branch}${b.base ? ` (on ${b.base.branch})` : ""}${b.rebuild ? " from main (it conflicted with main)" : ""}`);
     for (const u of b.updates) {
@@ -84,7 +102,7 @@ function render(r: SyncReport): void {
       continue;
     }
     if (b.published && r.forge !== "none") ok(`PR ${b.published.ref}${b.published.opened ? "" : " updated"}: "${b.pr.title}"${b.published.url ? ` ${b.published.url}` : ""}`);
-    else ok(`Pushed ${b.branch}: "${b.pr.title}"`);
+    else if (b.pushed) ok(`Pushed ${b.branch}: "${b.pr.title}"`);
     if (b.pr.reviewers.length) line(`Reviewers: ${b.pr.reviewers.join(", ")}`);
   }
   for (const p of r.acknowledged_prs) ok(p);
@@ -96,6 +114,11 @@ function render(r: SyncReport): void {
     else if (m.conflicts.length) failLine(`${name} conflicts with the realm's main in ${m.conflicts.join(", ")}: sync again in ${m.repo} to rebuild it`);
     else if (r.dry_run && m.due) line(`Would merge ${name} (${m.reason?.replace("_", " ")})`);
     else if (m.repo === r.repo || r.branches.some((b) => b.branch === m.branch)) line(`${name} waits for: ${m.waiting_for.join("; ")}`);
+  }
+  if (r.operation && !r.operation.complete) {
+    line("Stopped part-way:");
+    printOperationTable(r.operation);
+    return;
   }
   if (!r.dry_run && !r.in_sync) ok("Realm synced");
 }

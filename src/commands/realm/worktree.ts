@@ -7,6 +7,7 @@ import { ensureRealmClone } from "../../realm/clone.ts";
 import { dim, errorLine, failLine, json, line, ok, warnLine, warnProblems } from "../../ui/output.ts";
 import { splitList } from "./admin/init.ts";
 import { repoProgress } from "../../ui/progress.ts";
+import { printOperationTable, resumeHint } from "../../ui/operation-table.ts";
 
 export const worktree = defineCommand({
   meta: {
@@ -21,11 +22,13 @@ export const worktree = defineCommand({
     remove: { type: "boolean", description: "Remove the worktrees, and each branch that has nothing unmerged" },
     force: { type: "boolean", description: "With --remove: also remove worktrees that have uncommitted changes (they are lost)" },
     "dry-run": { type: "boolean", description: "Print the plan and change nothing" },
+    resume: { type: "boolean", description: "Finish a create that stopped part-way; the same command again does the same" },
     json: { type: "boolean", description: "Print one JSON document" },
   },
   async run({ args }) {
     const rfc = RfcName.safeParse(args.rfc);
     if (!rfc.success) throw new UsageError(`'${args.rfc}' is not a valid RFC name: ${rfc.error.issues[0]?.message}`, "Use a-z, 0-9, '.', '_' and '-', starting with a letter or digit.");
+    if (args.resume && (args.remove || args["dry-run"])) throw new UsageError("--resume takes no --remove or --dry-run", "Run 'blue realm worktree --rfc NAME --resume' to finish a create that stopped part-way.");
     if (args.force && !args.remove) throw new UsageError("--force only applies with --remove", "Use --remove --force to remove worktrees with uncommitted changes.");
     const member = await memberHere();
     const realm = member.config.realm.name;
@@ -42,6 +45,7 @@ export const worktree = defineCommand({
       action,
       force: Boolean(args.force),
       dryRun,
+      resume: Boolean(args.resume),
       selection: { domain: args.domain, repos: args.repos === undefined ? undefined : splitList(args.repos) },
       progress: repoProgress(),
     });
@@ -52,14 +56,17 @@ export const worktree = defineCommand({
       const touched = plan.repos.filter((r) => r.worktree && (action === "remove" ? r.steps.includes("remove-worktree") : true));
       session = await recordActiveRfc(member.config.realm, touched.map((r) => ({ repo: r.repo, worktree: r.worktree! })), action === "create" ? plan.rfc : null);
     }
-    const doc: WorktreeDoc = { ...plan, dry_run: dryRun, applied: outcome.applied, rolled_back: outcome.rolledBack, session };
+    const doc: WorktreeDoc = { ...plan, dry_run: dryRun, applied: outcome.applied, rolled_back: outcome.rolledBack, operation: outcome.operation, session };
     const code = plan.refused.length > 0 ? ExitCode.failed : ExitCode.ok;
     if (args.json) {
       json(doc);
       return code;
     }
     render(doc);
-    if (code !== ExitCode.ok) {
+    const failedMidway = doc.operation?.rows.find((r) => r.state === "failed");
+    if (failedMidway) {
+      errorLine(`blue realm worktree stopped at ${failedMidway.repo}: ${failedMidway.reason}`, resumeHint(`blue realm worktree --rfc ${plan.rfc}`));
+    } else if (code !== ExitCode.ok) {
       errorLine(
         `${action === "create" ? "cannot create" : "cannot remove"} the worktrees of '${plan.branch}': ${plan.refused.join(", ")} refused`,
         action === "create" ? "Nothing was left half-made; fix what is named above and run the command again." : undefined,
@@ -92,6 +99,12 @@ function render(doc: WorktreeDoc): void {
       else if (r.state === "absent") line(`  ${r.repo}: nothing to remove${r.notes.length ? ` (${r.notes.join("; ")})` : ""}`);
       else line(`  ${r.repo}: ${describe(r, doc.branch)}`);
     }
+    return;
+  }
+  if (doc.operation && !doc.operation.complete) {
+    line(`${verb} unified worktree '${doc.branch}' stopped part-way:`);
+    printOperationTable(doc.operation);
+    for (const w of doc.rolled_back) line(dim(`  rolled back: ${w}`));
     return;
   }
   line(`${verb} unified worktree '${doc.branch}':`);
