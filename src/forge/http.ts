@@ -34,6 +34,9 @@ export type Call<T> = {
   response?: z.ZodType<T>;
 };
 
+/** Connection errors that prove a request never reached the forge (safe to send again, whatever its method). */
+const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ConnectionRefused"]);
+
 export class ForgeHttp {
   private readonly fetch: typeof fetch;
   private readonly attempts: number;
@@ -73,6 +76,10 @@ export class ForgeHttp {
         res = await this.fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeout), redirect: "follow" });
       } catch (e) {
         lastCause = (e as Error)?.name === "TimeoutError" ? `no answer in ${this.timeout / 1000} s` : ((e as Error)?.message ?? String(e));
+        // A POST whose connection dropped or timed out may have been done (a PR opened): sending it again could do
+        // it twice. Only a connection never made says it was not; otherwise the step fails, and the journal's rerun
+        // looks for what it made before making it again.
+        if (method === "POST" && !NEVER_SENT.has((e as { code?: string })?.code ?? "")) return { lastCause };
         continue;
       }
       // A POST that reached a failing server may have been done: only gateway errors say it was not.

@@ -213,6 +213,28 @@ describe.skipIf(!haveSpec)("Forgejo client against Forgejo's swagger description
     expect(tries).toBe(3);
   });
 
+  test("a POST whose connection dropped is sent once (it may have been done); one never connected is tried again", async () => {
+    const sent: string[] = [];
+    const dropping: typeof fetch = Object.assign(
+      async (_input: string | URL | Request, init?: RequestInit) => {
+        sent.push(init?.method ?? "GET");
+        throw Object.assign(new TypeError("ECONNRESET: The socket connection was closed unexpectedly"), { code: "ECONNRESET" });
+      },
+      { preconnect: fetch.preconnect },
+    );
+    const forge = createForge(target, credential, { fetch: dropping, attempts: 3, retryDelayMs: 1 });
+    expect(await forge.openPullRequest({ title: "t", body: "b", head: "feat/x", base: "main" }).catch((e) => e)).toBeInstanceOf(ForgeUnreachable);
+    expect(sent).toEqual(["POST"]);
+    sent.length = 0;
+    expect(await forge.getPullRequest(1).catch((e) => e)).toBeInstanceOf(ForgeUnreachable);
+    expect(sent).toEqual(["GET", "GET", "GET"]);
+    const closed = { ...target, apiUrl: `http://127.0.0.1:${await freePort()}` };
+    let tries = 0;
+    const counting: typeof fetch = Object.assign((input: string | URL | Request, init?: RequestInit) => (tries++, fetch(input, init)), { preconnect: fetch.preconnect });
+    await createForge(closed, credential, { fetch: counting, attempts: 3, retryDelayMs: 1 }).openPullRequest({ title: "t", body: "b", head: "feat/x", base: "main" }).catch(() => undefined);
+    expect(tries).toBe(3);
+  });
+
   test("a forge that does not answer is unreachable after bounded tries", async () => {
     const closed = { ...target, apiUrl: `http://127.0.0.1:${await freePort()}` };
     const err = await createForge(closed, credential, { attempts: 2, retryDelayMs: 1 }).getPullRequest(1).catch((e) => e);
