@@ -17,7 +17,12 @@ export function operationTableLines(t: OperationTable): string[] {
 }
 
 /** The hint under the error line of a run that stopped part-way. */
-export const resumeHint = (command: string) => `Fix what failed, then run '${command}' again (or with --resume): it does only what is left.`;
+export function resumeHint(command: string, reason = ""): string {
+  // A rate limit past --max-wait says when it lifts (forge/rate-limit.ts): then is when to go on.
+  const lifts = /lifts at (\d\d:\d\d:\d\d)/.exec(reason)?.[1];
+  if (lifts) return `Run '${command}' again after ${lifts} (or with --resume; --max-wait or BLUE_MAX_WAIT allows a longer wait): it does only what is left.`;
+  return `Fix what failed, then run '${command}' again (or with --resume): it does only what is left.`;
+}
 
 export function printOperationTable(t: OperationTable): void {
   for (const l of operationTableLines(t)) line(l);

@@ -43,10 +43,12 @@ describe.skipIf(!have)("blue realm pr under GitHub's rate limit", () => {
   let proxy: ReturnType<typeof startLimitingProxy>;
   const { sb, aperture, fungal, steps } = initialSetup();
   const env = () => ({ BLUE_GITHUB_API_URL: proxy.url, BLUE_GITHUB_TOKEN: TOKEN });
-  const args = ["realm", "pr", "--rfc", "metrics-v2", "--title", "feat: metrics v2"];
+  // Each run a change of its own (the title is part of the journal's key): a rerun of a finished one opens nothing.
+  let run = 0;
+  const pr = () => ["realm", "pr", "--rfc", "metrics-v2", "--title", `feat: metrics v2 (run ${++run})`];
 
   /** The binary on a pseudo-terminal (script(1)): stdout and stderr both arrive in `out`. */
-  async function onTerminal(extraEnv: Record<string, string>, argv = args): Promise<{ code: number; out: string }> {
+  async function onTerminal(extraEnv: Record<string, string>, argv = pr()): Promise<{ code: number; out: string }> {
     const cmd = [BIN, ...argv].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
     const p = Bun.spawn(["script", "-qec", cmd, "/dev/null"], { cwd: fungal, env: { ...sb.env, ...extraEnv, SHELL: "/bin/sh" }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     const [out, , code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
@@ -101,7 +103,7 @@ describe.skipIf(!have)("blue realm pr under GitHub's rate limit", () => {
   test("in CI: no progress lines, the table on stdout, and the wait still said on stderr", async () => {
     proxy.calls.length = 0;
     proxy.state.limit = 1;
-    const r = await sb.blueAsync(fungal, args, { ...env(), CI: "true" });
+    const r = await sb.blueAsync(fungal, pr(), { ...env(), CI: "true" });
     expect(r.code).toBe(0);
     expect(r.stderr.match(WAIT_LINE)).toHaveLength(1);
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/\[\d+\/\d+\]/);
@@ -111,7 +113,7 @@ describe.skipIf(!have)("blue realm pr under GitHub's rate limit", () => {
 
   test("no progress lines when stderr is not a terminal, and none on a terminal with CI=true", async () => {
     proxy.state.limit = 0;
-    const piped = await sb.blueAsync(fungal, args, env());
+    const piped = await sb.blueAsync(fungal, pr(), env());
     expect(piped.code).toBe(0);
     expect(piped.stderr).toBe("");
     const ci = await onTerminal({ ...env(), CI: "true" });
@@ -120,17 +122,21 @@ describe.skipIf(!have)("blue realm pr under GitHub's rate limit", () => {
     expect(ci.out).toContain("Coordinated PRs for 'feat/metrics-v2':");
   }, 120_000);
 
-  test("--max-wait 0 (or BLUE_MAX_WAIT=0) stops at the limit with exit 69, when it lifts and how to resume", async () => {
+  test("--max-wait 0 (or BLUE_MAX_WAIT=0) stops at the limit, resumable: the table says when it lifts, exit 1", async () => {
     const ways: { flag: string[]; env: Record<string, string> }[] = [{ flag: ["--max-wait", "0"], env: {} }, { flag: [], env: { BLUE_MAX_WAIT: "0" } }];
     for (const how of ways) {
       proxy.calls.length = 0;
       proxy.state.limit = 1;
-      const r = await sb.blueAsync(fungal, [...args, ...how.flag], { ...env(), ...how.env });
-      expect(r.code).toBe(69);
+      const r = await sb.blueAsync(fungal, [...pr(), ...how.flag], { ...env(), ...how.env });
+      // A journaled run stops resumable: the table (exit 1) names the limit and when it lifts; the hint says then.
+      expect(r.code).toBe(1);
+      const row = r.stdout.split("\n").find((l) => l.includes("aperture"))!;
+      expect(row).toMatch(/failed at PR opened: GitHub rate limit at github\.com \(POST \/repos\/acme\/aperture\/pulls\): it lifts at (\d\d:\d\d:\d\d), in 1 s, more than --max-wait 0s leaves \(0 s\)/);
+      expect(r.stdout).toMatch(/fungal-image-analysis +not started/);
+      const at = /lifts at (\d\d:\d\d:\d\d)/.exec(row)![1];
       const lines = r.stderr.trim().split("\n");
-      expect(lines[0]).toMatch(/^error: GitHub rate limit at github\.com \(POST \/repos\/acme\/aperture\/pulls\): it lifts at (\d\d:\d\d:\d\d), in 1 s, more than --max-wait 0s leaves \(0 s\)$/);
-      const at = /lifts at (\d\d:\d\d:\d\d)/.exec(lines[0]!)![1];
-      expect(lines[1]).toBe(`Run the same command again after ${at} to resume (or allow a longer wait with --max-wait or BLUE_MAX_WAIT).`);
+      expect(lines[0]).toStartWith("error: blue realm pr stopped at aperture: GitHub rate limit at github.com");
+      expect(lines[1]).toBe(`Run 'blue realm pr' again after ${at} (or with --resume; --max-wait or BLUE_MAX_WAIT allows a longer wait): it does only what is left.`);
       expect(r.stderr).not.toContain("waiting until");
       expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN);
       // Nothing was sent after the refusal.
@@ -139,7 +145,7 @@ describe.skipIf(!have)("blue realm pr under GitHub's rate limit", () => {
   }, 120_000);
 
   test("a --max-wait that is no duration is a usage error before anything is pushed", async () => {
-    const r = await sb.blueAsync(fungal, [...args, "--max-wait", "soon"], env());
+    const r = await sb.blueAsync(fungal, [...pr(), "--max-wait", "soon"], env());
     expect(r.code).toBe(64);
     expect(r.stderr).toContain("--max-wait 'soon' is not a duration");
   });

@@ -75,7 +75,7 @@ export const pr = defineCommand({
       line(`Coordinated PRs for '${doc.branch}' stopped part-way:`);
       printOperationTable(doc.operation!);
       const failed = doc.operation!.rows.find((r) => r.state === "failed");
-      errorLine(`blue realm pr stopped${failed ? ` at ${failed.repo}: ${failed.reason}` : " part-way"}`, resumeHint("blue realm pr"));
+      errorLine(`blue realm pr stopped${failed ? ` at ${failed.repo}: ${failed.reason}` : " part-way"}`, resumeHint("blue realm pr", failed?.reason ?? ""));
       return code;
     }
     render(doc);

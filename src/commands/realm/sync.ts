@@ -64,7 +64,7 @@ export const sync = defineCommand({
     }
     if (stopped) {
       const failed = report.operation!.rows.find((r) => r.state === "failed");
-      if (!args.json) errorLine(`blue realm sync stopped${failed ? ` at ${failed.repo}: ${failed.reason}` : " part-way"}`, resumeHint("blue realm sync"));
+      if (!args.json) errorLine(`blue realm sync stopped${failed ? ` at ${failed.repo}: ${failed.reason}` : " part-way"}`, resumeHint("blue realm sync", failed?.reason ?? ""));
       return ExitCode.failed;
     }
     const conflicted = report.merges.some((m) => m.conflicts.length > 0 && m.repo === repo);

@@ -65,7 +65,7 @@ export const worktree = defineCommand({
     render(doc);
     const failedMidway = doc.operation?.rows.find((r) => r.state === "failed");
     if (failedMidway) {
-      errorLine(`blue realm worktree stopped at ${failedMidway.repo}: ${failedMidway.reason}`, resumeHint(`blue realm worktree --rfc ${plan.rfc}`));
+      errorLine(`blue realm worktree stopped at ${failedMidway.repo}: ${failedMidway.reason}`, resumeHint(`blue realm worktree --rfc ${plan.rfc}`, failedMidway.reason ?? ""));
     } else if (code !== ExitCode.ok) {
       errorLine(
         `${action === "create" ? "cannot create" : "cannot remove"} the worktrees of '${plan.branch}': ${plan.refused.join(", ")} refused`,
