@@ -1,16 +1,25 @@
 import { defineCommand } from "../../cli-args.ts";
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { ExitCode, UsageError } from "../../errors.ts";
 import { loadValidRealm } from "../../realm/load.ts";
 import { prOpenerFor } from "../../pr/opener.ts";
-import { placeLine, type PrDoc, type PrStatusDoc } from "../../pr/plan.ts";
+import { placeLine, type PrDoc } from "../../pr/plan.ts";
 import { refusalText } from "../../pr/refusals.ts";
 import { findRfc, prStatus, runPr } from "../../pr/run.ts";
 import { memberHere } from "../../worktree/run.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
 import { errorLine, failLine, json, line, ok, warnProblems } from "../../ui/output.ts";
 import { fileErrorText } from "../../system/file-error.ts";
+import { withLock } from "../../system/lock.ts";
+import { blueHome } from "../../system/home.ts";
+import { clockNow } from "../../system/clock.ts";
+import { identityEmail } from "../../git/identity.ts";
+import { fetchSetRefs } from "../../git/set-ref.ts";
+import { followRealm, followState, followerName, type FollowDeps } from "../../follow/run.ts";
+import { followStatusOf, recordPrSet, type PrFollowDoc } from "../../follow/publish.ts";
+
+const followDeps = (clone: string, realm: string): FollowDeps => ({ clone, realm, cacheDir: join(blueHome(), "follow"), by: followerName(blueHome()), now: () => clockNow(), log: () => undefined });
 
 export const pr = defineCommand({
   meta: {
@@ -23,15 +32,18 @@ export const pr = defineCommand({
     "body-file": { type: "string", description: "A file whose text opens every PR's body", valueHint: "path" },
     draft: { type: "boolean", description: "Open the PRs as drafts" },
     rfc: { type: "string", description: "The change (default: the current branch feat/<rfc>, else this repo's one unified worktree)", valueHint: "name" },
-    status: { type: "boolean", description: "Show each repo's branch and PR state, and which may merge next" },
+    status: { type: "boolean", description: "Show each repo's branch and PR state, which may merge next, and what the daemons following the set decided" },
+    refresh: { type: "boolean", description: "With --status: follow the set now (merge, note or block dependents) instead of waiting for the daemon's next fetch" },
+    "auto-merge": { type: "boolean", description: "Let the daemons merge each dependent, in merge order, once its providers merged, its checks pass and its required reviews are given" },
     "dry-run": { type: "boolean", description: "Print the plan and every refusal the real run would hit; push and open nothing" },
     json: { type: "boolean", description: "Print one JSON document" },
   },
   async run({ args }) {
     const rfc = await findRfc(args.rfc);
-    if (args.status && (args.title || args["body-file"] || args.draft || args["dry-run"])) {
-      throw new UsageError("--status takes no --title, --body-file, --draft or --dry-run", "Run 'blue realm pr --status' on its own.");
+    if (args.status && (args.title || args["body-file"] || args.draft || args["dry-run"] || args["auto-merge"])) {
+      throw new UsageError("--status takes no --title, --body-file, --draft, --dry-run or --auto-merge", "Run 'blue realm pr --status' on its own.");
     }
+    if (args.refresh && !args.status) throw new UsageError("--refresh goes with --status", "Run 'blue realm pr --status --refresh'.");
     if (!args.status && !args.title?.trim()) throw new UsageError("--title is required", "Example: blue realm pr --title 'feat: training metrics v2'");
     const member = await memberHere();
     const clone = await ensureRealmClone(member);
@@ -39,8 +51,11 @@ export const pr = defineCommand({
     warnProblems(warnings);
     const base = { model, member, rfc, openerFor: prOpenerFor };
 
+    const follow = followDeps(clone, member.config.realm.name);
     if (args.status) {
-      const doc = await prStatus(base);
+      // Following first, so the branch states shown are those after whatever it merged.
+      const followed = args.refresh ? ((await withLock(`${clone}.lock`, () => followRealm(follow, { fetch: true, only: rfc }))).sets[0] ?? null) : null;
+      const doc: PrFollowDoc = { ...(await prStatus(base)), follow: followStatusOf(followed ?? (await fetchSetRefs(clone).then(() => followState(follow, rfc)))) };
       return args.json ? json(doc) : renderStatus(doc);
     }
     let body = "";
@@ -54,6 +69,8 @@ export const pr = defineCommand({
     const dryRun = Boolean(args["dry-run"]);
     const plan = await runPr({ ...base, title: args.title!.trim(), body, draft: Boolean(args.draft) }, dryRun);
     const doc: PrDoc = { ...plan, dry_run: dryRun };
+    // The daemons (this machine's and teammates') follow the set from its record in the realm remote.
+    if (!dryRun) await recordPrSet(clone, plan, { auto_merge: Boolean(args["auto-merge"]), by: (await identityEmail(member.root, "committer")) ?? follow.by });
     // A dry run exits as the real run would: 1 when it would refuse.
     const code = doc.refusals.length > 0 ? ExitCode.failed : ExitCode.ok;
     if (args.json) {
@@ -92,7 +109,7 @@ function render(doc: PrDoc): void {
   line(doc.order_line);
 }
 
-function renderStatus(doc: PrStatusDoc): void {
+function renderStatus(doc: PrFollowDoc): void {
   line(`'${doc.branch}' in ${doc.repos.length} repo${doc.repos.length === 1 ? "" : "s"}`);
   for (const r of doc.repos) {
     const sync = !r.pushed ? "not pushed" : r.ahead || r.behind ? `pushed; ${r.ahead} ahead, ${r.behind} behind origin` : "pushed, up to date";
@@ -104,4 +121,9 @@ function renderStatus(doc: PrStatusDoc): void {
   }
   line(doc.order_line);
   line(doc.next ? `Next to merge: ${doc.next}` : "Everything is merged.");
+  if (!doc.follow) return;
+  const f = doc.follow;
+  line(`Followed by the daemons: auto-merge ${f.auto_merge ? `on${f.opted_in_by ? ` (opted in by ${f.opted_in_by})` : ""}` : "off (dependents are told when they are unblocked)"}`);
+  for (const r of f.repos) if (r.state === "blocked" || r.state === "waiting" || r.state === "ready") line(`  ${r.repo}: ${r.note}`);
+  for (const d of f.decisions) line(`  ${d.at} ${d.action} ${d.repo}: ${d.reason}`);
 }
