@@ -73,6 +73,7 @@ async function fetchRealm(
     const { model, problems } = loadRealm(localPath);
     const pending = hasErrors(problems) ? [] : await readPending(localPath, model);
     const proposed = pendingNotices(name, model, pending);
+    if (opts.network) forge.push(...(await import("../follow/run.ts")).staleSyncApprovals(name, pending, clockNow().toISOString()));
     // Acknowledgements on open sync branches clear their notifications before the branches merge.
     const acks = pending.filter((p) => !p.obsolete).flatMap((p) => p.acks);
     // The clone's origin is where the realm is: `remote set` moves it there, on this machine or another.

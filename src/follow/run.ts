@@ -8,6 +8,7 @@ import { fetchSetRefs } from "../git/set-ref.ts";
 import { mergeOnRemote, remoteBranch } from "../git/remote-branch.ts";
 import { planFollow, type FollowState, type NewDecision, type RepoFacts } from "./plan.ts";
 import { readSet, readSets, swapSet, type FollowDecision, type FollowSet } from "./record.ts";
+import type { PendingSync } from "../sync/pending.ts";
 
 export type FollowDeps = {
   clone: string;
@@ -103,5 +104,22 @@ export async function followState(deps: FollowDeps, rfc: string): Promise<Follow
 export function forgeNotices(report: FollowReport): { realm: string; set_id: string; decision: string; repo: string; kind: FollowDecision["action"]; message: string; decided_at: string; decided_by: string }[] {
   return report.sets.flatMap(({ set }) =>
     set.decisions.map((d) => ({ realm: set.realm, set_id: set.rfc, decision: d.key, repo: d.repo, kind: d.action, message: d.reason, decided_at: d.at, decided_by: d.by })),
+  );
+}
+
+/** Approvals of open sync branches that went stale (sync/pending.ts: the branch changed after them), as forge
+ *  notifications for the branch's repo: one per approver and branch head. */
+export function staleSyncApprovals(realm: string, pending: readonly PendingSync[], at: string): ReturnType<typeof forgeNotices> {
+  return pending.flatMap((p) =>
+    (p.stale_approvals ?? []).map((who) => ({
+      realm,
+      set_id: p.branch,
+      decision: `stale_approval ${who} ${p.sha}`,
+      repo: p.repo,
+      kind: "stale_approval" as const,
+      message: `${who}'s approval of ${p.branch} is stale: the branch changed after it (approve again with 'blue realm approve ${p.branch}')`,
+      decided_at: at,
+      decided_by: "",
+    })),
   );
 }

@@ -45,7 +45,7 @@ function chain(fetchSeconds: number) {
     sb.git(wt, "commit", "-q", "-m", `${name}'s part`);
   }
   const onOriginMain = (name: string) => sb.git(sb.root, "--git-dir", remote(name), "rev-parse", "main");
-  const merged = (name: string) => sb.exec("git", ["--git-dir", remote(name), "merge-base", "--is-ancestor", sb.git(dirs[name], "rev-parse", "feat/x"), "main"], sb.root).code === 0;
+  const merged = (name: (typeof names)[number]) => sb.exec("git", ["--git-dir", remote(name), "merge-base", "--is-ancestor", sb.git(dirs[name], "rev-parse", "feat/x"), "main"], sb.root).code === 0;
   const mergeCommits = (name: string) => sb.git(sb.root, "--git-dir", remote(name), "rev-list", "--merges", "main").split("\n").filter(Boolean).length;
   const record = () => parse(sb.git(sb.root, "--git-dir", sb.defaultRemote("rc"), "show", "refs/blue/sets/x:set.yaml")) as { auto_merge: boolean; decisions: { key: string; by: string }[] };
   /** The provider's maintainers merge its branch on origin (plain git: a push of the branch into main). */
