@@ -3,7 +3,7 @@
 // in-flight requests finish, the DB is closed, the pid file removed.
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, rmSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { writeFileAtomic } from "../system/atomic-write.ts";
 import { blueHome, daemonFiles, daemonPort } from "../system/home.ts";
@@ -84,9 +84,9 @@ async function fetchRealm(
 
 /** Follow the realm's coordinated changes (follow/run.ts); every decision is logged with its PR and reason. */
 async function followOn(name: string, localPath: string): Promise<ForgeNotification[]> {
-  const { followRealm, followerName, forgeNotices } = await import("../follow/run.ts");
+  const { followRealm, followDeps, forgeNotices } = await import("../follow/run.ts");
   try {
-    const report = await followRealm({ clone: localPath, realm: name, cacheDir: join(blueHome(), "follow"), by: followerName(blueHome()), now: () => clockNow(), log }, { fetch: true });
+    const report = await followRealm(await followDeps({ clone: localPath, realm: name, home: blueHome(), now: () => clockNow(), log }), { fetch: true });
     return forgeNotices(report);
   } catch (e) {
     log(`following the coordinated changes of ${name} failed: ${(e as Error).message.split("\n")[0]}`);

@@ -4,11 +4,14 @@
 // (a compare-and-swap on the realm remote, record.ts), then act. The machine that loses the swap acts on
 // nothing: it reads the winner's decision and plans again, which no longer proposes it.
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { fetchSetRefs } from "../git/set-ref.ts";
 import { mergeOnRemote, remoteBranch } from "../git/remote-branch.ts";
 import { planFollow, type FollowState, type NewDecision, type RepoFacts } from "./plan.ts";
 import { readSet, readSets, swapSet, type FollowDecision, type FollowSet } from "./record.ts";
 import type { PendingSync } from "../sync/pending.ts";
+import { forgeComment, forgeFacts, forgeMerge, type ForgeFor } from "./forge.ts";
+import type { Forge } from "../forge/forge.ts";
 
 export type FollowDeps = {
   clone: string;
@@ -19,6 +22,8 @@ export type FollowDeps = {
   by: string;
   now: () => Date;
   log: (line: string) => void;
+  /** The forge client of a repo on Forgejo or GitHub (forge.ts: only at hosts pinned here); absent: plain git only. */
+  forgeFor?: ForgeFor;
 };
 
 export type FollowedSet = { set: FollowSet; repos: FollowState[] };
@@ -26,11 +31,47 @@ export type FollowReport = { sets: FollowedSet[]; decided: FollowDecision[] };
 
 export const followerName = (home: string) => `${hostname()}:${home}`;
 
-async function factsOf(set: FollowSet, deps: FollowDeps): Promise<Map<string, RepoFacts>> {
-  const facts = new Map<string, RepoFacts>();
+/** The deps of following realm `realm` from this machine: bare caches and pins under `home`. */
+export async function followDeps(o: { clone: string; realm: string; home: string; now: () => Date; log: (line: string) => void; env?: Record<string, string | undefined> }): Promise<FollowDeps> {
+  const { remoteUrl } = await import("../git/realm-repo.ts");
+  const { pinnedForgeFor } = await import("./forge.ts");
+  const realmUrl = (await remoteUrl(o.clone)) ?? "";
+  return {
+    clone: o.clone,
+    realm: o.realm,
+    cacheDir: join(o.home, "follow"),
+    by: followerName(o.home),
+    now: o.now,
+    log: o.log,
+    forgeFor: pinnedForgeFor({ realm: o.realm, realmUrl, home: o.home, env: o.env ?? process.env }),
+  };
+}
+
+type Facts = Map<string, RepoFacts & { head?: string | null }>;
+
+/** The forge client of a forge-hosted repo with a PR, or null (logged when its host is not pinned here). */
+async function forgeOf(set: FollowSet, r: FollowSet["repos"][number], deps: FollowDeps): Promise<Forge | null> {
+  if (r.forge === "none" || !r.pr || !deps.forgeFor) return null;
+  const got = await deps.forgeFor(r);
+  if (got && "why" in got) deps.log(`${deps.realm} ${set.rfc}: ${r.repo}#${r.pr.number} not followed: ${got.why}`);
+  return got && "forge" in got ? got.forge : null;
+}
+
+async function factsOf(set: FollowSet, deps: FollowDeps): Promise<Facts> {
+  const facts: Facts = new Map();
   for (const r of set.repos) {
-    // Forge-hosted PRs are read through their forge (not yet followed here); plain git through the branch.
-    if (r.forge !== "none" || !r.remote_url) continue;
+    if (r.forge !== "none") {
+      const forge = await forgeOf(set, r, deps);
+      if (forge) {
+        try {
+          facts.set(r.repo, await forgeFacts(forge, r));
+        } catch (e) {
+          deps.log(`${deps.realm} ${set.rfc}: reading ${r.repo}#${r.pr!.number} failed: ${(e as Error).message.split("\n")[0]}`);
+        }
+      }
+      continue;
+    }
+    if (!r.remote_url) continue;
     try {
       const b = await remoteBranch(deps.cacheDir, r.remote_url, r.branch, r.base, r.head);
       facts.set(r.repo, { state: b.state, checks: null, missing_reviews: [], stale_approvals: [] });
@@ -42,10 +83,28 @@ async function factsOf(set: FollowSet, deps: FollowDeps): Promise<Map<string, Re
 }
 
 /** Carry out a decision this machine won. Returns a follow-up decision when the act itself failed. */
-async function act(set: FollowSet, d: NewDecision, deps: FollowDeps): Promise<NewDecision | null> {
+async function act(set: FollowSet, d: NewDecision, deps: FollowDeps, facts: Facts): Promise<NewDecision | null> {
   const r = set.repos.find((x) => x.repo === d.repo)!;
-  if (d.action !== "merge") return null; // on plain git the decision in the record is the note
   const message = `Merge ${r.branch} into ${r.base} (blue: coordinated change ${set.rfc}, after ${r.blocked_by.join(", ")})`;
+  if (r.forge !== "none") {
+    const forge = await forgeOf(set, r, deps);
+    if (!forge) return null;
+    try {
+      if (d.action === "merge") {
+        await forgeMerge(forge, r, facts.get(r.repo)?.head ?? null, message);
+        deps.log(`${deps.realm} ${set.rfc}: ${r.repo}#${r.pr!.number} merged through ${forge.kind}`);
+      } else {
+        await forgeComment(forge, r, d.reason);
+        deps.log(`${deps.realm} ${set.rfc}: commented on ${r.repo}#${r.pr!.number}`);
+      }
+      return null;
+    } catch (e) {
+      const why = (e as Error).message.split("\n")[0]!;
+      deps.log(`${deps.realm} ${set.rfc}: ${d.action} of ${r.repo}#${r.pr!.number} failed: ${why}`);
+      return d.action === "merge" ? { key: `cannot_merge ${r.repo} ${why}`, repo: r.repo, action: "cannot_merge", reason: `merging ${r.repo}#${r.pr!.number} failed: ${why}` } : null;
+    }
+  }
+  if (d.action !== "merge") return null; // on plain git the decision in the record is the note
   const result = await mergeOnRemote(deps.cacheDir, r.remote_url!, r.branch, r.base, message).catch((e: Error) => ({ refused: e.message.split("\n")[0]! }));
   if (result === "merged" || result === "already") {
     deps.log(`${deps.realm} ${set.rfc}: ${r.repo}:${r.branch} ${result === "merged" ? "merged" : "was merged already"} into ${r.base}`);
@@ -75,7 +134,7 @@ async function followSet(rfc: string, deps: FollowDeps, decided: FollowDecision[
     }
     deps.log(`${deps.realm} ${rfc}: decided ${d.action} ${d.repo}: ${d.reason}`);
     decided.push(full);
-    followUp = await act(stored.set, d, deps);
+    followUp = await act(stored.set, d, deps, facts);
   }
   return last;
 }

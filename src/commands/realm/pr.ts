@@ -1,6 +1,6 @@
 import { defineCommand } from "../../cli-args.ts";
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ExitCode, UsageError } from "../../errors.ts";
 import { loadValidRealm } from "../../realm/load.ts";
 import { prOpenerFor } from "../../pr/opener.ts";
@@ -16,10 +16,10 @@ import { blueHome } from "../../system/home.ts";
 import { clockNow } from "../../system/clock.ts";
 import { identityEmail } from "../../git/identity.ts";
 import { fetchSetRefs } from "../../git/set-ref.ts";
-import { followRealm, followState, followerName, type FollowDeps } from "../../follow/run.ts";
+import { followDeps, followRealm, followState } from "../../follow/run.ts";
 import { followStatusOf, recordPrSet, type PrFollowDoc } from "../../follow/publish.ts";
 
-const followDeps = (clone: string, realm: string): FollowDeps => ({ clone, realm, cacheDir: join(blueHome(), "follow"), by: followerName(blueHome()), now: () => clockNow(), log: () => undefined });
+const followHere = (clone: string, realm: string) => followDeps({ clone, realm, home: blueHome(), now: () => clockNow(), log: () => undefined });
 
 export const pr = defineCommand({
   meta: {
@@ -51,7 +51,7 @@ export const pr = defineCommand({
     warnProblems(warnings);
     const base = { model, member, rfc, openerFor: prOpenerFor };
 
-    const follow = followDeps(clone, member.config.realm.name);
+    const follow = await followHere(clone, member.config.realm.name);
     if (args.status) {
       // Following first, so the branch states shown are those after whatever it merged.
       const followed = args.refresh ? ((await withLock(`${clone}.lock`, () => followRealm(follow, { fetch: true, only: rfc }))).sets[0] ?? null) : null;
