@@ -23,7 +23,9 @@ export type FollowState = { repo: string; state: (typeof FOLLOW_STATES)[number];
 
 const decision = (repo: string, action: FollowAction, key: string, reason: string): NewDecision => ({ key: `${action} ${repo}${key ? ` ${key}` : ""}`, repo, action, reason });
 
-export function planFollow(set: FollowSet, facts: ReadonlyMap<string, RepoFacts>): { decisions: NewDecision[]; repos: FollowState[] } {
+/** `mayMerge`: whether this machine may merge a repo (its own user opted in here, follow/consent.ts); where it may
+ *  not, an opted-in set's ready dependents are left to the machines that may. */
+export function planFollow(set: FollowSet, facts: ReadonlyMap<string, RepoFacts>, mayMerge: (repo: string) => boolean = () => true): { decisions: NewDecision[]; repos: FollowState[] } {
   const taken = new Set(set.decisions.map((d) => d.key));
   const out: NewDecision[] = [];
   const repos: FollowState[] = [];
@@ -79,6 +81,8 @@ export function planFollow(set: FollowSet, facts: ReadonlyMap<string, RepoFacts>
       repos.push({ repo: r.repo, state: "ready", note: `cannot merge yet: ${cannot.join("; ")}` });
     } else if (f.checks === "pending") {
       repos.push({ repo: r.repo, state: "ready", note: "merges once its checks pass" });
+    } else if (!mayMerge(r.repo)) {
+      repos.push({ repo: r.repo, state: "ready", note: "ready: merged by a machine whose user opted in (blue realm pr --auto-merge there)" });
     } else {
       const d = decision(r.repo, "merge", "", `${providers} merged, checks ${f.checks ?? "none"}, no review missing, auto-merge on: merging ${ref(r.repo)}`);
       // One merge per look: the next dependent's facts change with it.

@@ -11,6 +11,7 @@ import { planFollow, type FollowState, type NewDecision, type RepoFacts } from "
 import { readSet, readSets, swapSet, type FollowDecision, type FollowSet } from "./record.ts";
 import type { PendingSync } from "../sync/pending.ts";
 import { forgeComment, forgeFacts, forgeMerge, type ForgeFor } from "./forge.ts";
+import { mayMergeHere } from "./consent.ts";
 import type { Forge } from "../forge/forge.ts";
 
 export type FollowDeps = {
@@ -24,6 +25,8 @@ export type FollowDeps = {
   log: (line: string) => void;
   /** The forge client of a repo on Forgejo or GitHub (forge.ts: only at hosts pinned here); absent: plain git only. */
   forgeFor?: ForgeFor;
+  /** Whether this machine may merge a repo of a set (follow/consent.ts); absent: it may not merge at all. */
+  mayMerge?: (set: FollowSet, repo: string) => boolean;
 };
 
 export type FollowedSet = { set: FollowSet; repos: FollowState[] };
@@ -44,6 +47,7 @@ export async function followDeps(o: { clone: string; realm: string; home: string
     now: o.now,
     log: o.log,
     forgeFor: pinnedForgeFor({ realm: o.realm, realmUrl, home: o.home, env: o.env ?? process.env }),
+    mayMerge: mayMergeHere(o.home),
   };
 }
 
@@ -120,7 +124,7 @@ async function followSet(rfc: string, deps: FollowDeps, decided: FollowDecision[
     const stored = await readSet(deps.clone, rfc);
     if (!stored) return last;
     const facts = await factsOf(stored.set, deps);
-    const plan = planFollow(stored.set, facts);
+    const plan = planFollow(stored.set, facts, (repo) => deps.mayMerge?.(stored.set, repo) ?? false);
     last = { set: stored.set, repos: plan.repos };
     const d = followUp && !stored.set.decisions.some((x) => x.key === followUp!.key) ? followUp : plan.decisions[0];
     followUp = null;
@@ -155,7 +159,7 @@ export async function followRealm(deps: FollowDeps, opts: { fetch: boolean; only
 export async function followState(deps: FollowDeps, rfc: string): Promise<FollowedSet | null> {
   const stored = await readSet(deps.clone, rfc);
   if (!stored) return null;
-  return { set: stored.set, repos: planFollow(stored.set, await factsOf(stored.set, deps)).repos };
+  return { set: stored.set, repos: planFollow(stored.set, await factsOf(stored.set, deps), (repo) => deps.mayMerge?.(stored.set, repo) ?? false).repos };
 }
 
 /** Every decision in the followed sets, as the forge notifications of the repos they concern (each machine

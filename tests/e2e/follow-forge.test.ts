@@ -104,6 +104,9 @@ for (const c of cases) {
       const env = c.env(front.url);
       const r = await sb.blueAsync(fungal, ["realm", "pr", "--rfc", "metrics-v2", "--title", "feat: metrics v2", "--auto-merge"], env);
       expect([r.code, r.stderr]).toEqual([0, ""]);
+      // The same user's second machine opts in there too (a daemon merges only what its own user opted in to).
+      const r2 = await other.blueAsync(fungal, ["realm", "pr", "--rfc", "metrics-v2", "--title", "feat: metrics v2", "--auto-merge"], env);
+      expect([r2.code, r2.stderr]).toEqual([0, ""]);
       recorder.calls.length = 0;
       const looks = [await follow(sb, env), await follow(other, env), await follow(sb, env)];
       for (const l of looks) expect([l.code, l.stderr]).toEqual([0, ""]);

@@ -129,6 +129,8 @@ describe("the daemon follows a coordinated change on plain git", () => {
     sandboxes.push(b);
     b.env.BLUE_REALM_FETCH_SECONDS = "1";
     expect(w.sb.blue(w.dirs.middle, "realm", "pr", "--rfc", "x", "--title", "feat: x", "--auto-merge").code).toBe(0);
+    // The same user's second machine: it opts in there too (a daemon merges only what its own user opted in to).
+    expect(b.blue(w.dirs.middle, "realm", "pr", "--rfc", "x", "--title", "feat: x", "--auto-merge").code).toBe(0);
     expect(w.sb.blue(w.dirs.consumer, "realm", "status").code).toBe(0);
     expect(b.blue(w.dirs.consumer, "realm", "status").code).toBe(0);
     w.mergeProvider();

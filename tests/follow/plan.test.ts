@@ -29,6 +29,12 @@ describe("following a coordinated change", () => {
     expect(p.repos.find((r) => r.repo === "consumer")!.state).toBe("waiting");
   });
 
+  test("provider merged, opted in on another machine only: this one leaves the merge to it and notes nothing", () => {
+    const p = planFollow(chain(true), facts({ provider: "merged", middle: "open", consumer: "open" }), () => false);
+    expect(p.decisions).toEqual([]);
+    expect(p.repos[1]!.note).toBe("ready: merged by a machine whose user opted in (blue realm pr --auto-merge there)");
+  });
+
   test("provider merged, no opt-in: the dependent is told it is unblocked, never merged", () => {
     const p = planFollow(chain(false), facts({ provider: "merged", middle: "open", consumer: "open" }));
     expect(p.decisions.map((d) => [d.action, d.repo])).toEqual([["unblocked", "middle"]]);

@@ -60,7 +60,7 @@ describe("two machines following one set at once", () => {
       await publishSet(clones[0]!, { realm: "rc", rfc: "x", branch: "feat/x", auto_merge: true, repos: repos.map(({ origin: _o, dir: _d, ...r }) => r) }, { auto_merge: true, by: "dev@example.com" });
       git(repos[0]!.dir, "push", "-q", repos[0]!.origin, "feat/x:main");
       const logs: string[] = [];
-      const deps = (m: number): FollowDeps => ({ clone: clones[m]!, realm: "rc", cacheDir: join(root, `cache-${m}`), by: `machine-${m}`, now: () => new Date("2026-11-30T10:00:00Z"), log: (l) => logs.push(`${m} ${l}`) });
+      const deps = (m: number): FollowDeps => ({ clone: clones[m]!, realm: "rc", cacheDir: join(root, `cache-${m}`), by: `machine-${m}`, now: () => new Date("2026-11-30T10:00:00Z"), log: (l) => logs.push(`${m} ${l}`), mayMerge: () => true });
       const delay = Math.floor(random() * 40);
       await Promise.all([0, 1].map((m) => Bun.sleep(m === 0 ? delay : 0).then(() => followRealm(deps(m), { fetch: true }))));
       // And once more each, as the next fetches would.
@@ -71,4 +71,19 @@ describe("two machines following one set at once", () => {
       expect(logs.filter((l) => l.includes(": decided merge"))).toHaveLength(2);
     }
   }, 240_000);
+
+  test("a machine whose user did not opt in here merges nothing and notes nothing: it leaves the merges to one that did", async () => {
+    const root = mkdtempSync(join(tmpdir(), "blue-follow-"));
+    const { realm, clones, repos } = world(root);
+    await publishSet(clones[0]!, { realm: "rc", rfc: "x", branch: "feat/x", auto_merge: true, repos: repos.map(({ origin: _o, dir: _d, ...r }) => r) }, { auto_merge: true, by: "dev@example.com" });
+    git(repos[0]!.dir, "push", "-q", repos[0]!.origin, "feat/x:main");
+    const report = await followRealm({ clone: clones[1]!, realm: "rc", cacheDir: join(root, "cache"), by: "other", now: () => new Date(), log: () => undefined }, { fetch: true });
+    expect(report.decided).toEqual([]);
+    expect(report.sets[0]!.repos.map((r) => [r.repo, r.state, r.note])).toEqual([
+      ["provider", "merged", "merged into main"],
+      ["middle", "ready", "ready: merged by a machine whose user opted in (blue realm pr --auto-merge there)"],
+      ["consumer", "waiting", "waits for middle:feat/x to merge"],
+    ]);
+    expect(git(root, "--git-dir", realm, "show", "refs/blue/sets/x:set.yaml")).toContain("decisions: []");
+  }, 60_000);
 });

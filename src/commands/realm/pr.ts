@@ -18,6 +18,7 @@ import { identityEmail } from "../../git/identity.ts";
 import { fetchSetRefs } from "../../git/set-ref.ts";
 import { followDeps, followRealm, followState } from "../../follow/run.ts";
 import { followStatusOf, recordPrSet, type PrFollowDoc } from "../../follow/publish.ts";
+import { consentToMerge } from "../../follow/consent.ts";
 
 const followHere = (clone: string, realm: string) => followDeps({ clone, realm, home: blueHome(), now: () => clockNow(), log: () => undefined });
 
@@ -70,7 +71,10 @@ export const pr = defineCommand({
     const plan = await runPr({ ...base, title: args.title!.trim(), body, draft: Boolean(args.draft) }, dryRun);
     const doc: PrDoc = { ...plan, dry_run: dryRun };
     // The daemons (this machine's and teammates') follow the set from its record in the realm remote.
-    if (!dryRun) await recordPrSet(clone, plan, { auto_merge: Boolean(args["auto-merge"]), by: (await identityEmail(member.root, "committer")) ?? follow.by });
+    if (!dryRun) {
+      const set = await recordPrSet(clone, plan, { auto_merge: Boolean(args["auto-merge"]), by: (await identityEmail(member.root, "committer")) ?? follow.by });
+      if (args["auto-merge"]) consentToMerge(blueHome(), set, clockNow());
+    }
     // A dry run exits as the real run would: 1 when it would refuse.
     const code = doc.refusals.length > 0 ? ExitCode.failed : ExitCode.ok;
     if (args.json) {
