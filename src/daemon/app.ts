@@ -29,7 +29,6 @@ export type AppDeps = {
   version: string;
   startedAt: string;
   clock: () => Date;
-  /** Fetch a realm's clone; returns its new head commit. */
   /** Fetch a realm's clone: its new head, notices of versions proposed on sync branches, and the URL it fetched from. */
   /** `violations`: commits the fetch brought that changed files their authors may not change. */
   /** `forge`: what the daemons following the realm's coordinated changes decided (follow/run.ts). */

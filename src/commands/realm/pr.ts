@@ -9,7 +9,7 @@ import { refusalText } from "../../pr/refusals.ts";
 import { findRfc, prStatus, runPr } from "../../pr/run.ts";
 import { memberHere } from "../../worktree/run.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
-import { errorLine, failLine, json, line, ok, warnProblems } from "../../ui/output.ts";
+import { errorLine, failLine, json, line, ok, warnProblems, warnStderr } from "../../ui/output.ts";
 import { fileErrorText } from "../../system/file-error.ts";
 import { withLock } from "../../system/lock.ts";
 import { blueHome } from "../../system/home.ts";
@@ -72,8 +72,13 @@ export const pr = defineCommand({
     const doc: PrDoc = { ...plan, dry_run: dryRun };
     // The daemons (this machine's and teammates') follow the set from its record in the realm remote.
     if (!dryRun) {
-      const set = await recordPrSet(clone, plan, { auto_merge: Boolean(args["auto-merge"]), by: (await identityEmail(member.root, "committer")) ?? follow.by });
-      if (args["auto-merge"]) consentToMerge(blueHome(), set, clockNow());
+      try {
+        const set = await recordPrSet(clone, plan, { auto_merge: Boolean(args["auto-merge"]), by: (await identityEmail(member.root, "committer")) ?? follow.by });
+        if (args["auto-merge"]) consentToMerge(blueHome(), set, clockNow());
+      } catch (e) {
+        // The PRs are pushed and open: not recording them for the daemons is worth a warning, not a failure.
+        warnStderr(`the change is not recorded in the realm, so no daemon follows it: ${(e as Error).message.split("\n")[0]}`);
+      }
     }
     // A dry run exits as the real run would: 1 when it would refuse.
     const code = doc.refusals.length > 0 ? ExitCode.failed : ExitCode.ok;
