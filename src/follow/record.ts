@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { parse, stringify } from "yaml";
 import { PrRef } from "../pr/plan.ts";
+import { RfcName } from "../worktree/plan.ts";
 import { fetchSetRefs, listSetRefs, readSetFile, setRefCommit, swapSetFile } from "../git/set-ref.ts";
 
 export const FollowRepo = z.object({
@@ -39,7 +40,8 @@ export type FollowDecision = z.infer<typeof FollowDecision>;
 
 export const FollowSet = z.object({
   realm: z.string(),
-  rfc: z.string(),
+  /** Also the ref's name (refs/blue/sets/<rfc>): a record kept under another name is not followed. */
+  rfc: RfcName,
   branch: z.string(),
   /** The user's opt-in (`blue realm pr --auto-merge`): dependents merge themselves once ready. */
   auto_merge: z.boolean(),
@@ -55,17 +57,27 @@ export async function readSets(clone: string, opts: { fetch: boolean }): Promise
   if (opts.fetch) await fetchSetRefs(clone);
   const out: StoredSet[] = [];
   for (const r of await listSetRefs(clone)) {
-    const parsed = FollowSet.safeParse(parse(await readSetFile(clone, r.commit)));
-    if (parsed.success) out.push({ set: parsed.data, commit: r.commit });
+    const stored = await readSet(clone, r.name);
+    if (stored) out.push(stored);
   }
   return out;
 }
 
+/** The record kept at refs/blue/sets/<rfc>; null when there is none or it is not a record blue can follow (it does
+ *  not parse, is bigger than any set needs, or names another change). */
 export async function readSet(clone: string, rfc: string): Promise<StoredSet | null> {
   const commit = await setRefCommit(clone, rfc);
   if (!commit) return null;
-  const parsed = FollowSet.safeParse(parse(await readSetFile(clone, commit)));
-  return parsed.success ? { set: parsed.data, commit } : null;
+  const text = await readSetFile(clone, commit);
+  if (text === null) return null;
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = FollowSet.safeParse(data);
+  return parsed.success && parsed.data.rfc === rfc ? { set: parsed.data, commit } : null;
 }
 
 /** Push `set` as the record's next state on top of `parent`; "lost" when another machine moved it first. */

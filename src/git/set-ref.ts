@@ -41,7 +41,13 @@ export async function setRefCommit(clone: string, name: string): Promise<string 
   return r.ok && r.stdout ? r.stdout : null;
 }
 
-export async function readSetFile(clone: string, commit: string): Promise<string> {
+/** Bigger than any set's record (a few KB for tens of repos and decisions): anyone who can push to the realm writes these. */
+export const SET_FILE_MAX_BYTES = 1024 * 1024;
+
+/** The record's text, or null when the commit has none or it is too big to be one. */
+export async function readSetFile(clone: string, commit: string): Promise<string | null> {
+  const size = await exec(clone, ["cat-file", "-s", `${commit}:${SET_FILE}`]);
+  if (!size.ok || Number(size.stdout) > SET_FILE_MAX_BYTES) return null;
   return must(clone, ["show", `${commit}:${SET_FILE}`]);
 }
 

@@ -86,4 +86,20 @@ describe("two machines following one set at once", () => {
     ]);
     expect(git(root, "--git-dir", realm, "show", "refs/blue/sets/x:set.yaml")).toContain("decisions: []");
   }, 60_000);
+
+  test("records blue cannot follow are skipped, not fatal: not YAML, another change's name, too big", async () => {
+    const root = mkdtempSync(join(tmpdir(), "blue-follow-"));
+    const { clones } = world(root);
+    const push = (name: string, text: string) => {
+      const blob = spawnSync("git", ["hash-object", "-w", "--stdin"], { cwd: clones[0]!, input: text, encoding: "utf8" }).stdout.trim();
+      const tree = spawnSync("git", ["mktree"], { cwd: clones[0]!, input: `100644 blob ${blob}\tset.yaml\n`, encoding: "utf8" }).stdout.trim();
+      const commit = git(clones[0]!, "commit-tree", tree, "-m", name);
+      git(clones[0]!, "push", "-q", "origin", `${commit}:refs/blue/sets/${name}`);
+    };
+    push("garbage", "{{{ not yaml");
+    push("renamed", "realm: rc\nrfc: other\nbranch: feat/other\nauto_merge: true\nopted_in_by: null\nrepos: []\ndecisions: []\n");
+    push("huge", `realm: rc\nrfc: huge\nbranch: feat/huge\nauto_merge: false\nopted_in_by: null\nrepos: []\ndecisions: []\n# ${"x".repeat(1024 * 1024)}\n`);
+    const report = await followRealm({ clone: clones[1]!, realm: "rc", cacheDir: join(root, "cache"), by: "m", now: () => new Date(), log: () => undefined }, { fetch: true });
+    expect(report).toEqual({ sets: [], decided: [] });
+  }, 60_000);
 });
