@@ -4,7 +4,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pinnedForgeFor } from "../../src/follow/forge.ts";
+import { forgeFacts, pinnedForgeFor } from "../../src/follow/forge.ts";
+import type { Forge, Review } from "../../src/forge/forge.ts";
 import type { FollowRepo } from "../../src/follow/record.ts";
 import { pinForgeHost } from "../../src/trust/store.ts";
 
@@ -30,5 +31,28 @@ describe("a forge client for a repo of a followed set", () => {
     const home = mkdtempSync(join(tmpdir(), "blue-follow-pins-"));
     const forFor = pinnedForgeFor({ realm: "rc", realmUrl: "", home, env: {} });
     expect(await forFor(repo("file:///srv/git/x.git"))).toBe(null);
+  });
+});
+
+describe("a forge PR's facts", () => {
+  const HEAD = "b".repeat(40);
+  const stub = (reviews: Review[], approvals: number) =>
+    ({
+      kind: "github",
+      getPullRequest: async () => ({ number: 7, url: "", state: "open", title: "", body: "", head: "feat/a", base: "main", head_sha: HEAD, draft: false, labels: [] }),
+      commitChecks: async () => "success",
+      listReviews: async () => reviews,
+      getBranchProtection: async () => (approvals ? { approvals } : null),
+    }) as unknown as Forge;
+
+  test("an approval given on an older head is stale and does not count toward the required approvals", async () => {
+    const f = await forgeFacts(stub([{ user: "ann", state: "approved", commit_id: "a".repeat(40) }], 1), repo("https://github.com/acme/x.git"));
+    expect(f).toMatchObject({ state: "open", checks: "success", stale_approvals: ["ann"], missing_reviews: ["1 approving review required, 0 current"], head: HEAD });
+  });
+
+  test("an approval of the head counts; a reviewer's later change request blocks", async () => {
+    expect((await forgeFacts(stub([{ user: "ann", state: "approved", commit_id: HEAD }], 1), repo("https://github.com/acme/x.git"))).missing_reviews).toEqual([]);
+    const later = await forgeFacts(stub([{ user: "ann", state: "approved", commit_id: HEAD }, { user: "ann", state: "changes_requested", commit_id: HEAD }], 0), repo("https://github.com/acme/x.git"));
+    expect(later.missing_reviews).toEqual(["changes requested by ann"]);
   });
 });
