@@ -84,10 +84,11 @@ const LEVELS: Record<string, number> = {
   bindings: 6,
   waive: 6,
   protect: 6,
-  daemon: 7,
-  status: 8,
-  mcp: 9,
-  commands: 10,
+  follow: 7,
+  daemon: 8,
+  status: 9,
+  mcp: 10,
+  commands: 11,
 };
 
 describe("the layout of src/", () => {

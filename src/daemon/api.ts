@@ -10,6 +10,19 @@ import { CHANGE_LINE_MAX, CHANGES_MAX_BYTES, CHANGES_MAX_LINES, changesBytes } f
 const name = z.string().min(1).max(200);
 const path = z.string().min(1).max(4096);
 
+/** Forge state (issue 20): a decision the daemons following a coordinated change took about `repo`'s PR. */
+export const ForgeNotification = z.object({
+  realm: z.string(),
+  set_id: z.string(),
+  decision: z.string(),
+  repo: z.string(),
+  kind: z.enum(["merge", "unblocked", "blocked", "cannot_merge", "stale_approval"]),
+  message: z.string(),
+  decided_at: z.string(),
+  decided_by: z.string(),
+});
+export type ForgeNotification = z.infer<typeof ForgeNotification>;
+
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 export const Health = z.object({ status: z.literal("ok"), version: z.string(), pid: z.number(), started_at: z.string() });

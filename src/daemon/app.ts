@@ -12,7 +12,7 @@ import { hasErrors, type LoadResult } from "../realm/load.ts";
 import { contractNotices, notificationKey, stillPending, unresolvedNotices, type ContractNotice, type PendingAckLike } from "../sync/notify.ts";
 import { repoView } from "../realm/view.ts";
 import type { DaemonDb, OwnershipWarning, SessionRow } from "../store/daemon-db.ts";
-import { Ack, IdParam, NotificationInput, RealmParam, RepoParams, NotificationQuery, RegisterRealm, RepoAck, RepoNotificationQuery, SessionInput, StatusQuery } from "./api.ts";
+import { Ack, type ForgeNotification, IdParam, NotificationInput, RealmParam, RepoParams, NotificationQuery, RegisterRealm, RepoAck, RepoNotificationQuery, SessionInput, StatusQuery } from "./api.ts";
 import { BODY_LIMITS, jsonBody } from "./limits.ts";
 import { createRealmCache } from "./realm-cache.ts";
 import { createSyncQueue, SyncAbandoned, SyncBusy } from "./sync-queue.ts";
@@ -29,10 +29,10 @@ export type AppDeps = {
   version: string;
   startedAt: string;
   clock: () => Date;
-  /** Fetch a realm's clone; returns its new head commit. */
   /** Fetch a realm's clone: its new head, notices of versions proposed on sync branches, and the URL it fetched from. */
   /** `violations`: commits the fetch brought that changed files their authors may not change. */
-  syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[]; acks?: PendingAckLike[]; url?: string; violations?: OwnershipWarning[] }>;
+  /** `forge`: what the daemons following the realm's coordinated changes decided (follow/run.ts). */
+  syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[]; acks?: PendingAckLike[]; url?: string; violations?: OwnershipWarning[]; forge?: ForgeNotification[] }>;
 };
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502;
@@ -94,11 +94,12 @@ export function createApp(deps: AppDeps) {
 
   const syncOnce = async (name: string, localPath: string) => {
     const before = realmModel(localPath);
-    const { head, proposed = [], acks = [], url, violations = [] } = await deps.syncRealm(name, localPath);
+    const { head, proposed = [], acks = [], url, violations = [], forge = [] } = await deps.syncRealm(name, localPath);
     pendingAcks.set(name, acks);
     const after = realmModel(localPath);
     const at = deps.clock().toISOString();
     if (violations.length) deps.db.addOwnershipWarnings(name, violations, at);
+    const forgeNew = forge.length ? deps.db.addForgeNotifications(forge, at) : 0;
     // A version a commit brought against ownership is shown as a warning by status, never announced.
     const forged = new Set(violations.map((v) => v.file));
     const landed = (hasErrors(before.problems) || hasErrors(after.problems) ? [] : contractNotices(name, before.model, after.model)).filter(
@@ -110,7 +111,7 @@ export function createApp(deps: AppDeps) {
     const notified = dedupe([...proposed, ...landed, ...owed]).filter((n) => !deps.db.hasNotification(n));
     for (const n of notified) deps.db.addNotification({ ...n, changes: fitChanges(n.changes) }, at);
     deps.db.markRealmSynced(name, at, url, brokenBecause(name, after) ? "broken" : "active");
-    return { name, head, last_sync: at, notifications: notified.length };
+    return { name, head, last_sync: at, notifications: notified.length + forgeNew };
   };
   /** Fetch a realm and turn the contract versions that changed into notifications for their importers. One at a
    *  time per realm (two overlapping syncs would both see the same change and notify twice), at most one waiting. */
@@ -227,6 +228,7 @@ export function createApp(deps: AppDeps) {
         notifications: notificationsOf(row, repo, false).map(({ key: _k, pending: _p, ...n }) => n),
         sessions: liveSessions(row.name),
         ownership_warnings: deps.db.ownershipWarnings(row.name, new Date(deps.clock().getTime() - OWNERSHIP_WARNING_DAYS * 86_400_000).toISOString()),
+        forge_notifications: deps.db.forgeNotifications(row.name, repo, new Date(deps.clock().getTime() - OWNERSHIP_WARNING_DAYS * 86_400_000).toISOString()),
       });
     })
     .get("/realms/:name/repos/:repo/notifications", valid("param", RepoParams), valid("query", RepoNotificationQuery), (c) => {

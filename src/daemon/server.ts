@@ -17,6 +17,7 @@ import { openDaemonDb } from "../store/daemon-db.ts";
 import { clockNow } from "../system/clock.ts";
 import type { ContractNotice, PendingAckLike } from "../sync/notify.ts";
 import type { OwnershipWarning } from "../store/daemon-db.ts";
+import type { ForgeNotification } from "./api.ts";
 import { createApp } from "./app.ts";
 import { SyncBusy } from "./sync-queue.ts";
 
@@ -46,7 +47,11 @@ export function ensureToken(path: string): string {
  * governance now allows (DESIGN.md §5), and report the contract versions proposed on open sync branches.
  * Without `network` (rebuilding a lost daemon.db), only the last part, from the clone as it is.
  */
-async function fetchRealm(name: string, localPath: string, opts: { network: boolean } = { network: true }): Promise<{ head: string; proposed: ContractNotice[]; acks: PendingAckLike[]; url?: string; violations: OwnershipWarning[] }> {
+async function fetchRealm(
+  name: string,
+  localPath: string,
+  opts: { network: boolean } = { network: true },
+): Promise<{ head: string; proposed: ContractNotice[]; acks: PendingAckLike[]; url?: string; violations: OwnershipWarning[]; forge: ForgeNotification[] }> {
   // Reading alone takes no lock, as status reads: a rebuilding daemon must not wait on a command that holds it.
   const locked = <T>(fn: () => Promise<T>) => (opts.network ? withLock(`${localPath}.lock`, fn) : fn());
   return locked(async () => {
@@ -64,15 +69,29 @@ async function fetchRealm(name: string, localPath: string, opts: { network: bool
     } catch (e) {
       log(`merging due sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
     }
+    const forge = opts.network ? await followOn(name, localPath) : [];
     const { model, problems } = loadRealm(localPath);
     const pending = hasErrors(problems) ? [] : await readPending(localPath, model);
     const proposed = pendingNotices(name, model, pending);
+    if (opts.network) forge.push(...(await import("../follow/run.ts")).staleSyncApprovals(name, pending, clockNow().toISOString()));
     // Acknowledgements on open sync branches clear their notifications before the branches merge.
     const acks = pending.filter((p) => !p.obsolete).flatMap((p) => p.acks);
     // The clone's origin is where the realm is: `remote set` moves it there, on this machine or another.
     const url = (await git(localPath).raw(["config", "--get", "remote.origin.url"])).trim() || undefined;
-    return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed, acks, url, violations };
+    return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed, acks, url, violations, forge };
   });
+}
+
+/** Follow the realm's coordinated changes (follow/run.ts); every decision is logged with its PR and reason. */
+async function followOn(name: string, localPath: string): Promise<ForgeNotification[]> {
+  const { followRealm, followDeps, forgeNotices } = await import("../follow/run.ts");
+  try {
+    const report = await followRealm(await followDeps({ clone: localPath, realm: name, home: blueHome(), now: () => clockNow(), log }), { fetch: true });
+    return forgeNotices(report);
+  } catch (e) {
+    log(`following the coordinated changes of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
+    return [];
+  }
 }
 
 /** The commits a fetch brought (previous..HEAD) that changed files their authors may not change, judged as

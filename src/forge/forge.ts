@@ -38,6 +38,8 @@ export const Review = z.object({
   user: z.string(),
   state: z.enum(["approved", "changes_requested", "commented", "pending", "dismissed"]),
   submitted_at: z.string().optional(),
+  /** The head commit the review was given on: an approval of an older head is stale (issue 20). */
+  commit_id: z.string().optional(),
 });
 export type Review = z.infer<typeof Review>;
 
@@ -92,7 +94,9 @@ export interface Forge {
   comment(n: number, body: string): Promise<void>;
   listReviews(n: number): Promise<Review[]>;
   approve(n: number, body?: string): Promise<void>;
-  merge(n: number, o?: { method?: z.infer<typeof MergeMethod>; message?: string }): Promise<void>;
+  /** `sha`: merge only if the PR's head is still that commit. `whenChecksSucceed` (Forgejo): let the forge merge once
+   *  the required checks pass, instead of at once. */
+  merge(n: number, o?: { method?: z.infer<typeof MergeMethod>; message?: string; sha?: string; whenChecksSucceed?: boolean }): Promise<void>;
   /** Forgejo: an issue dependency (merge refused while `dep` is open). GitHub: "unsupported" (dependencies take issues, not PRs). */
   addBlockedBy(n: number, dep: { owner: string; repo: string; number: number }): Promise<"linked" | "unsupported">;
   /** The combined CI state of a commit (sha or branch): commit statuses, and on GitHub check runs too. */

@@ -25,6 +25,8 @@ const CreatePullReviewOptions = z.strictObject({ event: z.enum(["APPROVED", "REQ
 const MergePullRequestOption = z.strictObject({
   Do: z.enum(["merge", "rebase", "rebase-merge", "squash", "fast-forward-only", "manually-merged"]),
   MergeMessageField: z.string().optional(),
+  head_commit_id: z.string().optional(),
+  merge_when_checks_succeed: z.boolean().optional(),
 });
 const IssueMeta = z.strictObject({ owner: NonEmpty, repo: NonEmpty, index: z.number().int() });
 const CreateStatusOption = z.strictObject({
@@ -86,6 +88,7 @@ const PullReview = z.looseObject({
   state: z.string(),
   dismissed: z.boolean().nullish(),
   submitted_at: z.string().nullish(),
+  commit_id: z.string().nullish(),
 });
 
 const LABEL_COLOURS: Record<string, string> = { breaking: "#d73a4a", compatible: "#0e8a16" };
@@ -129,6 +132,7 @@ function toReview(r: z.infer<typeof PullReview>): Review {
     user: r.user?.login ?? "",
     state: r.dismissed ? "dismissed" : (states[r.state] ?? "commented"),
     ...(r.submitted_at ? { submitted_at: r.submitted_at } : {}),
+    ...(r.commit_id ? { commit_id: r.commit_id } : {}),
   };
 }
 
@@ -228,7 +232,12 @@ export function createForgejo(target: ForgeTarget, credential: Credential, opts:
     },
 
     async merge(n, o = {}) {
-      const value = { Do: o.method ?? "merge", ...(o.message ? { MergeMessageField: o.message } : {}) };
+      const value = {
+        Do: o.method ?? "merge",
+        ...(o.message ? { MergeMessageField: o.message } : {}),
+        ...(o.sha ? { head_commit_id: o.sha } : {}),
+        ...(o.whenChecksSucceed ? { merge_when_checks_succeed: true } : {}),
+      };
       await http.request("POST", `${pulls}/${n}/merge`, { body: { schema: MergePullRequestOption, value } });
     },
 

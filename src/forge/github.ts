@@ -16,7 +16,7 @@ const RequestReviewers = z.strictObject({ reviewers: z.array(NonEmpty).min(1) })
 const AddLabels = z.strictObject({ labels: z.array(NonEmpty).min(1) });
 const CreateComment = z.strictObject({ body: NonEmpty });
 const CreateReview = z.strictObject({ event: z.enum(["APPROVE", "REQUEST_CHANGES", "COMMENT"]), body: z.string().optional() });
-const MergePull = z.strictObject({ merge_method: z.enum(["merge", "squash", "rebase"]), commit_message: z.string().optional() });
+const MergePull = z.strictObject({ merge_method: z.enum(["merge", "squash", "rebase"]), commit_message: z.string().optional(), sha: z.string().optional() });
 const CreateStatus = z.strictObject({
   state: z.enum(["pending", "success", "failure", "error"]),
   context: NonEmpty,
@@ -56,7 +56,7 @@ const GithubPull = z.looseObject({
 });
 const CombinedStatus = z.looseObject({ state: z.string(), total_count: z.number() });
 const CheckRuns = z.looseObject({ total_count: z.number(), check_runs: z.array(z.looseObject({ status: z.string(), conclusion: z.string().nullish() })) });
-const GithubReview = z.looseObject({ user: User.nullish(), state: z.string(), submitted_at: z.string().nullish() });
+const GithubReview = z.looseObject({ user: User.nullish(), state: z.string(), submitted_at: z.string().nullish(), commit_id: z.string().nullish() });
 const GithubProtection = z.looseObject({
   required_status_checks: z.looseObject({ contexts: z.array(z.string()).nullish(), checks: z.array(z.looseObject({ context: z.string() })).nullish() }).nullish(),
   required_pull_request_reviews: z
@@ -109,7 +109,7 @@ function toProtection(p: z.infer<typeof GithubProtection>): BranchProtection {
 /** An unknown review state counts as a comment: it never approves anything. */
 function toReview(r: z.infer<typeof GithubReview>): Review {
   const states: Record<string, Review["state"]> = { APPROVED: "approved", CHANGES_REQUESTED: "changes_requested", COMMENTED: "commented", PENDING: "pending", DISMISSED: "dismissed" };
-  return { user: r.user?.login ?? "", state: states[r.state] ?? "commented", ...(r.submitted_at ? { submitted_at: r.submitted_at } : {}) };
+  return { user: r.user?.login ?? "", state: states[r.state] ?? "commented", ...(r.submitted_at ? { submitted_at: r.submitted_at } : {}), ...(r.commit_id ? { commit_id: r.commit_id } : {}) };
 }
 
 export function createGithub(target: ForgeTarget, credential: Credential, opts: HttpOptions): Forge {
@@ -204,7 +204,7 @@ export function createGithub(target: ForgeTarget, credential: Credential, opts: 
     },
 
     async merge(n, o = {}) {
-      const value = { merge_method: o.method ?? "merge", ...(o.message ? { commit_message: o.message } : {}) };
+      const value = { merge_method: o.method ?? "merge", ...(o.message ? { commit_message: o.message } : {}), ...(o.sha ? { sha: o.sha } : {}) };
       await http.request("PUT", `${pulls}/${n}/merge`, { body: { schema: MergePull, value } });
     },
 

@@ -37,6 +37,7 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
   let notifications: Notification[] | null = null;
   let daemonError: string | null = null;
   let ownership: StatusDoc["ownership_warnings"] = [];
+  let forge: StatusDoc["forge_notifications"] = [];
   try {
     const session = opts.session ?? cliSession(member);
     const param = { name: realm, repo };
@@ -60,6 +61,7 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
     view = (answer.view as RepoView | null) ?? undefined;
     notifications = answer.notifications;
     ownership = answer.ownership_warnings ?? [];
+    forge = (answer.forge_notifications ?? []).map(({ realm: _r, decision: _d, ...n }) => n);
     sessions = answer.sessions.map((s) => ({
       repo: s.repo,
       you: s.id === session.id,
@@ -94,6 +96,7 @@ export async function buildStatus(member: Member, opts: StatusOptions): Promise<
     syncs: await pendingSyncs(clone, realm, repo),
     acknowledgements: view.acknowledgements ?? [],
     ownership_warnings: ownership,
+    forge_notifications: forge,
     daemon_error: daemonError,
   };
   // An export not read from code has nothing to compare. (The bindings come validated from the realm loader.)

@@ -5,7 +5,7 @@
 // a new one started: the daemon must not fail every start, forever, on it. The file is 0600, and so are the -wal
 // and -shm SQLite creates beside it (it gives them the database's mode).
 import { Database } from "bun:sqlite";
-import type { Notification, NotificationInput, Session, SessionInput } from "../daemon/api.ts";
+import type { ForgeNotification, Notification, NotificationInput, Session, SessionInput } from "../daemon/api.ts";
 import { moveAside } from "../system/move-aside.ts";
 import { createPrivateFile, restrictFile } from "../system/private.ts";
 import { MIGRATIONS } from "./migrations/daemon.ts";
@@ -159,6 +159,22 @@ export class DaemonDb {
     return this.db
       .query("SELECT commit_sha AS 'commit', file, author, message, seen_at FROM ownership_warnings WHERE realm = $realm AND seen_at >= $since ORDER BY seen_at DESC, commit_sha, file")
       .all({ realm, since }) as (OwnershipWarning & { seen_at: string })[];
+  }
+
+  /** Record forge notifications; one already recorded (same realm, set and decision) is left as it is. */
+  addForgeNotifications(rows: readonly ForgeNotification[], at: string): number {
+    const insert = this.db.query(
+      `INSERT OR IGNORE INTO forge_notifications (realm, set_id, decision, repo, kind, message, decided_at, decided_by, seen_at)
+       VALUES ($realm, $set_id, $decision, $repo, $kind, $message, $decided_at, $decided_by, $at)`,
+    );
+    return this.db.transaction(() => rows.reduce((n, r) => n + insert.run({ ...r, at }).changes, 0)).immediate();
+  }
+
+  /** A repo's forge notifications decided since `since` (ISO time), newest first. */
+  forgeNotifications(realm: string, repo: string, since: string): ForgeNotification[] {
+    return this.db
+      .query("SELECT realm, set_id, decision, repo, kind, message, decided_at, decided_by FROM forge_notifications WHERE realm = $realm AND repo = $repo AND decided_at >= $since ORDER BY decided_at DESC, decision")
+      .all({ realm, repo, since }) as ForgeNotification[];
   }
 
   realms(): RealmRow[] {

@@ -54,11 +54,13 @@ export function evaluate(
   let importers = 0;
   let approved = false;
   const approvals = new Set((ctx.approvals ?? p.approvals).map((a) => a.toLowerCase()));
+  const stale = (p.stale_approvals ?? []).filter((a) => !approvals.has(a));
+  const staleNote = stale.length ? ` (stale: ${stale.join(", ")} approved before the branch changed, so approve again)` : "";
   for (const w of waivers) {
     const gov = governanceFor(ctx.model, w.domain);
     if (!gov.require_approval) continue;
     if (gov.approvers.some((a) => approvals.has(a))) approved = true;
-    else waiting.push(`an approval of the waiver of ${w.rule} at ${w.pointer || "(root)"} in ${w.contract} by a realm approver (${gov.approvers.join(", ") || "none listed in realm.yaml"})`);
+    else waiting.push(`an approval of the waiver of ${w.rule} at ${w.pointer || "(root)"} in ${w.contract} by a realm approver (${gov.approvers.join(", ") || "none listed in realm.yaml"})${staleNote}`);
   }
   for (const u of p.updates) {
     const gov = governanceFor(ctx.model, u.domain);
@@ -78,7 +80,7 @@ export function evaluate(
     if (!u.compatible && gov.require_approval) {
       const ok = gov.approvers.some((a) => approvals.has(a));
       if (ok) approved = true;
-      else waiting.push(`an approval of the breaking change to ${u.contract} by a realm approver (${gov.approvers.join(", ") || "none listed in realm.yaml"})`);
+      else waiting.push(`an approval of the breaking change to ${u.contract} by a realm approver (${gov.approvers.join(", ") || "none listed in realm.yaml"})${staleNote}`);
     }
   }
   if (waiting.length > 0) return verdict(false, null, waiting);

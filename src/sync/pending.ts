@@ -21,8 +21,12 @@ export type PendingSync = {
   acks: z.infer<typeof PendingAck>[];
   /** Waivers the branch adds or changes (absent: none). */
   waivers?: z.infer<typeof PendingWaiver>[];
-  /** Approvers recorded on the branch (plain git: signed-off `Approved-by:` commits by the approver). */
+  /** Approvers recorded on the branch (plain git: signed-off `Approved-by:` commits by the approver) whose approval
+   *  is of the branch as it is. */
   approvals: string[];
+  /** Approvers whose approval came before commits that changed the branch since (a new sync on it): flagged stale,
+   *  and not counted, as a forge dismisses an approval when new commits arrive (issue 20). Absent: none. */
+  stale_approvals?: string[];
   /** An acknowledgement whose base branch was rebuilt or removed: it no longer counts, and is removed. */
   obsolete: boolean;
   /** Files that conflict with main: the branch can no longer merge and its repo's next sync rebuilds it. */
@@ -92,7 +96,19 @@ export function toPending(
       }
     }
   }
-  const approvals = read.commits.flatMap((c) => (c.trailers["Approved-by"] ?? []).filter((a) => sameIdentity(a, c.committer_email) && (c.trailers["Signed-off-by"] ?? []).some((s) => sameIdentity(s, c.committer_email))).map(() => c.committer_email));
+  const approverOf = (c: BranchCommit) => ((c.trailers["Approved-by"] ?? []).some((a) => sameIdentity(a, c.committer_email) && (c.trailers["Signed-off-by"] ?? []).some((s) => sameIdentity(s, c.committer_email))) ? c.committer_email.toLowerCase() : null);
+  // Commits are oldest first: an approval followed by a commit that is not itself an approval approved other content.
+  const fresh = new Set<string>();
+  const stale = new Set<string>();
+  read.commits.forEach((c, i) => {
+    const who = approverOf(c);
+    if (!who) return;
+    const changedSince = read.commits.slice(i + 1).some((later) => approverOf(later) === null);
+    if (changedSince) stale.add(who);
+    else fresh.add(who);
+  });
+  const approvals = [...fresh];
+  const staleOnly = [...stale].filter((a) => !fresh.has(a));
   return {
     branch: read.branch,
     repo,
@@ -103,7 +119,8 @@ export function toPending(
     updates,
     acks,
     waivers,
-    approvals: [...new Set(approvals.map((a) => a.toLowerCase()))],
+    approvals,
+    ...(staleOnly.length ? { stale_approvals: staleOnly } : {}),
     conflicts: [],
     obsolete: false,
     contents: read.files,

@@ -160,7 +160,10 @@ describe("blue realm pr on plain git remotes", () => {
     expect(doc.next).toBe("middle");
     const text = sb.blue(wt(middle), "realm", "pr", "--status");
     expect(text.stdout).toContain("  2. middle: pushed; 1 ahead, 0 behind origin · 2 commits not in main · no PR · after provider\n");
-    expect(text.stdout).toEndWith("Next to merge: middle\n");
+    // Then what the daemons following the set (recorded by the runs above) see; they decided nothing yet.
+    expect(text.stdout).toEndWith(
+      "Next to merge: middle\nFollowed by the daemons: auto-merge off (dependents are told when they are unblocked)\n  middle: unblocked (provider:feat/x merged)\n  consumer: waits for middle:feat/x to merge\n",
+    );
   });
 
   test("bad input is one line and exit 64", () => {

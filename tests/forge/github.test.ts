@@ -88,7 +88,7 @@ describe("GitHub client against GitHub's OpenAPI description", () => {
 
   test("listReviews and approve", async () => {
     const reviews = await forge.listReviews(1347);
-    expect(reviews[0]).toEqual({ user: "octocat", state: "approved", submitted_at: "2019-11-17T17:43:43Z" });
+    expect(reviews[0]).toEqual({ user: "octocat", state: "approved", submitted_at: "2019-11-17T17:43:43Z", commit_id: "ecdd80bb57125d7ba9641ffaa4d7d2c19d3f3091" });
     await forge.approve(1347, "ok");
     expect(last()).toMatchObject({ method: "POST", path: "/repos/octo-org/realm-letemcook/pulls/1347/reviews", body: { event: "APPROVE", body: "ok" } });
   });

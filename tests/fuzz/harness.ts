@@ -91,7 +91,7 @@ async function readAsBlue(w: World, index: number, file: string, failures: strin
   for (const repo of [PROVIDER, CONSUMER]) {
     try {
       const view = repoView(load.model, repo);
-      const doc: StatusDoc = { realm: REALM, repo, domains: view.domains, local_changes: [], extract_errors: [], sessions: null, notifications: null, syncs: [], acknowledgements: view.acknowledgements, ownership_warnings: [], daemon_error: null };
+      const doc: StatusDoc = { realm: REALM, repo, domains: view.domains, local_changes: [], extract_errors: [], sessions: null, notifications: null, syncs: [], acknowledgements: view.acknowledgements, ownership_warnings: [], forge_notifications: [], daemon_error: null };
       const extracting = view.exports.filter((e) => e.binding.extract !== undefined);
       const config = { realm: { name: REALM, url: "https://git.example.com/letemcook.git" }, repo, trusted_commands: repo === PROVIDER ? PINNED : undefined };
       await addLocalChanges(doc, { root: w.repos[repo]!, config, configPath: join(w.repos[repo]!, ".blue/config.yaml") }, extracting, false);

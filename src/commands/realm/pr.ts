@@ -12,9 +12,19 @@ import type { PrRunDoc } from "../../pr/resume.ts";
 import { printOperationTable, resumeHint } from "../../ui/operation-table.ts";
 import { memberHere } from "../../worktree/run.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
-import { errorLine, failLine, json, line, ok, warnProblems } from "../../ui/output.ts";
+import { errorLine, failLine, json, line, ok, warnProblems, warnStderr } from "../../ui/output.ts";
 import { fileErrorText } from "../../system/file-error.ts";
 import { repoProgress } from "../../ui/progress.ts";
+import { withLock } from "../../system/lock.ts";
+import { blueHome } from "../../system/home.ts";
+import { clockNow } from "../../system/clock.ts";
+import { identityEmail } from "../../git/identity.ts";
+import { fetchSetRefs } from "../../git/set-ref.ts";
+import { followDeps, followRealm, followState } from "../../follow/run.ts";
+import { followStatusOf, recordPrSet, type PrFollowDoc } from "../../follow/publish.ts";
+import { consentToMerge } from "../../follow/consent.ts";
+
+const followHere = (clone: string, realm: string) => followDeps({ clone, realm, home: blueHome(), now: () => clockNow(), log: () => undefined });
 
 export const pr = defineCommand({
   meta: {
@@ -27,7 +37,9 @@ export const pr = defineCommand({
     "body-file": { type: "string", description: "A file whose text opens every PR's body", valueHint: "path" },
     draft: { type: "boolean", description: "Open the PRs as drafts" },
     rfc: { type: "string", description: "The change (default: the current branch feat/<rfc>, else this repo's one unified worktree)", valueHint: "name" },
-    status: { type: "boolean", description: "Show each repo's branch and PR state, and which may merge next" },
+    status: { type: "boolean", description: "Show each repo's branch and PR state, which may merge next, and what the daemons following the set decided" },
+    refresh: { type: "boolean", description: "With --status: follow the set now (merge, note or block dependents) instead of waiting for the daemon's next fetch" },
+    "auto-merge": { type: "boolean", description: "Let the daemons merge each dependent, in merge order, once its providers merged, its checks pass and its required reviews are given" },
     "dry-run": { type: "boolean", description: "Print the plan and every refusal the real run would hit; push and open nothing" },
     resume: { type: "boolean", description: "Finish a run that stopped part-way (its title and body are the journal's unless given); the same command again does the same" },
     json: { type: "boolean", description: "Print one JSON document" },
@@ -36,9 +48,10 @@ export const pr = defineCommand({
   async run({ args }) {
     useMaxWait(args["max-wait"]);
     const rfc = await findRfc(args.rfc);
-    if (args.status && (args.title || args["body-file"] || args.draft || args["dry-run"] || args.resume)) {
-      throw new UsageError("--status takes no --title, --body-file, --draft, --dry-run or --resume", "Run 'blue realm pr --status' on its own.");
+    if (args.status && (args.title || args["body-file"] || args.draft || args["dry-run"] || args.resume || args["auto-merge"])) {
+      throw new UsageError("--status takes no --title, --body-file, --draft, --dry-run, --resume or --auto-merge", "Run 'blue realm pr --status' on its own.");
     }
+    if (args.refresh && !args.status) throw new UsageError("--refresh goes with --status", "Run 'blue realm pr --status --refresh'.");
     if (args.resume && args["dry-run"]) throw new UsageError("--resume takes no --dry-run", "Run 'blue realm pr --dry-run' to see the plan.");
     if (!args.status && !args.resume && !args.title?.trim()) throw new UsageError("--title is required", "Example: blue realm pr --title 'feat: training metrics v2'");
     const member = await memberHere();
@@ -47,8 +60,11 @@ export const pr = defineCommand({
     warnProblems(warnings);
     const base = { model, member, rfc, openerFor: prOpenerFor };
 
+    const follow = await followHere(clone, member.config.realm.name);
     if (args.status) {
-      const doc = await prStatus(base);
+      // Following first, so the branch states shown are those after whatever it merged.
+      const followed = args.refresh ? ((await withLock(`${clone}.lock`, () => followRealm(follow, { fetch: true, only: rfc }))).sets[0] ?? null) : null;
+      const doc: PrFollowDoc = { ...(await prStatus(base)), follow: followStatusOf(followed ?? (await fetchSetRefs(clone).then(() => followState(follow, rfc)))) };
       return args.json ? json(doc) : renderStatus(doc);
     }
     let body = "";
@@ -66,6 +82,17 @@ export const pr = defineCommand({
     const doc: PrRunDoc = { ...plan, dry_run: dryRun };
     // A dry run exits as the real run would: 1 when it would refuse; a run that stopped part-way exits 1.
     const stopped = doc.operation !== null && !doc.operation.complete;
+    // The daemons (this machine's and teammates') follow the set from its record in the realm remote: once every
+    // PR of it exists (a run that stopped part-way records it when the rerun finishes).
+    if (!dryRun && !stopped && doc.refusals.length === 0) {
+      try {
+        const set = await recordPrSet(clone, plan, { auto_merge: Boolean(args["auto-merge"]), by: (await identityEmail(member.root, "committer")) ?? follow.by });
+        if (args["auto-merge"]) consentToMerge(blueHome(), set, clockNow());
+      } catch (e) {
+        // The PRs are pushed and open: not recording them for the daemons is worth a warning, not a failure.
+        warnStderr(`the change is not recorded in the realm, so no daemon follows it: ${(e as Error).message.split("\n")[0]}`);
+      }
+    }
     const code = doc.refusals.length > 0 || stopped ? ExitCode.failed : ExitCode.ok;
     if (args.json) {
       json(doc);
@@ -110,7 +137,7 @@ function render(doc: PrRunDoc): void {
   line(doc.order_line);
 }
 
-function renderStatus(doc: PrStatusDoc): void {
+function renderStatus(doc: PrFollowDoc): void {
   line(`'${doc.branch}' in ${doc.repos.length} repo${doc.repos.length === 1 ? "" : "s"}`);
   for (const r of doc.repos) {
     const sync = !r.pushed ? "not pushed" : r.ahead || r.behind ? `pushed; ${r.ahead} ahead, ${r.behind} behind origin` : "pushed, up to date";
@@ -122,4 +149,9 @@ function renderStatus(doc: PrStatusDoc): void {
   }
   line(doc.order_line);
   line(doc.next ? `Next to merge: ${doc.next}` : "Everything is merged.");
+  if (!doc.follow) return;
+  const f = doc.follow;
+  line(`Followed by the daemons: auto-merge ${f.auto_merge ? `on${f.opted_in_by ? ` (opted in by ${f.opted_in_by})` : ""}` : "off (dependents are told when they are unblocked)"}`);
+  for (const r of f.repos) if (r.state === "blocked" || r.state === "waiting" || r.state === "ready") line(`  ${r.repo}: ${r.note}`);
+  for (const d of f.decisions) line(`  ${d.at} ${d.action} ${d.repo}: ${d.reason}`);
 }

@@ -64,4 +64,20 @@ export const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;`,
   // 4: the branch a session's work tree has checked out (with repo_path, what tells sessions of one repo apart).
   `ALTER TABLE sessions ADD COLUMN branch TEXT;`,
+  // 5: forge state as its own kind of notification (issue 20): what the daemons following a coordinated change
+  // decided about a repo's PR (merged, unblocked, blocked by a provider closed unmerged, cannot merge), one row per
+  // decision of the set's record in the realm remote, whichever machine took it.
+  `CREATE TABLE forge_notifications (
+     realm TEXT NOT NULL,
+     set_id TEXT NOT NULL,
+     decision TEXT NOT NULL,
+     repo TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     message TEXT NOT NULL,
+     decided_at TEXT NOT NULL,
+     decided_by TEXT NOT NULL,
+     seen_at TEXT NOT NULL,
+     PRIMARY KEY (realm, set_id, decision)
+   ) WITHOUT ROWID;
+   CREATE INDEX forge_notifications_repo ON forge_notifications(realm, repo, decided_at);`,
 ];

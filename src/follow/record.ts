@@ -1,0 +1,106 @@
+// The record of a coordinated change that the daemons follow: what `blue realm pr` opened (repos, origins, merge
+// order, whether the user opted in to merging), and every decision any machine took about it. It lives in the
+// realm remote (git/set-ref.ts: refs/blue/sets/<rfc>, outside main, so it is neither realm content nor judged by
+// the ownership check), because that is the one place every teammate's daemon can see and the one place a
+// compare-and-swap between them can happen.
+import { z } from "zod";
+import { parse, stringify } from "yaml";
+import { PrRef } from "../pr/plan.ts";
+import { RfcName } from "../worktree/plan.ts";
+import { fetchSetRefs, listSetRefs, readSetFile, setRefCommit, swapSetFile } from "../git/set-ref.ts";
+
+export const FollowRepo = z.object({
+  repo: z.string(),
+  position: z.number().int(),
+  remote_url: z.string().nullable(),
+  branch: z.string(),
+  base: z.string(),
+  forge: z.string(),
+  pr: PrRef.nullable(),
+  blocked_by: z.array(z.string()),
+  /** The branch's head when `blue realm pr` last pushed it: tells "merged, then deleted" from "deleted unmerged". */
+  head: z.string().nullable(),
+});
+export type FollowRepo = z.infer<typeof FollowRepo>;
+
+export const FollowAction = z.enum(["merge", "unblocked", "blocked", "cannot_merge", "stale_approval"]);
+export type FollowAction = z.infer<typeof FollowAction>;
+
+export const FollowDecision = z.object({
+  /** What the decision is about, the same on every machine: taken once per key, ever. */
+  key: z.string(),
+  repo: z.string(),
+  action: FollowAction,
+  reason: z.string(),
+  /** Which daemon (or command) took it: host and BLUE_HOME. */
+  by: z.string(),
+  at: z.string(),
+});
+export type FollowDecision = z.infer<typeof FollowDecision>;
+
+export const FollowSet = z.object({
+  realm: z.string(),
+  /** Also the ref's name (refs/blue/sets/<rfc>): a record kept under another name is not followed. */
+  rfc: RfcName,
+  branch: z.string(),
+  /** The user's opt-in (`blue realm pr --auto-merge`): dependents merge themselves once ready. */
+  auto_merge: z.boolean(),
+  opted_in_by: z.string().nullable(),
+  repos: z.array(FollowRepo),
+  decisions: z.array(FollowDecision),
+});
+export type FollowSet = z.infer<typeof FollowSet>;
+
+export type StoredSet = { set: FollowSet; commit: string };
+
+export async function readSets(clone: string, opts: { fetch: boolean }): Promise<StoredSet[]> {
+  if (opts.fetch) await fetchSetRefs(clone);
+  const out: StoredSet[] = [];
+  for (const r of await listSetRefs(clone)) {
+    const stored = await readSet(clone, r.name);
+    if (stored) out.push(stored);
+  }
+  return out;
+}
+
+/** The record kept at refs/blue/sets/<rfc>; null when there is none or it is not a record blue can follow (it does
+ *  not parse, is bigger than any set needs, or names another change). */
+export async function readSet(clone: string, rfc: string): Promise<StoredSet | null> {
+  const commit = await setRefCommit(clone, rfc);
+  if (!commit) return null;
+  const text = await readSetFile(clone, commit);
+  if (text === null) return null;
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = FollowSet.safeParse(data);
+  return parsed.success && parsed.data.rfc === rfc ? { set: parsed.data, commit } : null;
+}
+
+/** Push `set` as the record's next state on top of `parent`; "lost" when another machine moved it first. */
+export function swapSet(clone: string, set: FollowSet, parent: string | null, message: string): Promise<"won" | "lost"> {
+  return swapSetFile(clone, set.rfc, stringify(FollowSet.parse(set)), parent, message);
+}
+
+/**
+ * What `blue realm pr` records: the set as it is now, keeping the decisions taken so far and the earlier opt-in
+ * unless this run opts in. Retried on a lost race (another machine's daemon wrote a decision meanwhile).
+ */
+export async function publishSet(clone: string, next: Omit<FollowSet, "decisions" | "opted_in_by">, optIn: { auto_merge: boolean; by: string }): Promise<FollowSet> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await fetchSetRefs(clone);
+    const old = await readSet(clone, next.rfc);
+    const set: FollowSet = {
+      ...next,
+      auto_merge: optIn.auto_merge || (old?.set.auto_merge ?? false),
+      opted_in_by: optIn.auto_merge ? optIn.by : (old?.set.opted_in_by ?? null),
+      repos: next.repos.map((r) => ({ ...r, head: r.head ?? old?.set.repos.find((o) => o.repo === r.repo)?.head ?? null })),
+      decisions: old?.set.decisions ?? [],
+    };
+    if ((await swapSet(clone, set, old?.commit ?? null, `blue realm pr: ${next.branch}`)) === "won") return set;
+  }
+  throw new Error(`the record of ${next.rfc} kept changing under this run; run 'blue realm pr' again`);
+}

@@ -1,0 +1,105 @@
+// Two machines following one coordinated change at the same moment, with real git: each has its own clone of
+// the realm remote (the record's home) and its own bare caches, and both look at once, round after round with
+// seeded offsets. The record's compare-and-swap lets exactly one of them take each decision and act on it.
+import { describe, expect, test } from "bun:test";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { followRealm, type FollowDeps } from "../../src/follow/run.ts";
+import { publishSet } from "../../src/follow/record.ts";
+import { rng } from "../seeded.ts";
+
+Object.assign(process.env, { GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1" });
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync("git", args, { cwd, env: process.env, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** A realm remote with two clones, and provider → middle → consumer repos with feat/x on their origins. */
+function world(root: string) {
+  const realm = join(root, "realm.git");
+  git(root, "init", "-q", "--bare", "-b", "main", realm);
+  const seed = join(root, "seed");
+  git(root, "init", "-q", "-b", "main", seed);
+  writeFileSync(join(seed, "realm.yaml"), "name: rc\n");
+  git(seed, "add", ".");
+  git(seed, "commit", "-qm", "init");
+  git(seed, "push", "-q", realm, "main");
+  const clones = ["a", "b"].map((m) => {
+    const c = join(root, `clone-${m}`);
+    git(root, "clone", "-q", realm, c);
+    return c;
+  });
+  const repos = ["provider", "middle", "consumer"].map((name, i) => {
+    const origin = join(root, `${name}.git`);
+    git(root, "init", "-q", "--bare", "-b", "main", origin);
+    const dir = join(root, name);
+    git(root, "init", "-q", "-b", "main", dir);
+    writeFileSync(join(dir, "README.md"), `# ${name}\n`);
+    git(dir, "add", ".");
+    git(dir, "commit", "-qm", "initial");
+    git(dir, "checkout", "-qb", "feat/x");
+    writeFileSync(join(dir, "part.txt"), `${name}'s part\n`);
+    git(dir, "add", ".");
+    git(dir, "commit", "-qm", "part");
+    git(dir, "push", "-q", origin, "main", "feat/x");
+    return { repo: name, position: i + 1, remote_url: `file://${origin}`, branch: "feat/x", base: "main", forge: "none", pr: null, blocked_by: i ? [["provider", "middle"][i - 1]!] : [], head: git(dir, "rev-parse", "feat/x"), origin, dir };
+  });
+  return { realm, clones, repos };
+}
+
+describe("two machines following one set at once", () => {
+  test("10 rounds: every merge decided and done exactly once", async () => {
+    const random = rng(20_002);
+    for (let round = 1; round <= 10; round++) {
+      const root = mkdtempSync(join(tmpdir(), "blue-follow-"));
+      const { realm, clones, repos } = world(root);
+      await publishSet(clones[0]!, { realm: "rc", rfc: "x", branch: "feat/x", auto_merge: true, repos: repos.map(({ origin: _o, dir: _d, ...r }) => r) }, { auto_merge: true, by: "dev@example.com" });
+      git(repos[0]!.dir, "push", "-q", repos[0]!.origin, "feat/x:main");
+      const logs: string[] = [];
+      const deps = (m: number): FollowDeps => ({ clone: clones[m]!, realm: "rc", cacheDir: join(root, `cache-${m}`), by: `machine-${m}`, now: () => new Date("2026-11-30T10:00:00Z"), log: (l) => logs.push(`${m} ${l}`), mayMerge: () => true });
+      const delay = Math.floor(random() * 40);
+      await Promise.all([0, 1].map((m) => Bun.sleep(m === 0 ? delay : 0).then(() => followRealm(deps(m), { fetch: true }))));
+      // And once more each, as the next fetches would.
+      await Promise.all([0, 1].map((m) => followRealm(deps(m), { fetch: true })));
+      const record = parse(git(root, "--git-dir", realm, "show", "refs/blue/sets/x:set.yaml")) as { decisions: { key: string }[] };
+      expect(record.decisions.map((d) => d.key)).toEqual(["merge middle", "merge consumer"]);
+      for (const r of repos.slice(1)) expect(git(root, "--git-dir", r.origin, "rev-list", "--merges", "main").split("\n").filter(Boolean)).toHaveLength(1);
+      expect(logs.filter((l) => l.includes(": decided merge"))).toHaveLength(2);
+    }
+  }, 240_000);
+
+  test("a machine whose user did not opt in here merges nothing and notes nothing: it leaves the merges to one that did", async () => {
+    const root = mkdtempSync(join(tmpdir(), "blue-follow-"));
+    const { realm, clones, repos } = world(root);
+    await publishSet(clones[0]!, { realm: "rc", rfc: "x", branch: "feat/x", auto_merge: true, repos: repos.map(({ origin: _o, dir: _d, ...r }) => r) }, { auto_merge: true, by: "dev@example.com" });
+    git(repos[0]!.dir, "push", "-q", repos[0]!.origin, "feat/x:main");
+    const report = await followRealm({ clone: clones[1]!, realm: "rc", cacheDir: join(root, "cache"), by: "other", now: () => new Date(), log: () => undefined }, { fetch: true });
+    expect(report.decided).toEqual([]);
+    expect(report.sets[0]!.repos.map((r) => [r.repo, r.state, r.note])).toEqual([
+      ["provider", "merged", "merged into main"],
+      ["middle", "ready", "ready: merged by a machine whose user opted in (blue realm pr --auto-merge there)"],
+      ["consumer", "waiting", "waits for middle:feat/x to merge"],
+    ]);
+    expect(git(root, "--git-dir", realm, "show", "refs/blue/sets/x:set.yaml")).toContain("decisions: []");
+  }, 60_000);
+
+  test("records blue cannot follow are skipped, not fatal: not YAML, another change's name, too big", async () => {
+    const root = mkdtempSync(join(tmpdir(), "blue-follow-"));
+    const { clones } = world(root);
+    const push = (name: string, text: string) => {
+      const blob = spawnSync("git", ["hash-object", "-w", "--stdin"], { cwd: clones[0]!, input: text, encoding: "utf8" }).stdout.trim();
+      const tree = spawnSync("git", ["mktree"], { cwd: clones[0]!, input: `100644 blob ${blob}\tset.yaml\n`, encoding: "utf8" }).stdout.trim();
+      const commit = git(clones[0]!, "commit-tree", tree, "-m", name);
+      git(clones[0]!, "push", "-q", "origin", `${commit}:refs/blue/sets/${name}`);
+    };
+    push("garbage", "{{{ not yaml");
+    push("renamed", "realm: rc\nrfc: other\nbranch: feat/other\nauto_merge: true\nopted_in_by: null\nrepos: []\ndecisions: []\n");
+    push("huge", `realm: rc\nrfc: huge\nbranch: feat/huge\nauto_merge: false\nopted_in_by: null\nrepos: []\ndecisions: []\n# ${"x".repeat(1024 * 1024)}\n`);
+    const report = await followRealm({ clone: clones[1]!, realm: "rc", cacheDir: join(root, "cache"), by: "m", now: () => new Date(), log: () => undefined }, { fetch: true });
+    expect(report).toEqual({ sets: [], decided: [] });
+  }, 60_000);
+});
