@@ -105,7 +105,7 @@ describe("the daemon follows a coordinated change on plain git", () => {
     // The daemon's fetch turns the record into a notification for middle.
     for (const args of [["--refresh", "--title", "t"], ["--status", "--auto-merge"]]) {
       const bad = w.sb.blue(w.dirs.middle, "realm", "pr", "--rfc", "x", ...args);
-      expect([bad.code, bad.stderr.split("\n")[0]]).toEqual([64, args[0] === "--refresh" ? "error: --refresh goes with --status" : "error: --status takes no --title, --body-file, --draft, --dry-run or --auto-merge"]);
+      expect([bad.code, bad.stderr.split("\n")[0]]).toEqual([64, args[0] === "--refresh" ? "error: --refresh goes with --status" : "error: --status takes no --title, --body-file, --draft, --dry-run, --resume or --auto-merge"]);
     }
     const st = w.sb.blue(w.dirs.middle, "realm", "status", "--refresh");
     expect(st.stdout).toContain("Coordinated change x: unblocked: provider:feat/x merged: middle:feat/x is unblocked and may merge\n");
