@@ -4,12 +4,12 @@
 // green, no branch protection) and the recorded calls prove the rest: the merge is sent once, however many times and
 // from however many BLUE_HOMEs the set is followed. (Pins: tests/follow/forge.test.ts.)
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { parse } from "yaml";
 import { PrFollowDoc } from "../../src/follow/publish.ts";
 import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, startRecordingProxy, type Prism } from "../forge/prism.ts";
 import { initialSetup, Sandbox } from "./sandbox.ts";
+import { withChange } from "./forge-world.ts";
 
 const TOKEN = "follow-forge-secret-5b2e04";
 const HEAD = "c0ffee".padEnd(40, "0");
@@ -73,20 +73,7 @@ for (const c of cases) {
       prism = await startPrism(c.spec);
       recorder = startRecordingProxy(prism);
       front = patchingProxy(recorder.url);
-      for (const [name, dir] of [["aperture", aperture], ["fungal-image-analysis", fungal]] as const) {
-        const bare = sb.path("origins", `${name}.git`);
-        sb.git(sb.root, "init", "-q", "--bare", bare);
-        sb.git(dir, "remote", "add", "origin", `https://${c.host}/acme/${name}.git`);
-        sb.git(dir, "remote", "set-url", "--push", "origin", `file://${bare}`);
-      }
-      const wt = sb.blue(aperture, "realm", "worktree", "--rfc", "metrics-v2");
-      if (wt.code !== 0) throw new Error(wt.stderr);
-      for (const dir of [aperture, fungal]) {
-        const w = join(dir, ".worktrees", "feat-metrics-v2");
-        writeFileSync(join(w, "change.txt"), "part of metrics v2\n");
-        sb.git(w, "add", "change.txt");
-        sb.git(w, "commit", "-qm", "metrics v2");
-      }
+      withChange({ sb, aperture, fungal, steps: [] }, (name) => `https://${c.host}/acme/${name}.git`);
     }, 120_000);
     afterAll(() => {
       front?.stop();

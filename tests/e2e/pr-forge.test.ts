@@ -3,11 +3,11 @@
 // request its description does not allow). Each origin's fetch URL names the forge (that is how blue detects
 // it); its push URL is a bare repo here, so the pushes are real git.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { PrDoc } from "../../src/pr/plan.ts";
 import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, startRecordingProxy, type Prism } from "../forge/prism.ts";
 import { initialSetup } from "./sandbox.ts";
+import { withChange } from "./forge-world.ts";
 
 const TOKEN = "pr-forge-secret-7a3c91";
 const cases = [
@@ -28,20 +28,7 @@ for (const c of cases) {
       for (const s of steps) if (s.code !== 0) throw new Error(s.stderr);
       prism = await startPrism(c.spec);
       proxy = startRecordingProxy(prism);
-      for (const [name, dir] of [["aperture", aperture], ["fungal-image-analysis", fungal]] as const) {
-        const bare = sb.path("origins", `${name}.git`);
-        sb.git(sb.root, "init", "-q", "--bare", bare);
-        sb.git(dir, "remote", "add", "origin", `https://${c.host}/acme/${name}.git`);
-        sb.git(dir, "remote", "set-url", "--push", "origin", `file://${bare}`);
-      }
-      const wt = sb.blue(aperture, "realm", "worktree", "--rfc", "metrics-v2");
-      if (wt.code !== 0) throw new Error(wt.stderr);
-      for (const dir of [aperture, fungal]) {
-        const w = join(dir, ".worktrees", "feat-metrics-v2");
-        writeFileSync(join(w, "change.txt"), "part of metrics v2\n");
-        sb.git(w, "add", "change.txt");
-        sb.git(w, "commit", "-qm", "metrics v2");
-      }
+      withChange({ sb, aperture, fungal, steps: [] }, (name) => `https://${c.host}/acme/${name}.git`);
     }, 120_000);
     afterAll(() => {
       proxy?.stop();

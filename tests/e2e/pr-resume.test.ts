@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { PrRunDoc } from "../../src/pr/resume.ts";
 import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, startRecordingProxy, type Prism, type RecordingProxy } from "../forge/prism.ts";
 import { initialSetup, stackTrace } from "./sandbox.ts";
+import { withChange } from "./forge-world.ts";
 
 const TOKEN = "pr-resume-secret-51b0e2";
 const cases = [
@@ -16,25 +17,6 @@ const cases = [
 ] as const;
 const REPOS = ["aperture", "fungal-image-analysis"];
 
-/** A feature branch with one commit in both repos, made by `blue realm worktree`. */
-function withChange(world: ReturnType<typeof initialSetup>, originUrl: (name: string, bare: string) => string) {
-  const { sb, aperture, fungal, steps } = world;
-  for (const s of steps) if (s.code !== 0) throw new Error(s.stderr);
-  for (const [name, dir] of [["aperture", aperture], ["fungal-image-analysis", fungal]] as const) {
-    const bare = sb.path("origins", `${name}.git`);
-    sb.git(sb.root, "init", "-q", "--bare", bare);
-    sb.git(dir, "remote", "add", "origin", originUrl(name, bare));
-    sb.git(dir, "remote", "set-url", "--push", "origin", `file://${bare}`);
-  }
-  const wt = sb.blue(aperture, "realm", "worktree", "--rfc", "metrics-v2");
-  if (wt.code !== 0) throw new Error(wt.stderr);
-  for (const dir of [aperture, fungal]) {
-    const w = join(dir, ".worktrees", "feat-metrics-v2");
-    writeFileSync(join(w, "change.txt"), "part of metrics v2\n");
-    sb.git(w, "add", "change.txt");
-    sb.git(w, "commit", "-qm", "metrics v2");
-  }
-}
 
 const created = (proxy: RecordingProxy) =>
   proxy.calls.filter((x) => x.method === "POST" && /^\/repos\/acme\/[^/]+\/pulls$/.test(x.path) && x.status >= 200 && x.status < 300).map((x) => x.path.split("/")[3]);

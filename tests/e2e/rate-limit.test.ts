@@ -4,10 +4,10 @@
 // and says when to run the command again. Progress lines (repo n of N) show on a terminal (a pty from
 // script(1)) and never in CI.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { GITHUB_SPEC, startPrism, type Prism } from "../forge/prism.ts";
 import { BIN, initialSetup } from "./sandbox.ts";
+import { withChange } from "./forge-world.ts";
 
 const TOKEN = "rate-limit-e2e-secret-41d0";
 const have = existsSync(GITHUB_SPEC) && Bun.which("script") !== null;
@@ -60,20 +60,7 @@ describe.skipIf(!have)("blue realm pr under GitHub's rate limit", () => {
     for (const s of steps) if (s.code !== 0) throw new Error(s.stderr);
     prism = await startPrism(GITHUB_SPEC);
     proxy = startLimitingProxy(prism);
-    for (const [name, dir] of [["aperture", aperture], ["fungal-image-analysis", fungal]] as const) {
-      const bare = sb.path("origins", `${name}.git`);
-      sb.git(sb.root, "init", "-q", "--bare", bare);
-      sb.git(dir, "remote", "add", "origin", `https://github.com/acme/${name}.git`);
-      sb.git(dir, "remote", "set-url", "--push", "origin", `file://${bare}`);
-    }
-    const wt = sb.blue(aperture, "realm", "worktree", "--rfc", "metrics-v2");
-    if (wt.code !== 0) throw new Error(wt.stderr);
-    for (const dir of [aperture, fungal]) {
-      const w = join(dir, ".worktrees", "feat-metrics-v2");
-      writeFileSync(join(w, "change.txt"), "part of metrics v2\n");
-      sb.git(w, "add", "change.txt");
-      sb.git(w, "commit", "-qm", "metrics v2");
-    }
+    withChange({ sb, aperture, fungal, steps: [] }, (name) => `https://github.com/acme/${name}.git`);
   }, 120_000);
   afterAll(() => {
     proxy?.stop();
