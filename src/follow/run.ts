@@ -186,3 +186,23 @@ export function staleSyncApprovals(realm: string, pending: readonly PendingSync[
     })),
   );
 }
+
+/** Acknowledgements built on a provider's sync branch that was closed without merging (deleted from the realm
+ *  remote unmerged: sync/run.ts readPending calls them obsolete), as a `blocked` forge notification for the
+ *  importer: it will not merge, and settle removes it (closing its PR on a forge, with a comment saying why).
+ *  Read before settle removes them: afterwards nothing in the realm says they were there. */
+export function closedSyncProviders(realm: string, pending: readonly PendingSync[], at: string): ReturnType<typeof forgeNotices> {
+  const open = new Set(pending.map((p) => p.branch));
+  return pending
+    .filter((p) => p.obsolete && p.base && !open.has(p.base.branch))
+    .map((p) => ({
+      realm,
+      set_id: p.base!.branch,
+      decision: `blocked ${p.branch} ${p.sha}`,
+      repo: p.repo,
+      kind: "blocked" as const,
+      message: `${p.branch} is blocked, not merged: the sync branch it acknowledges, ${p.base!.branch}, was closed without merging; blue removes it, and the next 'blue realm sync' in ${p.repo} acknowledges what is on main`,
+      decided_at: at,
+      decided_by: "",
+    }));
+}
