@@ -224,7 +224,9 @@ async function verdicts(host: SyncHost, model: RealmModel, pending: PendingSync[
   for (const p of pending) {
     const pr = await host.describe(p.branch);
     if (!pr) continue; // a forge PR that was closed: not ours to merge
-    out.push(evaluate(p, { model, pending, now, pr: pr.ref, ...(host.kind === "none" ? {} : { approvals: [...p.approvals, ...pr.approvals] }) }));
+    const stale = [...(p.stale_approvals ?? []), ...(pr.stale_approvals ?? [])];
+    const judged = stale.length ? { ...p, stale_approvals: stale } : p;
+    out.push(evaluate(judged, { model, pending, now, pr: pr.ref, ...(host.kind === "none" ? {} : { approvals: [...p.approvals, ...pr.approvals] }) }));
   }
   return out;
 }

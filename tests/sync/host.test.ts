@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createForge } from "../../src/forge/client.ts";
-import type { ForgeTarget } from "../../src/forge/forge.ts";
+import type { Forge, ForgeTarget, Review } from "../../src/forge/forge.ts";
+import type { RealmModel } from "../../src/realm/load.ts";
+import { evaluate } from "../../src/sync/merge-policy.ts";
 import { forgeSyncHost } from "../../src/sync/forge-host.ts";
 import { plainGitHost } from "../../src/sync/host.ts";
 import { GITHUB_SPEC, startPrism, type Prism } from "../forge/prism.ts";
@@ -78,5 +80,42 @@ describe("retiring a sync branch that can no longer merge", () => {
     const { remote, clone } = realm();
     await plainGitHost(clone).retire(BRANCH, "obsolete");
     expect(branches(remote)).toEqual(["main"]);
+  });
+});
+
+describe("a forge sync PR's approvals (issue 20)", () => {
+  const HEAD = "c".repeat(40);
+  const OLD = "b".repeat(40);
+  const forgeWith = (reviews: Review[]) =>
+    ({
+      kind: "github",
+      target: { owner: "realms", repo: "r" },
+      findOpenPullRequest: async (head: string) => ({ number: 7, url: "https://forge.example/pr/7", state: "open", title: "t", body: "", head, base: "main", head_sha: HEAD, draft: false, labels: [] }),
+      listReviews: async () => reviews,
+    }) as unknown as Forge;
+
+  test("an approval given on an older head is stale and does not count; one on the head, or naming no commit, does", async () => {
+    const host = forgeSyncHost(
+      forgeWith([
+        { user: "ana", state: "approved", commit_id: OLD },
+        { user: "bo", state: "approved", commit_id: HEAD },
+        { user: "cy", state: "approved" },
+        { user: "di", state: "approved", commit_id: HEAD },
+        { user: "di", state: "dismissed", commit_id: HEAD },
+      ]),
+      "/nonexistent",
+    );
+    expect(await host.describe(BRANCH)).toEqual({ ref: "#7", url: "https://forge.example/pr/7", approvals: ["bo", "cy"], stale_approvals: ["ana"] });
+  });
+
+  test("a realm approver whose approval is stale is waited for again, and told why", async () => {
+    const approver = "ana";
+    const host = forgeSyncHost(forgeWith([{ user: approver, state: "approved", commit_id: OLD }]), "/nonexistent");
+    const pr = (await host.describe(BRANCH))!;
+    const p = { branch: BRANCH, repo: "aperture", sha: HEAD, synced_at: new Date(0).toISOString(), base: null, base_merged: true, updates: [{ domain: "d", contract: "c", version: "2.0.0", compatible: false, changes: [] }], acks: [], approvals: [], stale_approvals: pr.stale_approvals, conflicts: [], obsolete: false, contents: new Map() };
+    const model = { realm: { governance: { approvers: [approver], breaking_changes: { require_approval: true, grace_period_days: 14 } } }, domains: new Map() } as unknown as RealmModel;
+    const v = evaluate(p, { model, pending: [p], now: new Date(), approvals: pr.approvals, pr: pr.ref });
+    expect(v.due).toBe(false);
+    expect(v.waiting_for).toEqual([`an approval of the breaking change to c by a realm approver (${approver}) (stale: ${approver} approved before the branch changed, so approve again)`]);
   });
 });
