@@ -85,10 +85,16 @@ async function fetchRealm(
 }
 
 async function closedProvidersOf(name: string, localPath: string): Promise<ForgeNotification[]> {
-  const [{ readPending }, { loadRealm, hasErrors }, { closedSyncProviders }] = await Promise.all([import("../sync/run.ts"), import("../realm/load.ts"), import("../follow/run.ts")]);
+  const [{ readPending, markClosedBases }, { syncHostFor }, { loadRealm, hasErrors }, { closedSyncProviders }] = await Promise.all([import("../sync/run.ts"), import("../sync/host-for.ts"), import("../realm/load.ts"), import("../follow/run.ts")]);
   const { model, problems } = loadRealm(localPath);
   if (hasErrors(problems)) return [];
-  const pending = await readPending(localPath, model).catch((e: Error) => (log(`reading the sync branches of ${name} failed: ${e.message.split("\n")[0]}`), []));
+  let pending: Awaited<ReturnType<typeof readPending>> = [];
+  try {
+    pending = await readPending(localPath, model);
+    await markClosedBases(pending, await syncHostFor(name, localPath, ""));
+  } catch (e) {
+    log(`reading the sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
+  }
   const found = closedSyncProviders(name, pending, clockNow().toISOString());
   for (const n of found) log(`${name}: ${n.decision.split(" ")[1]} (${n.repo}) blocked: ${n.set_id} was closed without merging`);
   return found;

@@ -187,14 +187,13 @@ export function staleSyncApprovals(realm: string, pending: readonly PendingSync[
   );
 }
 
-/** Acknowledgements built on a provider's sync branch that was closed without merging (deleted from the realm
- *  remote unmerged: sync/run.ts readPending calls them obsolete), as a `blocked` forge notification for the
+/** Acknowledgements built on a provider's sync branch that was closed without merging (plain git: deleted from the
+ *  realm remote unmerged; a forge: its PR closed, not merged; sync/run.ts readPending and markClosedBases), as a `blocked` forge notification for the
  *  importer: it will not merge, and settle removes it (closing its PR on a forge, with a comment saying why).
  *  Read before settle removes them: afterwards nothing in the realm says they were there. */
 export function closedSyncProviders(realm: string, pending: readonly PendingSync[], at: string): ReturnType<typeof forgeNotices> {
-  const open = new Set(pending.map((p) => p.branch));
   return pending
-    .filter((p) => p.obsolete && p.base && !open.has(p.base.branch))
+    .filter((p) => p.obsolete && p.base && p.base_closed)
     .map((p) => ({
       realm,
       set_id: p.base!.branch,

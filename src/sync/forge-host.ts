@@ -81,6 +81,10 @@ export function forgeSyncHost(forge: Forge, clone: string): SyncHost {
       const pr = await require(branch);
       await forge.approve(pr.number, "Approved with `blue realm approve`.");
     },
+    async closedUnmerged(branch) {
+      if (await find(branch)) return false;
+      return (await forge.findClosedPullRequest(branch))?.state === "closed";
+    },
     async retire(branch, why) {
       const pr = await find(branch);
       if (pr) {

@@ -33,6 +33,9 @@ export interface SyncHost {
   /** Approve a branch as a realm approver (forges: a PR review; plain git records a signed-off commit instead). */
   approve(branch: string): Promise<void>;
   merge(branch: string, message: string): Promise<MergeOutcome>;
+  /** Whether the branch's PR was closed without merging (forges; on plain git that is the branch deleted unmerged,
+   *  which readPending sees itself). */
+  closedUnmerged?(branch: string): Promise<boolean>;
   /** Drop a branch that can no longer merge (its PR, on a forge, closed with `why` as a comment). */
   retire(branch: string, why: string): Promise<void>;
 }

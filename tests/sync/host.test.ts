@@ -9,6 +9,8 @@ import { createForge } from "../../src/forge/client.ts";
 import type { Forge, ForgeTarget, Review } from "../../src/forge/forge.ts";
 import type { RealmModel } from "../../src/realm/load.ts";
 import { evaluate } from "../../src/sync/merge-policy.ts";
+import { markClosedBases } from "../../src/sync/run.ts";
+import { closedSyncProviders } from "../../src/follow/run.ts";
 import { forgeSyncHost } from "../../src/sync/forge-host.ts";
 import { plainGitHost } from "../../src/sync/host.ts";
 import { GITHUB_SPEC, startPrism, type Prism } from "../forge/prism.ts";
@@ -117,5 +119,45 @@ describe("a forge sync PR's approvals (issue 20)", () => {
     const v = evaluate(p, { model, pending: [p], now: new Date(), approvals: pr.approvals, pr: pr.ref });
     expect(v.due).toBe(false);
     expect(v.waiting_for).toEqual([`an approval of the breaking change to c by a realm approver (${approver}) (stale: ${approver} approved before the branch changed, so approve again)`]);
+  });
+});
+
+describe("a provider's sync PR closed without merging, on a forge (issue 20)", () => {
+  const PROVIDER = "sync/aperture/20260124-150000";
+  const pr = (state: "open" | "closed" | "merged") => ({ number: 5, url: "u", state, title: "t", body: "", head: PROVIDER, base: "main", draft: false, labels: [] });
+  const forgeWhere = (open: boolean, closed: "closed" | "merged" | null) =>
+    ({ kind: "forgejo", target: { owner: "realms", repo: "r" }, findOpenPullRequest: async () => (open ? pr("open") : undefined), findClosedPullRequest: async () => (closed ? pr(closed) : undefined) }) as unknown as Forge;
+  const ack = () => ({ branch: "sync/fungal/20260124-153000", repo: "fungal", sha: "f".repeat(40), synced_at: new Date(0).toISOString(), base: { branch: PROVIDER, sha: "a".repeat(40) }, base_merged: false, updates: [], acks: [], approvals: [], conflicts: [], obsolete: false, contents: new Map() });
+
+  test("closed and not merged: the acknowledgement built on it is obsolete (settle removes it, commenting on its PR) and its importer told it is blocked", async () => {
+    const host = forgeSyncHost(forgeWhere(false, "closed"), "/nonexistent");
+    expect(await host.closedUnmerged!(PROVIDER)).toBe(true);
+    const pending = [ack()];
+    await markClosedBases(pending, host);
+    expect(pending[0]).toMatchObject({ obsolete: true, base_closed: true });
+    expect(evaluate(pending[0]!, { model: { domains: new Map() } as unknown as RealmModel, pending, now: new Date() }).due).toBe(false);
+    expect(closedSyncProviders("letemcook", pending, "2026-01-25T00:00:00.000Z")).toEqual([
+      {
+        realm: "letemcook",
+        set_id: PROVIDER,
+        decision: `blocked sync/fungal/20260124-153000 ${"f".repeat(40)}`,
+        repo: "fungal",
+        kind: "blocked",
+        message: `sync/fungal/20260124-153000 is blocked, not merged: the sync branch it acknowledges, ${PROVIDER}, was closed without merging; blue removes it, and the next 'blue realm sync' in fungal acknowledges what is on main`,
+        decided_at: "2026-01-25T00:00:00.000Z",
+        decided_by: "",
+      },
+    ]);
+  });
+
+  test("still open, merged, or never opened: nothing is blocked", async () => {
+    for (const [open, closed] of [[true, "closed"], [false, "merged"], [false, null]] as const) {
+      const host = forgeSyncHost(forgeWhere(open, closed), "/nonexistent");
+      expect(await host.closedUnmerged!(PROVIDER)).toBe(false);
+      const pending = [ack()];
+      await markClosedBases(pending, host);
+      expect(pending[0]!.obsolete).toBe(false);
+      expect(closedSyncProviders("letemcook", pending, "2026-01-25T00:00:00.000Z")).toEqual([]);
+    }
   });
 });
