@@ -16,7 +16,7 @@ export const ForgeNotification = z.object({
   set_id: z.string(),
   decision: z.string(),
   repo: z.string(),
-  kind: z.enum(["merge", "unblocked", "blocked", "cannot_merge", "stale_approval"]),
+  kind: z.enum(["merge", "unblocked", "blocked", "cannot_merge", "stale_approval", "merge_failed"]),
   message: z.string(),
   decided_at: z.string(),
   decided_by: z.string(),

@@ -63,13 +63,15 @@ async function fetchRealm(
     const { syncHostFor } = await import("../sync/host-for.ts");
     const { pendingNotices } = await import("../sync/notify.ts");
     const { loadRealm, hasErrors } = await import("../realm/load.ts");
+    // Before settle removes them: acknowledgements whose provider's branch was closed without merging.
+    const blocked = opts.network ? await closedProvidersOf(name, localPath) : [];
     try {
       const merges = opts.network ? await settle(localPath, name, await syncHostFor(name, localPath, ""), clockNow()) : [];
       for (const m of merges) if (m.merged) log(`merged ${m.branch} in ${name} (${m.reason})`);
     } catch (e) {
       log(`merging due sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
     }
-    const forge = opts.network ? await followOn(name, localPath) : [];
+    const forge = [...blocked, ...(opts.network ? await followOn(name, localPath) : [])];
     const { model, problems } = loadRealm(localPath);
     const pending = hasErrors(problems) ? [] : await readPending(localPath, model);
     const proposed = pendingNotices(name, model, pending);
@@ -80,6 +82,22 @@ async function fetchRealm(
     const url = (await git(localPath).raw(["config", "--get", "remote.origin.url"])).trim() || undefined;
     return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed, acks, url, violations, forge };
   });
+}
+
+async function closedProvidersOf(name: string, localPath: string): Promise<ForgeNotification[]> {
+  const [{ readPending, markClosedBases }, { syncHostFor }, { loadRealm, hasErrors }, { closedSyncProviders }] = await Promise.all([import("../sync/run.ts"), import("../sync/host-for.ts"), import("../realm/load.ts"), import("../follow/run.ts")]);
+  const { model, problems } = loadRealm(localPath);
+  if (hasErrors(problems)) return [];
+  let pending: Awaited<ReturnType<typeof readPending>> = [];
+  try {
+    pending = await readPending(localPath, model);
+    await markClosedBases(pending, await syncHostFor(name, localPath, ""));
+  } catch (e) {
+    log(`reading the sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const found = closedSyncProviders(name, pending, clockNow().toISOString());
+  for (const n of found) log(`${name}: ${n.decision.split(" ")[1]} (${n.repo}) blocked: ${n.set_id} was closed without merging`);
+  return found;
 }
 
 /** Follow the realm's coordinated changes (follow/run.ts); every decision is logged with its PR and reason. */

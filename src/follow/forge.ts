@@ -3,7 +3,8 @@
 // PUT .../merge at the head that was judged; Forgejo: its merge-when-checks-succeed), and notes as PR comments.
 // The record in the realm remote is written by teammates, so a repo's origin there never decides where a token
 // goes: only a host this machine pinned for the realm gets one (trust/forge-host.ts); any other is not read.
-import type { Forge, Review } from "../forge/forge.ts";
+import type { Forge } from "../forge/forge.ts";
+import { judgeReviews } from "../forge/reviews.ts";
 import type { RepoFacts } from "./plan.ts";
 import type { FollowRepo } from "./record.ts";
 
@@ -42,16 +43,12 @@ export async function forgeFacts(forge: Forge, r: FollowRepo): Promise<ForgeFact
   const pr = await forge.getPullRequest(n);
   const head = pr.head_sha ?? null;
   const [checks, reviews, protection] = await Promise.all([forge.commitChecks(head ?? r.branch), forge.listReviews(n), forge.getBranchProtection(r.base).catch(() => null)]);
-  const latest = new Map<string, Review>();
-  for (const v of reviews) if (v.user && (v.state === "approved" || v.state === "changes_requested" || v.state === "dismissed")) latest.set(v.user, v);
-  const approved = [...latest.values()].filter((v) => v.state === "approved");
-  const stale = approved.filter((v) => v.commit_id && head && v.commit_id !== head).map((v) => v.user);
-  const current = approved.length - stale.length;
+  const judged = judgeReviews(reviews, head);
+  const current = judged.approved.length;
   const required = protection?.approvals ?? 0;
   const missing = current < required ? [`${required} approving review${required === 1 ? "" : "s"} required, ${current} current`] : [];
-  const changes = [...latest.values()].filter((v) => v.state === "changes_requested").map((v) => v.user);
-  if (changes.length) missing.push(`changes requested by ${changes.join(", ")}`);
-  return { state: pr.state, checks, missing_reviews: missing, stale_approvals: stale, head };
+  if (judged.changes_requested.length) missing.push(`changes requested by ${judged.changes_requested.join(", ")}`);
+  return { state: pr.state, checks, missing_reviews: missing, stale_approvals: judged.stale, head };
 }
 
 /** Merge the PR at the head that was judged ready. */

@@ -21,11 +21,17 @@ export type NewDecision = Pick<FollowDecision, "key" | "repo" | "action" | "reas
 export const FOLLOW_STATES = ["merged", "closed", "blocked", "ready", "waiting", "unknown"] as const;
 export type FollowState = { repo: string; state: (typeof FOLLOW_STATES)[number]; note: string };
 
+/** A merge that failed for a reason that may pass (a 5xx, a dropped connection: run.ts) is tried again by a later
+ *  look, by whichever machine wins its key, at least this long after the failure (a daemon fetches every 5 min)
+ *  and at most this many times in all; then the dependent is told it cannot merge. */
+export const MERGE_RETRY_AFTER_MS = 60_000;
+export const MERGE_ATTEMPTS = 3;
+
 const decision = (repo: string, action: FollowAction, key: string, reason: string): NewDecision => ({ key: `${action} ${repo}${key ? ` ${key}` : ""}`, repo, action, reason });
 
 /** `mayMerge`: whether this machine may merge a repo (its own user opted in here, follow/consent.ts); where it may
  *  not, an opted-in set's ready dependents are left to the machines that may. */
-export function planFollow(set: FollowSet, facts: ReadonlyMap<string, RepoFacts>, mayMerge: (repo: string) => boolean = () => true): { decisions: NewDecision[]; repos: FollowState[] } {
+export function planFollow(set: FollowSet, facts: ReadonlyMap<string, RepoFacts>, mayMerge: (repo: string) => boolean = () => true, now?: Date): { decisions: NewDecision[]; repos: FollowState[] } {
   const taken = new Set(set.decisions.map((d) => d.key));
   const out: NewDecision[] = [];
   const repos: FollowState[] = [];
@@ -84,7 +90,21 @@ export function planFollow(set: FollowSet, facts: ReadonlyMap<string, RepoFacts>
     } else if (!mayMerge(r.repo)) {
       repos.push({ repo: r.repo, state: "ready", note: "ready: merged by a machine whose user opted in (blue realm pr --auto-merge there)" });
     } else {
-      const d = decision(r.repo, "merge", "", `${providers} merged, checks ${f.checks ?? "none"}, no review missing, auto-merge on: merging ${ref(r.repo)}`);
+      // Each attempt has its own key (`merge middle`, then `merge middle retry 1`, ...), so each is won once.
+      const failed = set.decisions.filter((x) => x.repo === r.repo && x.action === "merge_failed");
+      const last = failed.at(-1);
+      if (failed.length >= MERGE_ATTEMPTS) {
+        const d = decision(r.repo, "cannot_merge", `after ${failed.length} failed merges`, `${providers} merged, but merging ${ref(r.repo)} failed ${failed.length} times (last: ${last!.reason}): merge it by hand`);
+        if (!taken.has(d.key)) out.push(d);
+        repos.push({ repo: r.repo, state: "ready", note: `cannot merge: ${failed.length} merges failed` });
+        continue;
+      }
+      if (last && now && now.getTime() < Date.parse(last.at) + MERGE_RETRY_AFTER_MS) {
+        repos.push({ repo: r.repo, state: "ready", note: `merging failed (${last.reason}): tried again after ${new Date(Date.parse(last.at) + MERGE_RETRY_AFTER_MS).toISOString()}` });
+        continue;
+      }
+      const again = failed.length ? ` (again: the last attempt failed: ${last!.reason})` : "";
+      const d = decision(r.repo, "merge", failed.length ? `retry ${failed.length}` : "", `${providers} merged, checks ${f.checks ?? "none"}, no review missing, auto-merge on: merging ${ref(r.repo)}${again}`);
       // One merge per look: the next dependent's facts change with it.
       if (!taken.has(d.key) && !mergingOne) {
         out.push(d);

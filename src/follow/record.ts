@@ -23,7 +23,7 @@ export const FollowRepo = z.object({
 });
 export type FollowRepo = z.infer<typeof FollowRepo>;
 
-export const FollowAction = z.enum(["merge", "unblocked", "blocked", "cannot_merge", "stale_approval"]);
+export const FollowAction = z.enum(["merge", "unblocked", "blocked", "cannot_merge", "stale_approval", "merge_failed"]);
 export type FollowAction = z.infer<typeof FollowAction>;
 
 export const FollowDecision = z.object({

@@ -13,6 +13,7 @@ import type { PendingSync } from "../sync/pending.ts";
 import { forgeComment, forgeFacts, forgeMerge, type ForgeFor } from "./forge.ts";
 import { mayMergeHere } from "./consent.ts";
 import type { Forge } from "../forge/forge.ts";
+import { ForgeError, RateLimited, Unreachable } from "../errors.ts";
 
 export type FollowDeps = {
   clone: string;
@@ -105,7 +106,13 @@ async function act(set: FollowSet, d: NewDecision, deps: FollowDeps, facts: Fact
     } catch (e) {
       const why = (e as Error).message.split("\n")[0]!;
       deps.log(`${deps.realm} ${set.rfc}: ${d.action} of ${r.repo}#${r.pr!.number} failed: ${why}`);
-      return d.action === "merge" ? { key: `cannot_merge ${r.repo} ${why}`, repo: r.repo, action: "cannot_merge", reason: `merging ${r.repo}#${r.pr!.number} failed: ${why}` } : null;
+      if (d.action !== "merge") return null;
+      // A failure that may pass is recorded as such: a later look (this machine's or another's) tries again.
+      if (mayPass(e)) {
+        const n = set.decisions.filter((x) => x.repo === r.repo && x.action === "merge_failed").length + 1;
+        return { key: `merge_failed ${r.repo} ${n}`, repo: r.repo, action: "merge_failed", reason: `merging ${r.repo}#${r.pr!.number} failed: ${why}` };
+      }
+      return { key: `cannot_merge ${r.repo} ${why}`, repo: r.repo, action: "cannot_merge", reason: `merging ${r.repo}#${r.pr!.number} failed: ${why}` };
     }
   }
   if (d.action !== "merge") return null; // on plain git the decision in the record is the note
@@ -117,6 +124,12 @@ async function act(set: FollowSet, d: NewDecision, deps: FollowDeps, facts: Fact
   return { key: `cannot_merge ${r.repo} ${result.refused}`, repo: r.repo, action: "cannot_merge", reason: `merging ${r.repo}:${r.branch} failed: ${result.refused}` };
 }
 
+/** A forge that did not answer, answered 5xx, or held a rate limit: the same merge may succeed later. A refusal
+ *  (405 not mergeable, 409 head moved, 403 no rights) will not. */
+function mayPass(e: unknown): boolean {
+  return e instanceof Unreachable || e instanceof RateLimited || (e instanceof ForgeError && (e.status === undefined || e.status >= 500));
+}
+
 async function followSet(rfc: string, deps: FollowDeps, decided: FollowDecision[]): Promise<FollowedSet | null> {
   let last: FollowedSet | null = null;
   let followUp: NewDecision | null = null;
@@ -124,7 +137,7 @@ async function followSet(rfc: string, deps: FollowDeps, decided: FollowDecision[
     const stored = await readSet(deps.clone, rfc);
     if (!stored) return last;
     const facts = await factsOf(stored.set, deps);
-    const plan = planFollow(stored.set, facts, (repo) => deps.mayMerge?.(stored.set, repo) ?? false);
+    const plan = planFollow(stored.set, facts, (repo) => deps.mayMerge?.(stored.set, repo) ?? false, deps.now());
     last = { set: stored.set, repos: plan.repos };
     const d = followUp && !stored.set.decisions.some((x) => x.key === followUp!.key) ? followUp : plan.decisions[0];
     followUp = null;
@@ -159,7 +172,7 @@ export async function followRealm(deps: FollowDeps, opts: { fetch: boolean; only
 export async function followState(deps: FollowDeps, rfc: string): Promise<FollowedSet | null> {
   const stored = await readSet(deps.clone, rfc);
   if (!stored) return null;
-  return { set: stored.set, repos: planFollow(stored.set, await factsOf(stored.set, deps), (repo) => deps.mayMerge?.(stored.set, repo) ?? false).repos };
+  return { set: stored.set, repos: planFollow(stored.set, await factsOf(stored.set, deps), (repo) => deps.mayMerge?.(stored.set, repo) ?? false, deps.now()).repos };
 }
 
 /** Every decision in the followed sets, as the forge notifications of the repos they concern (each machine
@@ -185,4 +198,23 @@ export function staleSyncApprovals(realm: string, pending: readonly PendingSync[
       decided_by: "",
     })),
   );
+}
+
+/** Acknowledgements built on a provider's sync branch that was closed without merging (plain git: deleted from the
+ *  realm remote unmerged; a forge: its PR closed, not merged; sync/run.ts readPending and markClosedBases), as a `blocked` forge notification for the
+ *  importer: it will not merge, and settle removes it (closing its PR on a forge, with a comment saying why).
+ *  Read before settle removes them: afterwards nothing in the realm says they were there. */
+export function closedSyncProviders(realm: string, pending: readonly PendingSync[], at: string): ReturnType<typeof forgeNotices> {
+  return pending
+    .filter((p) => p.obsolete && p.base && p.base_closed)
+    .map((p) => ({
+      realm,
+      set_id: p.base!.branch,
+      decision: `blocked ${p.branch} ${p.sha}`,
+      repo: p.repo,
+      kind: "blocked" as const,
+      message: `${p.branch} is blocked, not merged: the sync branch it acknowledges, ${p.base!.branch}, was closed without merging; blue removes it, and the next 'blue realm sync' in ${p.repo} acknowledges what is on main`,
+      decided_at: at,
+      decided_by: "",
+    }));
 }

@@ -88,6 +88,8 @@ export interface Forge {
   getPullRequest(n: number): Promise<PullRequest>;
   listOpenPullRequests(o?: { headPrefix?: string }): Promise<PullRequest[]>;
   findOpenPullRequest(head: string): Promise<PullRequest | undefined>;
+  /** A closed PR (merged or not: `state` says) whose head is this branch, the newest first; undefined when none. */
+  findClosedPullRequest(head: string): Promise<PullRequest | undefined>;
   requestReviewers(n: number, users: string[]): Promise<void>;
   /** Creates missing labels first where the forge needs that (Forgejo adds labels by id). */
   addLabels(n: number, labels: string[]): Promise<void>;

@@ -199,6 +199,11 @@ export function createForgejo(target: ForgeTarget, credential: Credential, opts:
       return (await forge.listOpenPullRequests()).find((p) => p.head === head);
     },
 
+    async findClosedPullRequest(head) {
+      // Forgejo's list takes no head filter: the realm repo's closed PRs, most recently updated first.
+      return (await pages(pulls, ForgejoPull, { state: "closed", sort: "recentupdate" })).map(toPullRequest).find((p) => p.head === head);
+    },
+
     async requestReviewers(n, users) {
       if (users.length === 0) return;
       await http.request("POST", `${pulls}/${n}/requested_reviewers`, { body: { schema: PullReviewRequestOptions, value: { reviewers: users } } });

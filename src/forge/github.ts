@@ -180,6 +180,11 @@ export function createGithub(target: ForgeTarget, credential: Credential, opts: 
       return found.map(toPullRequest).find((p) => p.head === head);
     },
 
+    async findClosedPullRequest(head) {
+      const found = await http.request("GET", pulls, { query: { state: "closed", head: `${target.owner}:${head}`, sort: "updated", direction: "desc" }, response: z.array(GithubPull) });
+      return found.map(toPullRequest).find((p) => p.head === head);
+    },
+
     async requestReviewers(n, users) {
       if (users.length === 0) return;
       await http.request("POST", `${pulls}/${n}/requested_reviewers`, { body: { schema: RequestReviewers, value: { reviewers: users } } });

@@ -91,7 +91,7 @@ export const StatusDoc = z.object({
   ownership_warnings: z.array(z.object({ commit: z.string(), file: z.string(), author: z.string().nullable(), message: z.string(), seen_at: z.string() })),
   /** Forge state (issue 20): what the daemons following coordinated changes decided about this repo's PRs. */
   forge_notifications: z
-    .array(z.object({ set_id: z.string(), repo: z.string(), kind: z.enum(["merge", "unblocked", "blocked", "cannot_merge", "stale_approval"]), message: z.string(), decided_at: z.string(), decided_by: z.string() }))
+    .array(z.object({ set_id: z.string(), repo: z.string(), kind: z.enum(["merge", "unblocked", "blocked", "cannot_merge", "stale_approval", "merge_failed"]), message: z.string(), decided_at: z.string(), decided_by: z.string() }))
     .default([]),
   /** Why sessions and notifications are missing, when the daemon could not be reached. */
   daemon_error: z.string().nullable(),

@@ -5,6 +5,7 @@ import { UsageError } from "../errors.ts";
 import { deleteSyncBranch, fetchRealm } from "./branches.ts";
 import { REALM_BRANCH } from "../git/realm-repo.ts";
 import type { Forge, PullRequest } from "../forge/forge.ts";
+import { judgeReviews } from "../forge/reviews.ts";
 import { SYNC_STEPS, type SyncHost } from "./host.ts";
 
 export function forgeSyncHost(forge: Forge, clone: string): SyncHost {
@@ -66,8 +67,9 @@ export function forgeSyncHost(forge: Forge, clone: string): SyncHost {
     async describe(branch) {
       const pr = await find(branch);
       if (!pr) return undefined;
-      const reviews = await forge.listReviews(pr.number);
-      return { ref: `#${pr.number}`, url: pr.url, approvals: reviews.filter((r) => r.state === "approved").map((r) => r.user) };
+      // An approval of an older head (the branch changed since) does not count (forge/reviews.ts).
+      const judged = judgeReviews(await forge.listReviews(pr.number), pr.head_sha ?? null);
+      return { ref: `#${pr.number}`, url: pr.url, approvals: judged.approved, stale_approvals: judged.stale };
     },
     async acknowledge(branch) {
       const pr = await find(branch);
@@ -78,6 +80,10 @@ export function forgeSyncHost(forge: Forge, clone: string): SyncHost {
     async approve(branch) {
       const pr = await require(branch);
       await forge.approve(pr.number, "Approved with `blue realm approve`.");
+    },
+    async closedUnmerged(branch) {
+      if (await find(branch)) return false;
+      return (await forge.findClosedPullRequest(branch))?.state === "closed";
     },
     async retire(branch, why) {
       const pr = await find(branch);

@@ -25,13 +25,17 @@ export interface SyncHost {
   readonly kind: "none" | "forgejo" | "github";
   /** Open the PR for a pushed sync branch, or update the one that is open; steps an earlier run did are skipped. */
   publish(req: PublishRequest, log?: StepLog): Promise<Published>;
-  /** The open PR of a branch (undefined: the branch has none, or it was closed) and the forge's approvals. */
-  describe(branch: string): Promise<{ ref: string; url: string | null; approvals: string[] } | undefined>;
+  /** The open PR of a branch (undefined: the branch has none, or it was closed) and the forge's approvals of its
+   *  head; `stale_approvals`: approvals of an older head, which do not count. */
+  describe(branch: string): Promise<{ ref: string; url: string | null; approvals: string[]; stale_approvals?: string[] } | undefined>;
   /** Approve a provider's PR as its importer, where the forge allows it; returns what was done. */
   acknowledge(branch: string): Promise<string | null>;
   /** Approve a branch as a realm approver (forges: a PR review; plain git records a signed-off commit instead). */
   approve(branch: string): Promise<void>;
   merge(branch: string, message: string): Promise<MergeOutcome>;
+  /** Whether the branch's PR was closed without merging (forges; on plain git that is the branch deleted unmerged,
+   *  which readPending sees itself). */
+  closedUnmerged?(branch: string): Promise<boolean>;
   /** Drop a branch that can no longer merge (its PR, on a forge, closed with `why` as a comment). */
   retire(branch: string, why: string): Promise<void>;
 }

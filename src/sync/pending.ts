@@ -29,6 +29,8 @@ export type PendingSync = {
   stale_approvals?: string[];
   /** An acknowledgement whose base branch was rebuilt or removed: it no longer counts, and is removed. */
   obsolete: boolean;
+  /** Obsolete because the base was closed without merging (not rebuilt): its importer is told it is blocked. */
+  base_closed?: boolean;
   /** Files that conflict with main: the branch can no longer merge and its repo's next sync rebuilds it. */
   conflicts: string[];
   /** Parsed realm files as the branch has them. */

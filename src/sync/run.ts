@@ -71,7 +71,9 @@ export type SyncContext = {
 /** Read every open sync branch of the clone against main's model. */
 export async function readPending(clone: string, model: RealmModel): Promise<PendingSync[]> {
   const out: PendingSync[] = [];
-  for (const { branch, sha } of await listSyncBranches(clone)) {
+  const listed = await listSyncBranches(clone);
+  const open = new Set(listed.map((b) => b.branch));
+  for (const { branch, sha } of listed) {
     const ref = `origin/${branch}`;
     const commits = await commitsSinceMain(clone, ref);
     if (commits.length === 0) continue; // already merged
@@ -83,9 +85,19 @@ export async function readPending(clone: string, model: RealmModel): Promise<Pen
     if (!p) continue;
     if (!p.base) p.conflicts = await mergeConflicts(clone, branch);
     else if (!p.base_merged) p.obsolete = !(await isMerged(clone, p.base.sha, `origin/${p.base.branch}`));
+    if (p.obsolete && !open.has(p.base!.branch)) p.base_closed = true;
     out.push(p);
   }
   return out;
+}
+
+/** On a forge a provider's PR closed without merging leaves its branch: the acknowledgements built on it are
+ *  obsolete all the same (their base will not merge). */
+export async function markClosedBases(pending: PendingSync[], host: SyncHost): Promise<void> {
+  if (!host.closedUnmerged) return;
+  for (const p of pending) {
+    if (p.base && !p.base_merged && !p.obsolete && (await host.closedUnmerged(p.base.branch))) Object.assign(p, { obsolete: true, base_closed: true });
+  }
 }
 
 /**
@@ -224,7 +236,9 @@ async function verdicts(host: SyncHost, model: RealmModel, pending: PendingSync[
   for (const p of pending) {
     const pr = await host.describe(p.branch);
     if (!pr) continue; // a forge PR that was closed: not ours to merge
-    out.push(evaluate(p, { model, pending, now, pr: pr.ref, ...(host.kind === "none" ? {} : { approvals: [...p.approvals, ...pr.approvals] }) }));
+    const stale = [...(p.stale_approvals ?? []), ...(pr.stale_approvals ?? [])];
+    const judged = stale.length ? { ...p, stale_approvals: stale } : p;
+    out.push(evaluate(judged, { model, pending, now, pr: pr.ref, ...(host.kind === "none" ? {} : { approvals: [...p.approvals, ...pr.approvals] }) }));
   }
   return out;
 }
@@ -240,6 +254,7 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
     await fetchRealm(clone);
     const { model } = loadValidRealm(clone, realm);
     const pending = await readPending(clone, model);
+    await markClosedBases(pending, host);
     const all = await verdicts(host, model, pending, now);
     for (const v of all) if (!results.get(v.branch)?.merged) results.set(v.branch, { ...v, merged: false, removed: false, conflicts: pending.find((p) => p.branch === v.branch)?.conflicts ?? [] });
     const obsolete = pending.find((p) => p.obsolete);

@@ -72,3 +72,19 @@ describe("following a coordinated change", () => {
     expect(p.decisions.map((d) => d.key)).toEqual(["stale_approval provider ann", "stale_approval middle ann", "stale_approval consumer ann"]);
   });
 });
+
+describe("a merge that failed for a reason that may pass (issue 20)", () => {
+  const failed = (n: number, _at: string) => taken({ key: `merge_failed middle ${n}`, repo: "middle", action: "merge_failed" });
+  const merged = facts({ provider: "merged", middle: "open", consumer: "open" });
+  test("is tried again under a key of its own, a minute after the failure at the earliest", () => {
+    const set = chain(true, [taken({ key: "merge middle", repo: "middle", action: "merge" }), failed(1, "")]);
+    expect(planFollow(set, merged, () => true, new Date("2026-11-30T10:00:30Z")).decisions).toEqual([]);
+    expect(planFollow(set, merged, () => true, new Date("2026-11-30T10:01:00Z")).decisions.map((d) => d.key)).toEqual(["merge middle retry 1"]);
+  });
+
+  test("after three failed merges the dependent is told it cannot merge, and nothing is tried again", () => {
+    const set = chain(true, [taken({ key: "merge middle", repo: "middle", action: "merge" }), failed(1, ""), failed(2, ""), failed(3, "")]);
+    const p = planFollow(set, merged, () => true, new Date("2026-11-30T11:00:00Z"));
+    expect(p.decisions.map((d) => [d.action, d.key])).toEqual([["cannot_merge", "cannot_merge middle after 3 failed merges"]]);
+  });
+});

@@ -10,6 +10,8 @@ import { parse } from "yaml";
 import { followRealm, type FollowDeps } from "../../src/follow/run.ts";
 import { publishSet } from "../../src/follow/record.ts";
 import { rng } from "../seeded.ts";
+import { ForgeError } from "../../src/errors.ts";
+import type { Forge } from "../../src/forge/forge.ts";
 
 // The code under test runs git with this process's environment: an identity for this file only (the other test
 // files share the process, and some read authors from their commits).
@@ -111,5 +113,65 @@ describe("two machines following one set at once", () => {
     push("huge", `realm: rc\nrfc: huge\nbranch: feat/huge\nauto_merge: false\nopted_in_by: null\nrepos: []\ndecisions: []\n# ${"x".repeat(1024 * 1024)}\n`);
     const report = await followRealm({ clone: clones[1]!, realm: "rc", cacheDir: join(root, "cache"), by: "m", now: () => new Date(), log: () => undefined }, { fetch: true });
     expect(report).toEqual({ sets: [], decided: [] });
+  }, 60_000);
+});
+
+describe("a merge the forge failed for a reason that may pass (issue 20)", () => {
+  test("is recorded as failed and tried again by a later look, on any machine, after a minute: one merge in all", async () => {
+    const root = mkdtempSync(join(tmpdir(), "blue-follow-"));
+    const { realm, clones, repos } = world(root);
+    // middle is on a forge (a stand-in: the first merge gets a 502, the second merges).
+    const onForge = repos.map(({ origin: _o, dir: _d, ...r }) => (r.repo === "middle" ? { ...r, forge: "github", pr: { number: 5, url: "https://forge.example/middle/pull/5" } } : r));
+    await publishSet(clones[0]!, { realm: "rc", rfc: "x", branch: "feat/x", auto_merge: true, repos: onForge }, { auto_merge: true, by: "dev@example.com" });
+    git(repos[0]!.dir, "push", "-q", repos[0]!.origin, "feat/x:main");
+    let state: "open" | "merged" = "open";
+    const merges: unknown[] = [];
+    const forge = {
+      kind: "github",
+      getPullRequest: async () => ({ number: 5, url: "", state, title: "", body: "", head: "feat/x", base: "main", head_sha: "c".repeat(40), draft: false, labels: [] }),
+      commitChecks: async () => "success",
+      listReviews: async () => [],
+      getBranchProtection: async () => null,
+      merge: async (_n: number, o: unknown) => {
+        merges.push(o);
+        if (merges.length === 1) throw new ForgeError("GitHub answered 502 Bad Gateway", undefined, 502);
+        state = "merged";
+      },
+    } as unknown as Forge;
+    const T = Date.parse("2026-11-30T10:00:00Z");
+    const deps = (m: number, at: number): FollowDeps => ({ clone: clones[m]!, realm: "rc", cacheDir: join(root, `cache-${m}`), by: `machine-${m}`, now: () => new Date(at), log: () => undefined, mayMerge: () => true, forgeFor: async () => ({ forge }) });
+    const keys = () => (parse(git(root, "--git-dir", realm, "show", "refs/blue/sets/x:set.yaml")) as { decisions: { key: string }[] }).decisions.map((d) => d.key);
+
+    const first = await followRealm(deps(0, T), { fetch: true });
+    expect(keys()).toEqual(["merge middle", "merge_failed middle 1"]);
+    expect(first.sets[0]!.repos.find((r) => r.repo === "middle")!.note).toBe("merging failed (merging middle#5 failed: GitHub answered 502 Bad Gateway): tried again after 2026-11-30T10:01:00.000Z");
+    expect((await followRealm(deps(1, T + 30_000), { fetch: true })).decided).toEqual([]);
+    await followRealm(deps(1, T + 61_000), { fetch: true });
+    expect(keys()).toEqual(["merge middle", "merge_failed middle 1", "merge middle retry 1", "merge consumer"]);
+    await Promise.all([0, 1].map((m) => followRealm(deps(m, T + 120_000), { fetch: true })));
+    expect(keys()).toHaveLength(4);
+    expect(merges).toHaveLength(2);
+  }, 60_000);
+
+  test("a refusal that will not pass (405: not mergeable) is not tried again: the dependent is told it cannot merge", async () => {
+    const root = mkdtempSync(join(tmpdir(), "blue-follow-"));
+    const { realm, clones, repos } = world(root);
+    const onForge = repos.map(({ origin: _o, dir: _d, ...r }) => (r.repo === "middle" ? { ...r, forge: "github", pr: { number: 5, url: "" } } : r));
+    await publishSet(clones[0]!, { realm: "rc", rfc: "x", branch: "feat/x", auto_merge: true, repos: onForge }, { auto_merge: true, by: "dev@example.com" });
+    git(repos[0]!.dir, "push", "-q", repos[0]!.origin, "feat/x:main");
+    const forge = {
+      kind: "github",
+      getPullRequest: async () => ({ number: 5, url: "", state: "open", title: "", body: "", head: "feat/x", base: "main", head_sha: "c".repeat(40), draft: false, labels: [] }),
+      commitChecks: async () => "success",
+      listReviews: async () => [],
+      getBranchProtection: async () => null,
+      merge: async () => {
+        throw new ForgeError("Pull Request is not mergeable", undefined, 405);
+      },
+    } as unknown as Forge;
+    const deps: FollowDeps = { clone: clones[0]!, realm: "rc", cacheDir: join(root, "cache"), by: "m", now: () => new Date("2026-11-30T10:00:00Z"), log: () => undefined, mayMerge: () => true, forgeFor: async () => ({ forge }) };
+    await followRealm(deps, { fetch: true });
+    await followRealm({ ...deps, now: () => new Date("2026-11-30T11:00:00Z") }, { fetch: true });
+    expect((parse(git(root, "--git-dir", realm, "show", "refs/blue/sets/x:set.yaml")) as { decisions: { key: string }[] }).decisions.map((d) => d.key)).toEqual(["merge middle", "cannot_merge middle Pull Request is not mergeable"]);
   }, 60_000);
 });

@@ -74,6 +74,12 @@ describe.skipIf(!haveSpec)("Forgejo client against Forgejo's swagger description
     expect(await forge.findOpenPullRequest("sync/none")).toBeUndefined();
   });
 
+  test("findClosedPullRequest reads the closed PRs, most recently updated first (issue 20)", async () => {
+    expect(await forge.findClosedPullRequest("string")).toBeDefined();
+    expect(last()).toBe("GET /repos/realms/letemcook/pulls?state=closed&sort=recentupdate&page=1&limit=50");
+    expect(await forge.findClosedPullRequest("sync/none")).toBeUndefined();
+  });
+
   test("requestReviewers, comment, approve, listReviews", async () => {
     await forge.requestReviewers(7, ["fungal-maintainer"]);
     expect(last()).toBe('POST /repos/realms/letemcook/pulls/7/requested_reviewers {"reviewers":["fungal-maintainer"]}');

@@ -77,6 +77,13 @@ describe("GitHub client against GitHub's OpenAPI description", () => {
     expect(last().path).toBe("/repos/octo-org/realm-letemcook/pulls?state=open&head=octo-org%3Anew-topic");
   });
 
+  test("findClosedPullRequest asks for the closed PRs of owner:branch, newest first (issue 20)", async () => {
+    const closed = await forge.findClosedPullRequest("new-topic");
+    expect(last().path).toBe("/repos/octo-org/realm-letemcook/pulls?state=closed&head=octo-org%3Anew-topic&sort=updated&direction=desc");
+    expect(closed?.number).toBe(1347);
+    expect(await forge.findClosedPullRequest("sync/none")).toBeUndefined();
+  });
+
   test("requestReviewers, addLabels, comment", async () => {
     await forge.requestReviewers(1347, ["fungal-maintainer"]);
     expect(last()).toMatchObject({ method: "POST", path: "/repos/octo-org/realm-letemcook/pulls/1347/requested_reviewers", body: { reviewers: ["fungal-maintainer"] } });

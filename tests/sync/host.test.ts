@@ -6,7 +6,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createForge } from "../../src/forge/client.ts";
-import type { ForgeTarget } from "../../src/forge/forge.ts";
+import type { Forge, ForgeTarget, Review } from "../../src/forge/forge.ts";
+import type { RealmModel } from "../../src/realm/load.ts";
+import { evaluate } from "../../src/sync/merge-policy.ts";
+import { markClosedBases } from "../../src/sync/run.ts";
+import { closedSyncProviders } from "../../src/follow/run.ts";
 import { forgeSyncHost } from "../../src/sync/forge-host.ts";
 import { plainGitHost } from "../../src/sync/host.ts";
 import { GITHUB_SPEC, startPrism, type Prism } from "../forge/prism.ts";
@@ -78,5 +82,82 @@ describe("retiring a sync branch that can no longer merge", () => {
     const { remote, clone } = realm();
     await plainGitHost(clone).retire(BRANCH, "obsolete");
     expect(branches(remote)).toEqual(["main"]);
+  });
+});
+
+describe("a forge sync PR's approvals (issue 20)", () => {
+  const HEAD = "c".repeat(40);
+  const OLD = "b".repeat(40);
+  const forgeWith = (reviews: Review[]) =>
+    ({
+      kind: "github",
+      target: { owner: "realms", repo: "r" },
+      findOpenPullRequest: async (head: string) => ({ number: 7, url: "https://forge.example/pr/7", state: "open", title: "t", body: "", head, base: "main", head_sha: HEAD, draft: false, labels: [] }),
+      listReviews: async () => reviews,
+    }) as unknown as Forge;
+
+  test("an approval given on an older head is stale and does not count; one on the head, or naming no commit, does", async () => {
+    const host = forgeSyncHost(
+      forgeWith([
+        { user: "ana", state: "approved", commit_id: OLD },
+        { user: "bo", state: "approved", commit_id: HEAD },
+        { user: "cy", state: "approved" },
+        { user: "di", state: "approved", commit_id: HEAD },
+        { user: "di", state: "dismissed", commit_id: HEAD },
+      ]),
+      "/nonexistent",
+    );
+    expect(await host.describe(BRANCH)).toEqual({ ref: "#7", url: "https://forge.example/pr/7", approvals: ["bo", "cy"], stale_approvals: ["ana"] });
+  });
+
+  test("a realm approver whose approval is stale is waited for again, and told why", async () => {
+    const approver = "ana";
+    const host = forgeSyncHost(forgeWith([{ user: approver, state: "approved", commit_id: OLD }]), "/nonexistent");
+    const pr = (await host.describe(BRANCH))!;
+    const p = { branch: BRANCH, repo: "aperture", sha: HEAD, synced_at: new Date(0).toISOString(), base: null, base_merged: true, updates: [{ domain: "d", contract: "c", version: "2.0.0", compatible: false, changes: [] }], acks: [], approvals: [], stale_approvals: pr.stale_approvals, conflicts: [], obsolete: false, contents: new Map() };
+    const model = { realm: { governance: { approvers: [approver], breaking_changes: { require_approval: true, grace_period_days: 14 } } }, domains: new Map() } as unknown as RealmModel;
+    const v = evaluate(p, { model, pending: [p], now: new Date(), approvals: pr.approvals, pr: pr.ref });
+    expect(v.due).toBe(false);
+    expect(v.waiting_for).toEqual([`an approval of the breaking change to c by a realm approver (${approver}) (stale: ${approver} approved before the branch changed, so approve again)`]);
+  });
+});
+
+describe("a provider's sync PR closed without merging, on a forge (issue 20)", () => {
+  const PROVIDER = "sync/aperture/20260124-150000";
+  const pr = (state: "open" | "closed" | "merged") => ({ number: 5, url: "u", state, title: "t", body: "", head: PROVIDER, base: "main", draft: false, labels: [] });
+  const forgeWhere = (open: boolean, closed: "closed" | "merged" | null) =>
+    ({ kind: "forgejo", target: { owner: "realms", repo: "r" }, findOpenPullRequest: async () => (open ? pr("open") : undefined), findClosedPullRequest: async () => (closed ? pr(closed) : undefined) }) as unknown as Forge;
+  const ack = () => ({ branch: "sync/fungal/20260124-153000", repo: "fungal", sha: "f".repeat(40), synced_at: new Date(0).toISOString(), base: { branch: PROVIDER, sha: "a".repeat(40) }, base_merged: false, updates: [], acks: [], approvals: [], conflicts: [], obsolete: false, contents: new Map() });
+
+  test("closed and not merged: the acknowledgement built on it is obsolete (settle removes it, commenting on its PR) and its importer told it is blocked", async () => {
+    const host = forgeSyncHost(forgeWhere(false, "closed"), "/nonexistent");
+    expect(await host.closedUnmerged!(PROVIDER)).toBe(true);
+    const pending = [ack()];
+    await markClosedBases(pending, host);
+    expect(pending[0]).toMatchObject({ obsolete: true, base_closed: true });
+    expect(evaluate(pending[0]!, { model: { domains: new Map() } as unknown as RealmModel, pending, now: new Date() }).due).toBe(false);
+    expect(closedSyncProviders("letemcook", pending, "2026-01-25T00:00:00.000Z")).toEqual([
+      {
+        realm: "letemcook",
+        set_id: PROVIDER,
+        decision: `blocked sync/fungal/20260124-153000 ${"f".repeat(40)}`,
+        repo: "fungal",
+        kind: "blocked",
+        message: `sync/fungal/20260124-153000 is blocked, not merged: the sync branch it acknowledges, ${PROVIDER}, was closed without merging; blue removes it, and the next 'blue realm sync' in fungal acknowledges what is on main`,
+        decided_at: "2026-01-25T00:00:00.000Z",
+        decided_by: "",
+      },
+    ]);
+  });
+
+  test("still open, merged, or never opened: nothing is blocked", async () => {
+    for (const [open, closed] of [[true, "closed"], [false, "merged"], [false, null]] as const) {
+      const host = forgeSyncHost(forgeWhere(open, closed), "/nonexistent");
+      expect(await host.closedUnmerged!(PROVIDER)).toBe(false);
+      const pending = [ack()];
+      await markClosedBases(pending, host);
+      expect(pending[0]!.obsolete).toBe(false);
+      expect(closedSyncProviders("letemcook", pending, "2026-01-25T00:00:00.000Z")).toEqual([]);
+    }
   });
 });

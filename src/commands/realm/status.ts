@@ -53,9 +53,9 @@ function render(doc: StatusDoc, widenCommand?: (contract: string, range: string,
   for (const w of doc.ownership_warnings) {
     warnLine(`Ownership: commit ${w.commit.slice(0, 10)} by ${w.author ?? "unknown"} changed ${w.file}: ${w.message} (not announced to other repos)`);
   }
-  const FORGE_WORDS = { merge: "merged by blue", unblocked: "unblocked", blocked: "BLOCKED", cannot_merge: "cannot merge", stale_approval: "stale approval" } as const;
+  const FORGE_WORDS = { merge: "merged by blue", unblocked: "unblocked", blocked: "BLOCKED", cannot_merge: "cannot merge", stale_approval: "stale approval", merge_failed: "merge failed, tried again later" } as const;
   for (const f of doc.forge_notifications) {
-    (f.kind === "blocked" || f.kind === "cannot_merge" || f.kind === "stale_approval" ? warnLine : line)(`Coordinated change ${f.set_id}: ${FORGE_WORDS[f.kind]}: ${f.message}`);
+    (f.kind === "blocked" || f.kind === "cannot_merge" || f.kind === "stale_approval" || f.kind === "merge_failed" ? warnLine : line)(`Coordinated change ${f.set_id}: ${FORGE_WORDS[f.kind]}: ${f.message}`);
   }
   line();
   if (doc.sessions) {
