@@ -14,6 +14,7 @@ import { forgeComment, forgeFacts, forgeMerge, type ForgeFor } from "./forge.ts"
 import { mayMergeHere } from "./consent.ts";
 import type { Forge } from "../forge/forge.ts";
 import { ForgeError, RateLimited, Unreachable } from "../errors.ts";
+import { pinnedHosts, unpinnedGitOrigin } from "../trust/forge-host.ts";
 
 export type FollowDeps = {
   clone: string;
@@ -28,6 +29,9 @@ export type FollowDeps = {
   forgeFor?: ForgeFor;
   /** Whether this machine may merge a repo of a set (follow/consent.ts); absent: it may not merge at all. */
   mayMerge?: (set: FollowSet, repo: string) => boolean;
+  /** Why a plain-git origin a record names is not contacted (trust/forge-host.ts unpinnedGitOrigin); absent: local
+   *  paths and file:// URLs only. */
+  unreachable?: (url: string) => string | undefined;
 };
 
 export type FollowedSet = { set: FollowSet; repos: FollowState[] };
@@ -39,7 +43,9 @@ export const followerName = (home: string) => `${hostname()}:${home}`;
 export async function followDeps(o: { clone: string; realm: string; home: string; now: () => Date; log: (line: string) => void; env?: Record<string, string | undefined> }): Promise<FollowDeps> {
   const { remoteUrl } = await import("../git/realm-repo.ts");
   const { pinnedForgeFor } = await import("./forge.ts");
+  const { realmTrust } = await import("../trust/store.ts");
   const realmUrl = (await remoteUrl(o.clone)) ?? "";
+  const pins = pinnedHosts(realmUrl, o.env ?? process.env, realmTrust(o.home, o.realm).forge_hosts);
   return {
     clone: o.clone,
     realm: o.realm,
@@ -49,6 +55,7 @@ export async function followDeps(o: { clone: string; realm: string; home: string
     log: o.log,
     forgeFor: pinnedForgeFor({ realm: o.realm, realmUrl, home: o.home, env: o.env ?? process.env }),
     mayMerge: mayMergeHere(o.home),
+    unreachable: (url) => unpinnedGitOrigin(url, pins),
   };
 }
 
@@ -77,6 +84,11 @@ async function factsOf(set: FollowSet, deps: FollowDeps): Promise<Facts> {
       continue;
     }
     if (!r.remote_url) continue;
+    const why = notContacted(r.remote_url, deps);
+    if (why) {
+      deps.log(`${deps.realm} ${set.rfc}: ${r.repo}'s ${r.branch} not followed: ${why}`);
+      continue;
+    }
     try {
       const b = await remoteBranch(deps.cacheDir, r.remote_url, r.branch, r.base, r.head);
       facts.set(r.repo, { state: b.state, checks: null, missing_reviews: [], stale_approvals: [] });
@@ -116,12 +128,21 @@ async function act(set: FollowSet, d: NewDecision, deps: FollowDeps, facts: Fact
     }
   }
   if (d.action !== "merge") return null; // on plain git the decision in the record is the note
+  // Facts were only read from origins this machine may contact, so a merge decision names one; checked again here.
+  const why = notContacted(r.remote_url!, deps);
+  if (why) return { key: `cannot_merge ${r.repo} ${why}`, repo: r.repo, action: "cannot_merge", reason: `merging ${r.repo}:${r.branch} failed: ${why}` };
   const result = await mergeOnRemote(deps.cacheDir, r.remote_url!, r.branch, r.base, message).catch((e: Error) => ({ refused: e.message.split("\n")[0]! }));
   if (result === "merged" || result === "already") {
     deps.log(`${deps.realm} ${set.rfc}: ${r.repo}:${r.branch} ${result === "merged" ? "merged" : "was merged already"} into ${r.base}`);
     return null;
   }
   return { key: `cannot_merge ${r.repo} ${result.refused}`, repo: r.repo, action: "cannot_merge", reason: `merging ${r.repo}:${r.branch} failed: ${result.refused}` };
+}
+
+/** Why a plain-git origin named by a record is not contacted from here, if it is not. */
+function notContacted(url: string, deps: FollowDeps): string | undefined {
+  if (deps.unreachable) return deps.unreachable(url);
+  return unpinnedGitOrigin(url, new Set());
 }
 
 /** A forge that did not answer, answered 5xx, or held a rate limit: the same merge may succeed later. A refusal

@@ -63,3 +63,15 @@ export async function pinConfiguredForge(home: string, realm: string, realmUrl: 
   await pinForgeHost(home, realm, host);
   return host;
 }
+
+/**
+ * Why this machine will not contact a member repo's git origin that a realm's record names (undefined: it may).
+ * Another team writes those records: a local path or file:// URL is read as it is; a remote one only at a host
+ * pinned for the realm, so a pushed record cannot make the daemon probe or wait on hosts of its choosing.
+ */
+export function unpinnedGitOrigin(url: string, pins: ReadonlySet<string>): string | undefined {
+  const remote = parseRemote(url);
+  if (!remote) return undefined;
+  if (pins.has(remote.host.toLowerCase()) || pins.has(remote.hostname.toLowerCase())) return undefined;
+  return `${remote.hostname} is not a host this machine pinned for the realm (pin it with 'blue realm trust --forge-host ${remote.hostname}')`;
+}

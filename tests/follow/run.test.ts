@@ -99,6 +99,20 @@ describe("two machines following one set at once", () => {
     expect(git(root, "--git-dir", realm, "show", "refs/blue/sets/x:set.yaml")).toContain("decisions: []");
   }, 60_000);
 
+  test("a record naming an origin at a host not pinned here is not contacted: the repo is not followed, and the log says why", async () => {
+    const root = mkdtempSync(join(tmpdir(), "blue-follow-"));
+    const { clones, repos } = world(root);
+    // Another team's record points the provider at a host of its choosing (a tarpit, an internal address).
+    const named = repos.map(({ origin: _o, dir: _d, ...r }, i) => (i === 0 ? { ...r, remote_url: "ssh://git@tarpit.invalid/provider.git" } : r));
+    await publishSet(clones[0]!, { realm: "rc", rfc: "x", branch: "feat/x", auto_merge: true, repos: named }, { auto_merge: true, by: "dev@example.com" });
+    const logs: string[] = [];
+    const report = await followRealm({ clone: clones[1]!, realm: "rc", cacheDir: join(root, "cache"), by: "m", now: () => new Date(), log: (l) => logs.push(l), mayMerge: () => true }, { fetch: true });
+    expect(logs).toContain("rc x: provider's feat/x not followed: tarpit.invalid is not a host this machine pinned for the realm (pin it with 'blue realm trust --forge-host tarpit.invalid')");
+    expect(report.decided).toEqual([]);
+    // Contacting it would have failed (the name does not resolve) and been logged as a failed read.
+    expect(logs.filter((l) => l.includes("tarpit.invalid") && l.includes("failed"))).toEqual([]);
+  }, 60_000);
+
   test("records blue cannot follow are skipped, not fatal: not YAML, another change's name, too big", async () => {
     const root = mkdtempSync(join(tmpdir(), "blue-follow-"));
     const { clones } = world(root);
