@@ -3,6 +3,7 @@
 // git; `blue realm worktree --rfc metrics-v2` made the branch, and each worktree has one commit on it.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { editRealmFile, type dailyDevelopment } from "./daily.ts";
 import type { initialSetup } from "./sandbox.ts";
 
 export function withChange(world: ReturnType<typeof initialSetup>, originUrl: (name: string, bare: string) => string): void {
@@ -22,4 +23,18 @@ export function withChange(world: ReturnType<typeof initialSetup>, originUrl: (n
     sb.git(w, "add", "change.txt");
     sb.git(w, "commit", "-qm", "metrics v2");
   }
+}
+
+/**
+ * The daily-development realm moved onto a forge served at `apiUrl` (a mock): realm.yaml's `forge:` names it,
+ * fungal's maintainers are `maintainers` (forge user names become reviewers), and this machine accepts that
+ * forge's host on purpose (the realm's remote is a plain path). Returns trust's exit code.
+ */
+export function realmOnForge(world: ReturnType<typeof dailyDevelopment>, kind: "forgejo" | "github", apiUrl: string, maintainers: string[]): number {
+  const { sb, clone } = world;
+  editRealmFile(clone, "realm.yaml", (d) => d.set("forge", { type: kind, url: apiUrl, repo: "realms/letemcook" }));
+  editRealmFile(clone, "repos/fungal-image-analysis.yaml", (d) => d.set("maintainers", maintainers));
+  sb.git(clone, "commit", "-qam", `realm on ${kind}`);
+  sb.git(clone, "push", "-q", "origin", "main");
+  return sb.blue(world.aperture, "realm", "trust", "--forge-host", new URL(apiUrl).host).code;
 }

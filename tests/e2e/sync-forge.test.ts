@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, startRecordingProxy, type Prism } from "../forge/prism.ts";
-import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
+import { dailyDevelopment, VALUE } from "./daily.ts";
+import { realmOnForge } from "./forge-world.ts";
 import { protectMain, stackTrace, type Sandbox } from "./sandbox.ts";
 
 const TOKEN = "sync-forge-secret-4d1e8a";
@@ -31,14 +32,8 @@ for (const c of cases) {
       proxy = startRecordingProxy(prism);
       world = dailyDevelopment();
       sb = world.sb;
-      const { clone } = world;
-      editRealmFile(clone, "realm.yaml", (d) => d.set("forge", { type: c.kind, url: proxy.url, repo: "realms/letemcook" }));
       // One maintainer is a forge user name (a reviewer); one an e-mail (named in the PR body).
-      editRealmFile(clone, "repos/fungal-image-analysis.yaml", (d) => d.set("maintainers", ["fungal-bot", "fungal@example.com"]));
-      sb.git(clone, "commit", "-qam", `realm on ${c.kind}`);
-      sb.git(clone, "push", "-q", "origin", "main");
-      // The realm's remote is a plain path, its forge the mock: this machine accepts that forge's host on purpose.
-      expect(sb.blue(world.aperture, "realm", "trust", "--forge-host", new URL(proxy.url).host).code).toBe(0);
+      expect(realmOnForge(world, c.kind, proxy.url, ["fungal-bot", "fungal@example.com"])).toBe(0);
     }, 120_000);
     afterAll(() => {
       proxy?.stop();

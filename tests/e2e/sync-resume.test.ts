@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { SyncReport } from "../../src/sync/run.ts";
 import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, startRecordingProxy, type Prism, type RecordingProxy } from "../forge/prism.ts";
-import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
+import { dailyDevelopment, VALUE } from "./daily.ts";
+import { realmOnForge } from "./forge-world.ts";
 import { stackTrace, type Sandbox } from "./sandbox.ts";
 
 const TOKEN = "sync-resume-secret-0c7f3a";
@@ -31,11 +32,7 @@ for (const c of cases) {
       proxy = startRecordingProxy(prism);
       world = dailyDevelopment();
       sb = world.sb;
-      editRealmFile(world.clone, "realm.yaml", (d) => d.set("forge", { type: c.kind, url: proxy.url, repo: "realms/letemcook" }));
-      editRealmFile(world.clone, "repos/fungal-image-analysis.yaml", (d) => d.set("maintainers", ["fungal-bot"]));
-      sb.git(world.clone, "commit", "-qam", `realm on ${c.kind}`);
-      sb.git(world.clone, "push", "-q", "origin", "main");
-      expect(sb.blue(world.aperture, "realm", "trust", "--forge-host", new URL(proxy.url).host).code).toBe(0);
+      expect(realmOnForge(world, c.kind, proxy.url, ["fungal-bot"])).toBe(0);
     }, 120_000);
     afterAll(() => {
       proxy?.stop();
