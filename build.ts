@@ -23,12 +23,12 @@ export function hostTarget(): string {
   return `${process.platform}-${process.arch}${musl ? "-musl" : ""}`;
 }
 
-export async function buildMeta(root: string, target: string): Promise<BuildMeta> {
+export async function buildMeta(root: string, target: string, env: Record<string, string | undefined> = process.env): Promise<BuildMeta> {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
   const rev = await $`git rev-parse --short HEAD`.cwd(root).nothrow().quiet();
   const commit = rev.exitCode === 0 ? rev.stdout.toString().trim() : "unknown";
   // SOURCE_DATE_EPOCH (reproducible-builds.org) makes two builds of one commit byte-identical.
-  const epoch = process.env.SOURCE_DATE_EPOCH;
+  const epoch = env.SOURCE_DATE_EPOCH;
   const when = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
   return { version: pkg.version, commit, built_at: when.toISOString().replace(/\.\d{3}Z$/, "Z"), target };
 }

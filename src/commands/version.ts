@@ -5,8 +5,8 @@ import { json, line } from "../ui/output.ts";
 export const version = defineCommand({
   meta: {
     name: "version",
-    description: "Print blue's version; --verbose adds the commit, build date, Bun version and target",
-    examples: ["blue version", "blue --version --verbose", "blue version --json"],
+    description: "Print blue's version; --verbose (also blue --version --verbose): commit, build date, Bun, target",
+    examples: ["blue version --verbose", "blue version --json"],
   },
   args: {
     verbose: { type: "boolean", description: "Also the commit, build date, Bun version and release target" },
