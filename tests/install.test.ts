@@ -1,11 +1,13 @@
-// install.sh end to end: a local release server in this process, the real script run under bash, a temp HOME,
-// install dir and TMPDIR per test, so nothing touches the real home or PATH.
-import { test, expect, beforeAll, afterAll } from "bun:test";
+// install.sh end to end: a local release server in this process laid out as the release contract says
+// (docs/releasing.md: vX/<asset>, vX/SHA256SUMS, latest/VERSION), the real script run under `sh` (dash here), a temp
+// HOME, install dir and TMPDIR per test, so nothing touches the real home or PATH. The "assets" are this checkout's
+// dist/blue under each release name, so an installed one runs.
+import { test, expect, beforeAll, afterAll, describe } from "bun:test";
 import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { delimiter, join, relative, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = join(ROOT, "dist/blue");
@@ -16,6 +18,7 @@ const VERSION = "0.1.0";
 const OS = ({ linux: "linux", darwin: "darwin" } as Record<string, string>)[process.platform];
 const ARCH = ({ x64: "x64", arm64: "arm64" } as Record<string, string>)[process.arch];
 const ASSET = `blue-${OS}-${ARCH}`;
+const MUSL = `${ASSET}-musl`;
 
 const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 
@@ -29,12 +32,26 @@ beforeAll(() => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run 'bun run build.ts' before 'bun test' (the test script does)`);
   const binary = readFileSync(BIN);
   goodSum = sha256(binary);
+  const sums = (sum: string) => `${sum}  ${ASSET}\n${sum}  ${MUSL}\n${sha256("other")}  blue-darwin-arm64\n`;
+  const release = (v: string, sumFile: string): Record<string, () => Response> => ({
+    [`/v${v}/${ASSET}`]: () => new Response(binary),
+    [`/v${v}/${MUSL}`]: () => new Response(binary),
+    [`/v${v}/SHA256SUMS`]: () => new Response(sumFile),
+    [`/v${v}/VERSION`]: () => new Response(`${v}\n`),
+  });
   const routes: Record<string, () => Response> = {
-    [`/v${VERSION}/${ASSET}`]: () => new Response(binary),
-    [`/v${VERSION}/${ASSET}.sha256`]: () => new Response(`${goodSum}  ${ASSET}\n`),
-    // A release whose checksum file does not match its binary.
-    [`/v0.0.9/${ASSET}`]: () => new Response(binary),
-    [`/v0.0.9/${ASSET}.sha256`]: () => new Response(`${wrongSum}  ${ASSET}\n`),
+    ...release(VERSION, sums(goodSum)),
+    "/latest/VERSION": () => new Response(`${VERSION}\n`),
+    // An older release, for --version.
+    ...release("0.0.7", sums(goodSum)),
+    // A release whose SHA256SUMS does not match its binaries.
+    ...release("0.0.9", sums(wrongSum)),
+    // A release whose SHA256SUMS forgot this machine's asset.
+    ...release("0.0.6", `${sha256("other")}  blue-darwin-arm64\n`),
+    // A mirror of GitHub's layout: /releases/download/vX/… and the /releases/latest/download/… redirect.
+    [`/gh/releases/download/v${VERSION}/${ASSET}`]: () => new Response(binary),
+    [`/gh/releases/download/v${VERSION}/SHA256SUMS`]: () => new Response(sums(goodSum)),
+    "/gh/releases/latest/download/VERSION": () => new Response(`${VERSION}\n`),
   };
   server = Bun.serve({
     port: 0,
@@ -54,15 +71,20 @@ afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-type Dirs = { root: string; home: string; bin: string; tmp: string };
+type Dirs = { root: string; home: string; bin: string; tmp: string; stubs: string };
 
 function dirs(): Dirs {
   const root = mkdtempSync(join(tmpdir(), "blue-install-"));
   roots.push(root);
-  const d = { root, home: join(root, "home"), bin: join(root, "bin"), tmp: join(root, "tmp") };
-  mkdirSync(d.home);
-  mkdirSync(d.tmp);
+  const d = { root, home: join(root, "home"), bin: join(root, "bin"), tmp: join(root, "tmp"), stubs: join(root, "stubs") };
+  for (const dir of [d.home, d.tmp, d.stubs]) mkdirSync(dir);
   return d;
+}
+
+/** An executable `name` in d.stubs (first on PATH) running this sh script. */
+function stub(d: Dirs, name: string, script: string) {
+  writeFileSync(join(d.stubs, name), `#!/bin/sh\n${script}\n`);
+  chmodSync(join(d.stubs, name), 0o755);
 }
 
 type Result = { code: number; stdout: string; stderr: string };
@@ -71,28 +93,27 @@ type Result = { code: number; stdout: string; stderr: string };
 async function install(d: Dirs, args: string[], opts: { script?: string; env?: Record<string, string> } = {}): Promise<Result> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("BLUE_")) env[k] = v;
-  const proc = Bun.spawn(["bash", opts.script ?? SCRIPT, ...args], {
+  const proc = Bun.spawn(["sh", opts.script ?? SCRIPT, ...args], {
     cwd: d.home,
     env: {
       ...env,
+      PATH: `${d.stubs}${delimiter}${env.PATH}`,
       HOME: d.home,
       TMPDIR: d.tmp,
       BLUE_INSTALL_DIR: d.bin,
       BLUE_DOWNLOAD_URL: `http://127.0.0.1:${server.port}`,
+      // A gh on a developer's machine would check the fake assets against GitHub: the attestation tests opt in.
+      BLUE_SKIP_ATTESTATION: "1",
       ...opts.env,
     },
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
 }
 
-const entries = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
+const entries = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
 function expectOneError(r: Result, text: string) {
   expect(r.code).not.toBe(0);
@@ -103,54 +124,255 @@ function expectOneError(r: Result, text: string) {
   expect(lines[0]).toContain(text);
 }
 
+function expectNothingInstalled(d: Dirs) {
+  expect(entries(d.bin)).toEqual([]);
+  expect(entries(d.tmp)).toEqual([]);
+}
+
 function versionOf(binary: string): string {
   const r = spawnSync(binary, ["--version"], { encoding: "utf8" });
   expect(r.status).toBe(0);
   return r.stdout;
 }
 
-test("downloads the release for this machine, verifies it and installs it", async () => {
-  const d = dirs();
-  const before = requests.length;
-  const r = await install(d, []);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  expect(requests.slice(before)).toEqual([`/v${VERSION}/${ASSET}`, `/v${VERSION}/${ASSET}.sha256`]);
+function receipt(d: Dirs): Record<string, string> {
+  const text = readFileSync(join(d.bin, ".blue-install"), "utf8");
+  expect(text.endsWith("\n")).toBe(true);
+  return Object.fromEntries(text.trimEnd().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+}
 
-  const installed = join(d.bin, "blue");
-  expect(entries(d.bin)).toEqual(["blue"]);
-  expect(statSync(installed).mode & 0o777).toBe(0o755);
-  expect(sha256(readFileSync(installed))).toBe(goodSum);
-  expect(versionOf(installed)).toBe(`blue ${VERSION}\n`);
+function expectReceipt(d: Dirs, want: { version: string; asset: string; base: string }) {
+  const r = receipt(d);
+  expect(Object.keys(r)).toEqual(["installer", "version", "asset", "base", "installed_at"]);
+  expect(r).toMatchObject({ installer: "install.sh", ...want });
+  expect(r.installed_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+}
 
-  const lines = r.stdout.trimEnd().split("\n");
-  expect(lines).toContain(`✓ Installed blue ${VERSION} to ${installed}`);
-  // The temp install dir is not on PATH, so the last line says how to add it.
-  expect(lines.at(-1)).toBe(`${d.bin} is not on your PATH; add it with: export PATH="${d.bin}:$PATH"`);
-  expect(entries(d.tmp)).toEqual([]); // the download dir was cleaned up
+describe("a downloaded release", () => {
+  test("the newest release for this machine: its number from latest/VERSION, checked against SHA256SUMS, installed with a receipt", async () => {
+    const d = dirs();
+    const before = requests.length;
+    const r = await install(d, []);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(requests.slice(before)).toEqual(["/latest/VERSION", `/v${VERSION}/${ASSET}`, `/v${VERSION}/SHA256SUMS`]);
+
+    const installed = join(d.bin, "blue");
+    expect(entries(d.bin)).toEqual([".blue-install", "blue"]);
+    expect(statSync(installed).mode & 0o777).toBe(0o755);
+    expect(sha256(readFileSync(installed))).toBe(goodSum);
+    expect(versionOf(installed)).toBe(`blue ${VERSION}\n`);
+    expectReceipt(d, { version: VERSION, asset: ASSET, base: `http://127.0.0.1:${server.port}` });
+
+    // It says what it did, and how to undo it, in lines that can be pasted.
+    expect(r.stdout.trimEnd().split("\n")).toEqual([
+      `newest release: ${VERSION}`,
+      `downloading http://127.0.0.1:${server.port}/v${VERSION}/${ASSET}`,
+      `✓ Verified ${ASSET} against SHA256SUMS (sha256 ${goodSum})`,
+      "attestation: not checked (BLUE_SKIP_ATTESTATION=1)",
+      `✓ Installed blue ${VERSION} to ${installed}`,
+      `  receipt: ${d.bin}/.blue-install (lets \`blue upgrade\` replace this binary)`,
+      "To uninstall (stop the daemon first: blue daemon stop):",
+      `  rm -f '${installed}' '${d.bin}/.blue-install'`,
+      `${d.bin} is not on your PATH; add it with: export PATH="${d.bin}:$PATH"`,
+    ]);
+    expect(entries(d.tmp)).toEqual([]); // the download dir was cleaned up
+  });
+
+  test("a GitHub-style base (…/releases/download): the newest number comes from …/releases/latest/download/VERSION", async () => {
+    const d = dirs();
+    const base = `http://127.0.0.1:${server.port}/gh/releases/download`;
+    const before = requests.length;
+    const r = await install(d, [], { env: { BLUE_DOWNLOAD_URL: `${base}/` } });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(requests.slice(before)).toEqual([
+      "/gh/releases/latest/download/VERSION",
+      `/gh/releases/download/v${VERSION}/${ASSET}`,
+      `/gh/releases/download/v${VERSION}/SHA256SUMS`,
+    ]);
+    expectReceipt(d, { version: VERSION, asset: ASSET, base });
+  });
+
+  test("--version pins a release (and so does BLUE_VERSION): only that release is asked for", async () => {
+    for (const how of [{ args: ["--version", "0.0.7"] }, { args: ["--version=v0.0.7"] }, { args: [], env: { BLUE_VERSION: "0.0.7" } }]) {
+      const d = dirs();
+      const before = requests.length;
+      const r = await install(d, how.args, { env: how.env });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(requests.slice(before)).toEqual([`/v0.0.7/${ASSET}`, `/v0.0.7/SHA256SUMS`]);
+      expect(r.stdout).not.toContain("newest release");
+      expectReceipt(d, { version: "0.0.7", asset: ASSET, base: `http://127.0.0.1:${server.port}` });
+    }
+  });
+
+  test("a checksum that does not match: one error line, nothing installed", async () => {
+    const d = dirs();
+    const r = await install(d, ["--version", "0.0.9"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: checksum mismatch for ${ASSET} (expected ${wrongSum}, got ${goodSum})\n`);
+    expect(r.stdout).not.toContain("Installed");
+    expectNothingInstalled(d);
+  });
+
+  test("SHA256SUMS without a line for this machine's asset: refused, nothing installed", async () => {
+    const d = dirs();
+    const r = await install(d, ["--version", "0.0.6"]);
+    expectOneError(r, `SHA256SUMS of v0.0.6 has no line for ${ASSET}`);
+    expectNothingInstalled(d);
+  });
+
+  test("a release asset that does not exist (404): one error line, nothing installed", async () => {
+    const d = dirs();
+    const r = await install(d, [], { env: { BLUE_VERSION: "0.0.8" } });
+    expectOneError(r, `could not download http://127.0.0.1:${server.port}/v0.0.8/${ASSET}`);
+    expect(r.stderr).toContain("404");
+    expectNothingInstalled(d);
+  });
 });
 
-test("a checksum that does not match: one error line, nothing installed", async () => {
-  const d = dirs();
-  const r = await install(d, ["--version", "0.0.9"]);
-  expect(r.code).toBe(1);
-  expect(r.stderr).toBe(`error: checksum mismatch for ${ASSET} (expected ${wrongSum}, got ${goodSum})\n`);
-  expect(r.stdout).not.toContain("Installed");
-  expect(entries(d.bin).filter((f) => f.includes("blue"))).toEqual([]);
-  expect(entries(d.tmp)).toEqual([]);
+describe("musl", () => {
+  test("BLUE_LIBC=musl takes the -musl asset", async () => {
+    const d = dirs();
+    const before = requests.length;
+    const r = await install(d, [], { env: { BLUE_LIBC: "musl" } });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(requests.slice(before)).toEqual(["/latest/VERSION", `/v${VERSION}/${MUSL}`, `/v${VERSION}/SHA256SUMS`]);
+    expect(r.stdout).toContain(`✓ Verified ${MUSL} against SHA256SUMS`);
+    expectReceipt(d, { version: VERSION, asset: MUSL, base: `http://127.0.0.1:${server.port}` });
+  });
+
+  test("detected from ldd: Alpine's says musl (-musl asset), Debian's says GLIBC (the plain one)", async () => {
+    // Alpine's `ldd --version` prints its banner on stderr and exits 1.
+    const alpine = dirs();
+    stub(alpine, "ldd", 'echo "musl libc (x86_64)" >&2; echo "Version 1.2.5" >&2; exit 1');
+    const a = await install(alpine, ["--version", VERSION]);
+    expect(a.code).toBe(0);
+    expect(receipt(alpine).asset).toBe(MUSL);
+
+    const debian = dirs();
+    stub(debian, "ldd", 'echo "ldd (Debian GLIBC 2.36-9+deb12u14) 2.36"');
+    const b = await install(debian, ["--version", VERSION]);
+    expect(b.code).toBe(0);
+    expect(receipt(debian).asset).toBe(ASSET);
+  });
+
+  test("BLUE_LIBC other than glibc or musl: exit 64, nothing installed", async () => {
+    const d = dirs();
+    const r = await install(d, [], { env: { BLUE_LIBC: "uclibc" } });
+    expectOneError(r, "BLUE_LIBC must be glibc or musl, not 'uclibc'");
+    expect(r.code).toBe(64);
+    expectNothingInstalled(d);
+  });
 });
 
-test("a release asset that does not exist (404): one error line, nothing installed", async () => {
-  const d = dirs();
-  const r = await install(d, [], { env: { BLUE_VERSION: "0.0.8" } });
-  expectOneError(r, `could not download http://127.0.0.1:${server.port}/v0.0.8/${ASSET}`);
-  expect(r.stderr).toContain("404");
-  expect(entries(d.bin)).toEqual([]);
-  expect(entries(d.tmp)).toEqual([]);
+describe("attestation", () => {
+  // A gh that logs its argv and answers `attestation verify` with $GH_VERIFY_EXIT.
+  const fakeGh = (d: Dirs) =>
+    stub(d, "gh", `printf '%s\\n' "$*" >> "${join(d.root, "gh.log")}"\n[ "$1" = auth ] && exit 0\necho "verification failed: no attestations found" >&2\nexit "\${GH_VERIFY_EXIT:-0}"`);
+  const ghCalls = (d: Dirs) => (existsSync(join(d.root, "gh.log")) ? readFileSync(join(d.root, "gh.log"), "utf8").trimEnd().split("\n") : []);
+
+  test("with gh on PATH the download is checked with gh attestation verify --repo blue-realm/blue", async () => {
+    const d = dirs();
+    fakeGh(d);
+    const r = await install(d, [], { env: { BLUE_SKIP_ATTESTATION: "" } });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const calls = ghCalls(d);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toBe("auth status");
+    expect(calls[1]).toMatch(new RegExp(`^attestation verify ${d.tmp}/blue-install\\.\\w+/${ASSET} --repo blue-realm/blue$`));
+    expect(r.stdout).toContain(`✓ Verified the build attestation of ${ASSET} (gh attestation verify --repo blue-realm/blue)`);
+  });
+
+  test("an attestation gh cannot verify: refused, nothing installed", async () => {
+    const d = dirs();
+    fakeGh(d);
+    const r = await install(d, [], { env: { BLUE_SKIP_ATTESTATION: "", GH_VERIFY_EXIT: "1" } });
+    expectOneError(r, `gh attestation verify found no valid attestation for ${ASSET} from blue-realm/blue: verification failed: no attestations found`);
+    expect(r.stderr).toContain("BLUE_SKIP_ATTESTATION=1");
+    expectNothingInstalled(d);
+  });
+
+  test("BLUE_SKIP_ATTESTATION=1 does not run gh; without gh it is skipped with a note", async () => {
+    const d = dirs();
+    fakeGh(d);
+    const r = await install(d, []);
+    expect(r.code).toBe(0);
+    expect(ghCalls(d)).toEqual([]);
+    expect(r.stdout).toContain("attestation: not checked (BLUE_SKIP_ATTESTATION=1)");
+  });
 });
+
+describe("arguments", () => {
+  test("an unknown flag: exit 64 with one error line, nothing installed", async () => {
+    const d = dirs();
+    const r = await install(d, ["--bogus"]);
+    expectOneError(r, "--bogus");
+    expect(r.code).toBe(64);
+    expectNothingInstalled(d);
+  });
+
+  test("a --version that is not a version (it becomes part of a URL): exit 64", async () => {
+    const d = dirs();
+    const r = await install(d, ["--version", "1.0/../../x"]);
+    expectOneError(r, "'1.0/../../x' is not a release version");
+    expect(r.code).toBe(64);
+    expectNothingInstalled(d);
+  });
+
+  test("--help prints usage and installs nothing", async () => {
+    const d = dirs();
+    const r = await install(d, ["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toStartWith("Usage: install.sh");
+    expect(r.stdout).toContain("--from-source");
+    expect(r.stdout).toContain("BLUE_LIBC");
+    expect(r.stderr).toBe("");
+    expect(entries(d.bin)).toEqual([]);
+  });
+});
+
+describe("POSIX sh", () => {
+  test("install.sh claims sh and shellcheck -s sh finds nothing in it", () => {
+    expect(readFileSync(SCRIPT, "utf8").split("\n")[0]).toBe("#!/bin/sh");
+    const r = spawnSync("shellcheck", ["-s", "sh", SCRIPT], { encoding: "utf8" });
+    if (r.error) throw new Error("shellcheck is not installed (Debian: apt-get install shellcheck; .ci/run does it)");
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  test("the same check fails on a bashism, so it can fail", () => {
+    const d = dirs();
+    const planted = join(d.root, "install.sh");
+    writeFileSync(planted, readFileSync(SCRIPT, "utf8").replace("set -eu\n", "set -euo pipefail\nlocal_arr=(a b)\n"));
+    const r = spawnSync("shellcheck", ["-s", "sh", planted], { encoding: "utf8" });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain("SC3040"); // pipefail is not POSIX
+    expect(r.stdout).toContain("SC3030"); // nor are arrays
+  });
+});
+
+/** A PATH that has this machine's tools but no `bun` (and no gh), as on a machine with only Node and git. */
+function pathWithoutBun(d: Dirs): string {
+  const shadow = join(d.root, "path");
+  mkdirSync(shadow);
+  for (const dir of ["/usr/local/bin", "/usr/bin", "/bin"]) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      if (name === "bun" || name === "bunx" || name === "gh" || existsSync(join(shadow, name))) continue;
+      symlinkSync(join(dir, name), join(shadow, name));
+    }
+  }
+  return [shadow, "/usr/local/sbin", "/usr/sbin", "/sbin"].join(delimiter);
+}
 
 test(
-  "--from-source builds the checkout install.sh lives in and installs the result",
+  // SLOW (~1 min: npm installs bun from the registry, then a full build): the README's two set-up commands, in
+  // order, as a new user with a user-level npm prefix (not on PATH) runs them.
+  "--from-source with a user-level npm prefix: installs bun there, builds, and links bun beside blue so `bun run test` finds it",
   async () => {
     // A copy of the checkout, so the build neither rewrites dist/blue under other tests nor runs bun install
     // in the working tree. node_modules comes along, so `bun install --frozen-lockfile` needs no network.
@@ -163,36 +385,39 @@ test(
         return rel !== ".git" && rel !== "dist" && !rel.startsWith(".git/") && !rel.startsWith("dist/");
       },
     });
-    const r = await install(d, ["--from-source"], { script: join(checkout, "install.sh") });
+    const prefix = join(d.home, ".npm-global");
+    writeFileSync(join(d.home, ".npmrc"), `prefix=${prefix}\n`); // what `npm config set prefix ~/.npm-global` writes
+    const PATH = pathWithoutBun(d);
+    const bunHere = (path: string) => spawnSync("sh", ["-c", "bun --version"], { cwd: checkout, env: { ...process.env, HOME: d.home, PATH: path }, encoding: "utf8" });
+    expect(bunHere(PATH).status).toBe(127); // the machine has no bun
+
+    const r = await install(d, ["--from-source"], { script: join(checkout, "install.sh"), env: { PATH } });
     const log = /\(output in (\S+)\)/.exec(r.stderr)?.[1];
     if (log && existsSync(log)) console.error(`--- ${log}\n${readFileSync(log, "utf8")}`); // why the build failed
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(existsSync(join(checkout, "dist/blue"))).toBe(true);
     const installed = join(d.bin, "blue");
-    expect(r.stdout).toContain(`✓ Installed blue ${VERSION} to ${installed}\n`);
-    expect(statSync(installed).mode & 0o777).toBe(0o755);
     expect(versionOf(installed)).toBe(`blue ${VERSION}\n`);
-    expect(entries(d.bin)).toEqual(["blue"]);
+    expect(statSync(installed).mode & 0o777).toBe(0o755);
+
+    // npm put bun under the user-level prefix; install.sh linked it beside blue.
+    expect(existsSync(join(prefix, "bin/bun"))).toBe(true);
+    expect(lstatSync(join(d.bin, "bun")).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(d.bin, "bun"))).toBe(join(prefix, "bin/bun"));
+    expect(entries(d.bin)).toEqual([".blue-install", "blue", "bun"]);
+    expect(r.stdout).toContain(`✓ Linked bun 1.4.5 to ${d.bin}/bun (npm put it in ${prefix}/bin, which is not on your PATH)\n`);
+    expect(r.stdout).toContain(`✓ Installed blue ${VERSION} to ${installed}\n`);
+    expect(r.stdout).toContain(`  rm -f '${installed}' '${d.bin}/.blue-install' '${d.bin}/bun'\n`);
+    expectReceipt(d, { version: VERSION, asset: ASSET, base: "" });
     expect(entries(d.tmp)).toEqual([]);
+
+    // The README's second command: with the install dir on PATH (as install.sh says), `bun` is found. Before the
+    // link it was "bun: not found" (exit 127), as above.
+    const second = bunHere(`${d.bin}${delimiter}${PATH}`);
+    expect(second.stderr).toBe("");
+    expect(second.stdout.trim()).toBe("1.4.5");
+    expect(second.status).toBe(0);
   },
-  180_000,
+  300_000,
 );
-
-test("an unknown flag: exit 64 with one error line, nothing installed", async () => {
-  const d = dirs();
-  const r = await install(d, ["--bogus"]);
-  expectOneError(r, "--bogus");
-  expect(r.code).toBe(64);
-  expect(entries(d.bin)).toEqual([]);
-});
-
-test("--help prints usage and installs nothing", async () => {
-  const d = dirs();
-  const r = await install(d, ["--help"]);
-  expect(r.code).toBe(0);
-  expect(r.stdout).toStartWith("Usage: install.sh");
-  expect(r.stdout).toContain("--from-source");
-  expect(r.stderr).toBe("");
-  expect(entries(d.bin)).toEqual([]);
-});
