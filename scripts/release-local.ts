@@ -12,9 +12,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildRelease, hostTarget, RELEASE_TARGETS } from "../build.ts";
-import { buildOtherVersion, nextVersion, ROOT, runnableHere, serveReleases, verifySums } from "./release-server.ts";
+import { buildOtherVersion, nextVersion, ROOT, runnableHere, serveReleases, targetOfBinary, verifySums } from "./release-server.ts";
 
-export type TargetResult = { target: string; checksum: boolean; ran: string };
+export type TargetResult = { target: string; checksum: boolean; header: string | undefined; ran: string };
 export type ChainResult = { version: string; next: string; targets: TargetResult[]; steps: string[] };
 
 type Run = { code: number; stdout: string; stderr: string };
@@ -34,10 +34,14 @@ function must(r: Run, what: string): Run {
 export async function releaseChain(opts: { targets: readonly string[]; outdir: string; log: (line: string) => void }): Promise<ChainResult> {
   const { log } = opts;
   const outdir = resolve(ROOT, opts.outdir);
+  const t0 = performance.now();
   const { version } = await buildRelease({ root: ROOT, outdir, targets: opts.targets, log });
+  log(`built ${opts.targets.length} target(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const sums = new Map(verifySums(outdir));
   const targets: TargetResult[] = [];
   for (const t of opts.targets) {
+    const header = targetOfBinary(join(outdir, `blue-${t}`));
+    if (header !== t) throw new Error(`blue-${t} is built for ${header ?? "something else"}, by its header`);
     const can = runnableHere(t);
     let ran = can.ok ? "" : `not runnable here: ${can.why}`;
     if (can.ok) {
@@ -46,8 +50,8 @@ export async function releaseChain(opts: { targets: readonly string[]; outdir: s
       if (info.version !== version || info.target !== t) throw new Error(`blue-${t} says version ${info.version}, target ${info.target}`);
       ran = `ran: blue ${info.version} (${info.target})`;
     }
-    targets.push({ target: t, checksum: sums.get(`blue-${t}`) === true, ran });
-    log(`${`blue-${t}`.padEnd(22)} checksum ${sums.get(`blue-${t}`) ? "ok" : "MISMATCH"}; ${ran}`);
+    targets.push({ target: t, checksum: sums.get(`blue-${t}`) === true, header, ran });
+    log(`${`blue-${t}`.padEnd(22)} checksum ${sums.get(`blue-${t}`) ? "ok" : "MISMATCH"}; header ${header}; ${ran}`);
   }
   if (targets.some((t) => !t.checksum)) throw new Error("a checksum in SHA256SUMS does not match its asset");
 
@@ -63,7 +67,9 @@ export async function releaseChain(opts: { targets: readonly string[]; outdir: s
   let bin = "";
   try {
     log(`building ${next} for ${host} (the release that blue upgrade finds)`);
+    const t1 = performance.now();
     await buildOtherVersion({ version: next, targets: [host], outdir: join(work, "next") });
+    log(`built ${next} in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     const server = serveReleases({ [version]: outdir, [next]: join(work, "next") }, next);
     try {
       log(`serving v${version} and v${next} (latest) at ${server.url}`);
@@ -82,7 +88,13 @@ export async function releaseChain(opts: { targets: readonly string[]; outdir: s
         BLUE_SKIP_ATTESTATION: "1",
       };
       bin = join(work, "bin", "blue");
-      const step = (text: string) => (steps.push(text), log(`✓ ${text}`));
+      let last = performance.now();
+      const step = (text: string) => {
+        const ms = Math.round(performance.now() - last);
+        last = performance.now();
+        steps.push(text);
+        log(`✓ ${text} (${ms} ms)`);
+      };
 
       must(await run([join(ROOT, "install.sh"), "--version", version], env, env.HOME!), "install.sh");
       const installed = must(await run([bin, "--version"], env, env.HOME!), "blue --version").stdout.trim();

@@ -2,7 +2,7 @@
 // a copy of this checkout with its patch version raised (what the following tag would publish), and a local HTTP
 // server laid out as the release contract says (`/vX.Y.Z/<asset>`, `/latest/<asset>`). Used by
 // `bun run release:local` (scripts/release-local.ts) and by the tests of install.sh and `blue upgrade`.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import semver from "semver";
@@ -50,6 +50,31 @@ export function runnableHere(target: string): { ok: true } | { ok: false; why: s
   const cpu = arch === "x64" ? "x86_64" : "aarch64";
   const loader = libc === "musl" ? `/lib/ld-musl-${cpu}.so.1` : arch === "x64" ? "/lib64/ld-linux-x86-64.so.2" : "/lib/ld-linux-aarch64.so.1";
   return existsSync(loader) ? { ok: true } : { ok: false, why: `its C library's loader ${loader} is not on this machine (${libc ?? "glibc"})` };
+}
+
+/**
+ * The target a binary is built for, read from its header (ELF machine and interpreter, Mach-O CPU type): for
+ * the assets this machine cannot run, proof that each is what its name says. undefined when it is neither.
+ */
+export function targetOfBinary(path: string): string | undefined {
+  const fd = openSync(path, "r");
+  const head = Buffer.alloc(8192);
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.readUInt32BE(0) === 0x7f454c46) {
+    const arch = ({ 62: "x64", 183: "arm64" } as Record<number, string>)[head.readUInt16LE(18)];
+    const interp = head.toString("latin1");
+    const libc = interp.includes("/ld-musl-") ? "-musl" : interp.includes("/ld-linux") ? "" : undefined;
+    return arch && libc !== undefined ? `linux-${arch}${libc}` : undefined;
+  }
+  if (head.readUInt32LE(0) === 0xfeedfacf) {
+    const arch = ({ 0x01000007: "x64", 0x0100000c: "arm64" } as Record<number, string>)[head.readUInt32LE(4)];
+    return arch ? `darwin-${arch}` : undefined;
+  }
+  return undefined;
 }
 
 export type ReleaseServer = { url: string; requests: string[]; stop: () => void };
