@@ -1,11 +1,28 @@
-// The release contract (docs/cli/upgrade.md), pure: where a release's assets are, what SHA256SUMS says, and the
+// The release contract (docs/releasing.md), pure: where a release's assets are, what SHA256SUMS says, and the
 // install receipt install.sh writes beside the binary. install.sh and the release workflows follow the same one.
+import { UsageError } from "../errors.ts";
 
 /** Where releases are downloaded from unless BLUE_DOWNLOAD_URL says otherwise. */
 export const DEFAULT_DOWNLOAD_BASE = "https://github.com/blue-realm/blue/releases/download";
 
 /** The receipt's file name, beside the binary: install.sh writes it, `blue upgrade` needs it and rewrites it. */
 export const RECEIPT_NAME = ".blue-install";
+
+/** BLUE_DOWNLOAD_URL, else the base the receipt says this blue came from (a mirror stays the mirror), else GitHub. */
+export function downloadBase(env: Record<string, string | undefined>, fromReceipt: string | undefined): string {
+  const given = env.BLUE_DOWNLOAD_URL?.trim();
+  if (given) {
+    if (!isHttpUrl(given)) throw new UsageError(`BLUE_DOWNLOAD_URL must be an http(s) URL, not '${redact(given)}'`, `Unset it to use ${DEFAULT_DOWNLOAD_BASE}.`);
+    return given;
+  }
+  // A base whose password was left out of the receipt cannot be used as written.
+  return fromReceipt && isHttpUrl(fromReceipt) && !fromReceipt.includes("//***@") ? fromReceipt : DEFAULT_DOWNLOAD_BASE;
+}
+
+const isHttpUrl = (url: string) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol);
+
+/** A mirror's URL may carry a user and password: never shown, never written down. */
+export const redact = (url: string) => url.replace(/\/\/[^/@]*@/, "//***@");
 
 export const assetName = (target: string) => `blue-${target}`;
 

@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../system/atomic-write.ts";
 import { FROM_SOURCE } from "../system/build-info.ts";
 import { runBounded } from "../system/subprocess.ts";
 import { planUpgrade, refusal, requestedVersion, type Installation, type UpgradePlan, type UpgradeReport } from "./plan.ts";
-import { assetUrl, DEFAULT_DOWNLOAD_BASE, parseReceipt, parseSha256Sums, parseVersionAsset, RECEIPT_NAME, upgradedReceipt } from "./release.ts";
+import { assetUrl, downloadBase, parseReceipt, parseSha256Sums, parseVersionAsset, RECEIPT_NAME, redact, upgradedReceipt } from "./release.ts";
 
 /** The downloaded binary does not match SHA256SUMS: nothing was replaced. */
 export class ChecksumMismatch extends BlueError {}
@@ -39,14 +39,24 @@ export function inspectInstallation(self: UpgradeOptions["self"]): Installation 
   } catch {
     writable = false;
   }
-  return { path: self.path, compiled: self.compiled && self.target !== FROM_SOURCE, target: self.target, receipt: existsSync(join(dir, RECEIPT_NAME)), writable };
+  return { path: self.path, compiled: self.compiled && self.target !== FROM_SOURCE, target: self.target, receipt: existsSync(receiptPath(self.path)), writable };
+}
+
+const receiptPath = (binary: string) => join(dirname(binary), RECEIPT_NAME);
+
+function readReceipt(binary: string): Map<string, string> | undefined {
+  try {
+    return parseReceipt(readFileSync(receiptPath(binary), "utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 export async function upgrade(opts: UpgradeOptions): Promise<UpgradeReport> {
   const inst = inspectInstallation(opts.self);
   const refused = refusal(inst, opts);
   if (refused) throw new Refused(refused.message, refused.hint);
-  const base = downloadBase(opts.env);
+  const base = downloadBase(opts.env, readReceipt(inst.path)?.get("base"));
   let available: string;
   if (opts.version !== undefined) {
     const v = requestedVersion(opts.version);
@@ -56,23 +66,12 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeReport> {
     available = await latestVersion(base);
   }
   const plan = planUpgrade({ current: opts.self.version, available, pinned: opts.version !== undefined, force: opts.force, target: inst.target, base });
-  const report: UpgradeReport = { ...plan, path: inst.path, replaced: false, daemon: null };
+  const report: UpgradeReport = { ...plan, binary_url: redact(plan.binary_url), sums_url: redact(plan.sums_url), path: inst.path, replaced: false, daemon: null };
   if (opts.check || plan.action === "none") return report;
   await replaceBinary(plan, inst.path, opts.progress);
   rewriteReceipt(inst.path, plan, base, opts.now());
   return { ...report, replaced: true, daemon: await restartDaemon(inst.path, plan.available) };
 }
-
-function downloadBase(env: Record<string, string | undefined>): string {
-  const base = env.BLUE_DOWNLOAD_URL?.trim() || DEFAULT_DOWNLOAD_BASE;
-  if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) {
-    throw new UsageError(`BLUE_DOWNLOAD_URL must be an http(s) URL, not '${redact(base)}'`, `Unset it to use ${DEFAULT_DOWNLOAD_BASE}.`);
-  }
-  return base;
-}
-
-/** A mirror's URL may carry a user and password: never shown. */
-const redact = (url: string) => url.replace(/\/\/[^/@]*@/, "//***@");
 
 /** GET `url`: an unreachable server or a 5xx is exit 69 (try again later), a 404 or other refusal exit 1. */
 async function get(url: string, what: string): Promise<Response> {
@@ -165,14 +164,9 @@ async function smokeTest(tmp: string, version: string): Promise<void> {
 }
 
 function rewriteReceipt(path: string, plan: UpgradePlan, base: string, at: Date): void {
-  const receipt = join(dirname(path), RECEIPT_NAME);
-  let old = new Map<string, string>();
-  try {
-    old = parseReceipt(readFileSync(receipt, "utf8"));
-  } catch {
-    old.set("installer", "blue upgrade --force"); // forced over a binary install.sh did not put there
-  }
-  writeFileAtomic(receipt, upgradedReceipt(old, { version: plan.available, asset: plan.asset, base: redact(base), at }));
+  // Forced over a binary install.sh did not put there: from now on blue upgrade owns it.
+  const old = readReceipt(path) ?? new Map([["installer", "blue upgrade --force"]]);
+  writeFileAtomic(receiptPath(path), upgradedReceipt(old, { version: plan.available, asset: plan.asset, base: redact(base), at }));
 }
 
 /**

@@ -86,6 +86,13 @@ describe("blue upgrade", () => {
     expect(sha256File(bin)).toBe(before);
   });
 
+  test("without BLUE_DOWNLOAD_URL, from the base the receipt names (a mirror stays the mirror)", async () => {
+    const { sb, bin } = installed();
+    const r = await run(sb, [bin, "upgrade", "--check"], { BLUE_DOWNLOAD_URL: "" });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`blue ${NEXT} is available`);
+  });
+
   test("replaces the binary in one rename (every run during the upgrade is the old or the new blue), rewrites the receipt, restarts the daemon", async () => {
     const { sb, bin } = installed();
     expect((await run(sb, [bin, "daemon", "start"])).code).toBe(0);

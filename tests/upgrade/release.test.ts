@@ -1,6 +1,6 @@
 // The release contract as blue upgrade reads it: asset URLs, SHA256SUMS, VERSION and install.sh's receipt.
 import { describe, expect, test } from "bun:test";
-import { assetUrl, parseReceipt, parseSha256Sums, parseVersionAsset, upgradedReceipt } from "../../src/upgrade/release.ts";
+import { assetUrl, downloadBase, parseReceipt, parseSha256Sums, parseVersionAsset, upgradedReceipt } from "../../src/upgrade/release.ts";
 
 const A = "a".repeat(64);
 const B = "B".repeat(64);
@@ -15,6 +15,22 @@ describe("assetUrl", () => {
     expect(assetUrl("https://github.com/blue-realm/blue/releases/download", "latest", "VERSION")).toBe("https://github.com/blue-realm/blue/releases/latest/download/VERSION");
     expect(assetUrl("https://codeberg.org/blue-realm/blue/releases/download/", "latest", "SHA256SUMS")).toBe("https://codeberg.org/blue-realm/blue/releases/latest/download/SHA256SUMS");
     expect(assetUrl("https://mirror.example/blue", "latest", "VERSION")).toBe("https://mirror.example/blue/latest/VERSION");
+  });
+});
+
+describe("downloadBase", () => {
+  const GH = "https://github.com/blue-realm/blue/releases/download";
+  test("BLUE_DOWNLOAD_URL first, then the receipt's base, then GitHub", () => {
+    expect(downloadBase({ BLUE_DOWNLOAD_URL: "https://m.example/b" }, "https://r.example/b")).toBe("https://m.example/b");
+    expect(downloadBase({ BLUE_DOWNLOAD_URL: " " }, "https://r.example/b")).toBe("https://r.example/b");
+    expect(downloadBase({}, "")).toBe(GH); // install.sh --from-source leaves base empty
+    expect(downloadBase({}, undefined)).toBe(GH);
+    expect(downloadBase({}, "https://***@r.example/b")).toBe(GH); // its password was not written down
+  });
+
+  test("a BLUE_DOWNLOAD_URL that is not http(s) is a usage error that does not show its password", () => {
+    expect(() => downloadBase({ BLUE_DOWNLOAD_URL: "file:///tmp/x" }, undefined)).toThrow("BLUE_DOWNLOAD_URL must be an http(s) URL, not 'file:///tmp/x'");
+    expect(() => downloadBase({ BLUE_DOWNLOAD_URL: "ftp://u:secret@m/b" }, undefined)).toThrow("not 'ftp://***@m/b'");
   });
 });
 
