@@ -85,7 +85,7 @@ async function get(url: string, what: string): Promise<Response> {
   await res.body?.cancel();
   if (res.status >= 500) throw new Unreachable(`cannot download ${what}: ${redact(url)} answered ${res.status}`);
   if (res.status === 404) {
-    throw new Refused(`no ${what} at ${redact(url)} (404)`, "Check the version and BLUE_DOWNLOAD_URL; the releases are listed at https://github.com/blue-realm/blue/releases.");
+    throw new Refused(`not found: ${what} (${redact(url)}, 404)`, "Check the version and BLUE_DOWNLOAD_URL; the releases are listed at https://github.com/blue-realm/blue/releases.");
   }
   throw new Refused(`cannot download ${what}: ${redact(url)} answered ${res.status}`);
 }
@@ -94,9 +94,9 @@ const oneLine = (e: unknown) => String((e as Error)?.message ?? e).split("\n")[0
 
 async function latestVersion(base: string): Promise<string> {
   const url = assetUrl(base, "latest", "VERSION");
-  const text = await (await get(url, "the newest release's VERSION")).text();
+  const text = await (await get(url, "the VERSION of the newest release")).text();
   const v = parseVersionAsset(text);
-  if (!v) throw new Refused(`the newest release's VERSION (${redact(url)}) does not hold a version: '${text.trim().slice(0, 40)}'`);
+  if (!v) throw new Refused(`the VERSION of the newest release (${redact(url)}) does not hold a version: '${text.trim().slice(0, 40)}'`);
   return v;
 }
 

@@ -183,7 +183,7 @@ describe("blue upgrade refuses, and replaces nothing", () => {
     const port = closed.port;
     closed.stop(true);
     const r = await run(sb, [bin, "upgrade"], { BLUE_DOWNLOAD_URL: `http://127.0.0.1:${port}` });
-    expectError(r, 69, `cannot download the newest release's VERSION from http://127.0.0.1:${port}/latest/VERSION`);
+    expectError(r, 69, `cannot download the VERSION of the newest release from http://127.0.0.1:${port}/latest/VERSION`);
   });
 
   test("a download that does not match SHA256SUMS: exit 1, no temp file left", async () => {
@@ -204,7 +204,7 @@ describe("blue upgrade refuses, and replaces nothing", () => {
 
   test("a release that does not exist (exit 1), a --version that is no version (exit 64), a base that is no URL (64)", async () => {
     const { sb, bin } = installed();
-    expectError(await run(sb, [bin, "upgrade", "--version", "7.7.7"]), 1, `no SHA256SUMS of v7.7.7 at ${server.url}/v7.7.7/SHA256SUMS (404)`);
+    expectError(await run(sb, [bin, "upgrade", "--version", "7.7.7"]), 1, `not found: SHA256SUMS of v7.7.7 (${server.url}/v7.7.7/SHA256SUMS, 404)`);
     expectError(await run(sb, [bin, "upgrade", "--version", "latest"]), 64, "--version must be a release version like 1.2.3, not 'latest'");
     expectError(await run(sb, [bin, "upgrade"], { BLUE_DOWNLOAD_URL: "ftp://user:secret@mirror/blue" }), 64, "BLUE_DOWNLOAD_URL must be an http(s) URL, not 'ftp://***@mirror/blue'");
     expect(await versionOf(sb, bin)).toBe(`blue ${CURRENT}`);
