@@ -296,6 +296,15 @@ describe("attestation", () => {
     expectNothingInstalled(d);
   });
 
+  test("gh installed but not logged in: not checked, with a note (the SHA256SUMS check stands)", async () => {
+    const d = dirs();
+    stub(d, "gh", `printf '%s\\n' "$*" >> "${join(d.root, "gh.log")}"\nexit 1`);
+    const r = await install(d, [], { env: { BLUE_SKIP_ATTESTATION: "" } });
+    expect(r.code).toBe(0);
+    expect(ghCalls(d)).toEqual(["auth status"]);
+    expect(r.stdout).toContain("attestation: not checked (gh is not logged in; the SHA256SUMS check stands)\n");
+  });
+
   test("BLUE_SKIP_ATTESTATION=1 does not run gh; without gh it is skipped with a note", async () => {
     const d = dirs();
     fakeGh(d);
@@ -304,6 +313,36 @@ describe("attestation", () => {
     expect(ghCalls(d)).toEqual([]);
     expect(r.stdout).toContain("attestation: not checked (BLUE_SKIP_ATTESTATION=1)");
   });
+});
+
+test("piped into sh, as the README's curl line runs it", async () => {
+  const d = dirs();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("BLUE_")) env[k] = v;
+  const proc = Bun.spawn(["sh", "-s", "--", "--version", VERSION], {
+    cwd: d.home,
+    env: { ...env, HOME: d.home, TMPDIR: d.tmp, BLUE_INSTALL_DIR: d.bin, BLUE_DOWNLOAD_URL: `http://127.0.0.1:${server.port}`, BLUE_SKIP_ATTESTATION: "1" },
+    stdin: Bun.file(SCRIPT),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  expect(stderr).toBe("");
+  expect(code).toBe(0);
+  expect(stdout).toContain(`✓ Installed blue ${VERSION} to ${d.bin}/blue\n`);
+  expect(entries(d.bin)).toEqual([".blue-install", "blue"]);
+});
+
+test("a download cut short runs nothing: all of it is inside main(), called on the last line", async () => {
+  const d = dirs();
+  const cut = readFileSync(SCRIPT, "utf8").split('\nmain "$@"\n')[0]!;
+  expect(cut.length).toBeLessThan(readFileSync(SCRIPT, "utf8").length);
+  const before = requests.length;
+  const proc = Bun.spawn(["sh", "-s"], { cwd: d.home, env: { ...process.env, HOME: d.home, TMPDIR: d.tmp, BLUE_INSTALL_DIR: d.bin, BLUE_DOWNLOAD_URL: `http://127.0.0.1:${server.port}` }, stdin: new Blob([cut]), stdout: "pipe", stderr: "pipe" });
+  expect(await proc.exited).toBe(0);
+  expect(await new Response(proc.stdout).text()).toBe("");
+  expect(requests.length).toBe(before);
+  expectNothingInstalled(d);
 });
 
 describe("arguments", () => {
@@ -370,8 +409,8 @@ function pathWithoutBun(d: Dirs): string {
 }
 
 test(
-  // SLOW (~1 min: npm installs bun from the registry, then a full build): the README's two set-up commands, in
-  // order, as a new user with a user-level npm prefix (not on PATH) runs them.
+  // SLOW (8-15 s here; it needs the npm registry: npm installs bun, then a full build): the README's two set-up
+  // commands, in order, as a new user with a user-level npm prefix (not on PATH) runs them.
   "--from-source with a user-level npm prefix: installs bun there, builds, and links bun beside blue so `bun run test` finds it",
   async () => {
     // A copy of the checkout, so the build neither rewrites dist/blue under other tests nor runs bun install
