@@ -208,7 +208,8 @@ build_from_source() {
   if [ -z "$script_dir" ] || [ ! -f "$script_dir/build.ts" ] || [ ! -f "$script_dir/package.json" ]; then
     die "--from-source needs a blue checkout next to install.sh (build.ts and package.json not found)"
   fi
-  asset="$(detect_asset)"
+  # The receipt names the asset `blue upgrade` would fetch; a machine no release serves can still build.
+  asset="$(detect_asset 2>/dev/null)" || asset=""
   base=""
   ensure_bun
   cd "$script_dir"

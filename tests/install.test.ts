@@ -1,26 +1,14 @@
 // install.sh end to end: a local release server in this process laid out as the release contract says
 // (docs/releasing.md: vX/<asset>, vX/SHA256SUMS, latest/VERSION), the real script run under `sh` (dash here), a temp
-// HOME, install dir and TMPDIR per test, so nothing touches the real home or PATH. The "assets" are this checkout's
-// dist/blue under each release name, so an installed one runs.
-import { test, expect, beforeAll, afterAll, describe } from "bun:test";
-import { createHash } from "node:crypto";
+// HOME, install dir and TMPDIR per test (tests/install-sandbox.ts), so nothing touches the real home or PATH. The
+// "assets" are this checkout's dist/blue under each release name, so an installed one runs.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, join, relative, resolve } from "node:path";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ASSET, dirs, type Dirs, entries, expectNothingInstalled, expectOneError, expectReceipt, install as runInstall, MUSL, receipt, removeSandboxes, ROOT, SCRIPT, sha256, stub, VERSION, versionOf } from "./install-sandbox.ts";
 
-const ROOT = resolve(import.meta.dir, "..");
 const BIN = join(ROOT, "dist/blue");
-const SCRIPT = join(ROOT, "install.sh");
-const VERSION = "0.1.0";
-
-// Same mapping install.sh makes from uname -s / uname -m.
-const OS = ({ linux: "linux", darwin: "darwin" } as Record<string, string>)[process.platform];
-const ARCH = ({ x64: "x64", arm64: "arm64" } as Record<string, string>)[process.arch];
-const ASSET = `blue-${OS}-${ARCH}`;
-const MUSL = `${ASSET}-musl`;
-
-const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 
 let server: ReturnType<typeof Bun.serve>;
 let goodSum = "";
@@ -28,7 +16,6 @@ const wrongSum = sha256("not the binary");
 const requests: string[] = [];
 
 beforeAll(() => {
-  if (!OS || !ARCH) throw new Error(`no release asset for ${process.platform}/${process.arch}`);
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run 'bun run build.ts' before 'bun test' (the test script does)`);
   const binary = readFileSync(BIN);
   goodSum = sha256(binary);
@@ -64,89 +51,14 @@ beforeAll(() => {
   });
 });
 
-const roots: string[] = [];
-
 afterAll(() => {
   server?.stop(true);
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
+  removeSandboxes();
 });
 
-type Dirs = { root: string; home: string; bin: string; tmp: string; stubs: string };
-
-function dirs(): Dirs {
-  const root = mkdtempSync(join(tmpdir(), "blue-install-"));
-  roots.push(root);
-  const d = { root, home: join(root, "home"), bin: join(root, "bin"), tmp: join(root, "tmp"), stubs: join(root, "stubs") };
-  for (const dir of [d.home, d.tmp, d.stubs]) mkdirSync(dir);
-  return d;
-}
-
-/** An executable `name` in d.stubs (first on PATH) running this sh script. */
-function stub(d: Dirs, name: string, script: string) {
-  writeFileSync(join(d.stubs, name), `#!/bin/sh\n${script}\n`);
-  chmodSync(join(d.stubs, name), 0o755);
-}
-
-type Result = { code: number; stdout: string; stderr: string };
-
-// Async on purpose: the release server runs on this process's event loop.
-async function install(d: Dirs, args: string[], opts: { script?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("BLUE_")) env[k] = v;
-  const proc = Bun.spawn(["sh", opts.script ?? SCRIPT, ...args], {
-    cwd: d.home,
-    env: {
-      ...env,
-      PATH: `${d.stubs}${delimiter}${env.PATH}`,
-      HOME: d.home,
-      TMPDIR: d.tmp,
-      BLUE_INSTALL_DIR: d.bin,
-      BLUE_DOWNLOAD_URL: `http://127.0.0.1:${server.port}`,
-      // A gh on a developer's machine would check the fake assets against GitHub: the attestation tests opt in.
-      BLUE_SKIP_ATTESTATION: "1",
-      ...opts.env,
-    },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
-}
-
-const entries = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
-
-function expectOneError(r: Result, text: string) {
-  expect(r.code).not.toBe(0);
-  expect(r.stderr.endsWith("\n")).toBe(true);
-  const lines = r.stderr.trimEnd().split("\n");
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toStartWith("error: ");
-  expect(lines[0]).toContain(text);
-}
-
-function expectNothingInstalled(d: Dirs) {
-  expect(entries(d.bin)).toEqual([]);
-  expect(entries(d.tmp)).toEqual([]);
-}
-
-function versionOf(binary: string): string {
-  const r = spawnSync(binary, ["--version"], { encoding: "utf8" });
-  expect(r.status).toBe(0);
-  return r.stdout;
-}
-
-function receipt(d: Dirs): Record<string, string> {
-  const text = readFileSync(join(d.bin, ".blue-install"), "utf8");
-  expect(text.endsWith("\n")).toBe(true);
-  return Object.fromEntries(text.trimEnd().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-}
-
-function expectReceipt(d: Dirs, want: { version: string; asset: string; base: string }) {
-  const r = receipt(d);
-  expect(Object.keys(r)).toEqual(["installer", "version", "asset", "base", "installed_at"]);
-  expect(r).toMatchObject({ installer: "install.sh", ...want });
-  expect(r.installed_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-}
+/** install.sh against the local release server. */
+const install = (d: Dirs, args: string[], opts: { script?: string; env?: Record<string, string> } = {}) =>
+  runInstall(d, args, { ...opts, env: { BLUE_DOWNLOAD_URL: `http://127.0.0.1:${server.port}`, ...opts.env } });
 
 describe("a downloaded release", () => {
   test("the newest release for this machine: its number from latest/VERSION, checked against SHA256SUMS, installed with a receipt", async () => {
@@ -296,6 +208,15 @@ describe("attestation", () => {
     expectNothingInstalled(d);
   });
 
+  test("gh installed but not logged in: not checked, with a note (the SHA256SUMS check stands)", async () => {
+    const d = dirs();
+    stub(d, "gh", `printf '%s\\n' "$*" >> "${join(d.root, "gh.log")}"\nexit 1`);
+    const r = await install(d, [], { env: { BLUE_SKIP_ATTESTATION: "" } });
+    expect(r.code).toBe(0);
+    expect(ghCalls(d)).toEqual(["auth status"]);
+    expect(r.stdout).toContain("attestation: not checked (gh is not logged in; the SHA256SUMS check stands)\n");
+  });
+
   test("BLUE_SKIP_ATTESTATION=1 does not run gh; without gh it is skipped with a note", async () => {
     const d = dirs();
     fakeGh(d);
@@ -304,6 +225,36 @@ describe("attestation", () => {
     expect(ghCalls(d)).toEqual([]);
     expect(r.stdout).toContain("attestation: not checked (BLUE_SKIP_ATTESTATION=1)");
   });
+});
+
+test("piped into sh, as the README's curl line runs it", async () => {
+  const d = dirs();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("BLUE_")) env[k] = v;
+  const proc = Bun.spawn(["sh", "-s", "--", "--version", VERSION], {
+    cwd: d.home,
+    env: { ...env, HOME: d.home, TMPDIR: d.tmp, BLUE_INSTALL_DIR: d.bin, BLUE_DOWNLOAD_URL: `http://127.0.0.1:${server.port}`, BLUE_SKIP_ATTESTATION: "1" },
+    stdin: Bun.file(SCRIPT),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  expect(stderr).toBe("");
+  expect(code).toBe(0);
+  expect(stdout).toContain(`✓ Installed blue ${VERSION} to ${d.bin}/blue\n`);
+  expect(entries(d.bin)).toEqual([".blue-install", "blue"]);
+});
+
+test("a download cut short runs nothing: all of it is inside main(), called on the last line", async () => {
+  const d = dirs();
+  const cut = readFileSync(SCRIPT, "utf8").split('\nmain "$@"\n')[0]!;
+  expect(cut.length).toBeLessThan(readFileSync(SCRIPT, "utf8").length);
+  const before = requests.length;
+  const proc = Bun.spawn(["sh", "-s"], { cwd: d.home, env: { ...process.env, HOME: d.home, TMPDIR: d.tmp, BLUE_INSTALL_DIR: d.bin, BLUE_DOWNLOAD_URL: `http://127.0.0.1:${server.port}` }, stdin: new Blob([cut]), stdout: "pipe", stderr: "pipe" });
+  expect(await proc.exited).toBe(0);
+  expect(await new Response(proc.stdout).text()).toBe("");
+  expect(requests.length).toBe(before);
+  expectNothingInstalled(d);
 });
 
 describe("arguments", () => {
@@ -354,70 +305,3 @@ describe("POSIX sh", () => {
     expect(r.stdout).toContain("SC3030"); // nor are arrays
   });
 });
-
-/** A PATH that has this machine's tools but no `bun` (and no gh), as on a machine with only Node and git. */
-function pathWithoutBun(d: Dirs): string {
-  const shadow = join(d.root, "path");
-  mkdirSync(shadow);
-  for (const dir of ["/usr/local/bin", "/usr/bin", "/bin"]) {
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir)) {
-      if (name === "bun" || name === "bunx" || name === "gh" || existsSync(join(shadow, name))) continue;
-      symlinkSync(join(dir, name), join(shadow, name));
-    }
-  }
-  return [shadow, "/usr/local/sbin", "/usr/sbin", "/sbin"].join(delimiter);
-}
-
-test(
-  // SLOW (~1 min: npm installs bun from the registry, then a full build): the README's two set-up commands, in
-  // order, as a new user with a user-level npm prefix (not on PATH) runs them.
-  "--from-source with a user-level npm prefix: installs bun there, builds, and links bun beside blue so `bun run test` finds it",
-  async () => {
-    // A copy of the checkout, so the build neither rewrites dist/blue under other tests nor runs bun install
-    // in the working tree. node_modules comes along, so `bun install --frozen-lockfile` needs no network.
-    const d = dirs();
-    const checkout = join(d.root, "checkout");
-    cpSync(ROOT, checkout, {
-      recursive: true,
-      filter: (src) => {
-        const rel = relative(ROOT, src);
-        return rel !== ".git" && rel !== "dist" && !rel.startsWith(".git/") && !rel.startsWith("dist/");
-      },
-    });
-    const prefix = join(d.home, ".npm-global");
-    writeFileSync(join(d.home, ".npmrc"), `prefix=${prefix}\n`); // what `npm config set prefix ~/.npm-global` writes
-    const PATH = pathWithoutBun(d);
-    const bunHere = (path: string) => spawnSync("sh", ["-c", "bun --version"], { cwd: checkout, env: { ...process.env, HOME: d.home, PATH: path }, encoding: "utf8" });
-    expect(bunHere(PATH).status).toBe(127); // the machine has no bun
-
-    const r = await install(d, ["--from-source"], { script: join(checkout, "install.sh"), env: { PATH } });
-    const log = /\(output in (\S+)\)/.exec(r.stderr)?.[1];
-    if (log && existsSync(log)) console.error(`--- ${log}\n${readFileSync(log, "utf8")}`); // why the build failed
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
-    expect(existsSync(join(checkout, "dist/blue"))).toBe(true);
-    const installed = join(d.bin, "blue");
-    expect(versionOf(installed)).toBe(`blue ${VERSION}\n`);
-    expect(statSync(installed).mode & 0o777).toBe(0o755);
-
-    // npm put bun under the user-level prefix; install.sh linked it beside blue.
-    expect(existsSync(join(prefix, "bin/bun"))).toBe(true);
-    expect(lstatSync(join(d.bin, "bun")).isSymbolicLink()).toBe(true);
-    expect(readlinkSync(join(d.bin, "bun"))).toBe(join(prefix, "bin/bun"));
-    expect(entries(d.bin)).toEqual([".blue-install", "blue", "bun"]);
-    expect(r.stdout).toContain(`✓ Linked bun 1.4.5 to ${d.bin}/bun (npm put it in ${prefix}/bin, which is not on your PATH)\n`);
-    expect(r.stdout).toContain(`✓ Installed blue ${VERSION} to ${installed}\n`);
-    expect(r.stdout).toContain(`  rm -f '${installed}' '${d.bin}/.blue-install' '${d.bin}/bun'\n`);
-    expectReceipt(d, { version: VERSION, asset: ASSET, base: "" });
-    expect(entries(d.tmp)).toEqual([]);
-
-    // The README's second command: with the install dir on PATH (as install.sh says), `bun` is found. Before the
-    // link it was "bun: not found" (exit 127), as above.
-    const second = bunHere(`${d.bin}${delimiter}${PATH}`);
-    expect(second.stderr).toBe("");
-    expect(second.stdout.trim()).toBe("1.4.5");
-    expect(second.status).toBe(0);
-  },
-  300_000,
-);
