@@ -29,6 +29,9 @@ export type UpgradeOptions = {
 };
 
 const SMOKE_TIMEOUT_MS = 30_000;
+// Bounds on a server that accepts and never answers: VERSION and SHA256SUMS are a few bytes, the binary ~110 MB.
+const SMALL_TIMEOUT_MS = 30_000;
+const BINARY_TIMEOUT_MS = 15 * 60_000;
 const DAEMON_START_TIMEOUT_MS = 30_000;
 
 export function inspectInstallation(self: UpgradeOptions["self"]): Installation {
@@ -74,10 +77,10 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeReport> {
 }
 
 /** GET `url`: an unreachable server or a 5xx is exit 69 (try again later), a 404 or other refusal exit 1. */
-async function get(url: string, what: string): Promise<Response> {
+async function get(url: string, what: string, timeoutMs = SMALL_TIMEOUT_MS): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(url, { redirect: "follow" });
+    res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
     throw new Unreachable(`cannot download ${what} from ${redact(url)}: ${oneLine(e)}`);
   }
@@ -111,7 +114,7 @@ async function replaceBinary(plan: UpgradePlan, path: string, progress?: (text: 
   let renamed = false;
   try {
     progress?.(`Downloading ${plan.asset} ${plan.available} from ${redact(plan.binary_url)}`);
-    const actual = await download(await get(plan.binary_url, `${plan.asset} ${plan.available}`), tmp, plan.binary_url);
+    const actual = await download(await get(plan.binary_url, `${plan.asset} ${plan.available}`, BINARY_TIMEOUT_MS), tmp, plan.binary_url);
     if (actual !== expected) {
       throw new ChecksumMismatch(
         `checksum mismatch for ${plan.asset} ${plan.available}: SHA256SUMS says ${expected}, the download is ${actual}; nothing was replaced`,
@@ -130,6 +133,7 @@ async function replaceBinary(plan: UpgradePlan, path: string, progress?: (text: 
 /** Stream the body into `tmp` (created new, 0600 until verified) and return its sha256. */
 async function download(res: Response, tmp: string, url: string): Promise<string> {
   const hash = createHash("sha256");
+  rmSync(tmp, { force: true }); // left by a killed upgrade whose pid this one has now
   const fd = openSync(tmp, "wx", 0o600);
   const write = (chunk: Uint8Array) => {
     try {

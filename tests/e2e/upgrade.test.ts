@@ -186,6 +186,39 @@ describe("blue upgrade refuses, and replaces nothing", () => {
     expectError(r, 69, `cannot download the VERSION of the newest release from http://127.0.0.1:${port}/latest/VERSION`);
   });
 
+  test("a server that answers 5xx, or breaks off the download: exit 69, no temp file left", async () => {
+    const { sb, bin } = installed();
+    const busy = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("try later", { status: 503 }) });
+    // Raw HTTP, to end the connection 64 KiB into a body that says it is 100 MiB long.
+    const answer = (status: string, head: string, body: string | Uint8Array) => [`HTTP/1.1 ${status}\r\nConnection: close\r\n${head}\r\n`, body] as const;
+    const cut = Bun.listen({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        data(sock, req) {
+          const path = req.toString().split(" ")[1] ?? "";
+          const [head, body] = path.endsWith("/VERSION")
+            ? answer("200 OK", "Content-Length: 6\r\n", "9.0.0\n")
+            : path.endsWith("/SHA256SUMS")
+              ? answer("200 OK", `Content-Length: ${66 + ASSET.length}\r\n`, `${"1".repeat(64)}  ${ASSET}\n`)
+              : answer("200 OK", `Content-Length: ${100 << 20}\r\n`, new Uint8Array(1 << 16));
+          sock.write(head);
+          sock.write(body);
+          setTimeout(() => sock.end(), 20);
+        },
+      },
+    });
+    try {
+      expectError(await run(sb, [bin, "upgrade"], { BLUE_DOWNLOAD_URL: `http://127.0.0.1:${busy.port}` }), 69, `http://127.0.0.1:${busy.port}/latest/VERSION answered 503`);
+      expectError(await run(sb, [bin, "upgrade"], { BLUE_DOWNLOAD_URL: `http://127.0.0.1:${cut.port}` }), 69, `the download from http://127.0.0.1:${cut.port}/v9.0.0/${ASSET} broke off`);
+    } finally {
+      busy.stop(true);
+      cut.stop(true);
+    }
+    expect(await versionOf(sb, bin)).toBe(`blue ${CURRENT}`);
+    expect(readdirSync(sb.path("bin")).sort()).toEqual([".blue-install", "blue"]);
+  });
+
   test("a download that does not match SHA256SUMS: exit 1, no temp file left", async () => {
     const { sb, bin } = installed();
     const r = await run(sb, [bin, "upgrade", "--version", "9.9.9"]);
