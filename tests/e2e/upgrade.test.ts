@@ -55,8 +55,8 @@ function installed(opts: { receipt?: boolean; from?: string } = {}): { sb: Sandb
 }
 
 /** Async: the release server answers on this process's event loop. */
-async function run(sb: Sandbox, argv: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  const p = Bun.spawn(argv, { cwd: sb.root, env: { ...sb.env, ...extraEnv }, stdout: "pipe", stderr: "pipe" });
+async function run(sb: Sandbox, argv: string[], extraEnv: Record<string, string> = {}, cwd = sb.root): Promise<Run> {
+  const p = Bun.spawn(argv, { cwd, env: { ...sb.env, ...extraEnv }, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { code, stdout, stderr };
 }
@@ -161,20 +161,32 @@ describe("blue upgrade refuses, and replaces nothing", () => {
   });
 
   test("a directory this user cannot write, even with --force", async () => {
-    const { sb, bin } = installed();
-    chmodSync(sb.root, 0o755);
-    chmodSync(sb.path("bin"), 0o555);
-    // root writes anywhere: run as nobody, with a home of its own.
+    const { sb } = installed();
+    // root writes anywhere: run as nobody, from a directory nobody can reach (the test run's temp dir is 0700),
+    // with a home of its own.
     const asOther = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] : [];
-    const home = sb.path("other-home");
-    mkdirSync(home);
-    if (asOther.length) chownSync(home, 65534, 65534);
-    const env = { HOME: home, BLUE_HOME: join(home, ".blue"), XDG_RUNTIME_DIR: join(home, "run") };
-    for (const flags of [[], ["--force"]]) {
-      const r = await run(sb, [...asOther, bin, "upgrade", ...flags], env);
-      expectError(r, 1, `cannot replace ${bin}: its directory is not writable`);
+    const place = mkdtempSync("/tmp/blue-upgrade-ro-");
+    try {
+      chmodSync(place, 0o755);
+      const bin = join(place, "bin", "blue");
+      mkdirSync(join(place, "bin"));
+      copyFileSync(BIN, bin);
+      chmodSync(bin, 0o755);
+      writeFileSync(join(place, "bin", ".blue-install"), "installer=install.sh\n");
+      chmodSync(join(place, "bin"), 0o555);
+      const home = join(place, "home");
+      mkdirSync(home);
+      if (asOther.length) chownSync(home, 65534, 65534);
+      const env = { HOME: home, BLUE_HOME: join(home, ".blue"), XDG_RUNTIME_DIR: join(home, "run"), TMPDIR: home };
+      for (const flags of [[], ["--force"]]) {
+        const r = await run(sb, [...asOther, bin, "upgrade", ...flags], env, home);
+        expectError(r, 1, `cannot replace ${bin}: its directory is not writable`);
+      }
+      expect(await versionOf(sb, bin)).toBe(`blue ${CURRENT}`);
+    } finally {
+      chmodSync(join(place, "bin"), 0o755);
+      rmSync(place, { recursive: true, force: true });
     }
-    expect(await versionOf(sb, bin)).toBe(`blue ${CURRENT}`);
   });
 
   test("no release server: exit 69 in one line", async () => {
