@@ -5,6 +5,8 @@ import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 
 const argv = process.argv.slice(2);
+// `blue --version --verbose` (or --json) is the version command with those flags.
+if ((argv[0] === "--version" || argv[0] === "-v") && argv.length > 1) argv[0] = "version";
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version")) {
   // Fast path: nothing else is loaded to answer this.
   // console.log, not process.stdout: creating that stream alone costs ~25 ms (see ui/output.ts).
@@ -37,6 +39,8 @@ const main = defineCommand({
     daemon: () => import("./commands/daemon.ts").then((m) => m.daemon),
     schema: () => import("./commands/schema.ts").then((m) => m.schema),
     mcp: () => import("./commands/mcp.ts").then((m) => m.mcp),
+    version: () => import("./commands/version.ts").then((m) => m.version),
+    upgrade: () => import("./commands/upgrade.ts").then((m) => m.upgrade),
   },
 });
 

@@ -87,6 +87,7 @@ const LEVELS: Record<string, number> = {
   follow: 7,
   daemon: 8,
   status: 9,
+  upgrade: 9,
   mcp: 10,
   commands: 11,
 };

@@ -119,7 +119,7 @@ export function toSarif(report: CheckReport): unknown {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "blue", version: pkg.version, informationUri: "https://github.com/blue-realm/blue", rules: rules.map((id) => ({ id })) } },
+        tool: { driver: { name: "blue", version: pkg.version, informationUri: pkg.homepage, rules: rules.map((id) => ({ id })) } },
         results: shown.map((f) => ({
           ruleId: f.rule,
           level: f.severity === "error" ? "error" : "warning",

@@ -2,6 +2,7 @@
 // with one description each, EXAMPLES, LEARN MORE. Loaded only when help is asked for (or a command group runs
 // bare), so no other start-up pays for it.
 import type { ArgDef, ArgsDef, CommandDef, CommandMeta, Resolvable, SubCommandsDef } from "citty";
+import pkg from "../../package.json" with { type: "json" };
 
 /** Help is wrapped to this width: readable in any terminal, and the same wherever it is printed. */
 const WIDTH = 100;
@@ -54,7 +55,10 @@ export async function renderHelp(cmd: CommandDef<ArgsDef>, path: readonly string
 
   const learn = subs ? [`  Use '${name} <command> --help' for more information about a command.`] : [];
   learn.push("  Exit codes: 0 ok, 1 failed, 2 warnings only, 64 usage error, 69 unreachable, 78 bad configuration.");
+  // As gh's top-level help does: where the manual is and where to report a problem (package.json names both).
+  if (path.length === 1) learn.push(`  Read the manual at ${pkg.homepage}#readme`);
   section("LEARN MORE", learn);
+  if (path.length === 1) section("FEEDBACK", [`  Report a bug or ask for a feature at ${pkg.bugs.url}`]);
   return out.map((l) => l.trimEnd()).join("\n");
 }
 
