@@ -103,11 +103,17 @@ detect_asset() {
 }
 
 # --- download ----------------------------------------------------------------------------------------------
+# A mirror's BLUE_DOWNLOAD_URL may carry a password (https://user:secret@host/...): it is used for the download
+# but never printed and never written to the receipt, which says only where the release came from.
+public_url() {
+  printf '%s' "$1" | sed 's#^\([A-Za-z][A-Za-z0-9+.-]*://\)[^/@]*@#\1#'
+}
+
 fetch() { # url dest
   if command -v curl >/dev/null 2>&1; then
-    f_err="$(curl -fsSL --retry 2 -o "$2" "$1" 2>&1)" || die "could not download $1: $(printf '%s' "${f_err#curl: }" | head -n 1)"
+    f_err="$(curl -fsSL --retry 2 -o "$2" "$1" 2>&1)" || die "could not download $(public_url "$1"): $(printf '%s' "${f_err#curl: }" | sed 's#://[^/@ ]*@#://#g' | head -n 1)"
   elif command -v wget >/dev/null 2>&1; then
-    wget -q -O "$2" "$1" 2>/dev/null || die "could not download $1"
+    wget -q -O "$2" "$1" 2>/dev/null || die "could not download $(public_url "$1")"
   else
     die "neither curl nor wget is installed"
   fi
@@ -156,11 +162,11 @@ download_release() {
     dr_url="$(latest_url "$base" VERSION)"
     fetch "$dr_url" "$work/VERSION"
     version="$(head -n 1 "$work/VERSION" | tr -d '\r[:space:]')"
-    is_version "$version" || die "$dr_url does not hold a release version (got '$(head -c 40 "$work/VERSION")')"
+    is_version "$version" || die "$(public_url "$dr_url") does not hold a release version (got '$(head -c 40 "$work/VERSION")')"
     say "newest release: $version"
   fi
   dr_dir="$base/v$version"
-  say "downloading $dr_dir/$asset"
+  say "downloading $(public_url "$dr_dir/$asset")"
   fetch "$dr_dir/$asset" "$work/$asset"
   fetch "$dr_dir/SHA256SUMS" "$work/SHA256SUMS"
   # sha256sum's format, "<hex>  <name>" (or "<hex> *<name>" in binary mode), one line per asset.
@@ -239,7 +245,7 @@ write_receipt() {
     printf 'installer=install.sh\n'
     printf 'version=%s\n' "$1"
     printf 'asset=%s\n' "$asset"
-    printf 'base=%s\n' "$base"
+    printf 'base=%s\n' "$(public_url "$base")"
     printf 'installed_at=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   } >"$wr_tmp" || { rm -f "$wr_tmp"; die "cannot write $install_dir/$RECEIPT"; }
   mv -f "$wr_tmp" "$install_dir/$RECEIPT" || { rm -f "$wr_tmp"; die "cannot write $install_dir/$RECEIPT"; }

@@ -91,6 +91,16 @@ describe("a downloaded release", () => {
     expect(entries(d.tmp)).toEqual([]); // the download dir was cleaned up
   });
 
+  test("a password in BLUE_DOWNLOAD_URL is used for the download, but never printed nor written to the receipt", async () => {
+    const d = dirs();
+    const r = await install(d, [], { env: { BLUE_DOWNLOAD_URL: `http://mirror-user:s3cret-pw@127.0.0.1:${server.port}` } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`downloading http://127.0.0.1:${server.port}/v${VERSION}/${ASSET}`);
+    expect(r.stdout + r.stderr).not.toContain("s3cret-pw");
+    expect(readFileSync(join(d.bin, ".blue-install"), "utf8")).not.toContain("s3cret-pw");
+    expect(receipt(d).base).toBe(`http://127.0.0.1:${server.port}`);
+  });
+
   test("a GitHub-style base (…/releases/download): the newest number comes from …/releases/latest/download/VERSION", async () => {
     const d = dirs();
     const base = `http://127.0.0.1:${server.port}/gh/releases/download`;
