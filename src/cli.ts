@@ -37,6 +37,7 @@ const main = defineCommand({
     daemon: () => import("./commands/daemon.ts").then((m) => m.daemon),
     schema: () => import("./commands/schema.ts").then((m) => m.schema),
     mcp: () => import("./commands/mcp.ts").then((m) => m.mcp),
+    dashboard: () => import("./commands/dashboard.ts").then((m) => m.dashboard),
   },
 });
 

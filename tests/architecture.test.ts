@@ -85,6 +85,7 @@ const LEVELS: Record<string, number> = {
   waive: 6,
   protect: 6,
   follow: 7,
+  dashboard: 7,
   daemon: 8,
   status: 9,
   mcp: 10,
