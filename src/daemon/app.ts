@@ -269,7 +269,8 @@ export function createApp(deps: AppDeps) {
             : n.domain === a.up_to!.domain && n.contract === a.up_to!.contract && (!n.version || !semver.valid(n.version) || !semver.valid(a.up_to!.version) || semver.lte(n.version, a.up_to!.version)),
       );
       for (const n of chosen) deps.db.acknowledge(n.id, repo, at);
-      if (chosen.length) dashboard.hub.publish({ kind: "ack", realm: row.name, at });
+      // A sync acknowledged (and may have merged) even when nothing here was still pending: the pages follow.
+      dashboard.hub.publish({ kind: "ack", realm: row.name, at });
       return c.json({ acknowledged: chosen.map((n) => ({ ...n, pending: false })) });
     })
     .post("/realms/:name/sync", valid("param", RealmParam), async (c) => {
