@@ -80,19 +80,23 @@ function filterText(g: GraphModel): string {
   return parts.length ? ` (${parts.join(", ")})` : "";
 }
 
-/** A cluster of sample edges, one per kind: drawn like the real ones, with the meaning as the label. */
+/** One table of what each edge looks like. An HTML-like label, which carries no data: only
+ *  the constants of style.ts. */
 function legend(): string[] {
-  const out = [`  subgraph "cluster_legend" {`, `    graph [label="Legend", style="rounded", color="#BBBBBB", fontsize=10];`, `    node [shape=point, width=0.05, color="#999999"];`];
-  const rows: { id: string; label: string; colour: string; style: string; penwidth: number }[] = [
-    { id: "plain", label: "export / import (its range)", colour: PLAIN.colour, style: PLAIN.dot.style, penwidth: PLAIN.dot.penwidth },
-    ...FLAG_KINDS.map((k) => ({ id: k, label: `${markExample(k)} ${FLAG_STYLES[k].meaning}`, colour: FLAG_STYLES[k].colour, style: FLAG_STYLES[k].dot.style, penwidth: FLAG_STYLES[k].dot.penwidth })),
+  const rows = [
+    { sample: "────", colour: PLAIN.colour, text: "export / import (its range)" },
+    ...FLAG_KINDS.map((k) => ({ sample: SAMPLE[k], colour: FLAG_STYLES[k].colour, text: `${markExample(k)} ${FLAG_STYLES[k].meaning}` })),
   ];
-  for (const r of rows) {
-    out.push(`    "legend:${r.id}:a" -> "legend:${r.id}:b" ${attrs({ label: r.label, color: r.colour, fontcolor: r.colour === PLAIN.colour ? "#333333" : r.colour, style: r.style, penwidth: r.penwidth })};`);
-  }
-  out.push("  }");
-  return out;
+  const cells = rows.map((r) => `<tr><td align="left"><font color="${r.colour}">${r.sample}</font></td><td align="left"><font color="${r.colour === PLAIN.colour ? "#333333" : r.colour}">${htmlText(r.text)}</font></td></tr>`);
+  return [
+    `  "legend" [shape=plaintext, fontsize=9, tooltip="legend", label=<<table border="1" color="#BBBBBB" cellborder="0" cellspacing="2" cellpadding="2"><tr><td colspan="2"><b>Legend</b></td></tr>${cells.join("")}</table>>];`,
+  ];
 }
+
+/** The line each kind is drawn with, as text (bold, dashed, dotted). */
+const SAMPLE: Record<(typeof FLAG_KINDS)[number], string> = { breaking_in_flight: "━━━━", range_excludes_newest: "╍╍╍╍", unacknowledged: "┈┈┈┈", pending_sync: "╌╌╌╌" };
+
+const htmlText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 function markExample(k: (typeof FLAG_KINDS)[number]): string {
   return { breaking_in_flight: "[BREAKING]", range_excludes_newest: "[EXCLUDES x.y.z]", unacknowledged: "[NOT ACKED]", pending_sync: "[SYNC #n]" }[k];

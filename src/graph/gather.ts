@@ -9,8 +9,9 @@ import type { PendingSync } from "../sync/pending.ts";
 import type { GraphInput } from "./build.ts";
 
 export type GatherOptions = {
-  /** Asked for each open branch's PR (forges: `#12` and its URL) and whether a provider's PR closed unmerged. */
-  host?: SyncHost;
+  /** The sync host, asked for each open branch's PR (forges: `#12` and its URL) and whether a provider's PR closed
+   *  unmerged; called only when the clone has open sync branches (picking a forge host may warn or reach out). */
+  host?: () => Promise<SyncHost | undefined>;
   /** Notifications the daemon holds (the dashboard has them; the CLI goes by the realm alone). */
   notifications?: GraphInput["notifications"];
 };
@@ -23,10 +24,11 @@ export async function gatherGraphInput(clone: string, realm: string, opts: Gathe
     // git log and diff per branch: loaded only when the clone has open sync branches.
     const { readPending, markClosedBases } = await import("../sync/run.ts");
     pending = await readPending(clone, model);
-    if (opts.host) {
-      await markClosedBases(pending, opts.host);
+    const host = pending.length > 0 ? await opts.host?.() : undefined;
+    if (host) {
+      await markClosedBases(pending, host);
       for (const p of pending) {
-        const pr = await opts.host.describe(p.branch);
+        const pr = await host.describe(p.branch);
         if (pr) prs.set(p.branch, { ref: pr.ref, url: pr.url });
       }
     }
