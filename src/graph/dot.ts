@@ -1,4 +1,4 @@
-// The graph model as Graphviz DOT: repos as boxes, contracts (name@version, owner) as ellipses grouped by domain,
+// The graph model as Graphviz DOT: repos as boxes, contracts (name@version, owner, domain) as ellipses,
 // export edges from the owner, import edges to each importer with its range, flagged edges coloured and marked,
 // and a legend. Every name, email and range comes from another team's YAML: each is written as an escaped DOT
 // string, never as markup (no HTML labels carry data).
@@ -13,9 +13,11 @@ export type DotOptions = {
 };
 
 /** A DOT quoted string: backslash and quote escaped, line breaks as DOT's `\n`, other control characters dropped.
- *  Escaping the backslash also disarms Graphviz's `\N`, `\G`, `\L` label escapes. */
+ *  Escaping the backslash also disarms Graphviz's `\N`, `\G`, `\L` label escapes; `&` is written `&amp;` because
+ *  Graphviz reads entities in strings (a name `&lt;b&gt;` is drawn as typed, not as `<b>`). */
 export function dotString(s: string): string {
   const body = s
+    .replace(/&/g, "&amp;")
     .replace(/\\/g, "\\\\")
     .replace(/"/g, '\\"')
     .replace(/\r\n|\r|\n/g, "\\n")
@@ -47,18 +49,14 @@ export function toDot(g: GraphModel, opts: DotOptions = {}): string {
     const href = opts.href?.({ kind: "repo", repo: r });
     out.push(`  ${dotString(repoNodeId(r.name))} ${attrs({ shape: "box", style: r.joined ? "rounded,filled" : "rounded,filled,dashed", fillcolor: "#E8F1FA", color: "#2B5B84", label: r.name, tooltip: lines(...tip), href, target: href ? "_top" : undefined })};`);
   }
-  const domains = [...new Set(g.contracts.map((c) => c.domain))];
-  domains.forEach((d, i) => {
-    out.push(`  subgraph ${dotString(`cluster_${i}`)} {`);
-    out.push(`    graph [label=${dotString(`domain ${d}`)}, style="rounded,dashed", color="#999999", fontsize=10, tooltip=${dotString(`domain ${d}`)}];`);
-    for (const c of g.contracts.filter((x) => x.domain === d)) {
-      const label = [`${c.name}@${c.version}`, `owner: ${c.owner}`, ...(c.proposed_version ? [`proposed: ${c.proposed_version}`] : [])];
-      const tip = [`contract ${c.id}@${c.version}`, `owner: ${c.owner}`, `versions: ${c.versions.join(", ") || c.version}`, ...(c.proposed_version ? [`proposed on an open sync branch: ${c.proposed_version}`] : [])];
-      const href = opts.href?.({ kind: "contract", contract: c });
-      out.push(`    ${dotString(contractNodeId(c.id))} ${attrs({ shape: "ellipse", style: "filled", fillcolor: "#FFF6DC", color: "#8A6D1B", label: lines(...label), tooltip: lines(...tip), href, target: href ? "_top" : undefined })};`);
-    }
-    out.push("  }");
-  });
+  // No cluster per domain: a domain's contracts sit at different depths of the graph, and a cluster holding them
+  // drags them into one column (a diamond came out lopsided). The domain is a line of the contract's label instead.
+  for (const c of g.contracts) {
+    const label = [`${c.name}@${c.version}`, `owner: ${c.owner}`, `domain: ${c.domain}`, ...(c.proposed_version ? [`proposed: ${c.proposed_version}`] : [])];
+    const tip = [`contract ${c.id}@${c.version}`, `owner: ${c.owner}`, `versions: ${c.versions.join(", ") || c.version}`, ...(c.proposed_version ? [`proposed on an open sync branch: ${c.proposed_version}`] : [])];
+    const href = opts.href?.({ kind: "contract", contract: c });
+    out.push(`  ${dotString(contractNodeId(c.id))} ${attrs({ shape: "ellipse", style: "filled", fillcolor: "#FFF6DC", color: "#8A6D1B", label: lines(...label), tooltip: lines(...tip), href, target: href ? "_top" : undefined })};`);
+  }
   const byId = new Map(g.contracts.map((c) => [c.id, c]));
   for (const e of g.edges) {
     const c = byId.get(e.contract);

@@ -21,14 +21,10 @@ export function toMermaid(g: GraphModel, opts: { legend?: boolean } = {}): strin
   const repoId = new Map(g.repos.map((r, i) => [r.name, `r${i}`]));
   const contractId = new Map(g.contracts.map((c, i) => [c.id, `c${i}`]));
   for (const r of g.repos) out.push(`  ${repoId.get(r.name)}[${q(r.name)}]`);
-  const domains = [...new Set(g.contracts.map((c) => c.domain))];
-  domains.forEach((d, i) => {
-    out.push(`  subgraph d${i}[${q(`domain ${d}`)}]`);
-    for (const c of g.contracts.filter((x) => x.domain === d)) {
-      out.push(`    ${contractId.get(c.id)}([${q(`${c.name}@${c.version}`, `owner: ${c.owner}`, ...(c.proposed_version ? [`proposed: ${c.proposed_version}`] : []))}])`);
-    }
-    out.push("  end");
-  });
+  // No subgraph per domain, as in DOT: it would pull a domain's contracts into one column.
+  for (const c of g.contracts) {
+    out.push(`  ${contractId.get(c.id)}([${q(`${c.name}@${c.version}`, `owner: ${c.owner}`, `domain: ${c.domain}`, ...(c.proposed_version ? [`proposed: ${c.proposed_version}`] : []))}])`);
+  }
   const styles: string[] = [];
   const byId = new Map(g.contracts.map((c) => [c.id, c]));
   let link = 0;
