@@ -27,6 +27,9 @@ th, td { text-align: left; padding: .3em .8em .3em 0; border-bottom: 1px solid v
 .breaking, .stale, .blocked { color: var(--bad); }
 .pending, .waits { color: var(--warn); }
 .current, .compatible { color: var(--ok); }
+/* The graph's flags, in the picture's colours (src/graph/style.ts). */
+.breaking_in_flight { color: #D55E00; } .range_excludes_newest { color: #CC79A7; } .unacknowledged { color: #B07800; } .pending_sync { color: #0072B2; }
+@media (prefers-color-scheme: dark) { .graph { background: #fff; } }
 .graph { overflow: auto; border: 1px solid var(--line); padding: .5em; max-height: 70vh; }
 .graph svg { max-width: 100%; height: auto; }
 .legend li { margin: .1em 0; }

@@ -74,6 +74,8 @@ export type RealmView = {
   last_sync: string | null;
   error: string | null;
   svg: Markup | null;
+  /** Why there is no picture (the table still lists every edge). */
+  graph_error: string | null;
   legend: Mark[];
   edges: EdgeRow[];
   contracts: ContractRef[];
@@ -93,8 +95,8 @@ export function realmPage(v: RealmView, csrf: string): string {
 <p class="muted">Last fetched: ${v.last_sync ?? "never"}</p>
 ${fetchForm}
 <h2 id="graph">Graph</h2>
-${v.svg ? h`<figure class="graph" aria-describedby="edges-caption">${v.svg}</figure>` : h`<p class="muted">The picture is not available; the table below lists every edge.</p>`}
-${v.legend.length ? h`<ul class="legend" aria-label="Legend">${v.legend.map((m) => h`<li><span class="tag ${m.kind}">${m.label}</span></li>`)}</ul>` : ""}
+${v.svg ? h`<figure class="graph" aria-describedby="edges-caption">${v.svg}</figure>` : h`<p class="muted">No picture${v.graph_error ? h` (${v.graph_error})` : ""}; the table below lists every edge.</p>`}
+${v.legend.length ? h`<h3 id="legend">What the marks mean</h3><ul class="legend">${v.legend.map((m) => h`<li><span class="tag ${m.kind}">${m.label}</span></li>`)}</ul>` : ""}
 <h2 id="edges">Edges</h2>
 <table id="edge-table"><caption id="edges-caption">Every export and import of the realm (the graph as a table)</caption>
 <thead><tr><th scope="col">Edge</th><th scope="col">Repo</th><th scope="col">Contract</th><th scope="col">Range</th><th scope="col">Resolved</th><th scope="col">State</th></tr></thead>

@@ -37,16 +37,17 @@ async function stateOf(ctx: ViewContext, r: Realm): Promise<RealmState | string>
 
 export async function realmView(ctx: ViewContext, r: Realm, csrf: string): Promise<string> {
   const state = await stateOf(ctx, r);
-  const empty = { realm: r.name, last_sync: r.last_sync, svg: null, legend: [] as Mark[], edges: [] as EdgeRow[], contracts: [], repos: [], pending: [] };
+  const empty = { realm: r.name, last_sync: r.last_sync, svg: null, graph_error: null, legend: [] as Mark[], edges: [] as EdgeRow[], contracts: [], repos: [], pending: [] };
   if (typeof state === "string") return realmPage({ ...empty, error: state }, csrf);
   const { model, pending } = state;
-  const graph = await graphOf(r.name, r.local_path, state, (repo) => ctx.deps.notifications(r, repo));
+  const graph = await graphOf(r.name, state, (repo) => ctx.deps.notifications(r, repo));
   return realmPage(
     {
       ...empty,
       error: null,
       svg: graph.svg === null ? null : trusted(graph.svg),
       legend: graph.legend,
+      graph_error: graph.error,
       edges: graph.edges,
       contracts: contractsOf(model),
       repos: [...new Set([...model.repos.keys(), ...model.pending])].sort().map((name) => ({ name, joined: model.repos.has(name) })),

@@ -1,0 +1,64 @@
+import { defineCommand } from "../../cli-args.ts";
+import { UsageError } from "../../errors.ts";
+import { line, warnProblems, warnStderr } from "../../ui/output.ts";
+
+export const graph = defineCommand({
+  meta: {
+    name: "graph",
+    description: "Draw the realm: repos, contracts, exports and imports with their ranges, and the changes in flight",
+    examples: [
+      "blue realm graph                          # mermaid, to paste into a README or a PR",
+      "blue realm graph --open                   # an SVG picture in the browser",
+      "blue realm graph -o realm.svg             # the format from the file name (.svg .dot .mmd .json)",
+      "blue realm graph --repo aperture          # aperture and its neighbours",
+      "blue realm graph --domain s3-access --format dot | dot -Tpng > s3.png",
+      "blue realm graph --format json",
+    ],
+  },
+  args: {
+    format: { type: "string", description: "mermaid | dot | svg | json (default: mermaid; svg with --open or -o file.svg)", valueHint: "format" },
+    output: { type: "string", alias: "o", description: "Write to this file instead of stdout", valueHint: "file" },
+    open: { type: "boolean", description: "Draw an SVG and open it in the browser" },
+    json: { type: "boolean", description: "Print the graph's JSON document (as --format json)" },
+    domain: { type: "string", description: "Only this domain's contracts and members", valueHint: "domain" },
+    repo: { type: "string", description: "Only this repo and its neighbours (the contracts it exports or imports, the repos at their other ends)", valueHint: "repo" },
+    contract: { type: "string", description: "Only this contract, its owner and importers (name, or domain/name)", valueHint: "contract" },
+    realm: { type: "string", description: "Draw this realm (cloned on this machine) instead of the one this repo belongs to", valueHint: "name" },
+  },
+  async run({ args }) {
+    if (args.json && args.format !== undefined && args.format !== "json") throw new UsageError(`--json and --format ${args.format} ask for two formats`, "Pass one of them.");
+    const [{ chooseFormat, renderGraph }, { buildGraph }, { gatherGraphInput }, { resolveCheckTarget }] = await Promise.all([
+      import("../../graph/render.ts"),
+      import("../../graph/build.ts"),
+      import("../../graph/gather.ts"),
+      import("../../check/run.ts"),
+    ]);
+    const format = chooseFormat({ format: args.json ? "json" : args.format, output: args.output, open: args.open });
+    const target = await resolveCheckTarget(args.realm);
+    const input = await gatherGraphInput(target.realmDir, target.realm, { host: () => syncHost(target.realm, target.realmDir) });
+    warnProblems(input.warnings);
+    const filter = { ...(args.domain !== undefined ? { domain: args.domain } : {}), ...(args.repo !== undefined ? { repo: args.repo } : {}), ...(args.contract !== undefined ? { contract: args.contract } : {}) };
+    const text = await renderGraph(buildGraph(input, filter), format);
+    let file = args.output;
+    if (file === undefined && args.open) {
+      const [{ mkdtempSync }, { tmpdir }, { join }] = await Promise.all([import("node:fs"), import("node:os"), import("node:path")]);
+      file = join(mkdtempSync(join(tmpdir(), "blue-graph-")), `${target.realm}.svg`);
+    }
+    if (file === undefined) return void process.stdout.write(text);
+    const { writeFileAtomic } = await import("../../system/atomic-write.ts");
+    writeFileAtomic(file, text);
+    if (args.open) (await import("../../system/open-file.ts")).openFile(file);
+    line(`Wrote ${file}`);
+  },
+});
+
+/** The realm's sync host, to name each open branch's PR; a forge this machine cannot reach (not pinned, no
+ *  token) costs the PR numbers only, said in one line. */
+async function syncHost(realm: string, clone: string) {
+  try {
+    return await (await import("../../sync/host-for.ts")).syncHostFor(realm, clone, "");
+  } catch (e) {
+    warnStderr(`sync PRs not named: ${(e as Error).message}`);
+    return undefined;
+  }
+}
