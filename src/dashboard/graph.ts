@@ -46,7 +46,8 @@ export async function graphOf(realm: string, state: RealmState, pendingFor: (rep
   try {
     let drawn = svgs.get(state);
     if (!drawn) {
-      const dot = toDot(g, { href: (n) => (n.kind === "repo" ? repoHref(realm, n.repo.name) : contractHref(realm, n.contract.domain, n.contract.name)) });
+      // The legend is the page's own list (text, not a picture of text).
+      const dot = toDot(g, { legend: false, href: (n) => (n.kind === "repo" ? repoHref(realm, n.repo.name) : contractHref(realm, n.contract.domain, n.contract.name)) });
       // Inline in the page: the XML prolog and doctype before <svg> have no place in HTML.
       drawn = import("../graph/svg.ts").then((m) => m.renderSvg(dot)).then((text) => text.slice(Math.max(0, text.indexOf("<svg"))));
       svgs.set(state, drawn);

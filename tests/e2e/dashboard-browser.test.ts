@@ -62,7 +62,7 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path, fullPage: true });
   shots.push(path);
   // The README's picture, when asked for (docs/img/dashboard.png is taken this way).
-  if (name === "realm" && process.env.BLUE_DASHBOARD_SCREENSHOT) await page.screenshot({ path: process.env.BLUE_DASHBOARD_SCREENSHOT });
+  if (name === "pending" && process.env.BLUE_DASHBOARD_SCREENSHOT) await page.screenshot({ path: process.env.BLUE_DASHBOARD_SCREENSHOT });
 }
 
 describe("blue dashboard in chromium", () => {
@@ -88,7 +88,15 @@ describe("blue dashboard in chromium", () => {
     expect(edges.some((e) => e.startsWith("exportaperture") && e.includes("s3-permissions@1.4.0"))).toBe(true);
     expect(edges.some((e) => e.startsWith("importfungal-image-analysis"))).toBe(true);
     await page.waitForFunction(() => document.body.dataset.live === "on");
+    // The picture: every repo and contract a node, each a link to its page; the hostile maintainer only as text.
+    const nodes = await page.locator(".graph svg g.node title").allTextContents();
+    expect(nodes.sort()).toEqual(["contract:s3-access/s3-permissions", "repo:aperture", "repo:fungal-image-analysis"]);
+    expect(await page.locator(".graph svg img, .graph svg script, .graph svg foreignObject").count()).toBe(0);
+    expect(await page.evaluate(() => document.body.dataset.pwned)).toBeUndefined();
     await shot("realm");
+    await page.locator(".graph svg g.node a").filter({ hasText: "s3-permissions@1.4.0" }).click();
+    await page.waitForURL(/\/contracts\/s3-access\/s3-permissions$/);
+    await page.goBack();
   });
 
   browserTest("the repo page: its maintainers as text (the markup did not run), exports, imports, sessions", async () => {
@@ -123,6 +131,8 @@ describe("blue dashboard in chromium", () => {
     expect(inFlight[0]).toContain("s3-permissions 1.5.0");
     expect(inFlight[0]).toContain("compatible");
     expect(inFlight[0]).toContain(`/write: + ${NEW_PATH}`);
+    // The same state in the picture's marks and the table's.
+    expect(await page.locator("#edge-table tbody").textContent()).toContain("[SYNC sync/aperture/");
     await shot("pending");
     await page.goto(at("/dashboard/realms/letemcook/repos/aperture"));
     expect(await page.locator("ul.syncs li").allTextContents()).toEqual([expect.stringMatching(/waits for.*fungal-image-analysis to acknowledge s3-permissions 1\.5\.0/)]);
