@@ -23,8 +23,9 @@ async function compile(outfile: string, target?: string): Promise<void> {
     "--no-compile-autoload-bunfig",
     ...(target ? [`--target=bun-${target}`] : []),
   ];
-  // validate-worker.ts is a second entry point: worker threads load it from inside the executable.
-  const result = await $`bun build ${flags} src/cli.ts src/check/validate-worker.ts --outfile ${outfile}`.nothrow().quiet();
+  // validate-worker.ts and svg-worker.ts (the dashboard's graph layout) are more entry points: worker threads
+  // load them from inside the executable.
+  const result = await $`bun build ${flags} src/cli.ts src/check/validate-worker.ts src/dashboard/svg-worker.ts --outfile ${outfile}`.nothrow().quiet();
   const output = result.stdout.toString() + result.stderr.toString();
   // bun prints this yet exits 0, and the binary then dies at start-up: treat it as the failure it is.
   if (result.exitCode !== 0 || /Failed to generate bytecode/i.test(output)) {

@@ -76,6 +76,9 @@ export type RealmView = {
   svg: Markup | null;
   /** Why there is no picture (the table still lists every edge). */
   graph_error: string | null;
+  /** Every domain (a picture per domain can be asked for), and the one drawn (null: the whole realm). */
+  domains: string[];
+  domain: string | null;
   legend: Mark[];
   edges: EdgeRow[];
   contracts: ContractRef[];
@@ -94,11 +97,12 @@ export function realmPage(v: RealmView, csrf: string): string {
     h`<h1>Realm ${v.realm}</h1>
 <p class="muted">Last fetched: ${v.last_sync ?? "never"}</p>
 ${fetchForm}
-<h2 id="graph">Graph</h2>
+<h2 id="graph">Graph${v.domain ? h` of domain ${v.domain}` : ""}</h2>
+${v.domains.length > 1 ? h`<nav aria-label="Domains"><p>Draw: ${v.domain ? h`<a href="${base(v.realm)}">the whole realm</a>` : h`<strong>the whole realm</strong>`}${v.domains.map((d) => (d === v.domain ? h` · <strong>${d}</strong>` : h` · <a href="${base(v.realm)}?domain=${encodeURIComponent(d)}">${d}</a>`))}</p></nav>` : ""}
 ${v.svg ? h`<figure class="graph" aria-describedby="edges-caption">${v.svg}</figure>` : h`<p class="muted">No picture${v.graph_error ? h` (${v.graph_error})` : ""}; the table below lists every edge.</p>`}
 ${v.legend.length ? h`<h3 id="legend">What the marks mean</h3><ul class="legend">${v.legend.map((m) => h`<li><span class="tag ${m.kind}">${m.label}</span></li>`)}</ul>` : ""}
 <h2 id="edges">Edges</h2>
-<table id="edge-table"><caption id="edges-caption">Every export and import of the realm (the graph as a table)</caption>
+<table id="edge-table"><caption id="edges-caption">Every export and import ${v.domain ? h`of domain ${v.domain}` : "of the realm"} (the graph as a table)</caption>
 <thead><tr><th scope="col">Edge</th><th scope="col">Repo</th><th scope="col">Contract</th><th scope="col">Range</th><th scope="col">Resolved</th><th scope="col">State</th></tr></thead>
 <tbody>${edgeRows}</tbody></table>
 <h2 id="pending">Changes in flight</h2>

@@ -96,13 +96,13 @@ export function createDashboard(deps: DashboardDeps) {
     .get("/", async (c) => {
       const all = deps.realms();
       // One realm (the usual machine): its page is the dashboard's first page.
-      if (all.length === 1) return c.html(await realmView(ctx, all[0]!, c.get("session").csrf));
+      if (all.length === 1) return c.html(await realmView(ctx, all[0]!, c.get("session").csrf, c.req.query("domain")));
       return c.html(realmListPage(all, c.get("session").csrf));
     })
     .get("/realms/:name", async (c) => {
       const r = realmOf(c.req.param("name"));
       if (!r) return refuse(c, 404, "No such realm", `This daemon tracks no realm '${c.req.param("name")}'.`, "Pick one from the realm list.");
-      return c.html(await realmView(ctx, r, c.get("session").csrf));
+      return c.html(await realmView(ctx, r, c.get("session").csrf, c.req.query("domain")));
     })
     .get("/realms/:name/contracts/:domain/:contract", async (c) => {
       const r = realmOf(c.req.param("name"));

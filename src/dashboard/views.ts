@@ -35,12 +35,27 @@ async function stateOf(ctx: ViewContext, r: Realm): Promise<RealmState | string>
   }
 }
 
-export async function realmView(ctx: ViewContext, r: Realm, csrf: string): Promise<string> {
+/** Stands for the session's CSRF token in a kept page (a token is base64url: nothing to escape). */
+const CSRF_SLOT = "\u0000csrf\u0000";
+const rendered = new WeakMap<RealmState, Map<string, string>>();
+
+/** The realm's page, rendered once per state read, domain and last fetch; each session's token put in after. */
+export async function realmView(ctx: ViewContext, r: Realm, csrf: string, domain?: string): Promise<string> {
   const state = await stateOf(ctx, r);
-  const empty = { realm: r.name, last_sync: r.last_sync, svg: null, graph_error: null, legend: [] as Mark[], edges: [] as EdgeRow[], contracts: [], repos: [], pending: [] };
+  if (typeof state === "string") return renderRealm(ctx, r, state, csrf, domain);
+  const key = `${domain ?? ""}|${r.last_sync ?? ""}`;
+  let pages = rendered.get(state);
+  if (!pages) rendered.set(state, (pages = new Map()));
+  let html = pages.get(key);
+  if (html === undefined) pages.set(key, (html = await renderRealm(ctx, r, state, CSRF_SLOT, domain)));
+  return html.replaceAll(CSRF_SLOT, csrf);
+}
+
+async function renderRealm(ctx: ViewContext, r: Realm, state: RealmState | string, csrf: string, domain?: string): Promise<string> {
+  const empty = { realm: r.name, last_sync: r.last_sync, svg: null, graph_error: null, domains: [] as string[], domain: null, legend: [] as Mark[], edges: [] as EdgeRow[], contracts: [], repos: [], pending: [] };
   if (typeof state === "string") return realmPage({ ...empty, error: state }, csrf);
   const { model, pending } = state;
-  const graph = await graphOf(r.name, state, (repo) => ctx.deps.notifications(r, repo));
+  const graph = await graphOf(r.name, state, (repo) => ctx.deps.notifications(r, repo), domain);
   return realmPage(
     {
       ...empty,
@@ -48,6 +63,8 @@ export async function realmView(ctx: ViewContext, r: Realm, csrf: string): Promi
       svg: graph.svg === null ? null : trusted(graph.svg),
       legend: graph.legend,
       graph_error: graph.error,
+      domains: graph.domains,
+      domain: graph.domain,
       edges: graph.edges,
       contracts: contractsOf(model),
       repos: [...new Set([...model.repos.keys(), ...model.pending])].sort().map((name) => ({ name, joined: model.repos.has(name) })),
