@@ -114,7 +114,13 @@ ${pendingList(v.realm, v.pending, true)}
   );
 }
 
-export type ImpactLine = { version: string; summary: string; importers: { repo: string; status: string; reason: string; changes: string[] }[] };
+export type ImpactLine = {
+  version: string;
+  summary: string;
+  importers: { repo: string; status: string; reason: string; changes: string[] }[];
+  /** The breaking findings against main's version, each with its witness line when one was searched. */
+  breaking: { change: string; witness: string | null }[];
+};
 
 export function contractPage(realm: string, p: ContractPage, impacts: readonly ImpactLine[], csrf: string): string {
   const c = p.contract;
@@ -131,7 +137,7 @@ ${p.importers.length
   : h`<p class="muted">Nobody imports it yet.</p>`}
 <h2>Changes in flight</h2>
 ${pendingList(realm, p.pending, false)}
-${impacts.length ? h`<h2>Impact</h2>${impacts.map((i) => h`<h3>${i.version}</h3><p>${i.summary}</p><ul>${i.importers.map((m) => h`<li><a href="${repoHref(realm, m.repo)}">${m.repo}</a>: <span class="tag ${m.status === "unaffected" ? "compatible" : "breaking"}">${m.status}</span> ${m.reason}${m.changes.length ? h`<ul>${m.changes.map((x) => h`<li><code>${x}</code></li>`)}</ul>` : ""}</li>`)}</ul>`)}` : ""}
+${impacts.length ? h`<h2>Impact</h2>${impacts.map((i) => h`<h3>${i.version}</h3><p class="impact-summary">${i.summary}</p>${i.breaking.length ? h`<ul class="witnesses">${i.breaking.map((b) => h`<li><span class="tag breaking">breaking</span> <code>${b.change}</code>${b.witness ? h`<br><code>${b.witness}</code>` : ""}</li>`)}</ul>` : ""}<ul class="impact">${i.importers.map((m) => h`<li><a href="${repoHref(realm, m.repo)}">${m.repo}</a>: <span class="tag ${m.status === "unaffected" ? "compatible" : "breaking"}">${m.status}</span> ${m.reason}${m.changes.length ? h`<ul>${m.changes.map((x) => h`<li><code>${x}</code></li>`)}</ul>` : ""}</li>`)}</ul>`)}` : ""}
 <h2>Versions</h2>
 ${p.evolution.length
   ? h`<table id="evolution"><thead><tr><th scope="col">Version</th><th scope="col">Change</th><th scope="col">Published</th><th scope="col">What changed</th></tr></thead><tbody>${p.evolution.map(

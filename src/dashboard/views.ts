@@ -90,14 +90,30 @@ async function impactsOf(clone: string, state: RealmState, domain: string, name:
   const file = `domains/${domain}/contracts/${name}.yaml`;
   const proposed = pendingChanges(state.pending).filter((p) => p.domain === domain && p.contract === name);
   if (proposed.length === 0) return [];
-  const [{ impactOf, historyReader }, { ContractFile }] = await Promise.all([import("../impact/run.ts"), import("../realm/schema.ts")]);
+  const [{ impactOf, historyReader }, { ContractFile }, { compareVersions, isBreaking }, { witnessesFor }, { describeWitness }, { describeSchemaChange }] = await Promise.all([
+    import("../impact/run.ts"),
+    import("../realm/schema.ts"),
+    import("../compat/index.ts"),
+    import("../check/witness.ts"),
+    import("../ui/check-report.ts"),
+    import("../realm/view.ts"),
+  ]);
   const out: ImpactLine[] = [];
   for (const p of proposed) {
     const parsed = ContractFile.safeParse(state.pending.find((x) => x.branch === p.branch)?.contents.get(file));
     if (!parsed.success) continue;
     try {
-      const impact = await impactOf(domain, d, c, { version: parsed.data.version, schema: parsed.data.schema, value: parsed.data.value }, historyReader(clone, file));
-      out.push({ version: impact.version, summary: impact.summary, importers: impact.importers.map((i) => ({ repo: i.repo, status: i.status, reason: i.reason, changes: i.changes })) });
+      const next = { version: parsed.data.version, schema: parsed.data.schema, value: parsed.data.value };
+      const impact = await impactOf(domain, d, c, next, historyReader(clone, file));
+      // Against main's version, each breaking finding with a value one side accepts and the other rejects (check's witness).
+      const breaking = compareVersions(c, next, c.compatibility).findings.filter((f) => isBreaking(f, c.compatibility));
+      const witnesses = witnessesFor(c, next, c.compatibility, breaking);
+      out.push({
+        version: impact.version,
+        summary: impact.summary,
+        importers: impact.importers.map((i) => ({ repo: i.repo, status: i.status, reason: i.reason, changes: i.changes })),
+        breaking: breaking.map((f) => ({ change: describeSchemaChange(f, true), witness: witnesses.has(f) ? describeWitness(witnesses.get(f)!) : null })),
+      });
     } catch {
       // An impact that cannot be computed is left out; the change itself is listed above it.
     }
