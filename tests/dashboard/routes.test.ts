@@ -146,7 +146,7 @@ describe("refusals", () => {
     for (const res of [await call("/dashboard", { headers: { cookie } }), await call("/dashboard"), await call("/dashboard/assets/live.js")]) {
       expect(res.headers.get("content-security-policy")).toStartWith("default-src 'self'");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("referrer-policy")).toBe("same-origin");
       expect(res.headers.get("x-frame-options")).toBe("DENY");
     }
   });

@@ -150,6 +150,14 @@ describe("blue dashboard in chromium", () => {
     await shot("after-live-update");
   });
 
+  browserTest("the Fetch button posts the form (with its CSRF token) and comes back to the realm's page", async () => {
+    const before = await page.textContent("main p.muted");
+    await page.click("button:text-is('Fetch the realm now')");
+    await page.waitForURL(/\/dashboard\/realms\/letemcook$/);
+    expect(await page.textContent("h1")).toBe("Realm letemcook");
+    expect(await page.textContent("main p.muted")).not.toBe(before); // "Last fetched:" moved
+  });
+
   browserTest("the keyboard reaches the skip link first, and it moves focus to the content", async () => {
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
@@ -166,5 +174,12 @@ describe("blue dashboard in chromium", () => {
     const nocookie = await p.goto(at("/dashboard"));
     expect(nocookie?.status()).toBe(401);
     await fresh.close();
+  });
+
+  browserTest("Sign out ends the session: the pages answer 401 after it", async () => {
+    await page.goto(at("/dashboard"));
+    await page.click("button:text-is('Sign out')");
+    expect(await page.textContent("h1")).toBe("Signed out");
+    expect((await page.goto(at("/dashboard")))?.status()).toBe(401);
   });
 });
