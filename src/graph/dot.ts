@@ -38,10 +38,15 @@ const attrs = (a: Record<string, string | number | Escaped | undefined>) =>
     .map(([k, v]) => `${k}=${typeof v === "number" ? v : typeof v === "string" ? dotString(v) : v!.dot}`)
     .join(", ")}]`;
 
+/** Past this many edges the layout is bounded (bench/graph.ts: 2,600 edges took ~35 s with edge labels as
+ *  Graphviz ranks them, ~2.4 s with labels placed after the layout and the crossing search cut short). */
+export const LARGE_GRAPH_EDGES = 150;
+
 export function toDot(g: GraphModel, opts: DotOptions = {}): string {
+  const large = g.edges.length > LARGE_GRAPH_EDGES;
   const out: string[] = [];
   out.push(`digraph ${dotString(`realm ${g.realm}`)} {`);
-  out.push(`  graph [rankdir=LR, fontname="Helvetica", fontsize=12, nodesep=0.35, ranksep=1.1, newrank=true, label=${dotString(`realm ${g.realm}${filterText(g)}`)}, labelloc=t, tooltip=${dotString(`realm ${g.realm}`)}];`);
+  out.push(`  graph [rankdir=LR, fontname="Helvetica", fontsize=12, nodesep=0.35, ranksep=1.1, ${large ? "nslimit=2, nslimit1=2, mclimit=0.3, searchsize=10, " : ""}label=${dotString(`realm ${g.realm}${filterText(g)}`)}, labelloc=t, tooltip=${dotString(`realm ${g.realm}`)}];`);
   out.push(`  node [fontname="Helvetica", fontsize=11];`);
   out.push(`  edge [fontname="Helvetica", fontsize=9, arrowsize=0.7];`);
   for (const r of g.repos) {
@@ -65,7 +70,7 @@ export function toDot(g: GraphModel, opts: DotOptions = {}): string {
     const [from, to] = e.kind === "export" ? [repoNodeId(e.repo), contractNodeId(e.contract)] : [contractNodeId(e.contract), repoNodeId(e.repo)];
     const label = edgeLabel(e, newest);
     const tip = e.kind === "export" ? `${e.repo} exports ${e.contract}` : `${e.repo} imports ${e.contract} ${e.range ?? ""}${e.resolved_version ? ` (at ${e.resolved_version})` : " (not resolved yet)"}`;
-    out.push(`  ${dotString(from)} -> ${dotString(to)} ${attrs({ label, tooltip: `${tip}: ${label}`, color: s.colour, fontcolor: s.colour === PLAIN.colour ? "#333333" : s.colour, style: s.dot.style, penwidth: s.dot.penwidth })};`);
+    out.push(`  ${dotString(from)} -> ${dotString(to)} ${attrs({ [large ? "xlabel" : "label"]: label, tooltip: `${tip}: ${label}`, color: s.colour, fontcolor: s.colour === PLAIN.colour ? "#333333" : s.colour, style: s.dot.style, penwidth: s.dot.penwidth })};`);
   }
   if (opts.legend !== false) out.push(...legend());
   out.push("}");
