@@ -182,7 +182,12 @@ describe("pages", () => {
     const got = await read();
     expect(got).toContain("event: change");
     expect(got).toContain('"realm":"letemcook"');
+    // The daemon fetching a realm is a change too.
+    expect((await call("/realms", { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ name: "letemcook", url: "/r.git", local_path: "/nonexistent" }) })).status).toBe(201);
+    expect((await call("/realms/letemcook/sync", { method: "POST", headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    const fetched = await read();
+    expect(fetched).toContain('"kind":"fetched"');
     app.closeDashboard();
-    await reader.cancel();
+    expect((await reader.read()).done).toBe(true);
   });
 });
