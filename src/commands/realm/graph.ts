@@ -21,7 +21,7 @@ export const graph = defineCommand({
     open: { type: "boolean", description: "Draw an SVG and open it in the browser" },
     json: { type: "boolean", description: "Print the graph's JSON document (as --format json)" },
     domain: { type: "string", description: "Only this domain's contracts and members", valueHint: "domain" },
-    repo: { type: "string", description: "Only this repo and its neighbours (the contracts it exports or imports, the repos at their other ends)", valueHint: "repo" },
+    repo: { type: "string", description: "Only this repo and its neighbours (its contracts and their importers, the contracts it imports and their owners)", valueHint: "repo" },
     contract: { type: "string", description: "Only this contract, its owner and importers (name, or domain/name)", valueHint: "contract" },
     realm: { type: "string", description: "Draw this realm (cloned on this machine) instead of the one this repo belongs to", valueHint: "name" },
   },
