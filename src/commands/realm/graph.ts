@@ -38,7 +38,12 @@ export const graph = defineCommand({
     const input = await gatherGraphInput(target.realmDir, target.realm, { host: () => syncHost(target.realm, target.realmDir) });
     warnProblems(input.warnings);
     const filter = { ...(args.domain !== undefined ? { domain: args.domain } : {}), ...(args.repo !== undefined ? { repo: args.repo } : {}), ...(args.contract !== undefined ? { contract: args.contract } : {}) };
-    const text = await renderGraph(buildGraph(input, filter), format);
+    const g = buildGraph(input, filter);
+    const text = await renderGraph(g, format);
+    // Mermaid's own defaults (maxEdges 500, maxTextSize 50,000): past them GitHub shows an error, not the picture.
+    if (format === "mermaid" && (g.edges.length > 500 || text.length > 50_000)) {
+      warnStderr(`${g.edges.length} edges, ${text.length} characters: more than mermaid draws by default (500 edges, 50,000 characters); narrow it with --domain, --repo or --contract, or draw it with --format svg`);
+    }
     let file = args.output;
     if (file === undefined && args.open) {
       const [{ mkdtempSync }, { tmpdir }, { join }] = await Promise.all([import("node:fs"), import("node:os"), import("node:path")]);
