@@ -11,7 +11,7 @@ export const graph = defineCommand({
       "blue realm graph --open                   # an SVG picture in the browser",
       "blue realm graph -o realm.svg             # the format from the file name (.svg .dot .mmd .json)",
       "blue realm graph --repo aperture          # aperture and its neighbours",
-      "blue realm graph --domain s3-access --format dot | dot -Tpng > s3.png",
+      "blue realm graph --domain s3-access --format dot   # for Graphviz: ... | dot -Tpng > s3.png",
       "blue realm graph --format json",
     ],
   },
