@@ -1,5 +1,5 @@
 import { defineCommand } from "../../cli-args.ts";
-import { UsageError } from "../../errors.ts";
+import { BlueError, UsageError } from "../../errors.ts";
 import { line, warnProblems, warnStderr } from "../../ui/output.ts";
 
 export const graph = defineCommand({
@@ -50,8 +50,12 @@ export const graph = defineCommand({
       file = join(mkdtempSync(join(tmpdir(), "blue-graph-")), `${target.realm}.svg`);
     }
     if (file === undefined) return void process.stdout.write(text);
-    const { writeFileAtomic } = await import("../../system/atomic-write.ts");
-    writeFileAtomic(file, text);
+    const [{ writeFileAtomic }, { fileErrorText }] = await Promise.all([import("../../system/atomic-write.ts"), import("../../system/file-error.ts")]);
+    try {
+      writeFileAtomic(file, text);
+    } catch (e) {
+      throw new BlueError(`cannot write ${file}: ${fileErrorText(e)}`, "Name a file in a directory you can write, or leave out -o to print to stdout.");
+    }
     if (args.open) (await import("../../system/open-file.ts")).openFile(file);
     line(`Wrote ${file}`);
   },
