@@ -118,4 +118,22 @@ describe("blue realm graph", () => {
     expect(r.stdout).toBe(`Wrote ${file}\n`);
     expect(XMLValidator.validate(readFileSync(file, "utf8"))).toBe(true);
   });
+
+  test("maintainers and urls are free text in another team's YAML: drawn as text, never as markup", () => {
+    const evil = ['</title><script>alert(1)</script>', 'x"]; "pwned" [label="owned', "a|b\nsubgraph pwned"];
+    editRealmFile(clone, "repos/aperture.yaml", (d) => {
+      d.set("maintainers", evil);
+      d.set("url", '"/><script>alert(2)</script>');
+    });
+    sb.git(clone, "commit", "-qam", "aperture's maintainers, as another team wrote them");
+    const out = sb.path("hostile.svg");
+    expect(sb.blue(fungal, "realm", "graph", "-o", out).code).toBe(0);
+    const svg = readFileSync(out, "utf8");
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg).not.toContain("<script");
+    expect(svg).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect((svg.match(/class="node"/g) ?? []).length).toBe(4); // two repos, one contract, the legend
+    const g = graphOf(sb.blue(fungal, "realm", "graph", "--json"));
+    expect(g.repos.find((r) => r.name === "aperture")!.maintainers).toEqual(evil);
+  });
 });
