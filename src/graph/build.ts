@@ -135,7 +135,10 @@ export function applyFilter(g: GraphModel, filter: GraphFilter): GraphModel {
   }
   if (filter.domain === undefined && filter.contract === undefined && filter.repo === undefined) return g;
   const ids = new Set(contracts.map((c) => c.id));
-  const edges = g.edges.filter((e) => ids.has(e.contract));
+  // R's neighbours are its providers and its importers: of a contract R imports, the other importers are not.
+  const exported = new Set(filter.repo === undefined ? [] : g.edges.filter((e) => e.kind === "export" && e.repo === filter.repo).map((e) => e.contract));
+  const neighbour = (e: GraphEdge) => filter.repo === undefined || e.repo === filter.repo || e.kind === "export" || exported.has(e.contract);
+  const edges = g.edges.filter((e) => ids.has(e.contract) && neighbour(e));
   const repoSet = new Set([...(keepRepos ?? []), ...edges.map((e) => e.repo)]);
   const domainSet = new Set([...contracts.map((c) => c.domain), ...(filter.domain !== undefined ? [filter.domain] : [])]);
   return {

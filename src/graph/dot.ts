@@ -54,6 +54,7 @@ export function toDot(g: GraphModel, opts: DotOptions = {}): string {
     const href = opts.href?.({ kind: "repo", repo: r });
     out.push(`  ${dotString(repoNodeId(r.name))} ${attrs({ shape: "box", style: r.joined ? "rounded,filled" : "rounded,filled,dashed", fillcolor: "#E8F1FA", color: "#2B5B84", label: r.name, tooltip: lines(...tip), href, target: href ? "_top" : undefined })};`);
   }
+  out.push(...isolatedRows(g));
   // No cluster per domain: a domain's contracts sit at different depths of the graph, and a cluster holding them
   // drags them into one column (a diamond came out lopsided). The domain is a line of the contract's label instead.
   for (const c of g.contracts) {
@@ -75,6 +76,20 @@ export function toDot(g: GraphModel, opts: DotOptions = {}): string {
   if (opts.legend !== false) out.push(...legend());
   out.push("}");
   return `${out.join("\n")}\n`;
+}
+
+/** Repos with no edge would all stand in the first column, one tall stack: set them in rows of a few instead,
+ *  chained left to right by invisible edges. */
+function isolatedRows(g: GraphModel, perRow = 5): string[] {
+  const linked = new Set(g.edges.map((e) => e.repo));
+  const alone = g.repos.filter((r) => !linked.has(r.name)).map((r) => dotString(repoNodeId(r.name)));
+  if (alone.length < 2) return [];
+  const out: string[] = [];
+  for (let i = 0; i < alone.length; i += perRow) {
+    const row = alone.slice(i, i + perRow);
+    if (row.length > 1) out.push(`  ${row.join(" -> ")} [style=invis];`);
+  }
+  return out;
 }
 
 function filterText(g: GraphModel): string {

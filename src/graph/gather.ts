@@ -2,7 +2,7 @@
 // host is given, each branch's PR. The one I/O step of a graph; `blue realm graph` and the dashboard call it.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { headOf } from "../git/realm-repo.ts";
+import { headCommit } from "../git/head.ts";
 import { loadValidRealm } from "../realm/load.ts";
 import type { SyncHost } from "../sync/host.ts";
 import type { PendingSync } from "../sync/pending.ts";
@@ -33,7 +33,9 @@ export async function gatherGraphInput(clone: string, realm: string, opts: Gathe
       }
     }
   }
-  return { realm, commit: (await headOf(clone).catch(() => undefined)) ?? null, model, pending, prs, notifications: opts.notifications, warnings };
+  // The loader read the checkout: its HEAD is the commit drawn (a clone has main out).
+  const commit = (await headCommit(clone)) ?? null;
+  return { realm, commit, model, pending, prs, notifications: opts.notifications, warnings };
 }
 
 /** As status reads it: a clone without remote sync refs has no open sync branch, and needs no git to say so. */

@@ -44,14 +44,13 @@ export function toMermaid(g: GraphModel, opts: { legend?: boolean } = {}): strin
     link++;
   }
   if (opts.legend !== false) {
+    // One box per kind, bordered and lettered as its edges are drawn: a legend without sample edges between blank boxes.
     out.push(`  subgraph legend[${q("Legend")}]`);
-    const rows = [{ key: "plain", text: "export / import (its range)", style: PLAIN as ReturnType<typeof edgeStyle> }, ...FLAG_KINDS.map((k) => ({ key: k, text: `${FLAG_STYLES[k].mark(exampleEdge, "x.y.z")} ${FLAG_STYLES[k].meaning}`, style: FLAG_STYLES[k] }))];
-    rows.forEach((row, i) => {
-      out.push(`    l${i}a[" "] -->|${q(row.text)}| l${i}b[" "]`);
-      if (row.style !== PLAIN) linkStyle(row.style);
-      link++;
-    });
+    out.push(`    lg0[${q("export / import (its range)")}]`);
+    FLAG_KINDS.forEach((k, i) => out.push(`    lg${i + 1}[${q(`${FLAG_STYLES[k].mark(exampleEdge, "x.y.z")} ${FLAG_STYLES[k].meaning}`)}]`));
     out.push("  end");
+    const box = (s: ReturnType<typeof edgeStyle>) => `fill:#FFFFFF,stroke:${s.colour},stroke-width:${s.dot.penwidth >= 3 ? 3 : s.dot.penwidth >= 1.5 ? 2 : 1}px${s.dash ? `,stroke-dasharray:${s.dash}` : ""},color:${s.colour === PLAIN.colour ? "#333333" : s.colour}`;
+    styles.push(`  style lg0 ${box(PLAIN)}`, ...FLAG_KINDS.map((k, i) => `  style lg${i + 1} ${box(FLAG_STYLES[k])}`));
   }
   out.push(...styles);
   out.push("  classDef repo fill:#E8F1FA,stroke:#2B5B84,color:#1B3550");

@@ -61,7 +61,7 @@ export const GraphDomain = z.object({ name: z.string(), members: z.array(z.strin
 
 export const GraphFilter = z.object({
   domain: z.string().optional(),
-  /** The repo and its neighbours: the contracts it exports or imports and the repos at their other ends. */
+  /** The repo and its neighbours: the contracts it exports with their importers, those it imports with their owners. */
   repo: z.string().optional(),
   /** A contract name, or `domain/name` when the name is in several domains. */
   contract: z.string().optional(),

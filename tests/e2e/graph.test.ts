@@ -2,7 +2,7 @@
 // after aperture proposes a breaking change on an open sync branch, the formats and their defaults, SVG drawn
 // inside the one binary (Graphviz in WebAssembly, no system `dot`), --open through $BROWSER, and bad names.
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { XMLValidator } from "fast-xml-parser";
 import { GraphModel } from "../../src/graph/model.ts";
@@ -69,7 +69,7 @@ describe("blue realm graph", () => {
     expect(dot.stdout).toContain(`[SYNC ${branch}]`);
   });
 
-  test("-o file.svg: drawn inside the binary, valid XML, every repo and contract, maintainers in tooltips", () => {
+  test("-o file.svg: drawn inside the binary, valid XML, every repo and contract, maintainers in tooltips; an unwritable file is one line", () => {
     const out = sb.path("realm.svg");
     const r = sb.blue(fungal, "realm", "graph", "-o", out);
     expect(r.stderr).toBe("");
@@ -78,6 +78,12 @@ describe("blue realm graph", () => {
     const svg = readFileSync(out, "utf8");
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg).toContain("<svg");
+    const dir = sb.path("a-directory.svg");
+    mkdirSync(dir);
+    const refused = sb.blue(fungal, "realm", "graph", "-o", dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.split("\n")[0]).toBe(`error: cannot write ${dir}: it is a directory`);
+    expect(stackTrace(refused)).toBe(false);
     for (const t of ["<title>repo:aperture</title>", "<title>repo:fungal&#45;image&#45;analysis</title>", "<title>contract:s3&#45;access/s3&#45;permissions</title>", "maintainers: test@example.com", "Legend"]) expect(svg).toContain(t);
   });
 
@@ -111,5 +117,23 @@ describe("blue realm graph", () => {
     expect(file).toEndWith("letemcook.svg");
     expect(r.stdout).toBe(`Wrote ${file}\n`);
     expect(XMLValidator.validate(readFileSync(file, "utf8"))).toBe(true);
+  });
+
+  test("maintainers and urls are free text in another team's YAML: drawn as text, never as markup", () => {
+    const evil = ['</title><script>alert(1)</script>', 'x"]; "pwned" [label="owned', "a|b\nsubgraph pwned"];
+    editRealmFile(clone, "repos/aperture.yaml", (d) => {
+      d.set("maintainers", evil);
+      d.set("url", '"/><script>alert(2)</script>');
+    });
+    sb.git(clone, "commit", "-qam", "aperture's maintainers, as another team wrote them");
+    const out = sb.path("hostile.svg");
+    expect(sb.blue(fungal, "realm", "graph", "-o", out).code).toBe(0);
+    const svg = readFileSync(out, "utf8");
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg).not.toContain("<script");
+    expect(svg).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect((svg.match(/class="node"/g) ?? []).length).toBe(4); // two repos, one contract, the legend
+    const g = graphOf(sb.blue(fungal, "realm", "graph", "--json"));
+    expect(g.repos.find((r) => r.name === "aperture")!.maintainers).toEqual(evil);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { ExitCode, UnknownName, UsageError } from "../../src/errors.ts";
 import { buildGraph } from "../../src/graph/build.ts";
 import { GraphModel, type GraphEdge } from "../../src/graph/model.ts";
-import { BREAKING_PROPOSAL, pendingSync, rfcModel } from "./fixtures.ts";
+import { BREAKING_PROPOSAL, generatedModel, pendingSync, rfcModel } from "./fixtures.ts";
 
 const build = (over: Partial<Parameters<typeof buildGraph>[0]> = {}, filter = {}) => buildGraph({ realm: "letemcook", model: rfcModel(), pending: [], ...over }, filter);
 const edge = (g: GraphModel, kind: GraphEdge["kind"], repo: string) => g.edges.find((e) => e.kind === kind && e.repo === repo)!;
@@ -62,6 +62,22 @@ describe("filters", () => {
     expect(g.contracts.map((c) => c.id)).toEqual(["s3-access/s3-permissions"]);
     expect(g.edges).toHaveLength(2);
     expect(g.filter).toEqual({ repo: "aperture" });
+  });
+
+  test("--repo in a larger realm: its providers and its importers, not the other importers of what it imports", () => {
+    const full = buildGraph({ realm: "generated", model: generatedModel(), pending: [] });
+    const importers = (contract: string) => full.edges.filter((e) => e.kind === "import" && e.contract === contract).map((e) => e.repo);
+    const neighbours = (repo: string) =>
+      new Set(full.edges.filter((e) => e.repo === repo).flatMap((e) => (e.kind === "export" ? importers(e.contract) : [full.contracts.find((c) => c.id === e.contract)!.owner])));
+    // A repo R importing a contract that S imports too, where S is neither R's provider nor R's importer.
+    const pair = full.edges
+      .filter((e) => e.kind === "import")
+      .flatMap((e) => importers(e.contract).filter((s) => s !== e.repo && !neighbours(e.repo).has(s)).map((s) => ({ repo: e.repo, sibling: s })))[0];
+    expect(pair).toBeDefined();
+    const g = buildGraph({ realm: "generated", model: generatedModel(), pending: [] }, { repo: pair!.repo });
+    expect(g.repos.map((r) => r.name).sort()).toEqual([pair!.repo, ...neighbours(pair!.repo)].sort());
+    expect(g.repos.map((r) => r.name)).not.toContain(pair!.sibling);
+    expect(g.edges.filter((e) => e.repo === pair!.repo)).toEqual(full.edges.filter((e) => e.repo === pair!.repo));
   });
 
   test("--domain: its contracts and members (a domain without contracts keeps its members)", () => {

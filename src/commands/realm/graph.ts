@@ -1,5 +1,5 @@
 import { defineCommand } from "../../cli-args.ts";
-import { UsageError } from "../../errors.ts";
+import { BlueError, UsageError } from "../../errors.ts";
 import { line, warnProblems, warnStderr } from "../../ui/output.ts";
 
 export const graph = defineCommand({
@@ -11,7 +11,7 @@ export const graph = defineCommand({
       "blue realm graph --open                   # an SVG picture in the browser",
       "blue realm graph -o realm.svg             # the format from the file name (.svg .dot .mmd .json)",
       "blue realm graph --repo aperture          # aperture and its neighbours",
-      "blue realm graph --domain s3-access --format dot | dot -Tpng > s3.png",
+      "blue realm graph --domain s3-access --format dot   # for Graphviz: ... | dot -Tpng > s3.png",
       "blue realm graph --format json",
     ],
   },
@@ -21,7 +21,7 @@ export const graph = defineCommand({
     open: { type: "boolean", description: "Draw an SVG and open it in the browser" },
     json: { type: "boolean", description: "Print the graph's JSON document (as --format json)" },
     domain: { type: "string", description: "Only this domain's contracts and members", valueHint: "domain" },
-    repo: { type: "string", description: "Only this repo and its neighbours (the contracts it exports or imports, the repos at their other ends)", valueHint: "repo" },
+    repo: { type: "string", description: "Only this repo and its neighbours (its contracts and their importers, the contracts it imports and their owners)", valueHint: "repo" },
     contract: { type: "string", description: "Only this contract, its owner and importers (name, or domain/name)", valueHint: "contract" },
     realm: { type: "string", description: "Draw this realm (cloned on this machine) instead of the one this repo belongs to", valueHint: "name" },
   },
@@ -38,15 +38,24 @@ export const graph = defineCommand({
     const input = await gatherGraphInput(target.realmDir, target.realm, { host: () => syncHost(target.realm, target.realmDir) });
     warnProblems(input.warnings);
     const filter = { ...(args.domain !== undefined ? { domain: args.domain } : {}), ...(args.repo !== undefined ? { repo: args.repo } : {}), ...(args.contract !== undefined ? { contract: args.contract } : {}) };
-    const text = await renderGraph(buildGraph(input, filter), format);
+    const g = buildGraph(input, filter);
+    const text = await renderGraph(g, format);
+    // Mermaid's own defaults (maxEdges 500, maxTextSize 50,000): past them GitHub shows an error, not the picture.
+    if (format === "mermaid" && (g.edges.length > 500 || text.length > 50_000)) {
+      warnStderr(`${g.edges.length} edges, ${text.length} characters: more than mermaid draws by default (500 edges, 50,000 characters); narrow it with --domain, --repo or --contract, or draw it with --format svg`);
+    }
     let file = args.output;
     if (file === undefined && args.open) {
       const [{ mkdtempSync }, { tmpdir }, { join }] = await Promise.all([import("node:fs"), import("node:os"), import("node:path")]);
       file = join(mkdtempSync(join(tmpdir(), "blue-graph-")), `${target.realm}.svg`);
     }
     if (file === undefined) return void process.stdout.write(text);
-    const { writeFileAtomic } = await import("../../system/atomic-write.ts");
-    writeFileAtomic(file, text);
+    const [{ writeFileAtomic }, { fileErrorText }] = await Promise.all([import("../../system/atomic-write.ts"), import("../../system/file-error.ts")]);
+    try {
+      writeFileAtomic(file, text);
+    } catch (e) {
+      throw new BlueError(`cannot write ${file}: ${fileErrorText(e)}`, "Name a file in a directory you can write, or leave out -o to print to stdout.");
+    }
     if (args.open) (await import("../../system/open-file.ts")).openFile(file);
     line(`Wrote ${file}`);
   },
