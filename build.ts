@@ -48,8 +48,9 @@ export async function compile(root: string, outfile: string, meta: BuildMeta, cr
     `--define=BLUE_BUILD=${JSON.stringify(meta)}`,
     ...(crossTarget ? [`--target=bun-${crossTarget}`] : []),
   ];
-  // validate-worker.ts is a second entry point: worker threads load it from inside the executable.
-  const result = await $`bun build ${flags} src/cli.ts src/check/validate-worker.ts --outfile ${outfile}`.cwd(root).nothrow().quiet();
+  // validate-worker.ts and svg-worker.ts (the dashboard's graph layout) are more entry points: worker threads
+  // load them from inside the executable.
+  const result = await $`bun build ${flags} src/cli.ts src/check/validate-worker.ts src/dashboard/svg-worker.ts --outfile ${outfile}`.cwd(root).nothrow().quiet();
   const output = result.stdout.toString() + result.stderr.toString();
   // bun prints this yet exits 0, and the binary then dies at start-up: treat it as the failure it is.
   if (result.exitCode !== 0 || /Failed to generate bytecode/i.test(output)) {

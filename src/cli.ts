@@ -41,6 +41,7 @@ const main = defineCommand({
     mcp: () => import("./commands/mcp.ts").then((m) => m.mcp),
     version: () => import("./commands/version.ts").then((m) => m.version),
     upgrade: () => import("./commands/upgrade.ts").then((m) => m.upgrade),
+    dashboard: () => import("./commands/dashboard.ts").then((m) => m.dashboard),
   },
 });
 

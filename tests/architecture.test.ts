@@ -85,6 +85,10 @@ const LEVELS: Record<string, number> = {
   waive: 6,
   protect: 6,
   follow: 7,
+  // the realm graph reads the realm and the open sync branches; the daemon's dashboard draws it
+  graph: 7,
+  // the dashboard's pages (inside the daemon, which wires them) draw the graph and read sync
+  dashboard: 7,
   daemon: 8,
   status: 9,
   upgrade: 9,

@@ -6,6 +6,7 @@ export const realm = defineCommand({
     status: () => import("./realm/status.ts").then((m) => m.status),
     check: () => import("./realm/check.ts").then((m) => m.check),
     impact: () => import("./realm/impact.ts").then((m) => m.impact),
+    graph: () => import("./realm/graph.ts").then((m) => m.graph),
     sync: () => import("./realm/sync.ts").then((m) => m.sync),
     approve: () => import("./realm/approve.ts").then((m) => m.approve),
     waive: () => import("./realm/waive.ts").then((m) => m.waive),

@@ -18,6 +18,7 @@ import { createRealmCache } from "./realm-cache.ts";
 import { createSyncQueue, SyncAbandoned, SyncBusy } from "./sync-queue.ts";
 import { fitChanges, VERSION_HEADER } from "./wire.ts";
 import { processAlive } from "../system/process-alive.ts";
+import { createDashboard, isDashboardPath } from "../dashboard/routes.ts";
 
 export const IDLE_AFTER_MS = 15 * 60 * 1000;
 
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
     const notified = dedupe([...proposed, ...landed, ...owed]).filter((n) => !deps.db.hasNotification(n));
     for (const n of notified) deps.db.addNotification({ ...n, changes: fitChanges(n.changes) }, at);
     deps.db.markRealmSynced(name, at, url, brokenBecause(name, after) ? "broken" : "active");
+    dashboard.hub.publish({ kind: "fetched", realm: name, at });
     return { name, head, last_sync: at, notifications: notified.length + forgeNew };
   };
   /** Fetch a realm and turn the contract versions that changed into notifications for their importers. One at a
@@ -158,6 +160,18 @@ export function createApp(deps: AppDeps) {
     return rows.filter((s) => !left.has(s.id)).map(withState);
   };
 
+  // Its pages take a session, not the bearer token (DESIGN.md §7); the code that opens one is minted below.
+  const dashboard = createDashboard({
+    port: deps.port,
+    clock: deps.clock,
+    realms: () => deps.db.realms(),
+    load: realmModel,
+    broken: brokenBecause,
+    notifications: (row, repo) => notificationsOf(row, repo, false).map(({ key: _k, pending: _p, ...n }) => n),
+    sessions: (realm) => liveSessions(realm),
+    fetch: (name, clone) => syncRealm(name, clone),
+  });
+
   const app = new Hono()
     .use("*", async (c, next) => {
       c.header(VERSION_HEADER, deps.version);
@@ -170,7 +184,7 @@ export function createApp(deps: AppDeps) {
       if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
         return fail(c, 403, "forbidden_origin", "cross-origin requests are refused");
       }
-      if (c.req.path !== "/health") {
+      if (c.req.path !== "/health" && !isDashboardPath(c.req.path)) {
         const auth = c.req.header("authorization") ?? "";
         const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
         if (!sameSecret(token, deps.token)) return fail(c, 401, "unauthorized", "missing or wrong bearer token (see daemon.token)");
@@ -178,6 +192,11 @@ export function createApp(deps: AppDeps) {
       await next();
     })
     .get("/health", (c) => c.json({ status: "ok" as const, version: deps.version, pid: process.pid, started_at: deps.startedAt }))
+    .post("/dashboard-codes", (c) => {
+      const { code, expiresAt } = dashboard.access.mintCode();
+      return c.json({ code, expires_at: new Date(expiresAt).toISOString() }, 201);
+    })
+    .route("/dashboard", dashboard.routes)
     .get("/realms", (c) => c.json({ realms: deps.db.realms().map(({ forgejo_url, ...r }) => ({ ...r, url: forgejo_url })) }))
     .post("/realms", jsonBody(BODY_LIMITS.realm), valid("json", RegisterRealm), (c) => {
       const r = c.req.valid("json");
@@ -250,6 +269,8 @@ export function createApp(deps: AppDeps) {
             : n.domain === a.up_to!.domain && n.contract === a.up_to!.contract && (!n.version || !semver.valid(n.version) || !semver.valid(a.up_to!.version) || semver.lte(n.version, a.up_to!.version)),
       );
       for (const n of chosen) deps.db.acknowledge(n.id, repo, at);
+      // A sync acknowledged (and may have merged) even when nothing here was still pending: the pages follow.
+      dashboard.hub.publish({ kind: "ack", realm: row.name, at });
       return c.json({ acknowledged: chosen.map((n) => ({ ...n, pending: false })) });
     })
     .post("/realms/:name/sync", valid("param", RealmParam), async (c) => {
@@ -283,7 +304,9 @@ export function createApp(deps: AppDeps) {
       return c.json({ notifications: deps.db.notifications({ realm: q.realm, repo: q.repo, pending: q.pending === "true", limit: q.limit }) });
     })
     .post("/notifications", jsonBody(BODY_LIMITS.notification), valid("json", NotificationInput), (c) => {
-      return c.json({ notification: deps.db.addNotification(c.req.valid("json"), deps.clock().toISOString()) }, 201);
+      const n = deps.db.addNotification(c.req.valid("json"), deps.clock().toISOString());
+      dashboard.hub.publish({ kind: "sync", realm: n.realm, at: n.created_at });
+      return c.json({ notification: n }, 201);
     })
     .post("/notifications/:id/ack", valid("param", IdParam), jsonBody(BODY_LIMITS.ack), valid("json", Ack), (c) => {
       const id = Number(c.req.param("id"));
@@ -294,7 +317,7 @@ export function createApp(deps: AppDeps) {
     .notFound((c) => fail(c, 404, "not_found", `no route ${c.req.method} ${c.req.path}`))
     // Hono's own refusals (a body that is not JSON) keep their status: the client's mistake is not a 500.
     .onError((e, c) => (e instanceof HTTPException && e.status < 500 ? fail(c, e.status as 400, "invalid_request", e.message) : fail(c, 500, "internal", e.message)));
-  return Object.assign(app, { syncRealm, sweepSessions });
+  return Object.assign(app, { syncRealm, sweepSessions, closeDashboard: dashboard.hub.closeAll });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -209,6 +209,8 @@ export async function runDaemon(): Promise<void> {
     log(`${signal}: finishing in-flight requests`);
     clearInterval(sweep);
     if (fetcher) clearInterval(fetcher);
+    // Open dashboard event streams never finish by themselves: end them, or the graceful stop waits for ever.
+    app.closeDashboard();
     await server.stop(false);
     db.close();
     // Remove the files only if they are still ours (a replacement daemon may have written its own).
