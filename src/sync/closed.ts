@@ -6,8 +6,8 @@
 // as the same record, so a branch recorded here is not looked up again.
 //
 // Its end (pruneClosed, on every daemon fetch): once every importer it names has synced again (a commit of its sync
-// has reached main since the record was made), or the provider has (its next contract version is on main), or
-// after CLOSED_RECORD_DAYS.
+// has reached main since the record was made), or the provider has (a commit of its sync, such as its next contract
+// version, has reached main), or after CLOSED_RECORD_DAYS.
 import { hostname } from "node:os";
 import { z } from "zod";
 import { parse, stringify } from "yaml";

@@ -74,7 +74,7 @@ describe("a provider's sync branch closed without merging", () => {
 
 describe("a provider's sync branch closed without merging, seen from two machines (two BLUE_HOMEs)", () => {
   test("machine A's settle removes the acknowledgement first; machine B's daemon, fetching afterwards, still tells B's importer it is blocked; one decision", async () => {
-    const { sb, fungal, remote, branches, provider, ack } = waitingAcknowledgement();
+    const { sb, aperture, fungal, remote, branches, provider, ack, writeCode } = waitingAcknowledgement();
     const b = new Sandbox("machine-b");
     sandboxes.push(b);
     // B's daemon knows the realm (it cloned it) before anything is closed.
@@ -104,5 +104,16 @@ describe("a provider's sync branch closed without merging, seen from two machine
     for (const r of again) expect(r.code).toBe(0);
     expect(record().decisions.map((d) => d.key)).toEqual([`comment ${ack}`]);
     for (const box of [sb, b]) expect(StatusDoc.parse(JSON.parse(box.blue(fungal, "realm", "status", "--json").stdout)).forge_notifications).toHaveLength(1);
+
+    // The record's end: aperture syncs again (back to the published schema, one more path) and that lands on main;
+    // B's next fetch prunes the record from the realm remote. The notification each machine holds stays.
+    writeFileSync(join(aperture, "config/schema.json"), JSON.stringify({ type: "object", properties: { read: { type: "array", items: { type: "string" } } }, required: ["read"] }));
+    writeCode({ ...VALUE, read: [...VALUE.read, "more/*"] });
+    expect(sb.blue(aperture, "realm", "sync").code).toBe(0);
+    expect(sb.blue(fungal, "realm", "sync").stdout).toMatch(/Merged sync\/aperture/);
+    expect(b.blue(fungal, "realm", "status", "--refresh").code).toBe(0);
+    expect(sb.git(sb.root, "--git-dir", remote, "for-each-ref", "refs/blue/closed/")).toBe("");
+    expect(b.blue(fungal, "daemon", "logs").stdout).toContain(`letemcook: the record of ${provider} closed without merging ends: aperture synced again`);
+    expect(StatusDoc.parse(JSON.parse(b.blue(fungal, "realm", "status", "--json").stdout)).forge_notifications).toHaveLength(1);
   }, 180_000);
 });
