@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { SyncReport } from "../../src/sync/run.ts";
 import { StatusDoc } from "../../src/realm/view.ts";
+import { PrFollowDoc } from "../../src/follow/publish.ts";
 import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
 import { Sandbox } from "./sandbox.ts";
 
@@ -93,6 +94,13 @@ describe("a provider's sync branch closed without merging, seen from two machine
     expect(s.stdout + s.stderr).toContain(`BLOCKED: ${message}`);
     const doc = StatusDoc.parse(JSON.parse(b.blue(fungal, "realm", "status", "--json").stdout));
     expect(doc.forge_notifications).toEqual([expect.objectContaining({ set_id: provider, repo: "fungal-image-analysis", kind: "blocked", message })]);
+    // `blue realm pr --status` of a change that fungal is part of shows it too (read from the realm remote).
+    expect(sb.blue(fungal, "realm", "worktree", "--rfc", "metrics-v2").code).toBe(0);
+    const pr = b.blue(fungal, "realm", "pr", "--status", "--rfc", "metrics-v2");
+    expect([pr.code, pr.stderr]).toEqual([0, ""]);
+    expect(pr.stdout).toContain(`fungal-image-analysis: BLOCKED: ${message}`);
+    const prDoc = PrFollowDoc.parse(JSON.parse(b.blue(fungal, "realm", "pr", "--status", "--rfc", "metrics-v2", "--json").stdout));
+    expect(prDoc.blocked_syncs).toEqual([{ repo: "fungal-image-analysis", branch: ack, provider_branch: provider, message }]);
     // What B read: the record A's daemon wrote in the realm remote, with the one decision A took (B took none).
     const record = () => parse(sb.git(sb.root, "--git-dir", remote, "show", `refs/blue/closed/${provider}:closed.yaml`)) as { importers: { repo: string; branch: string }[]; decisions: { key: string; by: string }[] };
     expect(record().importers.map((i) => [i.repo, i.branch])).toEqual([["fungal-image-analysis", ack]]);
