@@ -68,6 +68,7 @@ async function fetchRealm(
     try {
       const merges = opts.network ? await settle(localPath, name, await syncHostFor(name, localPath, ""), clockNow()) : [];
       for (const m of merges) if (m.merged) log(`merged ${m.branch} in ${name} (${m.reason})`);
+      for (const m of merges) if (m.removed) log(`removed ${m.branch} in ${name}: it can no longer merge`);
     } catch (e) {
       log(`merging due sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
     }
@@ -84,20 +85,36 @@ async function fetchRealm(
   });
 }
 
+/** Sync branches closed without merging (sync/closed.ts): what this fetch learns is recorded in the realm remote,
+ *  then every record there becomes a `blocked` notification for its importers, whichever machine learned it and
+ *  whether or not its settle already removed their acknowledgements; records that came to their end are pruned. */
 async function closedProvidersOf(name: string, localPath: string): Promise<ForgeNotification[]> {
-  const [{ readPending, markClosedBases }, { syncHostFor }, { loadRealm, hasErrors }, { closedSyncProviders }] = await Promise.all([import("../sync/run.ts"), import("../sync/host-for.ts"), import("../realm/load.ts"), import("../follow/run.ts")]);
+  const [{ readPending, markClosedBases }, { syncHostFor }, { loadRealm, hasErrors }, { closedSyncProviders }, closed] = await Promise.all([
+    import("../sync/run.ts"),
+    import("../sync/host-for.ts"),
+    import("../realm/load.ts"),
+    import("../follow/run.ts"),
+    import("../sync/closed.ts"),
+  ]);
   const { model, problems } = loadRealm(localPath);
   if (hasErrors(problems)) return [];
-  let pending: Awaited<ReturnType<typeof readPending>> = [];
+  const now = clockNow();
   try {
-    pending = await readPending(localPath, model);
+    await closed.fetchClosed(localPath);
+    const pending = await readPending(localPath, model);
     await markClosedBases(pending, await syncHostFor(name, localPath, ""));
+    await closed.recordClosed(localPath, name, pending, now);
+    const records = await closed.readClosedRecords(localPath, { fetch: false });
+    const found = closedSyncProviders(records.map((r) => r.record));
+    // Logged by the daemon that learns it (each later fetch reads the record again; its notification is stored once).
+    const learned = new Set(pending.filter((p) => p.obsolete && p.base_closed).map((p) => p.branch));
+    for (const n of found) if (learned.has(n.decision.split(" ")[1]!)) log(`${name}: ${n.decision.split(" ")[1]} (${n.repo}) blocked: ${n.set_id} was closed without merging`);
+    for (const p of await closed.pruneClosed(localPath, records, now)) log(`${name}: the record of ${p.branch} closed without merging ends: ${p.why}`);
+    return found;
   } catch (e) {
     log(`reading the sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
+    return [];
   }
-  const found = closedSyncProviders(name, pending, clockNow().toISOString());
-  for (const n of found) log(`${name}: ${n.decision.split(" ")[1]} (${n.repo}) blocked: ${n.set_id} was closed without merging`);
-  return found;
 }
 
 /** Follow the realm's coordinated changes (follow/run.ts); every decision is logged with its PR and reason. */

@@ -33,9 +33,24 @@ export const FollowStatus = z.object({
 });
 export type FollowStatus = z.infer<typeof FollowStatus>;
 
-/** `blue realm pr --status --json`: the branches and PRs, and what the daemons following the set decided. */
-export const PrFollowDoc = PrStatusDoc.extend({ follow: FollowStatus.nullable() });
+/** A sync acknowledgement of one of the set's repos that a provider's sync branch closed without merging blocked. */
+export const BlockedSync = z.object({ repo: z.string(), branch: z.string(), provider_branch: z.string(), message: z.string() });
+export type BlockedSync = z.infer<typeof BlockedSync>;
+
+/** `blue realm pr --status --json`: the branches and PRs, what the daemons following the set decided, and the set's
+ *  repos whose sync acknowledgements are blocked (the records at refs/blue/closed/, sync/closed.ts). */
+export const PrFollowDoc = PrStatusDoc.extend({ follow: FollowStatus.nullable(), blocked_syncs: z.array(BlockedSync).default([]) });
 export type PrFollowDoc = z.infer<typeof PrFollowDoc>;
 
 export const followStatusOf = (f: FollowedSet | null): FollowStatus | null =>
   f ? { auto_merge: f.set.auto_merge, opted_in_by: f.set.opted_in_by, repos: f.repos, decisions: f.set.decisions } : null;
+
+/** The set's repos' sync acknowledgements blocked by a provider's sync branch closed without merging, as the realm
+ *  remote records them (fetched now; a realm remote that cannot be read leaves the list empty). */
+export async function blockedSyncsOf(clone: string, repos: readonly string[]): Promise<BlockedSync[]> {
+  const [{ readClosedRecords }, { closedSyncProviders }] = await Promise.all([import("../sync/closed.ts"), import("./run.ts")]);
+  const records = await readClosedRecords(clone, { fetch: true }).catch(() => []);
+  return closedSyncProviders(records.map((r) => r.record))
+    .filter((n) => repos.includes(n.repo))
+    .map((n) => ({ repo: n.repo, branch: n.decision.split(" ")[1]!, provider_branch: n.set_id, message: n.message }));
+}

@@ -10,6 +10,7 @@ import { mergeOnRemote, remoteBranch } from "../git/remote-branch.ts";
 import { planFollow, type FollowState, type NewDecision, type RepoFacts } from "./plan.ts";
 import { readSet, readSets, swapSet, type FollowDecision, type FollowSet } from "./record.ts";
 import type { PendingSync } from "../sync/pending.ts";
+import type { ClosedSync } from "../sync/closed.ts";
 import { forgeComment, forgeFacts, forgeMerge, type ForgeFor } from "./forge.ts";
 import { mayMergeHere } from "./consent.ts";
 import type { Forge } from "../forge/forge.ts";
@@ -221,21 +222,22 @@ export function staleSyncApprovals(realm: string, pending: readonly PendingSync[
   );
 }
 
-/** Acknowledgements built on a provider's sync branch that was closed without merging (plain git: deleted from the
- *  realm remote unmerged; a forge: its PR closed, not merged; sync/run.ts readPending and markClosedBases), as a `blocked` forge notification for the
- *  importer: it will not merge, and settle removes it (closing its PR on a forge, with a comment saying why).
- *  Read before settle removes them: afterwards nothing in the realm says they were there. */
-export function closedSyncProviders(realm: string, pending: readonly PendingSync[], at: string): ReturnType<typeof forgeNotices> {
-  return pending
-    .filter((p) => p.obsolete && p.base && p.base_closed)
-    .map((p) => ({
-      realm,
-      set_id: p.base!.branch,
-      decision: `blocked ${p.branch} ${p.sha}`,
-      repo: p.repo,
+/** The acknowledgements a provider's sync branch closed without merging blocked (plain git: deleted from the realm
+ *  remote unmerged; a forge: its PR closed, not merged), as a `blocked` forge notification for each importer: it will
+ *  not merge, and settle removes it (closing its PR on a forge, with one comment saying why). Read from the records in
+ *  the realm remote (sync/closed.ts), so a daemon that fetches after another machine's settle removed them still
+ *  tells its importer; the same on every machine (decided when and by whom the record says). */
+export function closedSyncProviders(records: readonly ClosedSync[]): ReturnType<typeof forgeNotices> {
+  return records.flatMap((c) =>
+    c.importers.map((i) => ({
+      realm: c.realm,
+      set_id: c.branch,
+      decision: `blocked ${i.branch} ${i.sha}`,
+      repo: i.repo,
       kind: "blocked" as const,
-      message: `${p.branch} is blocked, not merged: the sync branch it acknowledges, ${p.base!.branch}, was closed without merging; blue removes it, and the next 'blue realm sync' in ${p.repo} acknowledges what is on main`,
-      decided_at: at,
-      decided_by: "",
-    }));
+      message: `${i.branch} is blocked, not merged: the sync branch it acknowledges, ${c.branch}, was closed without merging; blue removes it, and the next 'blue realm sync' in ${i.repo} acknowledges what is on main`,
+      decided_at: c.learned_at,
+      decided_by: c.learned_by,
+    })),
+  );
 }

@@ -88,8 +88,9 @@ export interface Forge {
   getPullRequest(n: number): Promise<PullRequest>;
   listOpenPullRequests(o?: { headPrefix?: string }): Promise<PullRequest[]>;
   findOpenPullRequest(head: string): Promise<PullRequest | undefined>;
-  /** A closed PR (merged or not: `state` says) whose head is this branch, the newest first; undefined when none. */
-  findClosedPullRequest(head: string): Promise<PullRequest | undefined>;
+  /** The newest PR from `head` into `base`, whatever its state (`state` says: open, closed unmerged, merged);
+   *  undefined when there is none. One request, never a scan of the repo's PRs. */
+  findPullRequest(head: string, base: string): Promise<PullRequest | undefined>;
   requestReviewers(n: number, users: string[]): Promise<void>;
   /** Creates missing labels first where the forge needs that (Forgejo adds labels by id). */
   addLabels(n: number, labels: string[]): Promise<void>;

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Credential } from "./credentials.ts";
 import type { BranchProtection, ChecksState, Forge, ForgeTarget, PullRequest, Review } from "./forge.ts";
 import { ForgeHttp, type HttpOptions } from "./http.ts";
+import { ForgeError } from "../errors.ts";
 
 const NonEmpty = z.string().trim().min(1);
 
@@ -199,9 +200,15 @@ export function createForgejo(target: ForgeTarget, credential: Credential, opts:
       return (await forge.listOpenPullRequests()).find((p) => p.head === head);
     },
 
-    async findClosedPullRequest(head) {
-      // Forgejo's list takes no head filter: the realm repo's closed PRs, most recently updated first.
-      return (await pages(pulls, ForgejoPull, { state: "closed", sort: "recentupdate" })).map(toPullRequest).find((p) => p.head === head);
+    async findPullRequest(head, base) {
+      // Forgejo's list takes no head filter; its by-base-and-head route answers in one request (404: none).
+      try {
+        const p = toPullRequest(await http.request("GET", `${pulls}/${seg(base)}/${seg(head)}`, { response: ForgejoPull }));
+        return p.head === head ? p : undefined;
+      } catch (e) {
+        if (e instanceof ForgeError && e.status === 404) return undefined;
+        throw e;
+      }
     },
 
     async requestReviewers(n, users) {

@@ -180,9 +180,10 @@ export function createGithub(target: ForgeTarget, credential: Credential, opts: 
       return found.map(toPullRequest).find((p) => p.head === head);
     },
 
-    async findClosedPullRequest(head) {
-      const found = await http.request("GET", pulls, { query: { state: "closed", head: `${target.owner}:${head}`, sort: "updated", direction: "desc" }, response: z.array(GithubPull) });
-      return found.map(toPullRequest).find((p) => p.head === head);
+    async findPullRequest(head, base) {
+      // Filtered by the forge (owner:branch and base), newest first: one request, one short page.
+      const found = await http.request("GET", pulls, { query: { state: "all", head: `${target.owner}:${head}`, base, sort: "created", direction: "desc" }, response: z.array(GithubPull) });
+      return found.map(toPullRequest).find((p) => p.head === head && p.base === base);
     },
 
     async requestReviewers(n, users) {

@@ -1,13 +1,17 @@
-// The record of a coordinated change (follow/record.ts) as git keeps it in the realm remote: one ref per change,
-// refs/blue/sets/<rfc>, whose commit holds set.yaml. Every change to the record is a new commit on the old one,
-// pushed with --force-with-lease naming the commit it was built on: the realm remote accepts exactly one of two
-// machines' updates built on the same commit (receive-pack checks the old value under its lock), and the other
+// Records kept in the realm remote outside main, one ref each, whose commit holds one YAML file: a coordinated
+// change's record (follow/record.ts: refs/blue/sets/<rfc>, set.yaml) and a provider's sync branch closed without
+// merging (sync/closed.ts: refs/blue/closed/<branch>, closed.yaml). Every change to a record is a new commit on the
+// old one, pushed with --force-with-lease naming the commit it was built on: the realm remote accepts exactly one of
+// two machines' updates built on the same commit (receive-pack checks the old value under its lock), and the other
 // learns it lost. That is the compare-and-swap two daemons share; nothing in one daemon.db could be.
 import { runBounded } from "../system/subprocess.ts";
 import { GitError } from "../errors.ts";
 
+/** A kind of record: its refs' prefix (ending in "/") and the one file each commit holds. */
+export type RecordKind = { refs: string; file: string };
+
 export const SET_REFS = "refs/blue/sets/";
-const SET_FILE = "set.yaml";
+export const SETS: RecordKind = { refs: SET_REFS, file: "set.yaml" };
 
 async function exec(dir: string, args: string[], input?: string) {
   const r = await runBounded(["git", ...args], { cwd: dir, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }, timeoutMs: 5 * 60_000, input });
@@ -20,51 +24,67 @@ async function must(dir: string, args: string[], input?: string): Promise<string
   return r.stdout;
 }
 
-/** Bring the realm remote's set refs into the clone exactly (pruning those deleted there). */
-export async function fetchSetRefs(clone: string): Promise<void> {
-  await must(clone, ["fetch", "-q", "--prune", "origin", `+${SET_REFS}*:${SET_REFS}*`]);
+/** Bring the realm remote's records of a kind into the clone exactly (pruning those deleted there). */
+export async function fetchRecordRefs(clone: string, kind: RecordKind): Promise<void> {
+  await must(clone, ["fetch", "-q", "--prune", "origin", `+${kind.refs}*:${kind.refs}*`]);
 }
 
-export async function listSetRefs(clone: string): Promise<{ name: string; commit: string }[]> {
-  const out = await must(clone, ["for-each-ref", "--format=%(objectname) %(refname)", SET_REFS]);
+export async function listRecordRefs(clone: string, kind: RecordKind): Promise<{ name: string; commit: string }[]> {
+  const out = await must(clone, ["for-each-ref", "--format=%(objectname) %(refname)", kind.refs]);
   return out
     .split("\n")
     .filter(Boolean)
     .map((l) => {
       const [commit, ref] = l.split(" ") as [string, string];
-      return { name: ref.slice(SET_REFS.length), commit };
+      return { name: ref.slice(kind.refs.length), commit };
     });
 }
 
-export async function setRefCommit(clone: string, name: string): Promise<string | null> {
-  const r = await exec(clone, ["rev-parse", "--verify", "-q", `${SET_REFS}${name}^{commit}`]);
+export async function recordRefCommit(clone: string, kind: RecordKind, name: string): Promise<string | null> {
+  const r = await exec(clone, ["rev-parse", "--verify", "-q", `${kind.refs}${name}^{commit}`]);
   return r.ok && r.stdout ? r.stdout : null;
 }
 
-/** Bigger than any set's record (a few KB for tens of repos and decisions): anyone who can push to the realm writes these. */
+/** Bigger than any record needs (a few KB for tens of repos and decisions): anyone who can push to the realm writes these. */
 export const SET_FILE_MAX_BYTES = 1024 * 1024;
 
 /** The record's text, or null when the commit has none or it is too big to be one. */
-export async function readSetFile(clone: string, commit: string): Promise<string | null> {
-  const size = await exec(clone, ["cat-file", "-s", `${commit}:${SET_FILE}`]);
+export async function readRecordFile(clone: string, kind: RecordKind, commit: string): Promise<string | null> {
+  const size = await exec(clone, ["cat-file", "-s", `${commit}:${kind.file}`]);
   if (!size.ok || Number(size.stdout) > SET_FILE_MAX_BYTES) return null;
-  return must(clone, ["show", `${commit}:${SET_FILE}`]);
+  return must(clone, ["show", `${commit}:${kind.file}`]);
 }
 
 /**
- * Write `text` as the set's new record on top of `parent` (null: the set is new) and push it. "lost" when the
+ * Write `text` as the record's new state on top of `parent` (null: the record is new) and push it. "lost" when the
  * realm remote's ref is no longer `parent`: another machine updated the record first.
  */
-export async function swapSetFile(clone: string, name: string, text: string, parent: string | null, message: string): Promise<"won" | "lost"> {
+export async function swapRecordFile(clone: string, kind: RecordKind, name: string, text: string, parent: string | null, message: string): Promise<"won" | "lost"> {
   const blob = await must(clone, ["hash-object", "-w", "--stdin"], text);
-  const tree = await must(clone, ["mktree"], `100644 blob ${blob}\t${SET_FILE}\n`);
+  const tree = await must(clone, ["mktree"], `100644 blob ${blob}\t${kind.file}\n`);
   const commit = await must(clone, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message]);
-  const ref = `${SET_REFS}${name}`;
-  const r = await exec(clone, ["push", "--porcelain", `--force-with-lease=${ref}:${parent ?? ""}`, "origin", `${commit}:${ref}`]);
+  return pushRecord(clone, kind, name, commit, parent);
+}
+
+/** Delete the record from the realm remote, if it is still `commit` there ("lost": another machine moved it). */
+export async function dropRecord(clone: string, kind: RecordKind, name: string, commit: string): Promise<"won" | "lost"> {
+  return pushRecord(clone, kind, name, null, commit);
+}
+
+async function pushRecord(clone: string, kind: RecordKind, name: string, commit: string | null, parent: string | null): Promise<"won" | "lost"> {
+  const ref = `${kind.refs}${name}`;
+  const r = await exec(clone, ["push", "--porcelain", `--force-with-lease=${ref}:${parent ?? ""}`, "origin", `${commit ?? ""}:${ref}`]);
   if (r.ok) {
-    await must(clone, ["update-ref", ref, commit]);
+    await must(clone, commit ? ["update-ref", ref, commit] : ["update-ref", "-d", ref]);
     return "won";
   }
   if (/stale info|rejected|fetch first|non-fast-forward/i.test(r.stdout + r.stderr)) return "lost";
-  throw new GitError(`pushing the record of ${name} to the realm failed: ${r.stderr.split("\n")[0]}`, "Check the realm remote, then run the command again.");
+  throw new GitError(`pushing the record ${ref} to the realm failed: ${r.stderr.split("\n")[0]}`, "Check the realm remote, then run the command again.");
 }
+
+// The coordinated changes' records (follow/record.ts).
+export const fetchSetRefs = (clone: string) => fetchRecordRefs(clone, SETS);
+export const listSetRefs = (clone: string) => listRecordRefs(clone, SETS);
+export const setRefCommit = (clone: string, name: string) => recordRefCommit(clone, SETS, name);
+export const readSetFile = (clone: string, commit: string) => readRecordFile(clone, SETS, commit);
+export const swapSetFile = (clone: string, name: string, text: string, parent: string | null, message: string) => swapRecordFile(clone, SETS, name, text, parent, message);

@@ -7,9 +7,12 @@ import { REALM_BRANCH } from "../git/realm-repo.ts";
 import type { Forge, PullRequest } from "../forge/forge.ts";
 import { judgeReviews } from "../forge/reviews.ts";
 import { SYNC_STEPS, type SyncHost } from "./host.ts";
+import { isRecordedClosed } from "./closed.ts";
 
 export function forgeSyncHost(forge: Forge, clone: string): SyncHost {
   const found = new Map<string, PullRequest | undefined>();
+  // Answers for the life of this host (one command, one daemon fetch): settle asks again on every round.
+  const byHead = new Map<string, Promise<PullRequest | undefined>>();
   const find = async (branch: string) => {
     if (!found.has(branch)) found.set(branch, await forge.findOpenPullRequest(branch));
     return found.get(branch);
@@ -82,13 +85,16 @@ export function forgeSyncHost(forge: Forge, clone: string): SyncHost {
       await forge.approve(pr.number, "Approved with `blue realm approve`.");
     },
     async closedUnmerged(branch) {
-      if (await find(branch)) return false;
-      return (await forge.findClosedPullRequest(branch))?.state === "closed";
+      // Once closed, a PR never reopens as the same record: a branch the realm remote records closed is not asked about.
+      if (await isRecordedClosed(clone, branch)) return true;
+      // One request for the branch's PR into main, whatever its state (not a scan of the repo's closed PRs).
+      if (!byHead.has(branch)) byHead.set(branch, forge.findPullRequest(branch, REALM_BRANCH));
+      return (await byHead.get(branch))?.state === "closed";
     },
     async retire(branch, why) {
       const pr = await find(branch);
       if (pr) {
-        await forge.comment(pr.number, why);
+        if (why !== null) await forge.comment(pr.number, why);
         await forge.closePullRequest(pr.number);
         found.delete(branch);
       }

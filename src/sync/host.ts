@@ -34,10 +34,11 @@ export interface SyncHost {
   approve(branch: string): Promise<void>;
   merge(branch: string, message: string): Promise<MergeOutcome>;
   /** Whether the branch's PR was closed without merging (forges; on plain git that is the branch deleted unmerged,
-   *  which readPending sees itself). */
+   *  which readPending sees itself). A branch recorded closed in the realm remote (sync/closed.ts) is not looked up. */
   closedUnmerged?(branch: string): Promise<boolean>;
-  /** Drop a branch that can no longer merge (its PR, on a forge, closed with `why` as a comment). */
-  retire(branch: string, why: string): Promise<void>;
+  /** Drop a branch that can no longer merge (its PR, on a forge, closed with `why` as a comment; null: closed
+   *  without one, as another machine commented already). */
+  retire(branch: string, why: string | null): Promise<void>;
 }
 
 export function plainGitHost(clone: string): SyncHost {

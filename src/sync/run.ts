@@ -27,6 +27,7 @@ import { blueHome } from "../system/home.ts";
 import { publishAll } from "./publish.ts";
 import { commitMessage, writePlan } from "./write-plan.ts";
 import { syncBranchComplete, syncOperationKey } from "./resume.ts";
+import { claimRetirement } from "./closed.ts";
 
 export const SyncReport = z.object({
   realm: z.string(),
@@ -259,9 +260,13 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
     for (const v of all) if (!results.get(v.branch)?.merged) results.set(v.branch, { ...v, merged: false, removed: false, conflicts: pending.find((p) => p.branch === v.branch)?.conflicts ?? [] });
     const obsolete = pending.find((p) => p.obsolete);
     if (obsolete) {
+      // A closed base is recorded in the realm remote (sync/closed.ts) before its acknowledgement goes, and only the
+      // machine that wins the record's swap comments on the PR (a realm remote refusing the record: as before it).
+      const comment = obsolete.base_closed ? await claimRetirement(clone, realm, obsolete, now).catch(() => true) : true;
       await host.retire(
         obsolete.branch,
-        `Closed by blue: this acknowledgement was built on ${obsolete.base?.branch ?? "a provider's sync branch"}, which was closed without merging, so it can no longer merge. The next \`blue realm sync\` in ${obsolete.repo} acknowledges what is on main.`,
+        comment ? `Closed by blue: this acknowledgement was built on ${obsolete.base?.branch ?? "a provider's sync branch"}, which was closed without merging, so it can no longer merge. The next \`blue realm sync\` in ${obsolete.repo} acknowledges what is on main.`
+          : null,
       );
       results.set(obsolete.branch, { branch: obsolete.branch, repo: obsolete.repo, due: false, reason: null, waiting_for: [], pr: null, merged: false, conflicts: [], removed: true });
       continue;

@@ -74,10 +74,16 @@ describe.skipIf(!haveSpec)("Forgejo client against Forgejo's swagger description
     expect(await forge.findOpenPullRequest("sync/none")).toBeUndefined();
   });
 
-  test("findClosedPullRequest reads the closed PRs, most recently updated first (issue 20)", async () => {
-    expect(await forge.findClosedPullRequest("string")).toBeDefined();
-    expect(last()).toBe("GET /repos/realms/letemcook/pulls?state=closed&sort=recentupdate&page=1&limit=50");
-    expect(await forge.findClosedPullRequest("sync/none")).toBeUndefined();
+  test("findPullRequest asks the by-base-and-head route once, the branch's slashes encoded (issue 20: no scan of closed PRs)", async () => {
+    calls.length = 0;
+    expect(await forge.findPullRequest("string", "main")).toBeDefined();
+    expect(calls).toEqual(["GET /repos/realms/letemcook/pulls/main/string"]);
+    // The mock's placeholder PR has head "string": another head is not this branch's PR.
+    expect(await forge.findPullRequest("sync/aperture/20260124-150000", "main")).toBeUndefined();
+    expect(last()).toBe("GET /repos/realms/letemcook/pulls/main/sync%2Faperture%2F20260124-150000");
+    // Forgejo answers 404 when the branch has no PR into that base.
+    const none = createForge(target, credential, { fetch: Object.assign(async () => Response.json({ message: "not found" }, { status: 404 }), { preconnect: fetch.preconnect }), attempts: 1 });
+    expect(await none.findPullRequest("sync/none/1", "main")).toBeUndefined();
   });
 
   test("requestReviewers, comment, approve, listReviews", async () => {

@@ -77,11 +77,11 @@ describe("GitHub client against GitHub's OpenAPI description", () => {
     expect(last().path).toBe("/repos/octo-org/realm-letemcook/pulls?state=open&head=octo-org%3Anew-topic");
   });
 
-  test("findClosedPullRequest asks for the closed PRs of owner:branch, newest first (issue 20)", async () => {
-    const closed = await forge.findClosedPullRequest("new-topic");
-    expect(last().path).toBe("/repos/octo-org/realm-letemcook/pulls?state=closed&head=octo-org%3Anew-topic&sort=updated&direction=desc");
-    expect(closed?.number).toBe(1347);
-    expect(await forge.findClosedPullRequest("sync/none")).toBeUndefined();
+  test("findPullRequest asks for owner:branch into base in any state, newest first: one request (issue 20)", async () => {
+    const pr = await forge.findPullRequest("new-topic", "master");
+    expect(last().path).toBe("/repos/octo-org/realm-letemcook/pulls?state=all&head=octo-org%3Anew-topic&base=master&sort=created&direction=desc");
+    expect(pr?.number).toBe(1347);
+    expect(await forge.findPullRequest("sync/none", "master")).toBeUndefined();
   });
 
   test("requestReviewers, addLabels, comment", async () => {

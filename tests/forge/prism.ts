@@ -82,6 +82,8 @@ async function startPrismOnce(spec: string, timeoutMs: number): Promise<Prism> {
 export type RecordedCall = {
   method: string;
   path: string;
+  /** The query string, with its "?" ("" when none). */
+  query?: string;
   /** The status the client saw; 0 for a connection reset. */
   status: number;
   auth: string | null;
@@ -133,7 +135,7 @@ export function startRecordingProxy(prism: Prism, faults: readonly FaultRule[] =
     const auth = (req.headers.authorization as string | undefined) ?? null;
     const fault = pick(method, u.pathname);
     if (fault) {
-      calls.push({ method, path: u.pathname, status: fault.kind === "reset" ? 0 : Number(fault.kind), auth, body, fault: fault.kind });
+      calls.push({ method, path: u.pathname, query: u.search, status: fault.kind === "reset" ? 0 : Number(fault.kind), auth, body, fault: fault.kind });
       if (fault.kind === "reset") return void req.socket.destroy();
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (fault.kind === "429") headers["retry-after"] = String(fault.retryAfter);
@@ -144,7 +146,7 @@ export function startRecordingProxy(prism: Prism, faults: readonly FaultRule[] =
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "content-length") headers.set(k, v);
     const answer = await fetch(`${prism.url}${u.pathname}${u.search}`, { method, headers, body: method === "GET" || !body ? undefined : body });
     const out = Buffer.from(await answer.arrayBuffer());
-    calls.push({ method, path: u.pathname, status: answer.status, auth, body });
+    calls.push({ method, path: u.pathname, query: u.search, status: answer.status, auth, body });
     const back: Record<string, string> = {};
     // fetch has already decoded the body: its length and encoding are the proxy's to state.
     answer.headers.forEach((v, k) => {

@@ -126,7 +126,7 @@ describe("a provider's sync PR closed without merging, on a forge (issue 20)", (
   const PROVIDER = "sync/aperture/20260124-150000";
   const pr = (state: "open" | "closed" | "merged") => ({ number: 5, url: "u", state, title: "t", body: "", head: PROVIDER, base: "main", draft: false, labels: [] });
   const forgeWhere = (open: boolean, closed: "closed" | "merged" | null) =>
-    ({ kind: "forgejo", target: { owner: "realms", repo: "r" }, findOpenPullRequest: async () => (open ? pr("open") : undefined), findClosedPullRequest: async () => (closed ? pr(closed) : undefined) }) as unknown as Forge;
+    ({ kind: "forgejo", target: { owner: "realms", repo: "r" }, findPullRequest: async (head: string, base: string) => (head === PROVIDER && base === "main" ? (open ? pr("open") : closed ? pr(closed) : undefined) : undefined) }) as unknown as Forge;
   const ack = () => ({ branch: "sync/fungal/20260124-153000", repo: "fungal", sha: "f".repeat(40), synced_at: new Date(0).toISOString(), base: { branch: PROVIDER, sha: "a".repeat(40) }, base_merged: false, updates: [], acks: [], approvals: [], conflicts: [], obsolete: false, contents: new Map() });
 
   test("closed and not merged: the acknowledgement built on it is obsolete (settle removes it, commenting on its PR) and its importer told it is blocked", async () => {
@@ -136,7 +136,8 @@ describe("a provider's sync PR closed without merging, on a forge (issue 20)", (
     await markClosedBases(pending, host);
     expect(pending[0]).toMatchObject({ obsolete: true, base_closed: true });
     expect(evaluate(pending[0]!, { model: { domains: new Map() } as unknown as RealmModel, pending, now: new Date() }).due).toBe(false);
-    expect(closedSyncProviders("letemcook", pending, "2026-01-25T00:00:00.000Z")).toEqual([
+    const record = { realm: "letemcook", branch: PROVIDER, repo: "aperture", main: "m".repeat(40), learned_by: "host-a:/home", learned_at: "2026-01-25T00:00:00.000Z", importers: [{ repo: "fungal", branch: "sync/fungal/20260124-153000", sha: "f".repeat(40) }], decisions: [] };
+    expect(closedSyncProviders([record])).toEqual([
       {
         realm: "letemcook",
         set_id: PROVIDER,
@@ -145,7 +146,7 @@ describe("a provider's sync PR closed without merging, on a forge (issue 20)", (
         kind: "blocked",
         message: `sync/fungal/20260124-153000 is blocked, not merged: the sync branch it acknowledges, ${PROVIDER}, was closed without merging; blue removes it, and the next 'blue realm sync' in fungal acknowledges what is on main`,
         decided_at: "2026-01-25T00:00:00.000Z",
-        decided_by: "",
+        decided_by: "host-a:/home",
       },
     ]);
   });
@@ -157,7 +158,6 @@ describe("a provider's sync PR closed without merging, on a forge (issue 20)", (
       const pending = [ack()];
       await markClosedBases(pending, host);
       expect(pending[0]!.obsolete).toBe(false);
-      expect(closedSyncProviders("letemcook", pending, "2026-01-25T00:00:00.000Z")).toEqual([]);
     }
   });
 });

@@ -12,7 +12,7 @@ import type { PrRunDoc } from "../../pr/resume.ts";
 import { printOperationTable, resumeHint } from "../../ui/operation-table.ts";
 import { memberHere } from "../../worktree/run.ts";
 import { ensureRealmClone } from "../../realm/clone.ts";
-import { errorLine, failLine, json, line, ok, warnProblems, warnStderr } from "../../ui/output.ts";
+import { errorLine, failLine, json, line, ok, warnLine, warnProblems, warnStderr } from "../../ui/output.ts";
 import { fileErrorText } from "../../system/file-error.ts";
 import { repoProgress } from "../../ui/progress.ts";
 import { withLock } from "../../system/lock.ts";
@@ -21,7 +21,7 @@ import { clockNow } from "../../system/clock.ts";
 import { identityEmail } from "../../git/identity.ts";
 import { fetchSetRefs } from "../../git/set-ref.ts";
 import { followDeps, followRealm, followState } from "../../follow/run.ts";
-import { followStatusOf, recordPrSet, type PrFollowDoc } from "../../follow/publish.ts";
+import { blockedSyncsOf, followStatusOf, recordPrSet, type PrFollowDoc } from "../../follow/publish.ts";
 import { consentToMerge } from "../../follow/consent.ts";
 
 const followHere = (clone: string, realm: string) => followDeps({ clone, realm, home: blueHome(), now: () => clockNow(), log: () => undefined });
@@ -64,7 +64,9 @@ export const pr = defineCommand({
     if (args.status) {
       // Following first, so the branch states shown are those after whatever it merged.
       const followed = args.refresh ? ((await withLock(`${clone}.lock`, () => followRealm(follow, { fetch: true, only: rfc }))).sets[0] ?? null) : null;
-      const doc: PrFollowDoc = { ...(await prStatus(base)), follow: followStatusOf(followed ?? (await fetchSetRefs(clone).then(() => followState(follow, rfc)))) };
+      const status = await prStatus(base);
+      const blocked = await blockedSyncsOf(clone, status.repos.map((r) => r.repo));
+      const doc: PrFollowDoc = { ...status, follow: followStatusOf(followed ?? (await fetchSetRefs(clone).then(() => followState(follow, rfc)))), blocked_syncs: blocked };
       return args.json ? json(doc) : renderStatus(doc);
     }
     let body = "";
@@ -149,6 +151,7 @@ function renderStatus(doc: PrFollowDoc): void {
   }
   line(doc.order_line);
   line(doc.next ? `Next to merge: ${doc.next}` : "Everything is merged.");
+  for (const b of doc.blocked_syncs) warnLine(`${b.repo}: BLOCKED: ${b.message}`);
   if (!doc.follow) return;
   const f = doc.follow;
   line(`Followed by the daemons: auto-merge ${f.auto_merge ? `on${f.opted_in_by ? ` (opted in by ${f.opted_in_by})` : ""}` : "off (dependents are told when they are unblocked)"}`);

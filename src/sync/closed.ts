@@ -1,0 +1,169 @@
+// A provider's sync branch closed without merging, as a record in the realm remote (issue 20): which importers'
+// acknowledgements it blocked, and which machine commented on each. Kept at refs/blue/closed/<branch> (git/set-ref.ts,
+// the same compare-and-swap as a coordinated change's record), because settle removes the acknowledgements it
+// blocked: afterwards only this record tells a teammate's daemon that its importer is blocked, and only a swap both
+// machines see keeps two of them from commenting twice. It also caches the forge's answer: a closed PR never reopens
+// as the same record, so a branch recorded here is not looked up again.
+//
+// Its end (pruneClosed, on every daemon fetch): once every importer it names has synced again (a commit of its sync
+// has reached main since the record was made), or the provider has (a commit of its sync, such as its next contract
+// version, has reached main), or after CLOSED_RECORD_DAYS.
+import { hostname } from "node:os";
+import { z } from "zod";
+import { parse, stringify } from "yaml";
+import { git, REALM_BRANCH } from "../git/realm-repo.ts";
+import { dropRecord, fetchRecordRefs, listRecordRefs, readRecordFile, recordRefCommit, swapRecordFile, type RecordKind } from "../git/set-ref.ts";
+import { blueHome } from "../system/home.ts";
+import { parseTrailers } from "./branches.ts";
+import { syncBranchRepo, type PendingSync } from "./pending.ts";
+
+export const CLOSED: RecordKind = { refs: "refs/blue/closed/", file: "closed.yaml" };
+export const CLOSED_RECORD_DAYS = 30;
+const ATTEMPTS = 5;
+
+export const ClosedImporter = z.object({ repo: z.string(), branch: z.string(), sha: z.string() });
+export const ClosedSync = z.object({
+  realm: z.string(),
+  /** The provider's sync branch; also the ref's name. */
+  branch: z.string(),
+  repo: z.string(),
+  /** The realm's main when the record was made: what "since" means when it is pruned. */
+  main: z.string(),
+  learned_by: z.string(),
+  learned_at: z.string(),
+  /** The acknowledgements built on the branch, blocked: they will not merge, and settle removes them. */
+  importers: z.array(ClosedImporter),
+  /** Taken once each, ever: `comment <acknowledgement branch>` (the one comment on its PR as it is closed). */
+  decisions: z.array(z.object({ key: z.string(), by: z.string(), at: z.string() })),
+});
+export type ClosedSync = z.infer<typeof ClosedSync>;
+export type StoredClosed = { record: ClosedSync; commit: string };
+
+/** Who writes, as the record names it: host and BLUE_HOME (follow/run.ts followerName says the same). Two writers
+ *  must differ: the same change by the same writer at the same second is the same commit, and its push no news. */
+export const closedBy = () => `${hostname()}:${blueHome()}`;
+
+export const fetchClosed = (clone: string) => fetchRecordRefs(clone, CLOSED);
+
+/** Whether the clone holds a record of `branch` (as last fetched; no network). */
+export async function isRecordedClosed(clone: string, branch: string): Promise<boolean> {
+  return syncBranchRepo(branch) !== undefined && (await recordRefCommit(clone, CLOSED, branch).catch(() => null)) !== null;
+}
+
+async function readClosed(clone: string, branch: string): Promise<StoredClosed | null> {
+  const commit = await recordRefCommit(clone, CLOSED, branch);
+  const text = commit && (await readRecordFile(clone, CLOSED, commit));
+  if (!commit || !text) return null;
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = ClosedSync.safeParse(data);
+  return parsed.success && parsed.data.branch === branch ? { record: parsed.data, commit } : null;
+}
+
+/** Every record the clone holds that blue can read (one that does not parse, or names another branch, is skipped). */
+export async function readClosedRecords(clone: string, opts: { fetch: boolean }): Promise<StoredClosed[]> {
+  if (opts.fetch) await fetchClosed(clone);
+  const out: StoredClosed[] = [];
+  for (const { name } of await listRecordRefs(clone, CLOSED)) {
+    if (syncBranchRepo(name) === undefined) continue;
+    const got = await readClosed(clone, name);
+    if (got) out.push(got);
+  }
+  return out;
+}
+
+/** Read, change, swap; on a lost race fetch and do it again. `change` returns null when nothing is to be written. */
+async function update(clone: string, branch: string, change: (old: StoredClosed | null) => ClosedSync | null, message: string): Promise<void> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const old = await readClosed(clone, branch);
+    const next = change(old);
+    if (!next) return;
+    if ((await swapRecordFile(clone, CLOSED, branch, stringify(ClosedSync.parse(next)), old?.commit ?? null, message)) === "won") return;
+    await fetchClosed(clone);
+  }
+  throw new Error(`the record of ${branch} kept changing under this run`);
+}
+
+/**
+ * Record the acknowledgements blocked by a closed base (readPending's `obsolete && base_closed`) in the realm remote,
+ * adding the importers a record does not name yet. Reads the records as the clone has them; a lost race fetches.
+ */
+export async function recordClosed(clone: string, realm: string, pending: readonly PendingSync[], now: Date, by = closedBy()): Promise<void> {
+  const blocked = pending.filter((p) => p.obsolete && p.base_closed && p.base);
+  const bases = [...new Set(blocked.map((p) => p.base!.branch))];
+  for (const base of bases) {
+    const repo = syncBranchRepo(base);
+    if (!repo) continue;
+    const importers = blocked.filter((p) => p.base!.branch === base).map((p) => ({ repo: p.repo, branch: p.branch, sha: p.sha }));
+    const main = (await git(clone).raw(["rev-parse", `origin/${REALM_BRANCH}`])).trim();
+    await update(
+      clone,
+      base,
+      (old) => {
+        const known = new Set(old?.record.importers.map((i) => i.branch));
+        const added = importers.filter((i) => !known.has(i.branch));
+        if (old && added.length === 0) return null;
+        return old ? { ...old.record, importers: [...old.record.importers, ...added] } : { realm, branch: base, repo, main, learned_by: by, learned_at: now.toISOString(), importers, decisions: [] };
+      },
+      `${base} closed without merging: blocks ${importers.map((i) => i.branch).join(", ")}`,
+    );
+  }
+}
+
+/**
+ * Before settle removes an acknowledgement its closed base blocked: record it, then win the record's
+ * `comment <branch>` decision. True when this machine won it (it comments on the PR as it closes it); false when
+ * another machine took it first (it closes without a word).
+ */
+export async function claimRetirement(clone: string, realm: string, p: PendingSync, now: Date, by = closedBy()): Promise<boolean> {
+  await fetchClosed(clone);
+  await recordClosed(clone, realm, [p], now, by);
+  const key = `comment ${p.branch}`;
+  let won = false;
+  await update(
+    clone,
+    p.base!.branch,
+    (old) => {
+      won = false;
+      if (!old || old.record.decisions.some((d) => d.key === key)) return null;
+      won = true;
+      return { ...old.record, decisions: [...old.record.decisions, { key, by, at: now.toISOString() }] };
+    },
+    `comment on ${p.branch} as it is closed`,
+  );
+  return won;
+}
+
+/** Sync repos whose commits reached main since `since` (their Blue-Sync trailers); null when `since` is unknown here. */
+async function syncedSince(clone: string, since: string): Promise<Set<string> | null> {
+  const log = await git(clone)
+    .raw(["log", "--format=%B%x1e", `${since}..origin/${REALM_BRANCH}`])
+    .catch(() => null);
+  if (log === null) return null;
+  return new Set(log.split("\x1e").flatMap((m) => parseTrailers(m)["Blue-Sync"] ?? []));
+}
+
+/** Whether a record has come to its end (see the top of this file), and why. */
+export async function closedRecordEnd(clone: string, record: ClosedSync, now: Date): Promise<string | null> {
+  if (now.getTime() - Date.parse(record.learned_at) > CLOSED_RECORD_DAYS * 86_400_000) return `older than ${CLOSED_RECORD_DAYS} days`;
+  const synced = await syncedSince(clone, record.main);
+  if (!synced) return null;
+  if (synced.has(record.repo)) return `${record.repo} synced again`;
+  if (record.importers.length > 0 && record.importers.every((i) => synced.has(i.repo))) return `${record.importers.map((i) => i.repo).join(", ")} synced again`;
+  return null;
+}
+
+/** Drop the records that came to their end from the realm remote (a record another machine changed meanwhile is
+ *  left for the next look). Returns the branches dropped, with why. */
+export async function pruneClosed(clone: string, records: readonly StoredClosed[], now: Date): Promise<{ branch: string; why: string }[]> {
+  const out: { branch: string; why: string }[] = [];
+  for (const { record, commit } of records) {
+    const why = await closedRecordEnd(clone, record, now);
+    if (why && (await dropRecord(clone, CLOSED, record.branch, commit)) === "won") out.push({ branch: record.branch, why });
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+// A provider's sync PR closed without merging on Forgejo (issue 20), through the compiled binary, against a Prism
+// mock of Forgejo's own description with the recording proxy in front: two machines' daemons (two BLUE_HOMEs) fetch
+// the realm, and the request log proves what happened on the forge. The mock is stateless, so a small proxy in front
+// says what it cannot: the importer's acknowledgement PR is open (until blue closes it), and the provider's PR, looked
+// up by base and head, is closed unmerged once the test closes it. The importer's PR gets exactly one comment across
+// both daemons, each machine's importer a "blocked" notification, and the provider's PR is looked up once, by its
+// branch, never by reading the repo's closed PRs.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { parse } from "yaml";
+import { StatusDoc } from "../../src/realm/view.ts";
+import { FORGEJO_SPEC, startPrism, startRecordingProxy, type Prism } from "../forge/prism.ts";
+import { dailyDevelopment, VALUE } from "./daily.ts";
+import { realmOnForge } from "./forge-world.ts";
+import { Sandbox } from "./sandbox.ts";
+
+const TOKEN = "sync-closed-forge-secret-7a3c91";
+const ENV = { BLUE_FORGEJO_TOKEN: TOKEN };
+const PULLS = "/repos/realms/letemcook/pulls";
+const ACK_PR = 41;
+
+/** What the forge says that a stateless mock cannot. */
+const forgeState = { ack: null as string | null, ackOpen: true, provider: null as string | null, providerClosed: false };
+
+function patch(method: string, path: string, query: URLSearchParams, body: unknown): { status: number; body: unknown } | undefined {
+  const item = (Array.isArray(body) ? body[0] : body) as Record<string, any> | undefined;
+  const closedProvider = () => ({ ...item, number: 40, state: "closed", merged: false, head: { ...item!.head, ref: forgeState.provider }, base: { ...item!.base, ref: "main" } });
+  // The list of closed PRs (what a scan would read) has the provider's too: the test does not depend on how blue asks.
+  if (method === "GET" && path === PULLS && query.get("state") === "closed" && item) return { status: 200, body: forgeState.providerClosed ? [closedProvider()] : [] };
+  if (method === "GET" && path === PULLS && forgeState.ack && item) {
+    // The open PRs: the importer's acknowledgement until blue closes it (the provider's is not open: nothing merges).
+    return { status: 200, body: forgeState.ackOpen ? [{ ...item, number: ACK_PR, state: "open", merged: false, title: "ack", head: { ...item.head, ref: forgeState.ack }, base: { ...item.base, ref: "main" } }] : [] };
+  }
+  if (method === "GET" && forgeState.provider && path === `${PULLS}/main/${encodeURIComponent(forgeState.provider)}` && item) {
+    if (!forgeState.providerClosed) return { status: 404, body: { message: "not found" } };
+    return { status: 200, body: closedProvider() };
+  }
+  if (method === "PATCH" && path === `${PULLS}/${ACK_PR}`) forgeState.ackOpen = false;
+  if (method === "GET" && /\/pulls\/-?\d+\/reviews$/.test(path)) return { status: 200, body: [] };
+  return undefined;
+}
+
+function patchingProxy(upstream: string) {
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(req) {
+      const u = new URL(req.url);
+      const body = req.method === "GET" ? undefined : await req.text();
+      const res = await fetch(`${upstream}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body: body || undefined });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {}
+      const p = patch(req.method, u.pathname, u.searchParams, json);
+      if (!p) return new Response(text, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
+      return Response.json(p.body, { status: p.status });
+    },
+  });
+  return { url: `http://127.0.0.1:${server.port}`, stop: () => server.stop(true) };
+}
+
+const have = existsSync(FORGEJO_SPEC);
+describe.skipIf(!have)("a provider's sync PR closed without merging on Forgejo, two daemons", () => {
+  let prism: Prism;
+  let recorder: ReturnType<typeof startRecordingProxy>;
+  let front: ReturnType<typeof patchingProxy>;
+  let world: ReturnType<typeof dailyDevelopment>;
+  const other = new Sandbox("machine-b");
+
+  beforeAll(async () => {
+    prism = await startPrism(FORGEJO_SPEC);
+    recorder = startRecordingProxy(prism);
+    front = patchingProxy(recorder.url);
+    world = dailyDevelopment();
+    expect(realmOnForge(world, "forgejo", front.url, ["fungal-bot"])).toBe(0);
+    expect(other.blue(world.fungal, "realm", "trust", "--forge-host", new URL(front.url).host).code).toBe(0);
+  }, 120_000);
+  afterAll(() => {
+    front?.stop();
+    recorder?.stop();
+    prism?.stop();
+    world?.sb.shutDaemon();
+    other.shutDaemon();
+  });
+
+  test("the importer's PR gets one comment across both daemons, each importer a notification, and the lookup is one request by branch", async () => {
+    const { sb, aperture, fungal } = world;
+    const remote = sb.defaultRemote("letemcook");
+    const branches = () => sb.git(sb.root, "-C", remote, "for-each-ref", "--format=%(refname:lstrip=2)", "refs/heads/sync/").split("\n").filter(Boolean);
+    // Each machine's daemon runs with the token in its environment, as a user's would.
+    sb.blue(fungal, "daemon", "stop");
+    for (const box of [sb, other]) expect((await box.blueAsync(fungal, ["realm", "status"], ENV)).code).toBe(0);
+    world.writeCode({ ...VALUE, write: [...VALUE.write, "training-metrics/experiments/*"] });
+    expect((await sb.blueAsync(aperture, ["realm", "sync"], ENV)).code).toBe(0);
+    const provider = branches()[0]!;
+    forgeState.provider = provider;
+    const f = await sb.blueAsync(fungal, ["realm", "sync"], ENV);
+    expect([f.code, f.stderr]).toEqual([0, ""]);
+    const ack = branches().find((b) => b.startsWith("sync/fungal-image-analysis/"))!;
+    expect(ack).toBeDefined();
+    forgeState.ack = ack;
+
+    // aperture's maintainers close its PR without merging (its branch stays in the realm remote, as on a forge).
+    forgeState.providerClosed = true;
+    recorder.calls.length = 0;
+    const a = await sb.blueAsync(fungal, ["realm", "status", "--refresh"], ENV);
+    expect(a.code).toBe(0);
+    const b = await other.blueAsync(fungal, ["realm", "status", "--refresh"], ENV);
+    expect(b.code).toBe(0);
+    // And both again at once.
+    const again = await Promise.all([sb.blueAsync(fungal, ["realm", "status", "--refresh"], ENV), other.blueAsync(fungal, ["realm", "status", "--refresh"], ENV)]);
+    for (const r of again) expect(r.code).toBe(0);
+
+    const comments = recorder.calls.filter((x) => x.method === "POST" && /\/issues\/-?\d+\/comments$/.test(x.path));
+    expect(comments.map((x) => x.path)).toEqual([`/repos/realms/letemcook/issues/${ACK_PR}/comments`]);
+    expect(JSON.parse(comments[0]!.body).body).toContain(`this acknowledgement was built on ${provider}, which was closed without merging`);
+    expect(recorder.calls.filter((x) => x.method === "PATCH").map((x) => [x.path, JSON.parse(x.body)])).toEqual([[`${PULLS}/${ACK_PR}`, { state: "closed" }]]);
+    expect(branches()).toEqual([provider]);
+    for (const box of [sb, other]) {
+      const doc = StatusDoc.parse(JSON.parse((await box.blueAsync(fungal, ["realm", "status", "--json"], ENV)).stdout));
+      expect([box.name, doc.forge_notifications]).toEqual([box.name, [expect.objectContaining({ set_id: provider, repo: "fungal-image-analysis", kind: "blocked" })]]);
+    }
+    // The bounded lookup: the provider's PR by base and head, once across both daemons (then the record in the realm
+    // remote answers), and never a list of the repo's closed PRs.
+    const lookups = recorder.calls.filter((x) => x.method === "GET" && x.path.startsWith(`${PULLS}/main/`));
+    expect(lookups.map((x) => x.path)).toEqual([`${PULLS}/main/${encodeURIComponent(provider)}`]);
+    expect(recorder.calls.filter((x) => x.path === PULLS && (x.query ?? "").includes("state=closed"))).toEqual([]);
+    expect(recorder.calls.filter((x) => x.status >= 400 && x.status !== 404)).toEqual([]);
+
+    const record = parse(sb.git(sb.root, "--git-dir", remote, "show", `refs/blue/closed/${provider}:closed.yaml`)) as { decisions: { key: string }[] };
+    expect(record.decisions.map((d) => d.key)).toEqual([`comment ${ack}`]);
+    for (const r of [a, b, ...again]) expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN);
+  }, 240_000);
+});

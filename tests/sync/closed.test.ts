@@ -1,0 +1,120 @@
+// The record of a provider's sync branch closed without merging (sync/closed.ts), with real git: one realm remote,
+// two machines' clones. Both learn it and both try to retire the acknowledgement at once: the record names the
+// importer once and exactly one of them wins the comment. Its end: the provider or every importer synced again.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { claimRetirement, closedRecordEnd, isRecordedClosed, pruneClosed, readClosedRecords, recordClosed } from "../../src/sync/closed.ts";
+import type { PendingSync } from "../../src/sync/pending.ts";
+
+const IDENTITY = { GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1" };
+const before = Object.fromEntries(Object.keys(IDENTITY).map((k) => [k, process.env[k]]));
+beforeAll(() => Object.assign(process.env, IDENTITY));
+afterAll(() => {
+  for (const [k, v] of Object.entries(before)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync("git", args, { cwd, env: process.env, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+const PROVIDER = "sync/aperture/20260124-150000";
+const NOW = new Date("2026-01-25T00:00:00.000Z");
+
+function world() {
+  const root = mkdtempSync(join(tmpdir(), "blue-closed-"));
+  const realm = join(root, "realm.git");
+  git(root, "init", "-q", "--bare", "-b", "main", realm);
+  const seed = join(root, "seed");
+  git(root, "init", "-q", "-b", "main", seed);
+  writeFileSync(join(seed, "realm.yaml"), "name: rc\n");
+  git(seed, "add", ".");
+  git(seed, "commit", "-qm", "init");
+  git(seed, "push", "-q", realm, "main");
+  const clones = ["a", "b"].map((m) => {
+    const c = join(root, `clone-${m}`);
+    git(root, "clone", "-q", realm, c);
+    return c;
+  });
+  /** A commit on the realm's main as a sync of `repo` lands it (its trailer), fetched into both clones. */
+  const landSync = (repo: string) => {
+    git(seed, "commit", "-q", "--allow-empty", "-m", `${repo}: something\n\nBlue-Sync: ${repo}`);
+    git(seed, "push", "-q", realm, "main");
+    for (const c of clones) git(c, "fetch", "-q", "origin");
+  };
+  const record = () => parse(git(root, "--git-dir", realm, "show", `refs/blue/closed/${PROVIDER}:closed.yaml`)) as { importers: { repo: string }[]; decisions: { key: string }[] };
+  return { root, realm, clones, landSync, record };
+}
+
+const ack = (repo: string, ts: string): PendingSync => ({
+  branch: `sync/${repo}/${ts}`,
+  repo,
+  sha: "f".repeat(40),
+  synced_at: NOW.toISOString(),
+  base: { branch: PROVIDER, sha: "a".repeat(40) },
+  base_merged: false,
+  updates: [],
+  acks: [],
+  approvals: [],
+  conflicts: [],
+  obsolete: true,
+  base_closed: true,
+  contents: new Map(),
+});
+
+describe("a provider's sync branch closed without merging, recorded in the realm remote (issue 20)", () => {
+  test("two machines retiring the same acknowledgement at once: one record naming it once, exactly one comment", async () => {
+    const w = world();
+    for (let round = 0; round < 3; round++) {
+      const p = ack("fungal", `2026012${round}-153000`);
+      const won = await Promise.all(w.clones.map((c) => claimRetirement(c, "rc", p, NOW, `host:${c}`)));
+      expect(won.filter(Boolean)).toHaveLength(1);
+      // Asked again, neither wins: the comment was taken, ever.
+      expect(await Promise.all(w.clones.map((c) => claimRetirement(c, "rc", p, NOW, `host:${c}`)))).toEqual([false, false]);
+    }
+    expect(w.record().importers.map((i) => i.repo)).toEqual(["fungal", "fungal", "fungal"]);
+    expect(w.record().decisions.map((d) => d.key)).toEqual(["comment sync/fungal/20260120-153000", "comment sync/fungal/20260121-153000", "comment sync/fungal/20260122-153000"]);
+  });
+
+  test("a machine that never saw the acknowledgement reads the record, and knows the branch is closed without asking a forge", async () => {
+    const w = world();
+    const [a, b] = w.clones as [string, string];
+    expect(await isRecordedClosed(b, PROVIDER)).toBe(false);
+    await recordClosed(a, "rc", [ack("fungal", "20260124-153000"), ack("gamma", "20260124-153100"), { ...ack("delta", "20260124-153200"), base_closed: false }], NOW);
+    const read = await readClosedRecords(b, { fetch: true });
+    expect(read.map((r) => [r.record.branch, r.record.repo, r.record.importers.map((i) => i.repo)])).toEqual([[PROVIDER, "aperture", ["fungal", "gamma"]]]);
+    expect(await isRecordedClosed(b, PROVIDER)).toBe(true);
+    // Recording what it already holds writes nothing.
+    const ref = () => git(w.root, "--git-dir", w.realm, "rev-parse", `refs/blue/closed/${PROVIDER}`);
+    const at = ref();
+    await recordClosed(b, "rc", [ack("fungal", "20260124-153000")], NOW);
+    expect(ref()).toBe(at);
+  });
+
+  test("its end: not while its importers have not synced again; once they have, or the provider has, or after 30 days", async () => {
+    const w = world();
+    const [a, b] = w.clones as [string, string];
+    await recordClosed(a, "rc", [ack("fungal", "20260124-153000"), ack("gamma", "20260124-153100")], NOW);
+    const stored = async () => (await readClosedRecords(b, { fetch: true }))[0]!;
+    expect(await closedRecordEnd(b, (await stored()).record, NOW)).toBeNull();
+    expect(await closedRecordEnd(b, (await stored()).record, new Date("2026-02-25T00:00:00.000Z"))).toBe("older than 30 days");
+    w.landSync("fungal");
+    expect(await closedRecordEnd(b, (await stored()).record, NOW)).toBeNull();
+    w.landSync("gamma");
+    expect(await closedRecordEnd(b, (await stored()).record, NOW)).toBe("fungal, gamma synced again");
+    expect(await pruneClosed(b, [await stored()], NOW)).toEqual([{ branch: PROVIDER, why: "fungal, gamma synced again" }]);
+    expect(git(w.root, "--git-dir", w.realm, "for-each-ref", "refs/blue/closed/")).toBe("");
+    expect(await readClosedRecords(a, { fetch: true })).toEqual([]);
+
+    await recordClosed(a, "rc", [ack("fungal", "20260126-153000")], NOW);
+    w.landSync("aperture");
+    expect(await closedRecordEnd(a, (await stored()).record, NOW)).toBe("aperture synced again");
+  });
+});
