@@ -70,6 +70,17 @@ async function readClosed(clone: string, branch: string): Promise<StoredClosed |
   return parsed.success && parsed.data.branch === branch ? { record: parsed.data, commit } : null;
 }
 
+/** The providers' sync branches among `pending` (another repo's, proposing versions) that are recorded closed, for the
+ *  sync planner. The records are fetched only when there is such a branch to ask about; one that cannot be fetched
+ *  leaves the clone's records as they are. */
+export async function closedAmong(clone: string, pending: readonly PendingSync[], repo: string): Promise<Set<string>> {
+  const providers = pending.filter((p) => p.repo !== repo && p.base === null && p.updates.length > 0);
+  if (providers.length === 0) return new Set();
+  await fetchClosed(clone).catch(() => undefined);
+  const recorded = new Set((await listRecordRefs(clone, CLOSED).catch(() => [])).map((r) => r.name));
+  return new Set(providers.map((p) => p.branch).filter((b) => recorded.has(b)));
+}
+
 /** Every record the clone holds that blue can read (one that does not parse, or names another branch, is skipped). */
 export async function readClosedRecords(clone: string, opts: { fetch: boolean }): Promise<StoredClosed[]> {
   if (opts.fetch) await fetchClosed(clone);
