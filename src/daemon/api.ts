@@ -89,6 +89,8 @@ export const Notification = NotificationInput.required({ changes: true, recipien
   version: z.string().nullable(),
   created_at: z.string(),
   acknowledged_by: z.array(z.string()),
+  /** Set when the version was withdrawn (only a sync branch closed without merging proposed it): owed by nobody. */
+  withdrawn_at: z.string().nullable().optional(),
 });
 export const NotificationQuery = z.object({
   realm: name.optional(),

@@ -9,7 +9,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ZodType } from "zod";
 import { formatProblem } from "../errors.ts";
 import { hasErrors, type LoadResult } from "../realm/load.ts";
-import { contractNotices, notificationKey, stillPending, unresolvedNotices, type ContractNotice, type PendingAckLike } from "../sync/notify.ts";
+import { contractNotices, notificationKey, stillPending, unresolvedNotices, type ContractNotice, type PendingAckLike, type VersionRef } from "../sync/notify.ts";
 import { repoView } from "../realm/view.ts";
 import type { DaemonDb, OwnershipWarning, SessionRow } from "../store/daemon-db.ts";
 import { Ack, type ForgeNotification, IdParam, NotificationInput, RealmParam, RepoParams, NotificationQuery, RegisterRealm, RepoAck, RepoNotificationQuery, SessionInput, StatusQuery } from "./api.ts";
@@ -33,7 +33,8 @@ export type AppDeps = {
   /** Fetch a realm's clone: its new head, notices of versions proposed on sync branches, and the URL it fetched from. */
   /** `violations`: commits the fetch brought that changed files their authors may not change. */
   /** `forge`: what the daemons following the realm's coordinated changes decided (follow/run.ts). */
-  syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[]; acks?: PendingAckLike[]; url?: string; violations?: OwnershipWarning[]; forge?: ForgeNotification[] }>;
+  /** `withdrawn`: versions only a sync branch closed without merging proposed (their notices are owed by nobody). */
+  syncRealm: (name: string, localPath: string) => Promise<{ head: string; proposed?: ContractNotice[]; acks?: PendingAckLike[]; url?: string; violations?: OwnershipWarning[]; forge?: ForgeNotification[]; withdrawn?: VersionRef[] }>;
 };
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502;
@@ -89,13 +90,13 @@ export function createApp(deps: AppDeps) {
     const acks = pendingAcks.get(row.name) ?? [];
     return deps.db
       .notifications({ realm: row.name, repo, pending: !all })
-      .map((n) => ({ ...n, key: notificationKey(n), pending: !n.acknowledged_by.includes(repo) && (hasErrors(problems) || stillPending(n, repo, model, acks)) }))
+      .map((n) => ({ ...n, key: notificationKey(n), pending: !n.acknowledged_by.includes(repo) && !n.withdrawn_at && (hasErrors(problems) || stillPending(n, repo, model, acks)) }))
       .filter((n) => all || n.pending);
   };
 
   const syncOnce = async (name: string, localPath: string) => {
     const before = realmModel(localPath);
-    const { head, proposed = [], acks = [], url, violations = [], forge = [] } = await deps.syncRealm(name, localPath);
+    const { head, proposed = [], acks = [], url, violations = [], forge = [], withdrawn = [] } = await deps.syncRealm(name, localPath);
     pendingAcks.set(name, acks);
     const after = realmModel(localPath);
     const at = deps.clock().toISOString();
@@ -111,6 +112,8 @@ export function createApp(deps: AppDeps) {
     const owed = hasErrors(after.problems) ? [] : unresolvedNotices(name, after.model).filter((n) => !forged.has(`domains/${n.domain}/contracts/${n.contract}.yaml`));
     const notified = dedupe([...proposed, ...landed, ...owed]).filter((n) => !deps.db.hasNotification(n));
     for (const n of notified) deps.db.addNotification({ ...n, changes: fitChanges(n.changes) }, at);
+    // What only a closed sync branch proposed is owed by nobody, until the realm proposes or publishes it again.
+    deps.db.markWithdrawn(name, withdrawn, [...proposed, ...landed, ...owed].filter((n): n is ContractNotice & VersionRef => n.version !== undefined), at);
     deps.db.markRealmSynced(name, at, url, brokenBecause(name, after) ? "broken" : "active");
     dashboard.hub.publish({ kind: "fetched", realm: name, at });
     return { name, head, last_sync: at, notifications: notified.length + forgeNew };

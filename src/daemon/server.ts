@@ -15,7 +15,7 @@ import { git } from "../git/realm-repo.ts";
 import { withLock } from "../system/lock.ts";
 import { openDaemonDb } from "../store/daemon-db.ts";
 import { clockNow } from "../system/clock.ts";
-import type { ContractNotice, PendingAckLike } from "../sync/notify.ts";
+import type { ContractNotice, PendingAckLike, VersionRef } from "../sync/notify.ts";
 import type { OwnershipWarning } from "../store/daemon-db.ts";
 import type { ForgeNotification } from "./api.ts";
 import { createApp } from "./app.ts";
@@ -51,7 +51,7 @@ async function fetchRealm(
   name: string,
   localPath: string,
   opts: { network: boolean } = { network: true },
-): Promise<{ head: string; proposed: ContractNotice[]; acks: PendingAckLike[]; url?: string; violations: OwnershipWarning[]; forge: ForgeNotification[] }> {
+): Promise<{ head: string; proposed: ContractNotice[]; acks: PendingAckLike[]; url?: string; violations: OwnershipWarning[]; forge: ForgeNotification[]; withdrawn: VersionRef[] }> {
   // Reading alone takes no lock, as status reads: a rebuilding daemon must not wait on a command that holds it.
   const locked = <T>(fn: () => Promise<T>) => (opts.network ? withLock(`${localPath}.lock`, fn) : fn());
   return locked(async () => {
@@ -61,10 +61,10 @@ async function fetchRealm(
     const violations = await ownershipOf(name, localPath, previous);
     const { settle, readPending } = await import("../sync/run.ts");
     const { syncHostFor } = await import("../sync/host-for.ts");
-    const { pendingNotices } = await import("../sync/notify.ts");
+    const { pendingNotices, withdrawnVersions } = await import("../sync/notify.ts");
     const { loadRealm, hasErrors } = await import("../realm/load.ts");
     // Before settle removes them: acknowledgements whose provider's branch was closed without merging.
-    const blocked = opts.network ? await closedProvidersOf(name, localPath) : [];
+    const closed = opts.network ? await closedProvidersOf(name, localPath) : { notices: [], branches: new Set<string>(), withdrawn: [] };
     try {
       const merges = opts.network ? await settle(localPath, name, await syncHostFor(name, localPath, ""), clockNow()) : [];
       for (const m of merges) if (m.merged) log(`merged ${m.branch} in ${name} (${m.reason})`);
@@ -72,23 +72,27 @@ async function fetchRealm(
     } catch (e) {
       log(`merging due sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
     }
-    const forge = [...blocked, ...(opts.network ? await followOn(name, localPath) : [])];
+    const forge = [...closed.notices, ...(opts.network ? await followOn(name, localPath) : [])];
     const { model, problems } = loadRealm(localPath);
     const pending = hasErrors(problems) ? [] : await readPending(localPath, model);
-    const proposed = pendingNotices(name, model, pending);
+    // A provider's branch recorded closed (a forge keeps it) proposes nothing: its versions are withdrawn.
+    const open = pending.filter((p) => !closed.branches.has(p.branch));
+    const proposed = pendingNotices(name, model, open);
+    const withdrawn = hasErrors(problems) ? [] : withdrawnVersions(closed.withdrawn, model, open);
     if (opts.network) forge.push(...(await import("../follow/run.ts")).staleSyncApprovals(name, pending, clockNow().toISOString()));
     // Acknowledgements on open sync branches clear their notifications before the branches merge.
     const acks = pending.filter((p) => !p.obsolete).flatMap((p) => p.acks);
     // The clone's origin is where the realm is: `remote set` moves it there, on this machine or another.
     const url = (await git(localPath).raw(["config", "--get", "remote.origin.url"])).trim() || undefined;
-    return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed, acks, url, violations, forge };
+    return { head: (await git(localPath).raw(["rev-parse", "HEAD"])).trim(), proposed, acks, url, violations, forge, withdrawn };
   });
 }
 
 /** Sync branches closed without merging (sync/closed.ts): what this fetch learns is recorded in the realm remote,
  *  then every record there becomes a `blocked` notification for its importers, whichever machine learned it and
  *  whether or not its settle already removed their acknowledgements; records that came to their end are pruned. */
-async function closedProvidersOf(name: string, localPath: string): Promise<ForgeNotification[]> {
+async function closedProvidersOf(name: string, localPath: string): Promise<{ notices: ForgeNotification[]; branches: Set<string>; withdrawn: VersionRef[] }> {
+  const none = { notices: [], branches: new Set<string>(), withdrawn: [] };
   const [{ readPending, markClosedBases }, { syncHostFor }, { loadRealm, hasErrors }, { closedSyncProviders }, closed] = await Promise.all([
     import("../sync/run.ts"),
     import("../sync/host-for.ts"),
@@ -97,7 +101,7 @@ async function closedProvidersOf(name: string, localPath: string): Promise<Forge
     import("../sync/closed.ts"),
   ]);
   const { model, problems } = loadRealm(localPath);
-  if (hasErrors(problems)) return [];
+  if (hasErrors(problems)) return none;
   const now = clockNow();
   try {
     await closed.fetchClosed(localPath);
@@ -108,12 +112,12 @@ async function closedProvidersOf(name: string, localPath: string): Promise<Forge
     const found = closedSyncProviders(records.map((r) => r.record));
     // Logged by the daemon that learns it (each later fetch reads the record again; its notification is stored once).
     const learned = new Set(pending.filter((p) => p.obsolete && p.base_closed).map((p) => p.branch));
-    for (const n of found) if (learned.has(n.decision.split(" ")[1]!)) log(`${name}: ${n.decision.split(" ")[1]} (${n.repo}) blocked: ${n.set_id} was closed without merging`);
+    for (const n of found) if (learned.has(n.decision.split(" ")[1]!)) log(`${name}: ${n.repo}: ${n.message}`);
     for (const p of await closed.pruneClosed(localPath, records, now)) log(`${name}: the record of ${p.branch} closed without merging ends: ${p.why}`);
-    return found;
+    return { notices: found, branches: new Set(records.map((r) => r.record.branch)), withdrawn: records.flatMap((r) => r.record.withdrawn) };
   } catch (e) {
     log(`reading the sync branches of ${name} failed: ${(e as Error).message.split("\n")[0]}`);
-    return [];
+    return none;
   }
 }
 

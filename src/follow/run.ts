@@ -226,7 +226,8 @@ export function staleSyncApprovals(realm: string, pending: readonly PendingSync[
  *  remote unmerged; a forge: its PR closed, not merged), as a `blocked` forge notification for each importer: it will
  *  not merge, and settle removes it (closing its PR on a forge, with one comment saying why). Read from the records in
  *  the realm remote (sync/closed.ts), so a daemon that fetches after another machine's settle removed them still
- *  tells its importer; the same on every machine (decided when and by whom the record says). */
+ *  tells its importer; the same on every machine (decided when and by whom the record says). Worded as what happened
+ *  to the sync, not as a coordinated change: the versions were withdrawn and the importer owes nothing for them. */
 export function closedSyncProviders(records: readonly ClosedSync[]): ReturnType<typeof forgeNotices> {
   return records.flatMap((c) =>
     c.importers.map((i) => ({
@@ -235,9 +236,15 @@ export function closedSyncProviders(records: readonly ClosedSync[]): ReturnType<
       decision: `blocked ${i.branch} ${i.sha}`,
       repo: i.repo,
       kind: "blocked" as const,
-      message: `${i.branch} is blocked, not merged: the sync branch it acknowledges, ${c.branch}, was closed without merging; blue removes it, and the next 'blue realm sync' in ${i.repo} acknowledges what is on main`,
+      message: withdrawnMessage(c, i.branch),
       decided_at: c.learned_at,
       decided_by: c.learned_by,
     })),
   );
+}
+
+/** "s3-permissions 2.0.0 from aperture was withdrawn (sync/aperture/… closed without merging): …" */
+export function withdrawnMessage(c: Pick<ClosedSync, "repo" | "branch" | "withdrawn">, ack: string): string {
+  const what = c.withdrawn.length ? c.withdrawn.map((w) => `${w.contract} ${w.version}`).join(", ") : "a contract change";
+  return `${what} from ${c.repo} was withdrawn (${c.branch} closed without merging): your acknowledgement ${ack} was closed; nothing to do unless ${c.repo} syncs again`;
 }

@@ -10,6 +10,8 @@ import { moveAside } from "../system/move-aside.ts";
 import { createPrivateFile, restrictFile } from "../system/private.ts";
 import { MIGRATIONS } from "./migrations/daemon.ts";
 
+/** A contract version (sync/notify.ts VersionRef has the same shape). */
+type VersionRef = { domain: string; contract: string; version: string };
 export type RealmRow = { name: string; forgejo_url: string; local_path: string; last_sync: string | null; status: string };
 // Row types are the API's Zod types: the daemon returns rows as they are (plus a session's derived state).
 export type SessionRow = Omit<Session, "state">;
@@ -265,6 +267,19 @@ export class DaemonDb {
       for (const repo of n.recipients ?? []) inbox.run({ repo, id: row.id as number });
       return toNotification(row);
     }).immediate();
+  }
+
+  /** Mark the notices of `withdrawn` versions withdrawn (once: the first time stays), and clear the mark of `owed`
+   *  ones (proposed again, or on main). Returns how many notices were newly withdrawn. */
+  markWithdrawn(realm: string, withdrawn: readonly VersionRef[], owed: readonly VersionRef[], at: string): number {
+    const mark = this.db.query("UPDATE notifications SET withdrawn_at = $at WHERE realm = $realm AND domain = $domain AND contract = $contract AND version = $version AND withdrawn_at IS NULL");
+    const clear = this.db.query("UPDATE notifications SET withdrawn_at = NULL WHERE realm = $realm AND domain = $domain AND contract = $contract AND version = $version AND withdrawn_at IS NOT NULL");
+    return this.db
+      .transaction(() => {
+        for (const v of owed) clear.run({ realm, domain: v.domain, contract: v.contract, version: v.version });
+        return withdrawn.reduce((n, v) => n + mark.run({ realm, domain: v.domain, contract: v.contract, version: v.version, at }).changes, 0);
+      })
+      .immediate();
   }
 
   /** Notifications, newest first. `repo`: those meant for it; `pending`: only those it has not acknowledged. */

@@ -22,6 +22,9 @@ export const CLOSED_RECORD_DAYS = 30;
 const ATTEMPTS = 5;
 
 export const ClosedImporter = z.object({ repo: z.string(), branch: z.string(), sha: z.string() });
+/** A contract version the closed branch proposed that main did not have: withdrawn with it. */
+export const WithdrawnVersion = z.object({ domain: z.string(), contract: z.string(), version: z.string() });
+export type WithdrawnVersion = z.infer<typeof WithdrawnVersion>;
 export const ClosedSync = z.object({
   realm: z.string(),
   /** The provider's sync branch; also the ref's name. */
@@ -33,6 +36,9 @@ export const ClosedSync = z.object({
   learned_at: z.string(),
   /** The acknowledgements built on the branch, blocked: they will not merge, and settle removes them. */
   importers: z.array(ClosedImporter),
+  /** What the branch proposed (read from the acknowledgements built on it, which carry its commits): the notices
+   *  of these versions are withdrawn (a record written before this field: none). */
+  withdrawn: z.array(WithdrawnVersion).default([]),
   /** Taken once each, ever: `comment <acknowledgement branch>` (the one comment on its PR as it is closed). */
   decisions: z.array(z.object({ key: z.string(), by: z.string(), at: z.string() })),
 });
@@ -62,6 +68,17 @@ async function readClosed(clone: string, branch: string): Promise<StoredClosed |
   }
   const parsed = ClosedSync.safeParse(data);
   return parsed.success && parsed.data.branch === branch ? { record: parsed.data, commit } : null;
+}
+
+/** The providers' sync branches among `pending` (another repo's, proposing versions) that are recorded closed, for the
+ *  sync planner. The records are fetched only when there is such a branch to ask about; one that cannot be fetched
+ *  leaves the clone's records as they are. */
+export async function closedAmong(clone: string, pending: readonly PendingSync[], repo: string): Promise<Set<string>> {
+  const providers = pending.filter((p) => p.repo !== repo && p.base === null && p.updates.length > 0);
+  if (providers.length === 0) return new Set();
+  await fetchClosed(clone).catch(() => undefined);
+  const recorded = new Set((await listRecordRefs(clone, CLOSED).catch(() => [])).map((r) => r.name));
+  return new Set(providers.map((p) => p.branch).filter((b) => recorded.has(b)));
 }
 
 /** Every record the clone holds that blue can read (one that does not parse, or names another branch, is skipped). */
@@ -100,18 +117,51 @@ export async function recordClosed(clone: string, realm: string, pending: readon
     if (!repo) continue;
     const importers = blocked.filter((p) => p.base!.branch === base).map((p) => ({ repo: p.repo, branch: p.branch, sha: p.sha }));
     const main = (await git(clone).raw(["rev-parse", `origin/${REALM_BRANCH}`])).trim();
+    const withdrawn = await proposedBy(clone, blocked.filter((p) => p.base!.branch === base));
     await update(
       clone,
       base,
       (old) => {
         const known = new Set(old?.record.importers.map((i) => i.branch));
         const added = importers.filter((i) => !known.has(i.branch));
-        if (old && added.length === 0) return null;
-        return old ? { ...old.record, importers: [...old.record.importers, ...added] } : { realm, branch: base, repo, main, learned_by: by, learned_at: now.toISOString(), importers, decisions: [] };
+        const had = new Set(old?.record.withdrawn.map(versionKey));
+        const more = withdrawn.filter((w) => !had.has(versionKey(w)));
+        if (old && added.length === 0 && more.length === 0) return null;
+        return old
+          ? { ...old.record, importers: [...old.record.importers, ...added], withdrawn: [...old.record.withdrawn, ...more] }
+          : { realm, branch: base, repo, main, learned_by: by, learned_at: now.toISOString(), importers, withdrawn, decisions: [] };
       },
       `${base} closed without merging: blocks ${importers.map((i) => i.branch).join(", ")}`,
     );
   }
+}
+
+export const versionKey = (w: WithdrawnVersion) => `${w.domain}/${w.contract}@${w.version}`;
+
+/** The contract versions a closed base proposed, as the acknowledgements built on it carry them (they hold its
+ *  commits, and change no contract themselves): a contract file's version at their tip that main never had. */
+async function proposedBy(clone: string, acks: readonly PendingSync[]): Promise<WithdrawnVersion[]> {
+  const g = git(clone);
+  const read = async (rev: string, file: string) => {
+    try {
+      return (parse(await g.raw(["show", `${rev}:${file}`])) ?? {}) as { name?: unknown; version?: unknown; evolution?: { version?: unknown }[] };
+    } catch {
+      return {};
+    }
+  };
+  const out = new Map<string, WithdrawnVersion>();
+  for (const p of acks) {
+    const changed = await g.raw(["diff", "--name-only", `origin/${REALM_BRANCH}`, p.sha, "--", "domains/"]).catch(() => "");
+    for (const file of changed.split("\n")) {
+      const m = /^domains\/([^/]+)\/contracts\/([^/]+)\.ya?ml$/.exec(file);
+      if (!m) continue;
+      const [tip, main] = [await read(p.sha, file), await read(`origin/${REALM_BRANCH}`, file)];
+      if (typeof tip.version !== "string" || tip.version === main.version || (Array.isArray(main.evolution) && main.evolution.some((e) => e?.version === tip.version))) continue;
+      const w = { domain: m[1]!, contract: typeof tip.name === "string" ? tip.name : m[2]!, version: tip.version };
+      out.set(versionKey(w), w);
+    }
+  }
+  return [...out.values()];
 }
 
 /**

@@ -81,6 +81,18 @@ export function unresolvedNotices(realm: string, model: RealmModel): ContractNot
   return notices;
 }
 
+export type VersionRef = { domain: string; contract: string; version: string };
+
+/** Of the versions closed sync branches proposed (sync/closed.ts records), those whose notices are withdrawn: main
+ *  never had them and no open sync branch proposes them now (a provider that proposes one again makes it owed again). */
+export function withdrawnVersions(closed: readonly VersionRef[], main: RealmModel, open: readonly PendingSync[]): VersionRef[] {
+  return closed.filter((w) => {
+    const c = main.domains.get(w.domain)?.contracts.get(w.contract);
+    if (c && (c.version === w.version || c.evolution.some((e) => e.version === w.version))) return false;
+    return !open.some((p) => p.updates.some((u) => u.domain === w.domain && u.contract === w.contract && u.version === w.version));
+  });
+}
+
 export type PendingAckLike = { domain: string; repo: string; contract: string; resolved_version: string };
 
 /** Whether a notice of `version` still concerns `repo`: it still imports the contract, and neither main nor an open

@@ -83,6 +83,8 @@ export type PlanInput = {
   /** Versions importers rely on, read from history by contract file (impact/run.ts reliedVersions); without it,
    *  an importer on an older version is judged "unknown". */
   versions?: ReadonlyMap<string, ReadonlyMap<string, Version>>;
+  /** Providers' sync branches recorded closed without merging (sync/closed.ts): nothing is built on them. */
+  closed?: ReadonlySet<string>;
 };
 
 const RANK: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
@@ -154,7 +156,7 @@ function reviewersFor(model: RealmModel, repos: Iterable<string>): string[] {
 }
 
 /** `refused`: versions sync must not publish (a value invalid under its schema, a schema that does not compile). */
-export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfied: string[]; proposed: string[]; refused: Refusal[] } {
+export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfied: string[]; proposed: string[]; refused: Refusal[]; ignored: string[] } {
   const { model, repo, pending } = input;
   const updates: ContractUpdate[] = [];
   const proposed: string[] = [];
@@ -184,6 +186,7 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
 
   const acks: Acknowledgement[] = [];
   const unsatisfied: string[] = [];
+  const ignored: string[] = [];
   for (const [dname, d] of model.domains) {
     const b = d.bindings.get(repo);
     if (!b) continue;
@@ -194,7 +197,13 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
       for (const p of pending) {
         if (p.repo === repo) continue;
         const u = p.updates.find((x) => x.domain === dname && x.contract === imp.contract);
-        if (u) candidates.push({ version: u.version, via: p });
+        if (!u) continue;
+        // Its PR was closed (a forge keeps the branch): an acknowledgement on it would only be removed again.
+        if (input.closed?.has(p.branch)) {
+          if (!imp.resolved_version || !semver.valid(u.version) || semver.gt(u.version, imp.resolved_version)) ignored.push(`${imp.contract} ${u.version} is not acknowledged: ${p.branch}, which proposed it, was closed without merging`);
+          continue;
+        }
+        candidates.push({ version: u.version, via: p });
       }
       const newest = candidates.reduce((a, x) => (semver.gt(x.version, a.version) ? x : a));
       const best = candidates.filter((x) => rangeSatisfied(x.version, imp.version)).sort((a, x) => semver.rcompare(a.version, x.version))[0];
@@ -239,7 +248,7 @@ export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfie
       }),
     );
   }
-  return { branches, unsatisfied, proposed, refused };
+  return { branches, unsatisfied, proposed, refused, ignored };
 }
 
 function sameProposal(onBranch: unknown, u: ContractUpdate): boolean {

@@ -27,7 +27,7 @@ import { blueHome } from "../system/home.ts";
 import { publishAll } from "./publish.ts";
 import { commitMessage, writePlan } from "./write-plan.ts";
 import { syncBranchComplete, syncOperationKey } from "./resume.ts";
-import { claimRetirement } from "./closed.ts";
+import { claimRetirement, closedAmong } from "./closed.ts";
 
 export const SyncReport = z.object({
   realm: z.string(),
@@ -40,6 +40,8 @@ export const SyncReport = z.object({
   /** Versions this repo already proposed on an open branch, unchanged since. */
   proposed: z.array(z.string()),
   unsatisfied: z.array(z.string()),
+  /** Versions not acknowledged because the provider's branch proposing them was recorded closed without merging. */
+  ignored: z.array(z.string()).default([]),
   /** Open sync branches of the realm: what each waits for, and whether this run merged it. */
   merges: z.array(MergeVerdict.extend({ merged: z.boolean(), conflicts: z.array(z.string()), removed: z.boolean().default(false) })),
   notified: z.array(z.string()),
@@ -195,7 +197,7 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
     return c !== undefined && planContractUpdate(x.domain, c, x, waiverScope(model, x.domain, x.contract, ctx.now)) !== undefined;
   });
   const versions = await reliedVersions(ctx.clone, model, changed);
-  const plan = planSync({ realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken, versions });
+  const plan = planSync({ realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken, versions, closed: await closedAmong(ctx.clone, pending, ctx.repo) });
   // Before anything is written, in a dry run too: the run would refuse the same way.
   if (plan.refused.length) throw new Refused(describeRefusals(plan.refused), "Fix the value or the schema in this repo, then sync again; nothing was pushed.");
   const report: SyncReport = {
@@ -208,6 +210,7 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
     branches: plan.branches.map((b) => ({ ...b, published: null, pushed: false, resumed: false })),
     proposed: plan.proposed,
     unsatisfied: plan.unsatisfied,
+    ignored: plan.ignored,
     merges: [],
     notified: [],
     acknowledged_prs: [],

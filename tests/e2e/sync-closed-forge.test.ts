@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { parse } from "yaml";
 import { StatusDoc } from "../../src/realm/view.ts";
+import { SyncReport } from "../../src/sync/run.ts";
 import { FORGEJO_SPEC, startPrism, startRecordingProxy, type Prism } from "../forge/prism.ts";
 import { dailyDevelopment, VALUE } from "./daily.ts";
 import { realmOnForge } from "./forge-world.ts";
@@ -129,8 +130,36 @@ describe.skipIf(!have)("a provider's sync PR closed without merging on Forgejo, 
     expect(recorder.calls.filter((x) => x.path === PULLS && (x.query ?? "").includes("state=closed"))).toEqual([]);
     expect(recorder.calls.filter((x) => x.status >= 400 && x.status !== 404)).toEqual([]);
 
-    const record = parse(sb.git(sb.root, "--git-dir", remote, "show", `refs/blue/closed/${provider}:closed.yaml`)) as { decisions: { key: string }[] };
+    const record = parse(sb.git(sb.root, "--git-dir", remote, "show", `refs/blue/closed/${provider}:closed.yaml`)) as { decisions: { key: string }[]; withdrawn: { domain: string; contract: string; version: string }[] };
     expect(record.decisions.map((d) => d.key)).toEqual([`comment ${ack}`]);
     for (const r of [a, b, ...again]) expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN);
+
+    // The version only the closed PR proposed is withdrawn on both machines, though its branch stays on the remote.
+    expect(record.withdrawn).toHaveLength(1);
+    const [w] = record.withdrawn;
+    for (const box of [sb, other]) {
+      const doc = StatusDoc.parse(JSON.parse((await box.blueAsync(fungal, ["realm", "status", "--json"], ENV)).stdout));
+      expect([box.name, doc.notifications!.map((n) => n.key)]).toEqual([box.name, []]);
+      expect(doc.forge_notifications[0]!.message).toBe(`${w!.contract} ${w!.version} from aperture was withdrawn (${provider} closed without merging): your acknowledgement ${ack} was closed; nothing to do unless aperture syncs again`);
+    }
+
+    // The importer's next sync builds nothing on the closed branch (before, it acknowledged it again, and settle
+    // closed that PR too); --dry-run says why in one line.
+    recorder.calls.length = 0;
+    const dry = await sb.blueAsync(fungal, ["realm", "sync", "--dry-run"], ENV);
+    expect([dry.code, dry.stderr]).toEqual([0, ""]);
+    const why = `${w!.contract} ${w!.version} is not acknowledged: ${provider}, which proposed it, was closed without merging`;
+    expect(dry.stdout.split("\n").filter((l) => l.includes(provider))).toEqual([why]);
+    const report = SyncReport.parse(JSON.parse((await sb.blueAsync(fungal, ["realm", "sync", "--dry-run", "--json"], ENV)).stdout));
+    expect(report.ignored).toEqual([why]);
+    // (What fungal owes on main, it still acknowledges: on main.)
+    const built = (r: SyncReport) => r.branches.map((x) => [x.start, x.base, x.acknowledgements.map((k) => k.via)]);
+    expect(built(report).filter(([start]) => start !== "origin/main")).toEqual([]);
+    const run = await sb.blueAsync(fungal, ["realm", "sync", "--json"], ENV);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    const done = SyncReport.parse(JSON.parse(run.stdout));
+    expect([built(done), done.ignored]).toEqual([built(report), [why]]);
+    expect(done.branches.every((x) => x.base === null && x.acknowledgements.every((k) => k.via === null))).toBe(true);
+    expect(done.merges.filter((m) => m.removed)).toEqual([]);
   }, 240_000);
 });

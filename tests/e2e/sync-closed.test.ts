@@ -19,6 +19,10 @@ afterAll(() => {
 }, 60_000);
 
 const CONTRACT = "domains/s3-access/contracts/s3-permissions.yaml";
+/** The version only aperture's closed branch proposed. */
+const WITHDRAWN_KEY = "s3-access/s3-permissions@2.0.0";
+const withdrawn = (provider: string, ack: string) =>
+  `s3-permissions 2.0.0 from aperture was withdrawn (${provider} closed without merging): your acknowledgement ${ack} was closed; nothing to do unless aperture syncs again`;
 const FUNGAL_BINDING = "domains/s3-access/bindings/fungal-image-analysis.yaml";
 
 /** fungal's acknowledgement waits on aperture's open sync branch (a breaking change waits for a realm approver). */
@@ -60,16 +64,21 @@ describe("a provider's sync branch closed without merging", () => {
     sb.git(sb.root, "-C", remote, "branch", "-D", provider);
     const s = sb.blue(fungal, "realm", "status", "--refresh");
     expect(s.code).toBe(0);
-    const message = `${ack} is blocked, not merged: the sync branch it acknowledges, ${provider}, was closed without merging; blue removes it, and the next 'blue realm sync' in fungal-image-analysis acknowledges what is on main`;
-    expect(s.stdout + s.stderr).toContain(`Coordinated change ${provider}: BLOCKED: ${message}`);
+    // Said as what happened to the sync and what to do, not in a coordinated change's words.
+    const message = withdrawn(provider, ack);
+    expect(s.stdout + s.stderr).toContain(message);
+    expect(s.stdout + s.stderr).not.toContain("Coordinated change");
+    // The notice of 2.0.0, which only the closed branch proposed, is withdrawn: not owed (and not shown).
+    expect(s.stdout).not.toContain("changed incompatibly");
     expect(branches()).toEqual([]);
     expect(onMain(CONTRACT).version).toBe("1.5.0");
     expect(onMain(FUNGAL_BINDING).imports[0].resolved_version).toBe("1.5.0");
     const doc = StatusDoc.parse(JSON.parse(sb.blue(fungal, "realm", "status", "--json").stdout));
     expect(doc.forge_notifications).toEqual([expect.objectContaining({ set_id: provider, repo: "fungal-image-analysis", kind: "blocked", message })]);
+    expect(doc.notifications!.map((n) => n.key)).not.toContain(WITHDRAWN_KEY);
     // aperture is not the one blocked.
     expect(StatusDoc.parse(JSON.parse(sb.blue(aperture, "realm", "status", "--json").stdout)).forge_notifications).toEqual([]);
-    expect(sb.blue(fungal, "daemon", "logs").stdout).toContain(`letemcook: ${ack} (fungal-image-analysis) blocked: ${provider} was closed without merging`);
+    expect(sb.blue(fungal, "daemon", "logs").stdout).toContain(`letemcook: fungal-image-analysis: ${message}`);
   });
 });
 
@@ -90,15 +99,18 @@ describe("a provider's sync branch closed without merging, seen from two machine
     // Only now does B's daemon fetch: nothing in the realm's branches says the acknowledgement was there.
     const s = b.blue(fungal, "realm", "status", "--refresh");
     expect([s.code, s.stderr.includes("internal error")]).toEqual([0, false]);
-    const message = `${ack} is blocked, not merged: the sync branch it acknowledges, ${provider}, was closed without merging; blue removes it, and the next 'blue realm sync' in fungal-image-analysis acknowledges what is on main`;
-    expect(s.stdout + s.stderr).toContain(`BLOCKED: ${message}`);
+    const message = withdrawn(provider, ack);
+    expect(s.stdout + s.stderr).toContain(message);
     const doc = StatusDoc.parse(JSON.parse(b.blue(fungal, "realm", "status", "--json").stdout));
     expect(doc.forge_notifications).toEqual([expect.objectContaining({ set_id: provider, repo: "fungal-image-analysis", kind: "blocked", message })]);
+    // B's daemon had announced 2.0.0 (it saw aperture's branch); the record withdraws it there too.
+    expect(doc.notifications!.map((n) => n.key)).not.toContain(WITHDRAWN_KEY);
     // `blue realm pr --status` of a change that fungal is part of shows it too (read from the realm remote).
     expect(sb.blue(fungal, "realm", "worktree", "--rfc", "metrics-v2").code).toBe(0);
     const pr = b.blue(fungal, "realm", "pr", "--status", "--rfc", "metrics-v2");
     expect([pr.code, pr.stderr]).toEqual([0, ""]);
-    expect(pr.stdout).toContain(`fungal-image-analysis: BLOCKED: ${message}`);
+    expect(pr.stdout).toContain(`fungal-image-analysis: ${message}`);
+    expect(pr.stdout).not.toContain("BLOCKED");
     const prDoc = PrFollowDoc.parse(JSON.parse(b.blue(fungal, "realm", "pr", "--status", "--rfc", "metrics-v2", "--json").stdout));
     expect(prDoc.blocked_syncs).toEqual([{ repo: "fungal-image-analysis", branch: ack, provider_branch: provider, message }]);
     // What B read: the record A's daemon wrote in the realm remote, with the one decision A took (B took none).
@@ -106,6 +118,7 @@ describe("a provider's sync branch closed without merging, seen from two machine
     expect(record().importers.map((i) => [i.repo, i.branch])).toEqual([["fungal-image-analysis", ack]]);
     expect(record().decisions.map((d) => d.key)).toEqual([`comment ${ack}`]);
     expect(record().decisions[0]!.by).toEndWith(sb.env.BLUE_HOME!);
+    expect(parse(sb.git(sb.root, "--git-dir", remote, "show", `refs/blue/closed/${provider}:closed.yaml`)).withdrawn).toEqual([{ domain: "s3-access", contract: "s3-permissions", version: "2.0.0" }]);
 
     // Both look again, at once: no second decision, one notification each.
     const again = await Promise.all([sb.blueAsync(fungal, ["realm", "status", "--refresh"]), b.blueAsync(fungal, ["realm", "status", "--refresh"])]);
@@ -122,6 +135,9 @@ describe("a provider's sync branch closed without merging, seen from two machine
     expect(b.blue(fungal, "realm", "status", "--refresh").code).toBe(0);
     expect(sb.git(sb.root, "--git-dir", remote, "for-each-ref", "refs/blue/closed/")).toBe("");
     expect(b.blue(fungal, "daemon", "logs").stdout).toContain(`letemcook: the record of ${provider} closed without merging ends: aperture synced again`);
-    expect(StatusDoc.parse(JSON.parse(b.blue(fungal, "realm", "status", "--json").stdout)).forge_notifications).toHaveLength(1);
+    const after = StatusDoc.parse(JSON.parse(b.blue(fungal, "realm", "status", "--json").stdout));
+    expect(after.forge_notifications).toHaveLength(1);
+    // The withdrawal outlives the record: 2.0.0 is still owed by nobody.
+    expect(after.notifications!.map((n) => n.key)).not.toContain(WITHDRAWN_KEY);
   }, 180_000);
 });

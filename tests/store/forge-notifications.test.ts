@@ -18,3 +18,21 @@ describe("forge notifications in daemon.db", () => {
     db.close();
   });
 });
+
+describe("withdrawn notifications in daemon.db", () => {
+  const notice = (version: string) => ({ realm: "rc", domain: "d", contract: "c", from_repo: "p", change_type: "breaking" as const, version, changes: [], recipients: ["i"] });
+  const v = (version: string) => ({ domain: "d", contract: "c", version });
+
+  test("a withdrawn version's notice is marked once; proposed again, the mark is cleared", () => {
+    const db = openDaemonDb(join(mkdtempSync(join(tmpdir(), "blue-withdrawn-")), "daemon.db"));
+    db.addNotification(notice("2.0.0"), "2026-11-30T10:00:00Z");
+    db.addNotification(notice("1.6.0"), "2026-11-30T10:00:00Z");
+    const marks = () => db.notifications({ realm: "rc", repo: "i" }).map((n) => [n.version, n.withdrawn_at ?? null]);
+    expect(db.markWithdrawn("rc", [v("2.0.0")], [], "2026-11-30T11:00:00Z")).toBe(1);
+    expect(db.markWithdrawn("rc", [v("2.0.0")], [], "2026-11-30T12:00:00Z")).toBe(0);
+    expect(marks()).toEqual([["1.6.0", null], ["2.0.0", "2026-11-30T11:00:00Z"]]);
+    expect(db.markWithdrawn("rc", [], [v("2.0.0")], "2026-11-30T13:00:00Z")).toBe(0);
+    expect(marks()).toEqual([["1.6.0", null], ["2.0.0", null]]);
+    db.close();
+  });
+});

@@ -82,6 +82,14 @@ describe("planSync", () => {
     ]);
   });
 
+  test("nothing is built on a provider's branch recorded closed without merging, and the plan says why in one line", () => {
+    const p = pending({ updates: [UPDATE] });
+    const plan = planSync({ realm: "letemcook", repo: "fungal-image-analysis", model: good(), extracted: [], pending: [p], now: NOW, taken: new Set(), closed: new Set([p.branch]) });
+    expect(plan.branches).toEqual([]);
+    expect(plan.ignored).toEqual([`s3-permissions 1.5.0 is not acknowledged: ${p.branch}, which proposed it, was closed without merging`]);
+    expect(plan.unsatisfied).toEqual([]);
+  });
+
   test("a proposed version outside the import range is not acknowledged, and says what to do", () => {
     const p = pending({ updates: [{ ...UPDATE, version: "2.0.0", compatible: false }] });
     const plan = planSync({ realm: "letemcook", repo: "fungal-image-analysis", model: good(), extracted: [], pending: [p], now: NOW, taken: new Set() });

@@ -151,7 +151,7 @@ function renderStatus(doc: PrFollowDoc): void {
   }
   line(doc.order_line);
   line(doc.next ? `Next to merge: ${doc.next}` : "Everything is merged.");
-  for (const b of doc.blocked_syncs) warnLine(`${b.repo}: BLOCKED: ${b.message}`);
+  for (const b of doc.blocked_syncs) warnLine(`${b.repo}: ${b.message}`);
   if (!doc.follow) return;
   const f = doc.follow;
   line(`Followed by the daemons: auto-merge ${f.auto_merge ? `on${f.opted_in_by ? ` (opted in by ${f.opted_in_by})` : ""}` : "off (dependents are told when they are unblocked)"}`);

@@ -55,6 +55,11 @@ function render(doc: StatusDoc, widenCommand?: (contract: string, range: string,
   }
   const FORGE_WORDS = { merge: "merged by blue", unblocked: "unblocked", blocked: "BLOCKED", cannot_merge: "cannot merge", stale_approval: "stale approval", merge_failed: "merge failed, tried again later" } as const;
   for (const f of doc.forge_notifications) {
+    // A sync branch closed without merging (sync/closed.ts) is no coordinated change: its message says it all.
+    if (f.set_id.startsWith("sync/")) {
+      warnLine(f.message);
+      continue;
+    }
     (f.kind === "blocked" || f.kind === "cannot_merge" || f.kind === "stale_approval" || f.kind === "merge_failed" ? warnLine : line)(`Coordinated change ${f.set_id}: ${FORGE_WORDS[f.kind]}: ${f.message}`);
   }
   line();

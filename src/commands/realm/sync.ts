@@ -75,6 +75,7 @@ export const sync = defineCommand({
 function render(r: SyncReport): void {
   line(`${emoji("📤")}Syncing with realm '${r.realm}'...${r.dry_run ? " (dry run: nothing is written)" : ""}`);
   for (const u of r.unsatisfied) warnLine(u);
+  for (const i of r.ignored) line(i);
   for (const p of r.proposed) line(`Already proposed: ${p}`);
   if (r.in_sync && r.proposed.length === 0) ok(`${r.repo} is in sync with the realm: no contract changes, no acknowledgements due`);
   for (const b of r.branches) {

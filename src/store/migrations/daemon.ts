@@ -80,4 +80,7 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (realm, set_id, decision)
    ) WITHOUT ROWID;
    CREATE INDEX forge_notifications_repo ON forge_notifications(realm, repo, decided_at);`,
+  // 6: a notice whose version only a sync branch closed without merging proposed (sync/closed.ts): withdrawn, so
+  // owed by nobody, kept (not deleted) so that a proposal of the same version again can make it owed again.
+  `ALTER TABLE notifications ADD COLUMN withdrawn_at TEXT;`,
 ];
