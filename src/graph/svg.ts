@@ -13,7 +13,7 @@ export async function renderSvg(dot: string): Promise<string> {
   const result = (await viz).render(dot, { format: "svg", engine: "dot" });
   if (result.status !== "success") {
     const errors = result.errors.filter((e) => e.level !== "warning").map((e) => e.message.trim());
-    throw new BlueError(`Graphviz could not lay out the graph: ${errors.join("; ") || "unknown error"}`);
+    throw new BlueError(`Graphviz could not lay out the graph: ${errors.join("; ") || "unknown error"}`, "Draw it as text instead (--format dot or mermaid), or narrow it with --domain, --repo or --contract; report the realm's shape if it persists.");
   }
   return result.output;
 }

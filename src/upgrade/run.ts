@@ -63,7 +63,7 @@ export async function upgrade(opts: UpgradeOptions): Promise<UpgradeReport> {
   let available: string;
   if (opts.version !== undefined) {
     const v = requestedVersion(opts.version);
-    if (!v) throw new UsageError(`--version must be a release version like 1.2.3, not '${opts.version}'`);
+    if (!v) throw new UsageError(`--version must be a release version like 1.2.3, not '${opts.version}'`, "Give the number without a leading v, as the releases page lists it: blue upgrade --version 1.2.3.");
     available = v;
   } else {
     available = await latestVersion(base);
@@ -82,24 +82,25 @@ async function get(url: string, what: string, timeoutMs = SMALL_TIMEOUT_MS): Pro
   try {
     res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
-    throw new Unreachable(`cannot download ${what} from ${redact(url)}: ${oneLine(e)}`);
+    throw new Unreachable(`cannot download ${what} from ${redact(url)}: ${oneLine(e)}`, RETRY_HINT);
   }
   if (res.ok) return res;
   await res.body?.cancel();
-  if (res.status >= 500) throw new Unreachable(`cannot download ${what}: ${redact(url)} answered ${res.status}`);
+  if (res.status >= 500) throw new Unreachable(`cannot download ${what}: ${redact(url)} answered ${res.status}`, RETRY_HINT);
   if (res.status === 404) {
     throw new Refused(`not found: ${what} (${redact(url)}, 404)`, "Check the version and BLUE_DOWNLOAD_URL; the releases are listed at https://github.com/blue-realm/blue/releases.");
   }
-  throw new Refused(`cannot download ${what}: ${redact(url)} answered ${res.status}`);
+  throw new Refused(`cannot download ${what}: ${redact(url)} answered ${res.status}`, "Check BLUE_DOWNLOAD_URL (a mirror may need credentials); the releases are listed at https://github.com/blue-realm/blue/releases.");
 }
 
+const RETRY_HINT = "Check the network (and BLUE_DOWNLOAD_URL if you set it), then run blue upgrade again; nothing was replaced.";
 const oneLine = (e: unknown) => String((e as Error)?.message ?? e).split("\n")[0];
 
 async function latestVersion(base: string): Promise<string> {
   const url = assetUrl(base, "latest", "VERSION");
   const text = await (await get(url, "the VERSION of the newest release")).text();
   const v = parseVersionAsset(text);
-  if (!v) throw new Refused(`the VERSION of the newest release (${redact(url)}) does not hold a version: '${text.trim().slice(0, 40)}'`);
+  if (!v) throw new Refused(`the VERSION of the newest release (${redact(url)}) does not hold a version: '${text.trim().slice(0, 40)}'`, "BLUE_DOWNLOAD_URL may not be a blue release server; give a version with --version X, or unset it to use GitHub's releases.");
   return v;
 }
 
@@ -139,18 +140,18 @@ async function download(res: Response, tmp: string, url: string): Promise<string
     try {
       for (let off = 0; off < chunk.byteLength; ) off += writeSync(fd, chunk, off);
     } catch (e) {
-      throw new BlueError(`cannot write ${tmp}: ${oneLine(e)}; nothing was replaced`);
+      throw new BlueError(`cannot write ${tmp}: ${oneLine(e)}; nothing was replaced`, "Free some space on that disk (the new binary is written beside the old one), then run blue upgrade again.");
     }
   };
   try {
-    if (!res.body) throw new Unreachable(`the download from ${redact(url)} has no body`);
+    if (!res.body) throw new Unreachable(`the download from ${redact(url)} has no body`, RETRY_HINT);
     for await (const chunk of res.body) {
       hash.update(chunk);
       write(chunk);
     }
   } catch (e) {
     if (e instanceof BlueError) throw e;
-    throw new Unreachable(`the download from ${redact(url)} broke off: ${oneLine(e)}`);
+    throw new Unreachable(`the download from ${redact(url)} broke off: ${oneLine(e)}`, RETRY_HINT);
   } finally {
     closeSync(fd);
   }
@@ -162,9 +163,14 @@ async function smokeTest(tmp: string, version: string): Promise<void> {
   const r = await runBounded([tmp, "--version"], { cwd: dirname(tmp), timeoutMs: SMOKE_TIMEOUT_MS });
   const said = r.stdout.trim();
   if (r.code !== 0) {
-    throw new BlueError(`the downloaded blue ${version} does not run on this machine (--version ${r.timedOut ? "timed out" : `exited ${r.code}`}); nothing was replaced`);
+    throw new BlueError(
+      `the downloaded blue ${version} does not run on this machine (--version ${r.timedOut ? "timed out" : `exited ${r.code}`}); nothing was replaced`,
+      "Report it at https://github.com/blue-realm/blue/issues with the output of blue version --verbose; blue stays at the version it is.",
+    );
   }
-  if (said !== `blue ${version}`) throw new BlueError(`the downloaded binary says '${said.slice(0, 60)}', not 'blue ${version}'; nothing was replaced`);
+  if (said !== `blue ${version}`) {
+    throw new BlueError(`the downloaded binary says '${said.slice(0, 60)}', not 'blue ${version}'; nothing was replaced`, "The release or the mirror (BLUE_DOWNLOAD_URL) serves the wrong file: report it.");
+  }
 }
 
 function rewriteReceipt(path: string, plan: UpgradePlan, base: string, at: Date): void {
