@@ -2,31 +2,19 @@
 // (pull, edit, commit, push; on any failure the clone is put back exactly as it was).
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
-import { simpleGit, type SimpleGit } from "simple-git";
 import { GitError, Refused, Unreachable, UsageError } from "../errors.ts";
 import { withLock } from "../system/lock.ts";
 import { requireGitIdentity } from "./identity.ts";
+import { gitCommand, type GitCommand } from "./command.ts";
 
 export const REALM_BRANCH = "main";
 const PUSH_ATTEMPTS = 4;
 
-// simple-git refuses these environment variables by default; here they are the user's own settings (their
-// config files, credentials and ssh), which blue must honour. Arguments blue builds never come from realm data
-// without a check (see assertSafeUrl).
-const USER_ENVIRONMENT = {
-  allowUnsafeConfigPaths: true,
-  allowUnsafeConfigEnvCount: true,
-  allowUnsafeAskPass: true,
-  allowUnsafeSshCommand: true,
-  allowUnsafeGitProxy: true,
-  allowUnsafeEditor: true,
-  allowUnsafePager: true,
-} as const;
-
-export function git(dir: string): SimpleGit {
+/** git in `dir`, in the user's own environment (their config files, credentials and ssh, which blue must honour).
+ *  Arguments blue builds never come from realm data without a check (see assertSafeUrl). */
+export function git(dir: string): GitCommand {
   // Never let git stop and wait for a password on a terminal: fail, and say how to give credentials.
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
-  return simpleGit({ baseDir: dir, trimmed: true, unsafe: USER_ENVIRONMENT, allowEnvironment: Object.keys(env) }).env(env);
+  return gitCommand(dir, { ...process.env, GIT_TERMINAL_PROMPT: "0" });
 }
 
 /** A URL that git could read as an option (`--upload-pack=...`) is never passed on. */
@@ -123,7 +111,7 @@ export async function headOf(dir: string, ref = `origin/${REALM_BRANCH}`): Promi
 
 /** Whether commit `sha` is in `ref` (default: the realm's main as last fetched). */
 export async function isMerged(dir: string, sha: string, ref = `origin/${REALM_BRANCH}`): Promise<boolean> {
-  // Not `merge-base --is-ancestor`: simple-git resolves a silent exit 1 as success.
+  // Not `merge-base --is-ancestor`: git.raw answers a silent exit 1 as success.
   const base = await git(dir)
     .raw(["merge-base", sha, ref])
     .then((s) => s.trim(), () => "");
@@ -182,7 +170,7 @@ export async function changeRealm<T>(clone: string, change: RealmChange<T>): Pro
   });
 }
 
-async function pull(g: SimpleGit, url: string, clone: string): Promise<void> {
+async function pull(g: GitCommand, url: string, clone: string): Promise<void> {
   try {
     await g.raw(["fetch", "-q", "origin"]);
   } catch (e) {
@@ -215,7 +203,7 @@ function protectedRefusal(text: string): string | undefined {
 }
 
 /** Push to main, replaying on top of others' pushes; returns why, when the remote refuses main itself. */
-async function pushWithRetry(g: SimpleGit, url: string): Promise<string | undefined> {
+async function pushWithRetry(g: GitCommand, url: string): Promise<string | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
       await g.raw(["push", "-q", "-u", "origin", `HEAD:refs/heads/${REALM_BRANCH}`]);
@@ -244,7 +232,7 @@ async function pushWithRetry(g: SimpleGit, url: string): Promise<string | undefi
   }
 }
 
-async function restore(g: SimpleGit, before: string | undefined): Promise<void> {
+async function restore(g: GitCommand, before: string | undefined): Promise<void> {
   await g.raw(["rebase", "--abort"]).catch(() => undefined);
   if (before) {
     await g.raw(["reset", "-q", "--hard", before]).catch(() => undefined);
