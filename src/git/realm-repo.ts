@@ -137,10 +137,11 @@ export async function changeRealm<T>(clone: string, change: RealmChange<T>): Pro
   return withLock(`${clone}.lock`, async () => {
     const g = git(clone);
     await requireGitIdentity(clone);
-    const url = (await remoteUrl(clone)) ?? clone;
+    // The remote's URL only names it in an error: asked for when one happens.
+    const url = async () => (await remoteUrl(clone)) ?? clone;
     const before = await headOf(clone, "HEAD");
     try {
-      await pull(g, url, clone);
+      await pull(g, url, clone, before);
       const result = await change.apply();
       await g.raw(["add", "-A"]);
       const staged = (await g.raw(["diff", "--cached", "--name-only"])).trim();
@@ -158,7 +159,7 @@ export async function changeRealm<T>(clone: string, change: RealmChange<T>): Pro
       try {
         await g.raw(["push", "-q", "origin", `HEAD:refs/heads/${branch}`]);
       } catch (e) {
-        throw describeGitFailure(e, url, "git push");
+        throw describeGitFailure(e, await url(), "git push");
       }
       await restore(g, (await headOf(clone, `origin/${REALM_BRANCH}`)) ?? before);
       await change.propose(branch, message);
@@ -170,14 +171,15 @@ export async function changeRealm<T>(clone: string, change: RealmChange<T>): Pro
   });
 }
 
-async function pull(g: GitCommand, url: string, clone: string): Promise<void> {
+async function pull(g: GitCommand, url: () => Promise<string>, clone: string, head: string | undefined): Promise<void> {
   try {
     await g.raw(["fetch", "-q", "origin"]);
   } catch (e) {
-    throw describeGitFailure(e, url, "git fetch");
+    throw describeGitFailure(e, await url(), "git fetch");
   }
   const upstream = (await g.raw(["rev-parse", "--verify", "-q", `origin/${REALM_BRANCH}`]).catch(() => "")).trim();
   if (upstream === "") return; // nothing pushed yet
+  if (upstream === head) return; // nothing new
   try {
     await g.raw(["merge", "-q", "--ff-only", `origin/${REALM_BRANCH}`]);
   } catch {
@@ -203,7 +205,7 @@ function protectedRefusal(text: string): string | undefined {
 }
 
 /** Push to main, replaying on top of others' pushes; returns why, when the remote refuses main itself. */
-async function pushWithRetry(g: GitCommand, url: string): Promise<string | undefined> {
+async function pushWithRetry(g: GitCommand, url: () => Promise<string>): Promise<string | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
       await g.raw(["push", "-q", "-u", "origin", `HEAD:refs/heads/${REALM_BRANCH}`]);
@@ -213,11 +215,11 @@ async function pushWithRetry(g: GitCommand, url: string): Promise<string | undef
       const refused = protectedRefusal(text);
       if (refused) return refused;
       const moved = /\[rejected\]|fetch first|non-fast-forward|failed to update ref|cannot lock ref/i.test(text);
-      if (!moved || attempt >= PUSH_ATTEMPTS) throw describeGitFailure(e, url, "git push");
+      if (!moved || attempt >= PUSH_ATTEMPTS) throw describeGitFailure(e, await url(), "git push");
     }
     // Someone else pushed first: replay our commit on top of theirs and try again.
-    await g.raw(["fetch", "-q", "origin"]).catch((e) => {
-      throw describeGitFailure(e, url, "git fetch");
+    await g.raw(["fetch", "-q", "origin"]).catch(async (e) => {
+      throw describeGitFailure(e, await url(), "git fetch");
     });
     try {
       await g.raw(["rebase", "-q", `origin/${REALM_BRANCH}`]);

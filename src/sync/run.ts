@@ -6,7 +6,7 @@ import { z } from "zod";
 import { BlueError, BranchMoved, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "./host.ts";
 import { git, headOf, isMerged } from "../git/realm-repo.ts";
-import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
+import { commitSyncBranch, commitsSinceMain, fetchRealm, listRealmRefs, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
 import { withLock } from "../system/lock.ts";
 import { removeLeftoverWorktrees } from "../git/scratch-worktree.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
@@ -14,7 +14,7 @@ import { warnStderr } from "../ui/output.ts";
 import type { Progress } from "../ui/progress.ts";
 import { extractExportCached, readSchemaFile } from "../check/extract.ts";
 import { extractGate, type Consent } from "../trust/consent.ts";
-import { loadValidRealm, type RealmModel } from "../realm/load.ts";
+import { loadValidRealm, type LoadedFiles, type RealmModel } from "../realm/load.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
 import { ExportBinding } from "../realm/schema.ts";
 import { BranchPlan, planContractUpdate, planSync, waiverScope, type Extracted } from "./plan.ts";
@@ -25,7 +25,7 @@ import { parseData } from "../yaml/source.ts";
 import { Journal, OperationTable } from "../journal/journal.ts";
 import { blueHome } from "../system/home.ts";
 import { publishAll } from "./publish.ts";
-import { commitMessage, writePlan } from "./write-plan.ts";
+import { commitMessage, needsMain, writePlan } from "./write-plan.ts";
 import { syncBranchComplete, syncOperationKey } from "./resume.ts";
 
 export const SyncReport = z.object({
@@ -69,9 +69,9 @@ export type SyncContext = {
 };
 
 /** Read every open sync branch of the clone against main's model. */
-export async function readPending(clone: string, model: RealmModel): Promise<PendingSync[]> {
+export async function readPending(clone: string, model: RealmModel, branches?: { branch: string; sha: string }[]): Promise<PendingSync[]> {
   const out: PendingSync[] = [];
-  const listed = await listSyncBranches(clone);
+  const listed = branches ?? (await listSyncBranches(clone));
   const open = new Set(listed.map((b) => b.branch));
   for (const { branch, sha } of listed) {
     const ref = `origin/${branch}`;
@@ -124,15 +124,6 @@ async function refuseHandEdits(clone: string, repo: string): Promise<void> {
   }
 }
 
-async function readExtracted(repoRoot: string, repo: string, model: RealmModel, useCache: boolean, consent: Consent): Promise<Extracted[]> {
-  const cache = openCache(repoRoot, { enabled: useCache, warn: warnStderr });
-  try {
-    return await extractAll(repoRoot, repo, model, cache, consent);
-  } finally {
-    cache.close();
-  }
-}
-
 async function extractAll(repoRoot: string, repo: string, model: RealmModel, cache: Cache, consent: Consent): Promise<Extracted[]> {
   const out: Extracted[] = [];
   for (const [dname, d] of model.domains) {
@@ -181,12 +172,25 @@ export async function runSync(ctx: SyncContext): Promise<SyncReport> {
 }
 
 async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
+  // The member repo's cache.db: extracted values, and the realm files a load found valid (a sync in a realm of a
+  // thousand contracts parses the few files that changed since, not all of them).
+  const cache = openCache(ctx.repoRoot, { enabled: ctx.cache !== false, warn: warnStderr });
+  try {
+    return await syncWith(ctx, cache);
+  } finally {
+    cache.close();
+  }
+}
+
+async function syncWith(ctx: SyncContext, cache: Cache): Promise<SyncReport> {
   const host = ctx.host ?? plainGitHost(ctx.clone);
+  const files = cache.enabled ? cache : undefined;
   await fetchRealm(ctx.clone);
-  const { model } = loadValidRealm(ctx.clone, ctx.realm);
+  const { model } = loadValidRealm(ctx.clone, ctx.realm, files);
   if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
-  const pending = await readPending(ctx.clone, model);
-  const extracted = await readExtracted(ctx.repoRoot, ctx.repo, model, ctx.cache !== false, ctx.consent);
+  const refs = await listRealmRefs(ctx.clone);
+  const pending = await readPending(ctx.clone, model, refs.sync);
+  const extracted = await extractAll(ctx.repoRoot, ctx.repo, model, cache, ctx.consent);
   const taken = new Set(pending.map((p) => p.branch));
   // Only contracts the code changed are judged for their importers: history is read for those alone.
   const changed = extracted.filter((x) => {
@@ -202,7 +206,7 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
     repo: ctx.repo,
     dry_run: ctx.dryRun,
     forge: host.kind,
-    realm_commit: (await headOf(ctx.clone)) ?? null,
+    realm_commit: refs.main ?? null,
     in_sync: plan.branches.length === 0,
     branches: plan.branches.map((b) => ({ ...b, published: null, pushed: false, resumed: false })),
     proposed: plan.proposed,
@@ -220,14 +224,19 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
   const journal = ctx.journal ?? Journal.open("sync", syncOperationKey(ctx.realm, ctx.repo), { home: blueHome(), now: () => ctx.now }, { resume: false, command: "blue realm sync" });
   const commit = async (b: SyncReport["branches"][number]) => {
     const replace = b.rebuild ? pending.find((p) => p.branch === b.branch)?.sha : undefined;
-    await commitSyncBranch(ctx.clone, { branch: b.branch, start: b.start, message: commitMessage(b, ctx.repo, ctx.now), edit: (dir) => writePlan(dir, ctx.clone, b, ctx.now), replace });
+    // Only the plan's files are checked out, unless main has to be merged in first (that needs them all).
+    const mergeMain = await needsMain(ctx.clone, b);
+    await commitSyncBranch(ctx.clone, { branch: b.branch, start: b.start, message: commitMessage(b, ctx.repo, ctx.now), edit: (dir) => writePlan(dir, ctx.clone, b, ctx.now, mergeMain), ...(mergeMain ? {} : { files: b.files }), replace });
   };
   await publishAll({ ctx, host, journal, report, pending, commit });
   report.operation = journal.table(syncBranchComplete(journal));
   report.in_sync = report.in_sync && report.branches.length === 0;
   // Stopped part-way: what is published stays; nothing is merged until the next sync has finished it.
   if (!report.operation.complete) return report;
-  report.merges = await settle(ctx.clone, ctx.realm, host, ctx.now);
+  // The realm was fetched at the start of this sync; publishing pushed only sync branches (their remote-tracking
+  // refs moved with the push). With nothing pushed, the open branches are the ones read above.
+  cache.flush();
+  report.merges = await settle(ctx.clone, ctx.realm, host, ctx.now, { model, files, ...(report.branches.length === 0 ? { pending } : {}) });
   return report;
 }
 
@@ -246,14 +255,16 @@ async function verdicts(host: SyncHost, model: RealmModel, pending: PendingSync[
 /**
  * Merge every open sync branch that governance allows, providers before the acknowledgements built on them,
  * until nothing more is due. Called by `sync` and by the daemon after it fetches (caller holds the lock).
+ * `fresh`: the caller fetched the realm itself just before (sync, after publishing): the first round reads
+ * what it fetched. Each later round fetches again, since a merge changed the realm.
  */
-export async function settle(clone: string, realm: string, host: SyncHost, now: Date): Promise<SyncReport["merges"]> {
+export async function settle(clone: string, realm: string, host: SyncHost, now: Date, fresh?: { model: RealmModel; pending?: PendingSync[]; files?: LoadedFiles }): Promise<SyncReport["merges"]> {
   const results = new Map<string, SyncReport["merges"][number]>();
   await removeLeftoverWorktrees(clone);
   for (let round = 0; round < 20; round++) {
-    await fetchRealm(clone);
-    const { model } = loadValidRealm(clone, realm);
-    const pending = await readPending(clone, model);
+    if (round > 0 || !fresh) await fetchRealm(clone);
+    const model = round === 0 && fresh ? fresh.model : loadValidRealm(clone, realm, fresh?.files).model;
+    const pending = round === 0 && fresh?.pending ? fresh.pending : await readPending(clone, model);
     await markClosedBases(pending, host);
     const all = await verdicts(host, model, pending, now);
     for (const v of all) if (!results.get(v.branch)?.merged) results.set(v.branch, { ...v, merged: false, removed: false, conflicts: pending.find((p) => p.branch === v.branch)?.conflicts ?? [] });
@@ -267,11 +278,11 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
       continue;
     }
     const next = all.find((v) => v.due && !results.get(v.branch)?.conflicts.length);
-    if (!next) break;
+    // Nothing (more) to merge: this round's fetch is the realm as it now is.
+    if (!next) return [...results.values()];
     const p = pending.find((x) => x.branch === next.branch)!;
     const outcome = await host.merge(next.branch, `Merge ${next.branch}: ${[...p.updates.map((u) => `${u.contract} ${u.version}`), ...(p.waivers ?? []).map((w) => `waiver of ${w.rule} in ${w.contract}`)].join(", ") || "acknowledgement"} (${next.reason})`);
     results.set(next.branch, { ...next, removed: false, merged: outcome.merged, conflicts: outcome.merged ? [] : outcome.conflicts });
-    if (!outcome.merged) continue;
   }
   await fetchRealm(clone);
   return [...results.values()];
