@@ -121,9 +121,11 @@ export async function commitSyncBranch(
     if (o.files?.length) {
       await g.raw(["worktree", "add", "-q", "--no-checkout", "--detach", dir, o.start]);
       await w.raw(["read-tree", "HEAD"]);
-      // A file the start lacks is not checked out (the edit creates it).
-      const present = (await w.raw(["ls-files", "--", ...o.files])).split("\n").filter(Boolean);
-      if (present.length) await w.raw(["checkout", "-q", "--", ...present]);
+      // A file the start lacks is not checked out (the edit creates it): git refuses a path it does not know.
+      await w.raw(["checkout", "-q", "--", ...o.files]).catch(async () => {
+        const present = (await w.raw(["ls-files", "--", ...o.files!])).split("\n").filter(Boolean);
+        if (present.length) await w.raw(["checkout", "-q", "--", ...present]);
+      });
     } else {
       await g.raw(["worktree", "add", "-q", "--detach", dir, o.start]);
     }
@@ -193,8 +195,8 @@ export async function mergeSyncBranch(clone: string, branch: string, message: st
       if ((await g.raw(["rev-parse", "--verify", "-q", `origin/${branch}`])) === "") return { merged: false, conflicts: [] };
       continue;
     }
-    // The push moved origin/main and removed origin/<branch> here as well; the clone's main follows.
-    await g.raw(["merge", "-q", "--ff-only", MAIN]).catch(() => undefined);
+    // The push moved origin/main and removed origin/<branch> here as well (the clone's main follows at the next
+    // fetchRealm, which settle runs after every merge).
     return { merged: true, sha };
   }
 }
@@ -206,9 +208,18 @@ function conflictedFiles(stdout: string): string[] {
   return (blank === -1 ? rest : rest.slice(0, blank)).filter(Boolean);
 }
 
-/** Whether the user's git signs the commits it makes here (commit.gpgSign): `commit-tree` does not read it itself. */
+const signing = new Map<string, { signs: boolean; at: number }>();
+
+/** Whether the user's git signs the commits it makes here (commit.gpgSign): `commit-tree` does not read it itself.
+ *  Asked once per command (a sync that merges two branches); kept a minute only (the daemon lives on while the
+ *  user's config changes). */
 async function signsCommits(dir: string): Promise<boolean> {
-  return (await git(dir).raw(["config", "--type=bool", "--get", "commit.gpgsign"])) === "true";
+  const key = `${dir}\0${JSON.stringify(Object.entries(process.env).filter(([k]) => k.startsWith("GIT_") || k === "HOME" || k === "XDG_CONFIG_HOME"))}`;
+  const seen = signing.get(key);
+  if (seen && Date.now() - seen.at < 60_000) return seen.signs;
+  const signs = (await git(dir).raw(["config", "--type=bool", "--get", "commit.gpgsign"])) === "true";
+  signing.set(key, { signs, at: Date.now() });
+  return signs;
 }
 
 /** Delete a sync branch on the realm remote (plain git: an acknowledgement whose base was rebuilt). */

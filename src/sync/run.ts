@@ -6,7 +6,7 @@ import { z } from "zod";
 import { BlueError, BranchMoved, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "./host.ts";
 import { git, headOf, isMerged } from "../git/realm-repo.ts";
-import { commitSyncBranch, commitsSinceMain, fetchRealm, listRealmRefs, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
+import { commitSyncBranch, commitsSinceMain, fetchRealm, listRealmRefs, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
 import { withLock } from "../system/lock.ts";
 import { removeLeftoverWorktrees } from "../git/scratch-worktree.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
@@ -68,27 +68,46 @@ export type SyncContext = {
   notify?: (n: { domain: string; contract: string; version: string; breaking: boolean; changes: string[]; recipients: string[] }) => Promise<boolean>;
 };
 
-/** Read every open sync branch of the clone against main's model. */
-export async function readPending(clone: string, model: RealmModel, branches?: { branch: string; sha: string }[]): Promise<PendingSync[]> {
+// What readPending read of a branch against one model, by branch, its commit and main's: a sync reads the open
+// branches again after publishing, and a branch none of which moved reads the same (its base branch's commit is
+// checked too: a provider's rebuilt branch makes its acknowledgements obsolete). Kept with the model, and gone with it.
+const readBefore = new WeakMap<RealmModel, Map<string, { p: PendingSync | null; baseSha: string | undefined }>>();
+
+/** Read every open sync branch of the clone against main's model (`refs`: main and the branches, as just listed). */
+export async function readPending(clone: string, model: RealmModel, refs?: { main: string | undefined; sync: { branch: string; sha: string }[] }): Promise<PendingSync[]> {
   const out: PendingSync[] = [];
-  const listed = branches ?? (await listSyncBranches(clone));
-  const open = new Set(listed.map((b) => b.branch));
+  const { main, sync: listed } = refs ?? (await listRealmRefs(clone));
+  const open = new Map(listed.map((b) => [b.branch, b.sha]));
+  const memo = readBefore.get(model) ?? new Map();
+  readBefore.set(model, memo);
   for (const { branch, sha } of listed) {
-    const ref = `origin/${branch}`;
-    const commits = await commitsSinceMain(clone, ref);
-    if (commits.length === 0) continue; // already merged
-    const first = toPending({ branch, sha, commits, files: new Map() }, model, false);
-    if (!first) continue;
-    const since = first.base ? first.base.sha : await mergeBase(clone, ref);
-    const files = await readChangedFiles(clone, since, ref);
-    const p = toPending({ branch, sha, commits, files }, model, first.base ? await isMerged(clone, first.base.sha) : true);
-    if (!p) continue;
-    if (!p.base) p.conflicts = await mergeConflicts(clone, branch);
-    else if (!p.base_merged) p.obsolete = !(await isMerged(clone, p.base.sha, `origin/${p.base.branch}`));
-    if (p.obsolete && !open.has(p.base!.branch)) p.base_closed = true;
-    out.push(p);
+    const key = `${clone}\0${branch}\0${sha}\0${main}`;
+    const seen = memo.get(key);
+    if (seen && (seen.p?.base ? open.get(seen.p.base.branch) === seen.baseSha : true)) {
+      if (seen.p) out.push(structuredClone(seen.p));
+      continue;
+    }
+    const p = await readBranch(clone, model, branch, sha, open);
+    if (main) memo.set(key, { p: p ? structuredClone(p) : null, baseSha: p?.base ? open.get(p.base.branch) : undefined });
+    if (p) out.push(p);
   }
   return out;
+}
+
+async function readBranch(clone: string, model: RealmModel, branch: string, sha: string, open: Map<string, string>): Promise<PendingSync | undefined> {
+  const ref = `origin/${branch}`;
+  const commits = await commitsSinceMain(clone, ref);
+  if (commits.length === 0) return undefined; // already merged
+  const first = toPending({ branch, sha, commits, files: new Map() }, model, false);
+  if (!first) return undefined;
+  const since = first.base ? first.base.sha : await mergeBase(clone, ref);
+  const files = await readChangedFiles(clone, since, ref);
+  const p = toPending({ branch, sha, commits, files }, model, first.base ? await isMerged(clone, first.base.sha) : true);
+  if (!p) return undefined;
+  if (!p.base) p.conflicts = await mergeConflicts(clone, branch);
+  else if (!p.base_merged) p.obsolete = !(await isMerged(clone, p.base.sha, `origin/${p.base.branch}`));
+  if (p.obsolete && !open.has(p.base!.branch)) p.base_closed = true;
+  return p;
 }
 
 /** On a forge a provider's PR closed without merging leaves its branch: the acknowledgements built on it are
@@ -189,7 +208,7 @@ async function syncWith(ctx: SyncContext, cache: Cache): Promise<SyncReport> {
   const { model } = loadValidRealm(ctx.clone, ctx.realm, files);
   if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
   const refs = await listRealmRefs(ctx.clone);
-  const pending = await readPending(ctx.clone, model, refs.sync);
+  const pending = await readPending(ctx.clone, model, refs);
   const extracted = await extractAll(ctx.repoRoot, ctx.repo, model, cache, ctx.consent);
   const taken = new Set(pending.map((p) => p.branch));
   // Only contracts the code changed are judged for their importers: history is read for those alone.
