@@ -15,6 +15,7 @@ import type { Progress } from "../ui/progress.ts";
 import { extractExportCached, readSchemaFile } from "../check/extract.ts";
 import { extractGate, type Consent } from "../trust/consent.ts";
 import { loadValidRealm, type LoadedFiles, type RealmModel } from "../realm/load.ts";
+import { loadValidRealmKept } from "../realm/kept.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
 import { ExportBinding } from "../realm/schema.ts";
 import { BranchPlan, planContractUpdate, planSync, waiverScope, type Extracted } from "./plan.ts";
@@ -205,7 +206,7 @@ async function syncWith(ctx: SyncContext, cache: Cache): Promise<SyncReport> {
   const host = ctx.host ?? plainGitHost(ctx.clone);
   const files = cache.enabled ? cache : undefined;
   await fetchRealm(ctx.clone);
-  const { model } = loadValidRealm(ctx.clone, ctx.realm, files);
+  const { model } = files ? loadValidRealmKept(ctx.clone, ctx.realm, files) : loadValidRealm(ctx.clone, ctx.realm);
   if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
   const refs = await listRealmRefs(ctx.clone);
   const pending = await readPending(ctx.clone, model, refs);
@@ -282,7 +283,7 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
   await removeLeftoverWorktrees(clone);
   for (let round = 0; round < 20; round++) {
     if (round > 0 || !fresh) await fetchRealm(clone);
-    const model = round === 0 && fresh ? fresh.model : loadValidRealm(clone, realm, fresh?.files).model;
+    const model = round === 0 && fresh ? fresh.model : (fresh?.files ? loadValidRealmKept(clone, realm, fresh.files) : loadValidRealm(clone, realm)).model;
     const pending = round === 0 && fresh?.pending ? fresh.pending : await readPending(clone, model);
     await markClosedBases(pending, host);
     const all = await verdicts(host, model, pending, now);
