@@ -95,6 +95,18 @@ const commonDir = (root: string) => {
   return dir;
 };
 
+/** HEAD's commit and the branch checked out (undefined: detached), with the common git dir learnt on the way, in
+ *  one git command; a repo without a commit yet is asked the usual way. */
+async function headOf(root: string): Promise<[string, string | undefined]> {
+  const r = await exec(root, ["rev-parse", "--path-format=absolute", "--git-common-dir", "HEAD", "--symbolic-full-name", "HEAD"]);
+  const [common, sha, full] = r.stdout.trim().split("\n");
+  if (r.ok && common && sha && full) {
+    if (!commonDirs.has(root)) commonDirs.set(root, Promise.resolve(common));
+    return [sha, full.startsWith("refs/heads/") ? full.slice("refs/heads/".length) : undefined];
+  }
+  return Promise.all([out(root, ["rev-parse", "--verify", "-q", "HEAD"]), currentBranch(root)]);
+}
+
 async function excludeFile(root: string): Promise<string> {
   return join(await commonDir(root), "info", "exclude");
 }
@@ -119,9 +131,8 @@ const excludes = (text: string) => text.split(/\r?\n/).some((l) => [EXCLUDE_LINE
 /** Everything the worktree plan needs to know about one repo. Read-only. */
 export async function probeRepo(root: string, branch: string, worktree: string): Promise<RepoFacts> {
   const ref = `refs/heads/${branch}`;
-  const [head, headBranch, tips, entries, dirtyZ] = await Promise.all([
-    out(root, ["rev-parse", "--verify", "-q", "HEAD"]),
-    currentBranch(root),
+  const [[head, headBranch], tips, entries, dirtyZ] = await Promise.all([
+    headOf(root),
     // The branch and origin's, in one git command (`for-each-ref` names exactly these refs, or nothing).
     out(root, ["for-each-ref", "--format=%(refname)", ref, `refs/remotes/origin/${branch}`]).then((t) => t.split("\n")),
     listWorktrees(root),
