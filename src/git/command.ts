@@ -6,6 +6,8 @@
 // ran a dozen of them.
 export type GitCommand = {
   raw(args: string[]): Promise<string>;
+  /** Exit code and both outputs, whatever git says: for commands whose exit status is the answer. */
+  exec(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   clone(url: string, dest: string): Promise<string>;
   listRemote(args: string[]): Promise<string>;
 };
@@ -21,14 +23,19 @@ export class GitFailed extends Error {
 }
 
 export function gitCommand(dir: string, env: Record<string, string | undefined>): GitCommand {
-  const raw = async (args: string[]): Promise<string> => {
+  const exec = async (args: string[]) => {
     const proc = Bun.spawn(["git", ...args], { cwd: dir, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    return { code, stdout, stderr };
+  };
+  const raw = async (args: string[]): Promise<string> => {
+    const { code, stdout, stderr } = await exec(args);
     if (code !== 0 && stderr.length > 0) throw new GitFailed(`${stdout}${stderr}`, code);
     return stdout.trim();
   };
   return {
     raw,
+    exec,
     clone: (url, dest) => raw(["clone", url, dest]),
     listRemote: (args) => raw(["ls-remote", ...args]),
   };

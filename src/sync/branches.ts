@@ -183,12 +183,12 @@ export async function mergeSyncBranch(clone: string, branch: string, message: st
     if (r.code !== 0) throw new GitError(`git merge-tree failed on ${branch}: ${r.stderr.trim().split("\n")[0] ?? ""}`, `Run git merge-tree --write-tree ${MAIN} origin/${branch} in ${clone} to see what git says.`);
     const tree = r.stdout.split("\n")[0]!.trim();
     const sha = await g.raw(["commit-tree", tree, "-p", main!, "-p", head!, ...(sign ? ["-S"] : []), "-m", message]);
-    try {
-      await g.raw(["push", "-q", "--atomic", "--porcelain", `--force-with-lease=refs/heads/${REALM_BRANCH}:${main}`, `--force-with-lease=refs/heads/${branch}:${head}`, "origin", `${sha}:refs/heads/${REALM_BRANCH}`, `:refs/heads/${branch}`]);
-    } catch (e) {
-      const text = e instanceof Error ? e.message : String(e);
+    // The exit status decides (not whether git wrote to stderr).
+    const pushed = await g.exec(["push", "-q", "--atomic", "--porcelain", `--force-with-lease=refs/heads/${REALM_BRANCH}:${main}`, `--force-with-lease=refs/heads/${branch}:${head}`, "origin", `${sha}:refs/heads/${REALM_BRANCH}`, `:refs/heads/${branch}`]);
+    if (pushed.code !== 0) {
+      const text = `${pushed.stdout}${pushed.stderr}`;
       if (!/\[rejected\]|\bstale info\b|atomic push failed|fetch first|non-fast-forward|failed to update ref|cannot lock ref/i.test(text) || attempt >= PUSH_ATTEMPTS) {
-        throw pushFailure(e, `merging ${branch} into the realm's ${REALM_BRANCH} failed`);
+        throw pushFailure(new Error(text), `merging ${branch} into the realm's ${REALM_BRANCH} failed`);
       }
       await g.raw(["fetch", "-q", "--prune", "origin"]);
       // The branch is gone (merged or deleted by another machine meanwhile): nothing left to merge.
