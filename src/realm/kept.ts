@@ -4,7 +4,7 @@
 // (store/cache-db.ts) does file by file, for the whole realm at once, so a sync in a realm of a thousand
 // contracts does not validate a thousand files to change one. Files changed within two seconds of the load are
 // not trusted (git's racy rule: an edit can hide behind an unchanged size and mtime), so then nothing is kept.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import type { Problem } from "../errors.ts";
@@ -19,7 +19,9 @@ type Kept = { version: string; root: string; stamps: string; model: Flat; warnin
 /** loadValidRealm, through the kept model when nothing under the realm's paths changed since it was kept. */
 export function loadValidRealmKept(root: string, name: string, files?: LoadedFiles, now = Date.now()): { model: RealmModel; warnings: Problem[] } {
   const path = join(root, ".git", KEPT);
-  const { stamps, newestMs } = realmStamps(root);
+  const { stamps, newestMs, symlinks } = realmStamps(root);
+  // A link's target can change under an unchanged link: such a realm is always read afresh (as the loader decides).
+  if (symlinks) return loadValidRealm(root, name, files);
   try {
     const kept = JSON.parse(readFileSync(path, "utf8")) as Kept;
     if (kept.version === pkg.version && kept.root === root && kept.stamps === stamps) return { model: unflatten(kept.model), warnings: kept.warnings };
@@ -37,26 +39,29 @@ export function loadValidRealmKept(root: string, name: string, files?: LoadedFil
   return loaded;
 }
 
-/** Every file and directory under realm.yaml, repos/ and domains/, with its size and mtime (ns), one per line. */
-export function realmStamps(root: string): { stamps: string; newestMs: number } {
+/** Every file and directory under realm.yaml, repos/ and domains/, with its size and mtime (ns), one per line;
+ *  links are not followed, only noted. */
+export function realmStamps(root: string): { stamps: string; newestMs: number; symlinks: boolean } {
   const lines: string[] = [];
   let newestMs = 0;
+  let symlinks = false;
   const visit = (rel: string) => {
     let st;
     try {
-      st = statSync(join(root, rel), { bigint: true });
+      st = lstatSync(join(root, rel), { bigint: true });
     } catch {
       lines.push(`${rel}\t-`);
       return;
     }
     newestMs = Math.max(newestMs, Number(st.mtimeNs / 1_000_000n));
-    if (st.isDirectory()) {
+    if (st.isSymbolicLink()) symlinks = true;
+    else if (st.isDirectory()) {
       lines.push(`${rel}/\t${st.mtimeNs}`);
       for (const name of readdirSync(join(root, rel)).sort()) visit(`${rel}/${name}`);
     } else lines.push(`${rel}\t${st.size}\t${st.mtimeNs}\t${st.ino}`);
   };
   for (const top of ["realm.yaml", "repos", "domains"]) visit(top);
-  return { stamps: lines.join("\n"), newestMs };
+  return { stamps: lines.join("\n"), newestMs, symlinks };
 }
 
 // The model's Maps and Sets as arrays, converted by hand where the model has them: a JSON reviver would visit every

@@ -1,7 +1,7 @@
 // The kept model: the same realm a load reads, taken from .git/blue-realm-model.json only while nothing under the
 // realm's paths changed, never kept from files written within two seconds.
 import { describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadValidRealmKept, realmStamps } from "../../src/realm/kept.ts";
@@ -45,6 +45,15 @@ describe("loadValidRealmKept", () => {
     expect([...loadValidRealmKept(root, "letemcook", undefined, later()).model.repos.keys()]).toEqual(["fungal-image-analysis"]);
     writeFileSync(join(root, "repos/zeta.yaml"), "name: zeta\nmaintainers: [z@example.com]\njoined_at: 2026-01-24T10:00:00Z\n");
     expect([...loadValidRealmKept(root, "letemcook", undefined, later()).model.repos.keys()]).toEqual(["fungal-image-analysis", "zeta"]);
+  });
+
+  test("a realm with a link under its paths is always read afresh (a link's target changes under it)", () => {
+    const root = realm();
+    mkdirSync(join(root, ".git", "elsewhere"));
+    symlinkSync(join(root, ".git", "elsewhere"), join(root, "domains/s3-access/waivers"));
+    expect(realmStamps(root).symlinks).toBe(true);
+    loadValidRealmKept(root, "letemcook", undefined, later());
+    expect(existsSync(join(root, ".git", "blue-realm-model.json"))).toBe(false);
   });
 
   test("files written within the last two seconds are not kept", () => {
