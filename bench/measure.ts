@@ -6,7 +6,8 @@ import { join, resolve } from "node:path";
 import { gitEnv } from "./generate-realm.ts";
 
 export const ROOT = resolve(import.meta.dir, "..");
-export const BIN = join(ROOT, "dist/blue");
+// BENCH_BIN: another build to measure (an older commit's, for a before/after in one sitting).
+export const BIN = process.env.BENCH_BIN ?? join(ROOT, "dist/blue");
 const GNU_TIME = "/usr/bin/time";
 
 export type Measured = { median: number; min: number; runs: number; rssMB: number };

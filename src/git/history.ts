@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { GitError } from "../errors.ts";
 import { parseData } from "../yaml/source.ts";
 
-// The branch realms publish on (realm-repo.ts has the same constant; importing it would load simple-git, which
-// costs a check more than the few read-only git calls here).
+// The branch realms publish on (realm-repo.ts has the same constant; importing it would load that module and
+// what it imports, which costs a check more than the few read-only git calls here).
 const REALM_BRANCH = "main";
 
 /** A read-only git command's stdout; when it fails, "" (a missing ref, no commits yet) or, if `strict`, a GitError. */

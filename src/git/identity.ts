@@ -17,10 +17,22 @@ export function parseIdent(text: string): GitIdentity | undefined {
   return m ? { name: m[1]!.trim(), email: m[2]!.trim() } : undefined;
 }
 
+// What git answered, per directory, role and the environment git reads it from: a command that commits several
+// times (a sync that merges two branches, a join that also names its maintainer) asks git once. Only an identity
+// git knows is kept, and for a minute only (the daemon lives on while the user's config changes).
+const known = new Map<string, { id: GitIdentity; at: number }>();
+const KEEP_MS = 60_000;
+const envKey = () => JSON.stringify(Object.entries(process.env).filter(([k]) => /^(GIT_|EMAIL$|HOME$|XDG_CONFIG_HOME$)/.test(k)).sort());
+
 /** Who a commit made in `dir` would name as its author (or committer); undefined when git cannot tell. */
 export async function gitIdentity(dir: string, role: IdentityRole = "author"): Promise<GitIdentity | undefined> {
+  const key = `${role}\0${dir}\0${envKey()}`;
+  const seen = known.get(key);
+  if (seen && Date.now() - seen.at < KEEP_MS) return seen.id;
   const r = await runBounded(["git", "var", VAR[role]], { cwd: dir, timeoutMs: 30_000 });
-  return r.code === 0 ? parseIdent(r.stdout) : undefined;
+  const id = r.code === 0 ? parseIdent(r.stdout) : undefined;
+  if (id?.email) known.set(key, { id, at: Date.now() });
+  return id;
 }
 
 /** The e-mail a commit made in `dir` would carry, as a default maintainer or approver. */

@@ -2,31 +2,19 @@
 // (pull, edit, commit, push; on any failure the clone is put back exactly as it was).
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
-import { simpleGit, type SimpleGit } from "simple-git";
 import { GitError, Refused, Unreachable, UsageError } from "../errors.ts";
 import { withLock } from "../system/lock.ts";
 import { requireGitIdentity } from "./identity.ts";
+import { gitCommand, type GitCommand } from "./command.ts";
 
 export const REALM_BRANCH = "main";
 const PUSH_ATTEMPTS = 4;
 
-// simple-git refuses these environment variables by default; here they are the user's own settings (their
-// config files, credentials and ssh), which blue must honour. Arguments blue builds never come from realm data
-// without a check (see assertSafeUrl).
-const USER_ENVIRONMENT = {
-  allowUnsafeConfigPaths: true,
-  allowUnsafeConfigEnvCount: true,
-  allowUnsafeAskPass: true,
-  allowUnsafeSshCommand: true,
-  allowUnsafeGitProxy: true,
-  allowUnsafeEditor: true,
-  allowUnsafePager: true,
-} as const;
-
-export function git(dir: string): SimpleGit {
+/** git in `dir`, in the user's own environment (their config files, credentials and ssh, which blue must honour).
+ *  Arguments blue builds never come from realm data without a check (see assertSafeUrl). */
+export function git(dir: string): GitCommand {
   // Never let git stop and wait for a password on a terminal: fail, and say how to give credentials.
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
-  return simpleGit({ baseDir: dir, trimmed: true, unsafe: USER_ENVIRONMENT, allowEnvironment: Object.keys(env) }).env(env);
+  return gitCommand(dir, { ...process.env, GIT_TERMINAL_PROMPT: "0" });
 }
 
 /** A URL that git could read as an option (`--upload-pack=...`) is never passed on. */
@@ -123,7 +111,7 @@ export async function headOf(dir: string, ref = `origin/${REALM_BRANCH}`): Promi
 
 /** Whether commit `sha` is in `ref` (default: the realm's main as last fetched). */
 export async function isMerged(dir: string, sha: string, ref = `origin/${REALM_BRANCH}`): Promise<boolean> {
-  // Not `merge-base --is-ancestor`: simple-git resolves a silent exit 1 as success.
+  // Not `merge-base --is-ancestor`: git.raw answers a silent exit 1 as success.
   const base = await git(dir)
     .raw(["merge-base", sha, ref])
     .then((s) => s.trim(), () => "");
@@ -149,10 +137,11 @@ export async function changeRealm<T>(clone: string, change: RealmChange<T>): Pro
   return withLock(`${clone}.lock`, async () => {
     const g = git(clone);
     await requireGitIdentity(clone);
-    const url = (await remoteUrl(clone)) ?? clone;
+    // The remote's URL only names it in an error: asked for when one happens.
+    const url = async () => (await remoteUrl(clone)) ?? clone;
     const before = await headOf(clone, "HEAD");
     try {
-      await pull(g, url, clone);
+      await pull(g, url, clone, before);
       const result = await change.apply();
       await g.raw(["add", "-A"]);
       const staged = (await g.raw(["diff", "--cached", "--name-only"])).trim();
@@ -170,7 +159,7 @@ export async function changeRealm<T>(clone: string, change: RealmChange<T>): Pro
       try {
         await g.raw(["push", "-q", "origin", `HEAD:refs/heads/${branch}`]);
       } catch (e) {
-        throw describeGitFailure(e, url, "git push");
+        throw describeGitFailure(e, await url(), "git push");
       }
       await restore(g, (await headOf(clone, `origin/${REALM_BRANCH}`)) ?? before);
       await change.propose(branch, message);
@@ -182,14 +171,15 @@ export async function changeRealm<T>(clone: string, change: RealmChange<T>): Pro
   });
 }
 
-async function pull(g: SimpleGit, url: string, clone: string): Promise<void> {
+async function pull(g: GitCommand, url: () => Promise<string>, clone: string, head: string | undefined): Promise<void> {
   try {
     await g.raw(["fetch", "-q", "origin"]);
   } catch (e) {
-    throw describeGitFailure(e, url, "git fetch");
+    throw describeGitFailure(e, await url(), "git fetch");
   }
   const upstream = (await g.raw(["rev-parse", "--verify", "-q", `origin/${REALM_BRANCH}`]).catch(() => "")).trim();
   if (upstream === "") return; // nothing pushed yet
+  if (upstream === head) return; // nothing new
   try {
     await g.raw(["merge", "-q", "--ff-only", `origin/${REALM_BRANCH}`]);
   } catch {
@@ -215,7 +205,7 @@ function protectedRefusal(text: string): string | undefined {
 }
 
 /** Push to main, replaying on top of others' pushes; returns why, when the remote refuses main itself. */
-async function pushWithRetry(g: SimpleGit, url: string): Promise<string | undefined> {
+async function pushWithRetry(g: GitCommand, url: () => Promise<string>): Promise<string | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
       await g.raw(["push", "-q", "-u", "origin", `HEAD:refs/heads/${REALM_BRANCH}`]);
@@ -225,11 +215,11 @@ async function pushWithRetry(g: SimpleGit, url: string): Promise<string | undefi
       const refused = protectedRefusal(text);
       if (refused) return refused;
       const moved = /\[rejected\]|fetch first|non-fast-forward|failed to update ref|cannot lock ref/i.test(text);
-      if (!moved || attempt >= PUSH_ATTEMPTS) throw describeGitFailure(e, url, "git push");
+      if (!moved || attempt >= PUSH_ATTEMPTS) throw describeGitFailure(e, await url(), "git push");
     }
     // Someone else pushed first: replay our commit on top of theirs and try again.
-    await g.raw(["fetch", "-q", "origin"]).catch((e) => {
-      throw describeGitFailure(e, url, "git fetch");
+    await g.raw(["fetch", "-q", "origin"]).catch(async (e) => {
+      throw describeGitFailure(e, await url(), "git fetch");
     });
     try {
       await g.raw(["rebase", "-q", `origin/${REALM_BRANCH}`]);
@@ -244,7 +234,7 @@ async function pushWithRetry(g: SimpleGit, url: string): Promise<string | undefi
   }
 }
 
-async function restore(g: SimpleGit, before: string | undefined): Promise<void> {
+async function restore(g: GitCommand, before: string | undefined): Promise<void> {
   await g.raw(["rebase", "--abort"]).catch(() => undefined);
   if (before) {
     await g.raw(["reset", "-q", "--hard", before]).catch(() => undefined);

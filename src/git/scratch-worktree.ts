@@ -20,11 +20,12 @@ export function scratchDir(clone: string, kind: ScratchKind): string {
   return mkdtempSync(join(clone, ".git", `blue-${kind}-${process.pid}-`));
 }
 
-/** Remove a scratch worktree: its directory and git's record of it. */
+/** Remove a scratch worktree: its directory and git's record of it (the record by `git worktree remove` when it
+ *  is a worktree; `prune` only when that failed, e.g. a directory `worktree add` never finished). */
 export async function removeScratch(clone: string, dir: string): Promise<void> {
-  await gitIn(clone, ["worktree", "remove", "--force", "--force", dir]);
+  const removed = await gitIn(clone, ["worktree", "remove", "--force", "--force", dir]);
   rmSync(dir, { recursive: true, force: true });
-  await gitIn(clone, ["worktree", "prune"]);
+  if (removed.code !== 0) await gitIn(clone, ["worktree", "prune"]);
 }
 
 /** Whether the scratch directory `name` (made at `mtimeMs`) belongs to no live process. */
@@ -47,6 +48,8 @@ export async function removeLeftoverWorktrees(clone: string): Promise<string[]> 
     return [];
   }
   const removed: string[] = [];
+  // git keeps a record per worktree in .git/worktrees: with none, there is nothing to prune (no process spawned).
+  const records = names.includes("worktrees") && readdirSafe(join(gitDir, "worktrees")).length > 0;
   for (const name of names) {
     const dir = join(gitDir, name);
     let mtimeMs: number;
@@ -61,6 +64,14 @@ export async function removeLeftoverWorktrees(clone: string): Promise<string[]> 
     await removeScratch(clone, dir);
     removed.push(dir);
   }
-  await gitIn(clone, ["worktree", "prune"]);
+  if (records || removed.length > 0) await gitIn(clone, ["worktree", "prune"]);
   return removed;
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

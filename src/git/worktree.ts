@@ -87,9 +87,42 @@ function statusPaths(porcelainZ: string): string[] {
   return paths;
 }
 
+// A repo's common git dir does not move while a command runs: asked once per repo (probe, then exclude).
+const commonDirs = new Map<string, Promise<string>>();
+const commonDir = (root: string) => {
+  let dir = commonDirs.get(root);
+  if (!dir) commonDirs.set(root, (dir = out(root, ["rev-parse", "--path-format=absolute", "--git-common-dir"]).then((c) => c || join(root, ".git"))));
+  return dir;
+};
+
+/** HEAD's commit and the branch checked out (undefined: detached), with the common git dir learnt on the way, in
+ *  one git command; a repo without a commit yet is asked the usual way. */
+async function headOf(root: string): Promise<[string, string | undefined]> {
+  const r = await exec(root, ["rev-parse", "--path-format=absolute", "--git-common-dir", "HEAD", "--symbolic-full-name", "HEAD"]);
+  const [common, sha, full] = r.stdout.trim().split("\n");
+  if (r.ok && common && sha && full) {
+    if (!commonDirs.has(root)) commonDirs.set(root, Promise.resolve(common));
+    return [sha, full.startsWith("refs/heads/") ? full.slice("refs/heads/".length) : undefined];
+  }
+  return Promise.all([out(root, ["rev-parse", "--verify", "-q", "HEAD"]), currentBranch(root)]);
+}
+
 async function excludeFile(root: string): Promise<string> {
-  const common = await out(root, ["rev-parse", "--path-format=absolute", "--git-common-dir"]);
-  return join(common || join(root, ".git"), "info", "exclude");
+  return join(await commonDir(root), "info", "exclude");
+}
+
+/** Whether git records a worktree whose directory is gone (what `git worktree prune` removes), read from the
+ *  records themselves: each `worktrees/<id>/gitdir` names the `.git` file inside its worktree. */
+function staleWorktreeRecords(common: string): boolean {
+  const records = join(common, "worktrees");
+  if (!existsSync(records)) return false;
+  return readdirSync(records).some((id) => {
+    try {
+      return !existsSync(readFileSync(join(records, id, "gitdir"), "utf8").trim());
+    } catch {
+      return true; // a record git cannot read either: prune decides
+    }
+  });
 }
 
 const EXCLUDE_LINE = `/${WORKTREES_DIR}/`;
@@ -98,11 +131,10 @@ const excludes = (text: string) => text.split(/\r?\n/).some((l) => [EXCLUDE_LINE
 /** Everything the worktree plan needs to know about one repo. Read-only. */
 export async function probeRepo(root: string, branch: string, worktree: string): Promise<RepoFacts> {
   const ref = `refs/heads/${branch}`;
-  const [head, headBranch, tip, remoteTip, entries, dirtyZ] = await Promise.all([
-    out(root, ["rev-parse", "--verify", "-q", "HEAD"]),
-    currentBranch(root),
-    out(root, ["rev-parse", "--verify", "-q", ref]),
-    out(root, ["rev-parse", "--verify", "-q", `refs/remotes/origin/${branch}`]),
+  const [[head, headBranch], tips, entries, dirtyZ] = await Promise.all([
+    headOf(root),
+    // The branch and origin's, in one git command (`for-each-ref` names exactly these refs, or nothing).
+    out(root, ["for-each-ref", "--format=%(refname)", ref, `refs/remotes/origin/${branch}`]).then((t) => t.split("\n")),
     listWorktrees(root),
     exec(root, ["status", "--porcelain=v1", "-z", "--untracked-files=no"]).then((r) => (r.ok ? r.stdout : "")),
   ]);
@@ -112,6 +144,8 @@ export async function probeRepo(root: string, branch: string, worktree: string):
   let pathState: RepoFacts["path_state"] = "absent";
   if (at) pathState = at.branch === ref ? "worktree" : "other-worktree";
   else if (existsSync(worktree)) pathState = readdirSync(worktree).length === 0 ? "empty" : "occupied";
+  const tip = tips.includes(ref) ? ref : "";
+  const remoteTip = tips.includes(`refs/remotes/origin/${branch}`);
   const worktreeDirty = at ? statusPaths((await exec(worktree, ["status", "--porcelain=v1", "-z"])).stdout) : [];
   let unmerged = 0;
   if (tip && head) unmerged = Number(await out(root, ["rev-list", "--count", `HEAD..${ref}`])) || 0;
@@ -120,7 +154,7 @@ export async function probeRepo(root: string, branch: string, worktree: string):
     head: head || null,
     head_branch: headBranch ?? null,
     branch_exists: tip !== "",
-    remote_branch: remoteTip !== "",
+    remote_branch: remoteTip,
     checked_out_at: holder ? holder.path : null,
     path_state: pathState,
     dirty: statusPaths(dirtyZ),
@@ -154,7 +188,7 @@ export async function createBranch(root: string, branch: string, start: string):
 export async function addWorktree(root: string, path: string, branch: string): Promise<Undo> {
   mkdirSync(dirname(path), { recursive: true });
   // A worktree dir deleted by hand stays registered until pruned, and then blocks the branch.
-  await run(root, ["worktree", "prune"], "git worktree prune");
+  if (staleWorktreeRecords(await commonDir(root))) await run(root, ["worktree", "prune"], "git worktree prune");
   const undo: Undo = {
     what: `worktree ${path}`,
     undo: async () => {

@@ -41,13 +41,17 @@ type Found = { target: PrTarget & { forge: string }; opener: PrOpener };
 async function findSet(req: Pick<PrRequest, "model" | "member" | "rfc" | "openerFor">): Promise<Found[]> {
   const branch = featureBranch(req.rfc);
   const targets = worktreeTargets({ model: req.model, current: { repo: req.member.config.repo, root: req.member.root }, selection: { repos: [...req.model.repos.keys()] } });
-  const found: Found[] = [];
-  for (const t of targets) {
-    if (!t.root || t.source === "clone" || t.source === "missing" || !(await branchExists(t.root, branch))) continue;
-    const target: PrTarget = { repo: t.repo, root: t.root, branch, base: await baseBranch(t.root, branch), remote_url: (await originUrl(t.root)) ?? null };
-    const opener = await req.openerFor(target);
-    found.push({ target: { ...target, forge: opener.forge }, opener });
-  }
+  // Every repo is asked at once (each one's answer is its own git's), and the set kept in the targets' order.
+  const asked = await Promise.all(
+    targets.map(async (t): Promise<Found | undefined> => {
+      if (!t.root || t.source === "clone" || t.source === "missing" || !(await branchExists(t.root, branch))) return undefined;
+      const [base, url] = await Promise.all([baseBranch(t.root, branch), originUrl(t.root)]);
+      const target: PrTarget = { repo: t.repo, root: t.root, branch, base, remote_url: url ?? null };
+      const opener = await req.openerFor(target);
+      return { target: { ...target, forge: opener.forge }, opener };
+    }),
+  );
+  const found = asked.filter((f): f is Found => f !== undefined);
   if (found.length === 0) {
     throw new Refused(`no repo of this realm has branch ${branch} on this machine`, `Create it with 'blue realm worktree --rfc ${req.rfc}'.`);
   }

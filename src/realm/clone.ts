@@ -8,7 +8,7 @@ export async function ensureRealmClone(member: Member): Promise<string> {
   const loc = realmLocation(member.config.realm.name);
   if (!loc.cloned) {
     await progress(`Cloning realm '${member.config.realm.name}' from ${member.config.realm.url}`);
-    // Loaded only here: simple-git is the heaviest module, and a warm `status` never needs it.
+    // Loaded only here: a warm `status` never needs the realm's git operations.
     const { cloneRealm } = await import("../git/realm-repo.ts");
     await cloneRealm(member.config.realm.url, loc.clone);
   }

@@ -348,9 +348,10 @@ function stem(file: string): string {
   return file.replace(/\.ya?ml$/, "");
 }
 
-/** Load a realm that must be valid to act on: any error throws a ConfigError listing every problem. */
-export function loadValidRealm(root: string, name: string): { model: RealmModel; warnings: Problem[] } {
-  const { model, problems, refusal } = loadRealm(root);
+/** Load a realm that must be valid to act on: any error throws a ConfigError listing every problem. With `files`
+ *  (the member repo's cache.db), files unchanged since a load found them valid are not parsed again. */
+export function loadValidRealm(root: string, name: string, files?: LoadedFiles): { model: RealmModel; warnings: Problem[] } {
+  const { model, problems, refusal } = loadRealm(root, files);
   if (refusal) throw refusal;
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length > 0) {

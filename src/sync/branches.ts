@@ -23,15 +23,20 @@ export type BranchRead = {
 };
 
 export async function listSyncBranches(clone: string): Promise<{ branch: string; sha: string }[]> {
-  const out = await git(clone).raw(["for-each-ref", "--format=%(refname:lstrip=3)%09%(objectname)", "refs/remotes/origin/sync/"]);
-  return out
+  return (await listRealmRefs(clone)).sync;
+}
+
+/** The realm's main and its open sync branches as last fetched, in one git command. */
+export async function listRealmRefs(clone: string): Promise<{ main: string | undefined; sync: { branch: string; sha: string }[] }> {
+  const out = await git(clone).raw(["for-each-ref", "--format=%(refname:lstrip=3)%09%(objectname)", "refs/remotes/origin/sync/", `refs/remotes/${MAIN}`]);
+  const refs = out
     .split("\n")
     .filter(Boolean)
     .map((l) => {
       const [branch, sha] = l.split("\t") as [string, string];
       return { branch, sha };
-    })
-    .sort((a, b) => a.branch.localeCompare(b.branch));
+    });
+  return { main: refs.find((r) => r.branch === REALM_BRANCH)?.sha, sync: refs.filter((r) => r.branch.startsWith("sync/")).sort((a, b) => a.branch.localeCompare(b.branch)) };
 }
 
 export function parseTrailers(message: string): Record<string, string[]> {
@@ -75,9 +80,7 @@ export async function mergeConflicts(clone: string, branch: string): Promise<str
   const r = await runBounded(["git", "merge-tree", "--write-tree", "--name-only", MAIN, `origin/${branch}`], { cwd: clone, timeoutMs: 60_000 });
   if (r.code === 0) return [];
   if (r.code !== 1) throw new GitError(`git merge-tree failed on ${branch}: ${r.stderr.trim().split("\n")[0] ?? ""}`, `Run git merge-tree --write-tree main origin/${branch} in ${clone} to see what git says.`);
-  const [, ...rest] = r.stdout.split("\n");
-  const blank = rest.indexOf("");
-  return (blank === -1 ? rest : rest.slice(0, blank)).filter(Boolean);
+  return conflictedFiles(r.stdout);
 }
 
 export async function mergeBase(clone: string, ref: string): Promise<string> {
@@ -102,20 +105,32 @@ export function movedUnderPush(gitOutput: string): boolean {
 
 /**
  * Make one commit on a new or existing sync branch, in a temporary worktree, and push it. `start` is what the
- * branch starts from (origin/main, or another sync branch); `edit` writes the files inside the worktree.
+ * branch starts from (origin/main, or another sync branch); `edit` writes the files inside the worktree. With
+ * `files` (the only files the edit reads or writes), only those are checked out: the worktree's index holds the
+ * whole tree, its directory those files, so a one-file change in a thousand-contract realm writes one file.
  */
 export async function commitSyncBranch(
   clone: string,
-  o: { branch: string; start: string; message: string; edit: (dir: string) => void | Promise<void>; signoff?: boolean; /** Replace the branch (rebuilt from main), only if it is still at this commit. */ replace?: string },
+  o: { branch: string; start: string; message: string; edit: (dir: string) => void | Promise<void>; files?: string[]; signoff?: boolean; /** Replace the branch (rebuilt from main), only if it is still at this commit. */ replace?: string },
 ): Promise<string> {
   await requireGitIdentity(clone);
   const g = git(clone);
   const dir = scratchDir(clone, "sync");
   try {
-    await g.raw(["worktree", "add", "-q", "--detach", dir, o.start]);
     const w = git(dir);
+    if (o.files?.length) {
+      await g.raw(["worktree", "add", "-q", "--no-checkout", "--detach", dir, o.start]);
+      await w.raw(["read-tree", "HEAD"]);
+      // A file the start lacks is not checked out (the edit creates it): git refuses a path it does not know.
+      await w.raw(["checkout", "-q", "--", ...o.files]).catch(async () => {
+        const present = (await w.raw(["ls-files", "--", ...o.files!])).split("\n").filter(Boolean);
+        if (present.length) await w.raw(["checkout", "-q", "--", ...present]);
+      });
+    } else {
+      await g.raw(["worktree", "add", "-q", "--detach", dir, o.start]);
+    }
     await o.edit(dir);
-    await w.raw(["add", "-A"]);
+    await w.raw(o.files?.length ? ["add", "-A", "--", ...o.files] : ["add", "-A"]);
     await w.raw(["commit", "-q", "--allow-empty", ...(o.signoff ? ["--signoff"] : []), "-m", o.message]);
     const sha = (await w.raw(["rev-parse", "HEAD"])).trim();
     try {
@@ -129,7 +144,7 @@ export async function commitSyncBranch(
       }
       throw pushFailure(e, `pushing ${o.branch} to the realm failed`);
     }
-    await g.raw(["fetch", "-q", "origin", `+refs/heads/${o.branch}:refs/remotes/origin/${o.branch}`]).catch(() => undefined);
+    // The push moved refs/remotes/origin/<branch> here too (git updates the remote-tracking ref it pushed).
     return sha;
   } finally {
     await removeScratch(clone, dir);
@@ -151,42 +166,60 @@ export async function mergeMainInto(dir: string, branch: string): Promise<void> 
 export type MergeOutcome = { merged: true; sha: string } | { merged: false; conflicts: string[] };
 
 /**
- * Merge a sync branch into the realm's main with git alone (the plain-git forge) and push; a push rejected
- * because main moved is fetched and merged again (bounded). The branch is deleted on the remote afterwards.
+ * Merge a sync branch into the realm's main with git alone (the plain-git forge): the merge commit is built
+ * without a checkout (`merge-tree --write-tree`, `commit-tree`, signed when the user's git signs commits) and
+ * pushed with the branch's deletion as one atomic push, each ref with the value it was read at: main moves only
+ * as a fast-forward of what was merged, and the branch is deleted only if nobody pushed to it since. A push
+ * refused because either moved is fetched and merged again (bounded).
  */
 export async function mergeSyncBranch(clone: string, branch: string, message: string): Promise<MergeOutcome> {
   await requireGitIdentity(clone);
   const g = git(clone);
+  const sign = await signsCommits(clone);
   for (let attempt = 1; ; attempt++) {
-    const dir = scratchDir(clone, "merge");
-    try {
-      await g.raw(["worktree", "add", "-q", "--detach", dir, MAIN]);
-      const w = git(dir);
-      try {
-        await w.raw(["merge", "-q", "--no-ff", "-m", message, `origin/${branch}`]);
-      } catch {
-        const conflicts = (await w.raw(["diff", "--name-only", "--diff-filter=U"]).catch(() => "")).split("\n").filter(Boolean);
-        await w.raw(["merge", "--abort"]).catch(() => undefined);
-        return { merged: false, conflicts };
+    const [main, head] = (await g.raw(["rev-parse", MAIN, `origin/${branch}`])).split("\n");
+    const r = await runBounded(["git", "merge-tree", "--write-tree", "--name-only", main!, head!], { cwd: clone, timeoutMs: 60_000 });
+    if (r.code === 1) return { merged: false, conflicts: conflictedFiles(r.stdout) };
+    if (r.code !== 0) throw new GitError(`git merge-tree failed on ${branch}: ${r.stderr.trim().split("\n")[0] ?? ""}`, `Run git merge-tree --write-tree ${MAIN} origin/${branch} in ${clone} to see what git says.`);
+    const tree = r.stdout.split("\n")[0]!.trim();
+    const sha = await g.raw(["commit-tree", tree, "-p", main!, "-p", head!, ...(sign ? ["-S"] : []), "-m", message]);
+    // The exit status decides (not whether git wrote to stderr).
+    const pushed = await g.exec(["push", "-q", "--atomic", "--porcelain", `--force-with-lease=refs/heads/${REALM_BRANCH}:${main}`, `--force-with-lease=refs/heads/${branch}:${head}`, "origin", `${sha}:refs/heads/${REALM_BRANCH}`, `:refs/heads/${branch}`]);
+    if (pushed.code !== 0) {
+      const text = `${pushed.stdout}${pushed.stderr}`;
+      if (!/\[rejected\]|\bstale info\b|atomic push failed|fetch first|non-fast-forward|failed to update ref|cannot lock ref/i.test(text) || attempt >= PUSH_ATTEMPTS) {
+        throw pushFailure(new Error(text), `merging ${branch} into the realm's ${REALM_BRANCH} failed`);
       }
-      try {
-        await w.raw(["push", "-q", "origin", `HEAD:refs/heads/${REALM_BRANCH}`]);
-      } catch (e) {
-        const text = e instanceof Error ? e.message : String(e);
-        if (!/\[rejected\]|fetch first|non-fast-forward|failed to update ref|cannot lock ref/i.test(text) || attempt >= PUSH_ATTEMPTS) {
-          throw pushFailure(e, `merging ${branch} into the realm's ${REALM_BRANCH} failed`);
-        }
-        await g.raw(["fetch", "-q", "origin"]);
-        continue;
-      }
-      const sha = (await w.raw(["rev-parse", "HEAD"])).trim();
-      await w.raw(["push", "-q", "origin", "--delete", branch]).catch(() => undefined);
-      await g.raw(["fetch", "-q", "--prune", "origin"]).catch(() => undefined);
-      return { merged: true, sha };
-    } finally {
-      await removeScratch(clone, dir);
+      await g.raw(["fetch", "-q", "--prune", "origin"]);
+      // The branch is gone (merged or deleted by another machine meanwhile): nothing left to merge.
+      if ((await g.raw(["rev-parse", "--verify", "-q", `origin/${branch}`])) === "") return { merged: false, conflicts: [] };
+      continue;
     }
+    // The push moved origin/main and removed origin/<branch> here as well (the clone's main follows at the next
+    // fetchRealm, which settle runs after every merge).
+    return { merged: true, sha };
   }
+}
+
+/** The conflicted files `git merge-tree --write-tree --name-only` lists after the tree, up to the blank line. */
+function conflictedFiles(stdout: string): string[] {
+  const [, ...rest] = stdout.split("\n");
+  const blank = rest.indexOf("");
+  return (blank === -1 ? rest : rest.slice(0, blank)).filter(Boolean);
+}
+
+const signing = new Map<string, { signs: boolean; at: number }>();
+
+/** Whether the user's git signs the commits it makes here (commit.gpgSign): `commit-tree` does not read it itself.
+ *  Asked once per command (a sync that merges two branches); kept a minute only (the daemon lives on while the
+ *  user's config changes). */
+async function signsCommits(dir: string): Promise<boolean> {
+  const key = `${dir}\0${JSON.stringify(Object.entries(process.env).filter(([k]) => k.startsWith("GIT_") || k === "HOME" || k === "XDG_CONFIG_HOME"))}`;
+  const seen = signing.get(key);
+  if (seen && Date.now() - seen.at < 60_000) return seen.signs;
+  const signs = (await git(dir).raw(["config", "--type=bool", "--get", "commit.gpgsign"])) === "true";
+  signing.set(key, { signs, at: Date.now() });
+  return signs;
 }
 
 /** Delete a sync branch on the realm remote (plain git: an acknowledgement whose base was rebuilt). */
@@ -205,6 +238,6 @@ export async function fetchRealm(clone: string): Promise<void> {
   } catch (e) {
     throw pushFailure(e, "fetching the realm failed");
   }
-  const upstream = (await g.raw(["rev-parse", "--verify", "-q", MAIN]).catch(() => "")).trim();
-  if (upstream) await g.raw(["merge", "-q", "--ff-only", MAIN]).catch(() => undefined);
+  // Fails (ignored) when the realm has no main yet, as when main has commits the remote lacks.
+  await g.raw(["merge", "-q", "--ff-only", MAIN]).catch(() => undefined);
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { BlueError, BranchMoved, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "./host.ts";
 import { git, headOf, isMerged } from "../git/realm-repo.ts";
-import { commitSyncBranch, commitsSinceMain, fetchRealm, listSyncBranches, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
+import { commitSyncBranch, commitsSinceMain, fetchRealm, listRealmRefs, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
 import { withLock } from "../system/lock.ts";
 import { removeLeftoverWorktrees } from "../git/scratch-worktree.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
@@ -14,7 +14,8 @@ import { warnStderr } from "../ui/output.ts";
 import type { Progress } from "../ui/progress.ts";
 import { extractExportCached, readSchemaFile } from "../check/extract.ts";
 import { extractGate, type Consent } from "../trust/consent.ts";
-import { loadValidRealm, type RealmModel } from "../realm/load.ts";
+import { loadValidRealm, type LoadedFiles, type RealmModel } from "../realm/load.ts";
+import { loadValidRealmKept } from "../realm/kept.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
 import { ExportBinding } from "../realm/schema.ts";
 import { BranchPlan, planContractUpdate, planSync, waiverScope, type Extracted } from "./plan.ts";
@@ -25,7 +26,7 @@ import { parseData } from "../yaml/source.ts";
 import { Journal, OperationTable } from "../journal/journal.ts";
 import { blueHome } from "../system/home.ts";
 import { publishAll } from "./publish.ts";
-import { commitMessage, writePlan } from "./write-plan.ts";
+import { commitMessage, needsMain, writePlan } from "./write-plan.ts";
 import { syncBranchComplete, syncOperationKey } from "./resume.ts";
 import { claimRetirement, closedAmong } from "./closed.ts";
 
@@ -71,27 +72,46 @@ export type SyncContext = {
   notify?: (n: { domain: string; contract: string; version: string; breaking: boolean; changes: string[]; recipients: string[] }) => Promise<boolean>;
 };
 
-/** Read every open sync branch of the clone against main's model. */
-export async function readPending(clone: string, model: RealmModel): Promise<PendingSync[]> {
+// What readPending read of a branch against one model, by branch, its commit and main's: a sync reads the open
+// branches again after publishing, and a branch none of which moved reads the same (its base branch's commit is
+// checked too: a provider's rebuilt branch makes its acknowledgements obsolete). Kept with the model, and gone with it.
+const readBefore = new WeakMap<RealmModel, Map<string, { p: PendingSync | null; baseSha: string | undefined }>>();
+
+/** Read every open sync branch of the clone against main's model (`refs`: main and the branches, as just listed). */
+export async function readPending(clone: string, model: RealmModel, refs?: { main: string | undefined; sync: { branch: string; sha: string }[] }): Promise<PendingSync[]> {
   const out: PendingSync[] = [];
-  const listed = await listSyncBranches(clone);
-  const open = new Set(listed.map((b) => b.branch));
+  const { main, sync: listed } = refs ?? (await listRealmRefs(clone));
+  const open = new Map(listed.map((b) => [b.branch, b.sha]));
+  const memo = readBefore.get(model) ?? new Map();
+  readBefore.set(model, memo);
   for (const { branch, sha } of listed) {
-    const ref = `origin/${branch}`;
-    const commits = await commitsSinceMain(clone, ref);
-    if (commits.length === 0) continue; // already merged
-    const first = toPending({ branch, sha, commits, files: new Map() }, model, false);
-    if (!first) continue;
-    const since = first.base ? first.base.sha : await mergeBase(clone, ref);
-    const files = await readChangedFiles(clone, since, ref);
-    const p = toPending({ branch, sha, commits, files }, model, first.base ? await isMerged(clone, first.base.sha) : true);
-    if (!p) continue;
-    if (!p.base) p.conflicts = await mergeConflicts(clone, branch);
-    else if (!p.base_merged) p.obsolete = !(await isMerged(clone, p.base.sha, `origin/${p.base.branch}`));
-    if (p.obsolete && !open.has(p.base!.branch)) p.base_closed = true;
-    out.push(p);
+    const key = `${clone}\0${branch}\0${sha}\0${main}`;
+    const seen = memo.get(key);
+    if (seen && (seen.p?.base ? open.get(seen.p.base.branch) === seen.baseSha : true)) {
+      if (seen.p) out.push(structuredClone(seen.p));
+      continue;
+    }
+    const p = await readBranch(clone, model, branch, sha, open);
+    if (main) memo.set(key, { p: p ? structuredClone(p) : null, baseSha: p?.base ? open.get(p.base.branch) : undefined });
+    if (p) out.push(p);
   }
   return out;
+}
+
+async function readBranch(clone: string, model: RealmModel, branch: string, sha: string, open: Map<string, string>): Promise<PendingSync | undefined> {
+  const ref = `origin/${branch}`;
+  const commits = await commitsSinceMain(clone, ref);
+  if (commits.length === 0) return undefined; // already merged
+  const first = toPending({ branch, sha, commits, files: new Map() }, model, false);
+  if (!first) return undefined;
+  const since = first.base ? first.base.sha : await mergeBase(clone, ref);
+  const files = await readChangedFiles(clone, since, ref);
+  const p = toPending({ branch, sha, commits, files }, model, first.base ? await isMerged(clone, first.base.sha) : true);
+  if (!p) return undefined;
+  if (!p.base) p.conflicts = await mergeConflicts(clone, branch);
+  else if (!p.base_merged) p.obsolete = !(await isMerged(clone, p.base.sha, `origin/${p.base.branch}`));
+  if (p.obsolete && !open.has(p.base!.branch)) p.base_closed = true;
+  return p;
 }
 
 /** On a forge a provider's PR closed without merging leaves its branch: the acknowledgements built on it are
@@ -124,15 +144,6 @@ async function refuseHandEdits(clone: string, repo: string): Promise<void> {
   }
   if (edited.length > 0) {
     throw new Refused(`the realm clone has hand edits: ${edited.join(", ")}`, `blue publishes contract changes from your code; change a binding with 'blue realm export' (how a contract is read) or 'blue realm import' (a range). Discard the edits with: git -C ${clone} checkout -- ${edited.join(" ")}`);
-  }
-}
-
-async function readExtracted(repoRoot: string, repo: string, model: RealmModel, useCache: boolean, consent: Consent): Promise<Extracted[]> {
-  const cache = openCache(repoRoot, { enabled: useCache, warn: warnStderr });
-  try {
-    return await extractAll(repoRoot, repo, model, cache, consent);
-  } finally {
-    cache.close();
   }
 }
 
@@ -184,12 +195,25 @@ export async function runSync(ctx: SyncContext): Promise<SyncReport> {
 }
 
 async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
+  // The member repo's cache.db: extracted values, and the realm files a load found valid (a sync in a realm of a
+  // thousand contracts parses the few files that changed since, not all of them).
+  const cache = openCache(ctx.repoRoot, { enabled: ctx.cache !== false, warn: warnStderr });
+  try {
+    return await syncWith(ctx, cache);
+  } finally {
+    cache.close();
+  }
+}
+
+async function syncWith(ctx: SyncContext, cache: Cache): Promise<SyncReport> {
   const host = ctx.host ?? plainGitHost(ctx.clone);
+  const files = cache.enabled ? cache : undefined;
   await fetchRealm(ctx.clone);
-  const { model } = loadValidRealm(ctx.clone, ctx.realm);
+  const { model } = files ? loadValidRealmKept(ctx.clone, ctx.realm, files) : loadValidRealm(ctx.clone, ctx.realm);
   if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
-  const pending = await readPending(ctx.clone, model);
-  const extracted = await readExtracted(ctx.repoRoot, ctx.repo, model, ctx.cache !== false, ctx.consent);
+  const refs = await listRealmRefs(ctx.clone);
+  const pending = await readPending(ctx.clone, model, refs);
+  const extracted = await extractAll(ctx.repoRoot, ctx.repo, model, cache, ctx.consent);
   const taken = new Set(pending.map((p) => p.branch));
   // Only contracts the code changed are judged for their importers: history is read for those alone.
   const changed = extracted.filter((x) => {
@@ -205,7 +229,7 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
     repo: ctx.repo,
     dry_run: ctx.dryRun,
     forge: host.kind,
-    realm_commit: (await headOf(ctx.clone)) ?? null,
+    realm_commit: refs.main ?? null,
     in_sync: plan.branches.length === 0,
     branches: plan.branches.map((b) => ({ ...b, published: null, pushed: false, resumed: false })),
     proposed: plan.proposed,
@@ -224,14 +248,19 @@ async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
   const journal = ctx.journal ?? Journal.open("sync", syncOperationKey(ctx.realm, ctx.repo), { home: blueHome(), now: () => ctx.now }, { resume: false, command: "blue realm sync" });
   const commit = async (b: SyncReport["branches"][number]) => {
     const replace = b.rebuild ? pending.find((p) => p.branch === b.branch)?.sha : undefined;
-    await commitSyncBranch(ctx.clone, { branch: b.branch, start: b.start, message: commitMessage(b, ctx.repo, ctx.now), edit: (dir) => writePlan(dir, ctx.clone, b, ctx.now), replace });
+    // Only the plan's files are checked out, unless main has to be merged in first (that needs them all).
+    const mergeMain = await needsMain(ctx.clone, b);
+    await commitSyncBranch(ctx.clone, { branch: b.branch, start: b.start, message: commitMessage(b, ctx.repo, ctx.now), edit: (dir) => writePlan(dir, ctx.clone, b, ctx.now, mergeMain), ...(mergeMain ? {} : { files: b.files }), replace });
   };
   await publishAll({ ctx, host, journal, report, pending, commit });
   report.operation = journal.table(syncBranchComplete(journal));
   report.in_sync = report.in_sync && report.branches.length === 0;
   // Stopped part-way: what is published stays; nothing is merged until the next sync has finished it.
   if (!report.operation.complete) return report;
-  report.merges = await settle(ctx.clone, ctx.realm, host, ctx.now);
+  // The realm was fetched at the start of this sync; publishing pushed only sync branches (their remote-tracking
+  // refs moved with the push). With nothing pushed, the open branches are the ones read above.
+  cache.flush();
+  report.merges = await settle(ctx.clone, ctx.realm, host, ctx.now, { model, files, ...(report.branches.length === 0 ? { pending } : {}) });
   return report;
 }
 
@@ -250,14 +279,16 @@ async function verdicts(host: SyncHost, model: RealmModel, pending: PendingSync[
 /**
  * Merge every open sync branch that governance allows, providers before the acknowledgements built on them,
  * until nothing more is due. Called by `sync` and by the daemon after it fetches (caller holds the lock).
+ * `fresh`: the caller fetched the realm itself just before (sync, after publishing): the first round reads
+ * what it fetched. Each later round fetches again, since a merge changed the realm.
  */
-export async function settle(clone: string, realm: string, host: SyncHost, now: Date): Promise<SyncReport["merges"]> {
+export async function settle(clone: string, realm: string, host: SyncHost, now: Date, fresh?: { model: RealmModel; pending?: PendingSync[]; files?: LoadedFiles }): Promise<SyncReport["merges"]> {
   const results = new Map<string, SyncReport["merges"][number]>();
   await removeLeftoverWorktrees(clone);
   for (let round = 0; round < 20; round++) {
-    await fetchRealm(clone);
-    const { model } = loadValidRealm(clone, realm);
-    const pending = await readPending(clone, model);
+    if (round > 0 || !fresh) await fetchRealm(clone);
+    const model = round === 0 && fresh ? fresh.model : (fresh?.files ? loadValidRealmKept(clone, realm, fresh.files) : loadValidRealm(clone, realm)).model;
+    const pending = round === 0 && fresh?.pending ? fresh.pending : await readPending(clone, model);
     await markClosedBases(pending, host);
     const all = await verdicts(host, model, pending, now);
     for (const v of all) if (!results.get(v.branch)?.merged) results.set(v.branch, { ...v, merged: false, removed: false, conflicts: pending.find((p) => p.branch === v.branch)?.conflicts ?? [] });
@@ -275,11 +306,11 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
       continue;
     }
     const next = all.find((v) => v.due && !results.get(v.branch)?.conflicts.length);
-    if (!next) break;
+    // Nothing (more) to merge: this round's fetch is the realm as it now is.
+    if (!next) return [...results.values()];
     const p = pending.find((x) => x.branch === next.branch)!;
     const outcome = await host.merge(next.branch, `Merge ${next.branch}: ${[...p.updates.map((u) => `${u.contract} ${u.version}`), ...(p.waivers ?? []).map((w) => `waiver of ${w.rule} in ${w.contract}`)].join(", ") || "acknowledgement"} (${next.reason})`);
     results.set(next.branch, { ...next, removed: false, merged: outcome.merged, conflicts: outcome.merged ? [] : outcome.conflicts });
-    if (!outcome.merged) continue;
   }
   await fetchRealm(clone);
   return [...results.values()];

@@ -4,17 +4,33 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isSeq } from "yaml";
 import { mergeMainInto } from "./branches.ts";
+import { git } from "../git/realm-repo.ts";
 import { syncTrailers } from "./pending.ts";
 import type { BranchPlan } from "./plan.ts";
 import { iso } from "../realm/membership.ts";
 import { writeFileAtomic } from "../system/atomic-write.ts";
 import { editYamlFile } from "../yaml/source.ts";
 
-/** Write one branch plan's files into a worktree of the realm. */
-export async function writePlan(dir: string, clone: string, plan: BranchPlan, now: Date): Promise<void> {
-  // The plan is read from main; a branch started from another sync branch has that branch's older main, which
-  // may lack a binding the plan acknowledges in (added to main since that branch forked): bring main in first.
-  if (plan.start !== "origin/main" && plan.acknowledgements.some((a) => !existsSync(join(dir, a.file)))) await mergeMainInto(dir, plan.branch);
+/**
+ * Whether a plan's branch must take main in before its files are written: it starts from another sync branch,
+ * whose older main has a binding the plan acknowledges in that is not main's (added, or changed by the
+ * importer's own earlier sync, since that branch forked). Edited as the branch has it, the binding would
+ * conflict with main's when the branch merges; merging main in is what that merge would do anyway.
+ */
+export async function needsMain(clone: string, plan: BranchPlan): Promise<boolean> {
+  if (plan.start === "origin/main" || plan.acknowledgements.length === 0) return false;
+  const files = [...new Set(plan.acknowledgements.map((a) => a.file))];
+  const ids = await git(clone)
+    .raw(["rev-parse", ...files.flatMap((f) => [`origin/main:${f}`, `${plan.start}:${f}`])])
+    .catch(() => undefined); // a file one of them lacks
+  if (ids === undefined) return true;
+  const lines = ids.split("\n");
+  return files.some((_, i) => lines[2 * i] !== lines[2 * i + 1]);
+}
+
+/** Write one branch plan's files into a worktree of the realm (main merged in first when `mergeMain`). */
+export async function writePlan(dir: string, clone: string, plan: BranchPlan, now: Date, mergeMain = false): Promise<void> {
+  if (mergeMain || (plan.start !== "origin/main" && plan.acknowledgements.some((a) => !existsSync(join(dir, a.file))))) await mergeMainInto(dir, plan.branch);
   for (const u of plan.updates) {
     // Start from main's file (kept as people wrote it), so a reused branch is rewritten, not patched twice.
     const path = join(dir, u.file);
