@@ -48,6 +48,6 @@ describe("an approval given before the branch changed", () => {
       "an approval of the breaking change to s3-permissions by a realm approver (test@example.com) (stale: test@example.com approved before the branch changed, so approve again)",
     );
     const st = sb.blue(aperture, "realm", "status", "--refresh");
-    expect(st.stderr + st.stdout).toContain(`Coordinated change ${branch}: stale approval: test@example.com's approval of ${branch} is stale: the branch changed after it (approve again with 'blue realm approve ${branch}')`);
+    expect(st.stderr + st.stdout).toContain(`⚠ test@example.com's approval of ${branch} is stale: the branch changed after it (approve again with 'blue realm approve ${branch}')`);
   }, 120_000);
 });
