@@ -116,7 +116,7 @@ async function update(clone: string, branch: string, change: (old: StoredClosed 
 }
 
 /** What became of a closed branch on the realm remote when its record was made (see the top of this file). */
-export type ClosedBranchFate = { branch: string; head: string; fate: "deleted" | "moved" | "gone" };
+export type ClosedBranchFate = { branch: string; head: string; fate: "deleted" | "moved" | "gone" | "failed"; why?: string };
 
 /**
  * Record the acknowledgements blocked by a closed base (readPending's `obsolete && base_closed`) in the realm remote,
@@ -150,7 +150,12 @@ export async function recordClosed(clone: string, realm: string, pending: readon
       `${base} closed without merging: blocks ${importers.map((i) => i.branch).join(", ")}`,
     );
     if (made !== "created" || head === null) continue;
-    const fate = await deleteBranchAt(clone, base, head);
+    // A deletion that fails leaves the record (and so the branch ignored); its end tries again (pruneClosed).
+    const fate = await deleteBranchAt(clone, base, head).catch((e: Error) => ({ why: e.message.split("\n")[0]! }));
+    if (typeof fate !== "string") {
+      fates.push({ branch: base, head, fate: "failed", why: fate.why });
+      continue;
+    }
     // Pushed to since (or reopened): not the branch that closed. Without its record it is a sync branch like any other.
     if (fate === "moved") await dropClosed(clone, base);
     fates.push({ branch: base, head, fate });
@@ -162,6 +167,7 @@ export async function recordClosed(clone: string, realm: string, pending: readon
 export function describeFate(f: ClosedBranchFate): string {
   if (f.fate === "deleted") return `deleted ${f.branch} (at ${f.head.slice(0, 12)}) from the realm remote: closed without merging, it proposes nothing any more`;
   if (f.fate === "moved") return `kept ${f.branch}: it moved since ${f.head.slice(0, 12)} (pushed to, or its PR reopened), so it is not the branch that closed; its record is dropped`;
+  if (f.fate === "failed") return `could not delete ${f.branch} from the realm remote (${f.why}); its record stays until it can be`;
   return `${f.branch} was deleted from the realm remote already`;
 }
 

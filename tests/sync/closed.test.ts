@@ -3,7 +3,7 @@
 // importer once and exactly one of them wins the comment. Its end: the provider or every importer synced again.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -188,5 +188,25 @@ describe("a provider's sync branch closed without merging, recorded in the realm
     w.landSync("aperture");
     expect(await pruneClosed(b, await readClosedRecords(b, { fetch: true }), NOW)).toEqual([{ branch: PROVIDER, why: "aperture synced again" }]);
     expect(w.onRemote()).toBe(`${PROVIDER} ${moved}`);
+  });
+
+  test("a realm remote that refuses the deletion: the record stays (the branch ignored), and its end waits until the branch can go", async () => {
+    const w = world();
+    const [a, b] = w.clones as [string, string];
+    const head = w.pushProvider();
+    const hook = join(w.realm, "hooks", "pre-receive");
+    writeFileSync(hook, '#!/bin/sh\nwhile read old new ref; do case "$new:$ref" in 0000000000000000000000000000000000000000:refs/heads/*) echo "branches are kept here" >&2; exit 1;; esac; done\n');
+    chmodSync(hook, 0o755);
+    const fates = await recordClosed(a, "rc", [ack("fungal", "20260124-153000")], NOW);
+    expect(fates).toEqual([{ branch: PROVIDER, head, fate: "failed", why: expect.stringContaining(`deleting ${PROVIDER} on the realm failed`) }]);
+    expect(fates[0]!.why).toBe(`deleting ${PROVIDER} on the realm failed: remote: branches are kept here`);
+    expect(w.onRemote()).toBe(`${PROVIDER} ${head}`);
+    expect((await readClosedRecords(b, { fetch: true })).map((r) => r.record.head)).toEqual([head]);
+    w.landSync("aperture");
+    expect(await pruneClosed(b, await readClosedRecords(b, { fetch: true }), NOW)).toEqual([]);
+    expect(git(w.root, "--git-dir", w.realm, "for-each-ref", "--format=%(refname)", "refs/blue/closed/")).toBe(`refs/blue/closed/${PROVIDER}`);
+    rmSync(hook);
+    expect(await pruneClosed(b, await readClosedRecords(b, { fetch: true }), NOW)).toEqual([{ branch: PROVIDER, why: "aperture synced again" }]);
+    expect(w.onRemote()).toBe("");
   });
 });
