@@ -209,4 +209,13 @@ describe("a provider's sync branch closed without merging, recorded in the realm
     expect(await pruneClosed(b, await readClosedRecords(b, { fetch: true }), NOW)).toEqual([{ branch: PROVIDER, why: "aperture synced again" }]);
     expect(w.onRemote()).toBe("");
   });
+
+  test("only sync branches blue made are ever deleted: a base named otherwise is neither recorded nor touched", async () => {
+    const w = world();
+    const [a] = w.clones as [string];
+    git(a, "push", "-q", "origin", "main:refs/heads/release/x");
+    git(a, "fetch", "-q", "origin");
+    expect(await recordClosed(a, "rc", [{ ...ack("fungal", "20260124-153000"), base: { branch: "release/x", sha: "a".repeat(40) } }], NOW)).toEqual([]);
+    expect(git(w.root, "--git-dir", w.realm, "for-each-ref", "--format=%(refname)", "refs/heads/release/", "refs/blue/")).toBe("refs/heads/release/x");
+  });
 });
