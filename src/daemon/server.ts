@@ -107,7 +107,7 @@ async function closedProvidersOf(name: string, localPath: string): Promise<{ not
     await closed.fetchClosed(localPath);
     const pending = await readPending(localPath, model);
     await markClosedBases(pending, await syncHostFor(name, localPath, ""));
-    await closed.recordClosed(localPath, name, pending, now);
+    for (const f of await closed.recordClosed(localPath, name, pending, now)) log(`${name}: ${closed.describeFate(f)}`);
     const records = await closed.readClosedRecords(localPath, { fetch: false });
     const found = closedSyncProviders(records.map((r) => r.record));
     // Logged by the daemon that learns it (each later fetch reads the record again; its notification is stored once).

@@ -82,6 +82,30 @@ async function pushRecord(clone: string, kind: RecordKind, name: string, commit:
   throw new GitError(`pushing the record ${ref} to the realm failed: ${r.stderr.split("\n")[0]}`, "Check the realm remote, then run the command again.");
 }
 
+/**
+ * Delete `refs/heads/<branch>` from the realm remote only while it is still `head` (a lease, checked by receive-pack
+ * under its lock, as a record's swap is): a branch pushed to since it was read is kept. "moved": it is at another
+ * commit there now; "gone": it is not there any more (someone deleted it first). A remote that refuses to delete it
+ * (a hook, a protected branch) or cannot be reached throws.
+ */
+export async function deleteBranchAt(clone: string, branch: string, head: string): Promise<"deleted" | "moved" | "gone"> {
+  const ref = `refs/heads/${branch}`;
+  const r = await exec(clone, ["push", "--porcelain", `--force-with-lease=${ref}:${head}`, "origin", `:${ref}`]);
+  if (r.ok) {
+    // The push removed origin/<branch> too; a clone whose fetch refspec does not map it keeps nothing stale either.
+    await exec(clone, ["update-ref", "-d", `refs/remotes/origin/${branch}`]);
+    return "deleted";
+  }
+  const why = (r.stderr.split("\n").find((l) => /^(fatal|error|remote):/.test(l.trim())) ?? r.stdout.split("\n").find((l) => l.startsWith("!")) ?? r.stderr.split("\n")[0] ?? "").trim();
+  const failed = () => new GitError(`deleting ${branch} on the realm failed: ${why}`, "Check the realm remote, then run the command again.");
+  if (!/stale info|rejected/i.test(r.stdout + r.stderr)) throw failed();
+  // Rejected: moved or gone, or refused at the very head it was asked to delete.
+  const there = (await must(clone, ["ls-remote", "origin", ref])).split("\t")[0] || null;
+  if (there === null) return "gone";
+  if (there !== head) return "moved";
+  throw failed();
+}
+
 // The coordinated changes' records (follow/record.ts).
 export const fetchSetRefs = (clone: string) => fetchRecordRefs(clone, SETS);
 export const listSetRefs = (clone: string) => listRecordRefs(clone, SETS);

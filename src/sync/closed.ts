@@ -5,6 +5,12 @@
 // machines see keeps two of them from commenting twice. It also caches the forge's answer: a closed PR never reopens
 // as the same record, so a branch recorded here is not looked up again.
 //
+// On a forge the closed PR's branch stays in the realm remote, and once the record ends its versions would be
+// proposed again. So the machine that makes the record (wins its first swap) deletes that branch there, leased to the
+// head the record saw (`head`): a branch pushed to since (updated, or its PR reopened) is kept, is no closed branch
+// any more, and its record is dropped; the forge is asked again on the next fetch. Only `sync/<repo>/...` branches
+// are ever deleted, and a machine that loses the swap deletes nothing. On plain git the branch is gone already.
+//
 // Its end (pruneClosed, on every daemon fetch): once every importer it names has synced again (a commit of its sync
 // has reached main since the record was made), or the provider has (a commit of its sync, such as its next contract
 // version, has reached main), or after CLOSED_RECORD_DAYS.
@@ -12,7 +18,7 @@ import { hostname } from "node:os";
 import { z } from "zod";
 import { parse, stringify } from "yaml";
 import { git, REALM_BRANCH } from "../git/realm-repo.ts";
-import { dropRecord, fetchRecordRefs, listRecordRefs, readRecordFile, recordRefCommit, swapRecordFile, type RecordKind } from "../git/set-ref.ts";
+import { deleteBranchAt, dropRecord, fetchRecordRefs, listRecordRefs, readRecordFile, recordRefCommit, swapRecordFile, type RecordKind } from "../git/set-ref.ts";
 import { blueHome } from "../system/home.ts";
 import { parseTrailers } from "./branches.ts";
 import { syncBranchRepo, type PendingSync } from "./pending.ts";
@@ -32,6 +38,9 @@ export const ClosedSync = z.object({
   repo: z.string(),
   /** The realm's main when the record was made: what "since" means when it is pruned. */
   main: z.string(),
+  /** The branch's head on the realm remote as the record's maker last fetched it: what it deletes there, and only
+   *  that. null: the branch was gone already (plain git), or a record written before this field. */
+  head: z.string().nullable().default(null),
   learned_by: z.string(),
   learned_at: z.string(),
   /** The acknowledgements built on the branch, blocked: they will not merge, and settle removes them. */
@@ -93,23 +102,29 @@ export async function readClosedRecords(clone: string, opts: { fetch: boolean })
   return out;
 }
 
-/** Read, change, swap; on a lost race fetch and do it again. `change` returns null when nothing is to be written. */
-async function update(clone: string, branch: string, change: (old: StoredClosed | null) => ClosedSync | null, message: string): Promise<void> {
+/** Read, change, swap; on a lost race fetch and do it again. `change` returns null when nothing is to be written.
+ *  "created" when this call's swap made the record. */
+async function update(clone: string, branch: string, change: (old: StoredClosed | null) => ClosedSync | null, message: string): Promise<"created" | "changed" | null> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const old = await readClosed(clone, branch);
     const next = change(old);
-    if (!next) return;
-    if ((await swapRecordFile(clone, CLOSED, branch, stringify(ClosedSync.parse(next)), old?.commit ?? null, message)) === "won") return;
+    if (!next) return null;
+    if ((await swapRecordFile(clone, CLOSED, branch, stringify(ClosedSync.parse(next)), old?.commit ?? null, message)) === "won") return old ? "changed" : "created";
     await fetchClosed(clone);
   }
   throw new Error(`the record of ${branch} kept changing under this run`);
 }
 
+/** What became of a closed branch on the realm remote when its record was made (see the top of this file). */
+export type ClosedBranchFate = { branch: string; head: string; fate: "deleted" | "moved" | "gone" | "failed"; why?: string };
+
 /**
  * Record the acknowledgements blocked by a closed base (readPending's `obsolete && base_closed`) in the realm remote,
  * adding the importers a record does not name yet. Reads the records as the clone has them; a lost race fetches.
+ * The records this call makes have their branch deleted from the realm remote; returns what became of each.
  */
-export async function recordClosed(clone: string, realm: string, pending: readonly PendingSync[], now: Date, by = closedBy()): Promise<void> {
+export async function recordClosed(clone: string, realm: string, pending: readonly PendingSync[], now: Date, by = closedBy()): Promise<ClosedBranchFate[]> {
+  const fates: ClosedBranchFate[] = [];
   const blocked = pending.filter((p) => p.obsolete && p.base_closed && p.base);
   const bases = [...new Set(blocked.map((p) => p.base!.branch))];
   for (const base of bases) {
@@ -118,7 +133,8 @@ export async function recordClosed(clone: string, realm: string, pending: readon
     const importers = blocked.filter((p) => p.base!.branch === base).map((p) => ({ repo: p.repo, branch: p.branch, sha: p.sha }));
     const main = (await git(clone).raw(["rev-parse", `origin/${REALM_BRANCH}`])).trim();
     const withdrawn = await proposedBy(clone, blocked.filter((p) => p.base!.branch === base));
-    await update(
+    const head = await trackedHead(clone, base);
+    const made = await update(
       clone,
       base,
       (old) => {
@@ -129,10 +145,46 @@ export async function recordClosed(clone: string, realm: string, pending: readon
         if (old && added.length === 0 && more.length === 0) return null;
         return old
           ? { ...old.record, importers: [...old.record.importers, ...added], withdrawn: [...old.record.withdrawn, ...more] }
-          : { realm, branch: base, repo, main, learned_by: by, learned_at: now.toISOString(), importers, withdrawn, decisions: [] };
+          : { realm, branch: base, repo, main, head, learned_by: by, learned_at: now.toISOString(), importers, withdrawn, decisions: [] };
       },
       `${base} closed without merging: blocks ${importers.map((i) => i.branch).join(", ")}`,
     );
+    if (made !== "created" || head === null) continue;
+    // A deletion that fails leaves the record (and so the branch ignored); its end tries again (pruneClosed).
+    const fate = await deleteBranchAt(clone, base, head).catch((e: Error) => ({ why: e.message.split("\n")[0]! }));
+    if (typeof fate !== "string") {
+      fates.push({ branch: base, head, fate: "failed", why: fate.why });
+      continue;
+    }
+    // Pushed to since (or reopened): not the branch that closed. Without its record it is a sync branch like any other.
+    if (fate === "moved") await dropClosed(clone, base);
+    fates.push({ branch: base, head, fate });
+  }
+  return fates;
+}
+
+/** The daemon's log line for a closed branch's fate. */
+export function describeFate(f: ClosedBranchFate): string {
+  if (f.fate === "deleted") return `deleted ${f.branch} (at ${f.head.slice(0, 12)}) from the realm remote: closed without merging, it proposes nothing any more`;
+  if (f.fate === "moved") return `kept ${f.branch}: it moved since ${f.head.slice(0, 12)} (pushed to, or its PR reopened), so it is not the branch that closed; its record is dropped`;
+  if (f.fate === "failed") return `could not delete ${f.branch} from the realm remote (${f.why}); its record stays until it can be`;
+  return `${f.branch} was deleted from the realm remote already`;
+}
+
+/** The sync branch's head on the realm remote as the clone last fetched it, or null. */
+async function trackedHead(clone: string, branch: string): Promise<string | null> {
+  const out = await git(clone)
+    .raw(["rev-parse", "--verify", "-q", `refs/remotes/origin/${branch}^{commit}`])
+    .catch(() => "");
+  return out.trim() || null;
+}
+
+/** Drop a record whatever it holds now (a lost race fetches and tries again). */
+async function dropClosed(clone: string, branch: string): Promise<void> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const old = await readClosed(clone, branch);
+    if (!old || (await dropRecord(clone, CLOSED, branch, old.commit)) === "won") return;
+    await fetchClosed(clone);
   }
 }
 
@@ -208,12 +260,19 @@ export async function closedRecordEnd(clone: string, record: ClosedSync, now: Da
 }
 
 /** Drop the records that came to their end from the realm remote (a record another machine changed meanwhile is
- *  left for the next look). Returns the branches dropped, with why. */
+ *  left for the next look). Returns the branches dropped, with why. A record's end resurrects nothing: a branch still
+ *  at the head it recorded (its maker stopped before deleting it, or the record predates that) is deleted first, and
+ *  a record whose branch cannot be deleted now is kept for the next look. */
 export async function pruneClosed(clone: string, records: readonly StoredClosed[], now: Date): Promise<{ branch: string; why: string }[]> {
   const out: { branch: string; why: string }[] = [];
   for (const { record, commit } of records) {
     const why = await closedRecordEnd(clone, record, now);
-    if (why && (await dropRecord(clone, CLOSED, record.branch, commit)) === "won") out.push({ branch: record.branch, why });
+    if (!why) continue;
+    const tip = await trackedHead(clone, record.branch);
+    if (tip && (record.head === null || record.head === tip) && syncBranchRepo(record.branch) !== undefined) {
+      if ((await deleteBranchAt(clone, record.branch, tip).catch(() => null)) === null) continue;
+    }
+    if ((await dropRecord(clone, CLOSED, record.branch, commit)) === "won") out.push({ branch: record.branch, why });
   }
   return out;
 }

@@ -4,9 +4,12 @@
 // says what it cannot: the importer's acknowledgement PR is open (until blue closes it), and the provider's PR, looked
 // up by base and head, is closed unmerged once the test closes it. The importer's PR gets exactly one comment across
 // both daemons, each machine's importer a "blocked" notification, and the provider's PR is looked up once, by its
-// branch, never by reading the repo's closed PRs.
+// branch, never by reading the repo's closed PRs. The machine that records it deletes the closed branch from the realm
+// remote, once across both; after the record ends (the provider synced again), nothing announces the withdrawn version
+// again and no acknowledgement is built on it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { StatusDoc } from "../../src/realm/view.ts";
 import { SyncReport } from "../../src/sync/run.ts";
@@ -118,7 +121,11 @@ describe.skipIf(!have)("a provider's sync PR closed without merging on Forgejo, 
     expect(comments.map((x) => x.path)).toEqual([`/repos/realms/letemcook/issues/${ACK_PR}/comments`]);
     expect(JSON.parse(comments[0]!.body).body).toContain(`this acknowledgement was built on ${provider}, which was closed without merging`);
     expect(recorder.calls.filter((x) => x.method === "PATCH").map((x) => [x.path, JSON.parse(x.body)])).toEqual([[`${PULLS}/${ACK_PR}`, { state: "closed" }]]);
-    expect(branches()).toEqual([provider]);
+    // The closed branch is deleted from the realm remote (before, a forge kept it there), by one of the two machines.
+    expect(branches()).toEqual([]);
+    const deletions = [sb, other].flatMap((box) => readFileSync(join(box.root, "blue-home", "daemon.log"), "utf8").split("\n").filter((l) => l.includes(`deleted ${provider}`)));
+    expect(deletions).toHaveLength(1);
+    expect(deletions[0]).toContain("from the realm remote: closed without merging, it proposes nothing any more");
     for (const box of [sb, other]) {
       const doc = StatusDoc.parse(JSON.parse((await box.blueAsync(fungal, ["realm", "status", "--json"], ENV)).stdout));
       expect([box.name, doc.forge_notifications]).toEqual([box.name, [expect.objectContaining({ set_id: provider, repo: "fungal-image-analysis", kind: "blocked" })]]);
@@ -130,11 +137,12 @@ describe.skipIf(!have)("a provider's sync PR closed without merging on Forgejo, 
     expect(recorder.calls.filter((x) => x.path === PULLS && (x.query ?? "").includes("state=closed"))).toEqual([]);
     expect(recorder.calls.filter((x) => x.status >= 400 && x.status !== 404)).toEqual([]);
 
-    const record = parse(sb.git(sb.root, "--git-dir", remote, "show", `refs/blue/closed/${provider}:closed.yaml`)) as { decisions: { key: string }[]; withdrawn: { domain: string; contract: string; version: string }[] };
+    const record = parse(sb.git(sb.root, "--git-dir", remote, "show", `refs/blue/closed/${provider}:closed.yaml`)) as { head: string; decisions: { key: string }[]; withdrawn: { domain: string; contract: string; version: string }[] };
+    expect(record.head).toMatch(/^[0-9a-f]{40}$/);
     expect(record.decisions.map((d) => d.key)).toEqual([`comment ${ack}`]);
     for (const r of [a, b, ...again]) expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN);
 
-    // The version only the closed PR proposed is withdrawn on both machines, though its branch stays on the remote.
+    // The version only the closed PR proposed is withdrawn on both machines.
     expect(record.withdrawn).toHaveLength(1);
     const [w] = record.withdrawn;
     for (const box of [sb, other]) {
@@ -143,23 +151,27 @@ describe.skipIf(!have)("a provider's sync PR closed without merging on Forgejo, 
       expect(doc.forge_notifications[0]!.message).toBe(`${w!.contract} ${w!.version} from aperture was withdrawn (${provider} closed without merging): your acknowledgement ${ack} was closed; nothing to do unless aperture syncs again`);
     }
 
-    // The importer's next sync builds nothing on the closed branch (before, it acknowledged it again, and settle
-    // closed that PR too); --dry-run says why in one line.
-    recorder.calls.length = 0;
-    const dry = await sb.blueAsync(fungal, ["realm", "sync", "--dry-run"], ENV);
-    expect([dry.code, dry.stderr]).toEqual([0, ""]);
-    const why = `${w!.contract} ${w!.version} is not acknowledged: ${provider}, which proposed it, was closed without merging`;
-    expect(dry.stdout.split("\n").filter((l) => l.includes(provider))).toEqual([why]);
-    const report = SyncReport.parse(JSON.parse((await sb.blueAsync(fungal, ["realm", "sync", "--dry-run", "--json"], ENV)).stdout));
-    expect(report.ignored).toEqual([why]);
-    // (What fungal owes on main, it still acknowledges: on main.)
-    const built = (r: SyncReport) => r.branches.map((x) => [x.start, x.base, x.acknowledgements.map((k) => k.via)]);
-    expect(built(report).filter(([start]) => start !== "origin/main")).toEqual([]);
-    const run = await sb.blueAsync(fungal, ["realm", "sync", "--json"], ENV);
-    expect([run.code, run.stderr]).toEqual([0, ""]);
-    const done = SyncReport.parse(JSON.parse(run.stdout));
-    expect([built(done), done.ignored]).toEqual([built(report), [why]]);
-    expect(done.branches.every((x) => x.base === null && x.acknowledgements.every((k) => k.via === null))).toBe(true);
-    expect(done.merges.filter((m) => m.removed)).toEqual([]);
+    // The importer's next sync builds nothing on the closed branch: it is gone, so nothing proposes its version.
+    const built = (r: SyncReport) => r.branches.map((x) => [x.start, x.base, x.acknowledgements.map((k) => k.via)]).filter(([start, base]) => start !== "origin/main" || base !== null);
+    const dryRun = async () => SyncReport.parse(JSON.parse((await sb.blueAsync(fungal, ["realm", "sync", "--dry-run", "--json"], ENV)).stdout));
+    expect(built(await dryRun())).toEqual([]);
+
+    // The record ends: aperture synced again (a commit of its sync reached main, as its next merged sync does).
+    const seed = mkdtempSync(join(sb.root, "seed-"));
+    sb.git(sb.root, "clone", "-q", remote, seed);
+    sb.git(seed, "-c", "user.name=A", "-c", "user.email=a@example.com", "commit", "-q", "--allow-empty", "-m", "aperture: next\n\nBlue-Sync: aperture");
+    sb.git(seed, "push", "-q", "origin", "main");
+    for (const box of [sb, other]) expect((await box.blueAsync(fungal, ["realm", "status", "--refresh"], ENV)).code).toBe(0);
+    expect(sb.git(sb.root, "--git-dir", remote, "for-each-ref", "refs/blue/closed/")).toBe("");
+    const ends = [sb, other].flatMap((box) => readFileSync(join(box.root, "blue-home", "daemon.log"), "utf8").split("\n").filter((l) => l.includes(`the record of ${provider} closed without merging ends: aperture synced again`)));
+    expect(ends).toHaveLength(1);
+    // Nothing comes back: no notice of the withdrawn version on either machine, no acknowledgement built on it.
+    for (const box of [sb, other]) {
+      const doc = StatusDoc.parse(JSON.parse((await box.blueAsync(fungal, ["realm", "status", "--json"], ENV)).stdout));
+      expect([box.name, doc.notifications!.map((n) => n.key)]).toEqual([box.name, []]);
+    }
+    const after = await dryRun();
+    expect([built(after), after.ignored]).toEqual([[], []]);
+    expect(branches()).toEqual([]);
   }, 240_000);
 });

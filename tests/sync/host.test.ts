@@ -136,7 +136,7 @@ describe("a provider's sync PR closed without merging, on a forge (issue 20)", (
     await markClosedBases(pending, host);
     expect(pending[0]).toMatchObject({ obsolete: true, base_closed: true });
     expect(evaluate(pending[0]!, { model: { domains: new Map() } as unknown as RealmModel, pending, now: new Date() }).due).toBe(false);
-    const record = { realm: "letemcook", branch: PROVIDER, repo: "aperture", main: "m".repeat(40), learned_by: "host-a:/home", learned_at: "2026-01-25T00:00:00.000Z", importers: [{ repo: "fungal", branch: "sync/fungal/20260124-153000", sha: "f".repeat(40) }], withdrawn: [{ domain: "s3-access", contract: "s3-permissions", version: "2.0.0" }], decisions: [] };
+    const record = { realm: "letemcook", branch: PROVIDER, repo: "aperture", main: "m".repeat(40), head: null, learned_by: "host-a:/home", learned_at: "2026-01-25T00:00:00.000Z", importers: [{ repo: "fungal", branch: "sync/fungal/20260124-153000", sha: "f".repeat(40) }], withdrawn: [{ domain: "s3-access", contract: "s3-permissions", version: "2.0.0" }], decisions: [] };
     expect(closedSyncProviders([record])).toEqual([
       {
         realm: "letemcook",
