@@ -33,3 +33,22 @@ export function dailyDevelopment(sb?: Sandbox) {
   writeCode(VALUE);
   return { ...setup, clone, writeCode };
 }
+
+type Daily = ReturnType<typeof dailyDevelopment>;
+/** The JSON Schema aperture's code publishes for s3-permissions: `read` is a list of strings. */
+export const READ_SCHEMA = { type: "object", properties: { read: { type: "array", items: { type: "string" } } }, required: ["read"] };
+
+/** aperture publishes its schema from code (config/schema.json, named in its binding); committed in the realm
+ *  clone with `message` and pushed, together with whatever else the caller edited there first. */
+export function publishSchema(w: Daily, message = "aperture publishes its schema"): void {
+  writeFileSync(join(w.aperture, "config/schema.json"), JSON.stringify(READ_SCHEMA));
+  editRealmFile(w.clone, "domains/s3-access/bindings/aperture.yaml", (d) => d.setIn(["exports", 0, "schema_file"], "config/schema.json"));
+  w.sb.git(w.clone, "commit", "-qam", message);
+  w.sb.git(w.clone, "push", "-q", "origin", "main");
+}
+
+/** A breaking change in aperture's code: `read` may no longer hold strings (schema and value). */
+export function breakReadSchema(w: Daily): void {
+  writeFileSync(join(w.aperture, "config/schema.json"), JSON.stringify({ ...READ_SCHEMA, properties: { read: { type: "array", items: { type: "integer" } } } }));
+  w.writeCode({ ...VALUE, read: [] });
+}

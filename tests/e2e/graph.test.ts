@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { XMLValidator } from "fast-xml-parser";
 import { GraphModel } from "../../src/graph/model.ts";
-import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
+import { breakReadSchema, dailyDevelopment, editRealmFile, publishSchema } from "./daily.ts";
 import { Sandbox, stackTrace } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
@@ -23,7 +23,7 @@ const graphOf = (r: { code: number; stdout: string; stderr: string }) => {
 describe("blue realm graph", () => {
   const w = dailyDevelopment();
   sandboxes.push(w.sb);
-  const { sb, aperture, fungal, clone, writeCode } = w;
+  const { sb, aperture, fungal, clone } = w;
 
   test("the realm as it is: repos with maintainers, the contract, its export and import, nothing flagged", () => {
     const g = graphOf(sb.blue(fungal, "realm", "graph", "--format", "json"));
@@ -37,15 +37,10 @@ describe("blue realm graph", () => {
   });
 
   test("a breaking change on an open sync branch: the branch on the export, the import flagged in colour and words", () => {
-    const schema = { type: "object", properties: { read: { type: "array", items: { type: "string" } } }, required: ["read"] };
-    writeFileSync(join(aperture, "config/schema.json"), JSON.stringify(schema));
-    editRealmFile(clone, "domains/s3-access/bindings/aperture.yaml", (d) => d.setIn(["exports", 0, "schema_file"], "config/schema.json"));
-    sb.git(clone, "commit", "-qam", "aperture publishes its schema");
-    sb.git(clone, "push", "-q", "origin", "main");
+    publishSchema(w);
     expect(sb.blue(aperture, "realm", "sync").code).toBe(0);
     expect(sb.blue(fungal, "realm", "sync").stdout).toMatch(/Merged sync\/aperture/);
-    writeFileSync(join(aperture, "config/schema.json"), JSON.stringify({ ...schema, properties: { read: { type: "array", items: { type: "integer" } } } }));
-    writeCode({ ...VALUE, read: [] });
+    breakReadSchema(w);
     const synced = sb.blue(aperture, "realm", "sync", "--json");
     expect(synced.code).toBe(0);
     const branch = JSON.parse(synced.stdout).branches[0].branch as string;

@@ -2,11 +2,9 @@
 // breaking sync branch that still waits for its importer; the provider then syncs again on the same branch. The
 // approval no longer counts, status says it is stale, and the daemon's fetch turns it into a notification.
 import { afterAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { StatusDoc } from "../../src/realm/view.ts";
 import { SyncReport } from "../../src/sync/run.ts";
-import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
+import { breakReadSchema, dailyDevelopment, editRealmFile, publishSchema, VALUE } from "./daily.ts";
 import type { Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
@@ -18,20 +16,16 @@ const FUNGAL_BINDING = "domains/s3-access/bindings/fungal-image-analysis.yaml";
 
 describe("an approval given before the branch changed", () => {
   test("is flagged stale by status and the daemon, and does not count", () => {
-    const { sb, aperture, fungal, clone, writeCode } = dailyDevelopment();
+    const w = dailyDevelopment();
+    const { sb, aperture, fungal, clone } = w;
     sandboxes.push(sb);
     editRealmFile(clone, FUNGAL_BINDING, (d) => d.setIn(["imports", 0, "version"], ">=1.0.0"));
-    const schema = { type: "object", properties: { read: { type: "array", items: { type: "string" } } }, required: ["read"] };
-    writeFileSync(join(aperture, "config/schema.json"), JSON.stringify(schema));
-    editRealmFile(clone, "domains/s3-access/bindings/aperture.yaml", (d) => d.setIn(["exports", 0, "schema_file"], "config/schema.json"));
-    sb.git(clone, "commit", "-qam", "aperture publishes its schema; fungal accepts 2.x");
-    sb.git(clone, "push", "-q", "origin", "main");
+    publishSchema(w, "aperture publishes its schema; fungal accepts 2.x");
     // The schema is published first (a compatible version, merged once fungal acknowledges it).
     expect(sb.blue(aperture, "realm", "sync").code).toBe(0);
     expect(sb.blue(fungal, "realm", "sync").stdout).toMatch(/Merged sync\/aperture/);
     // Breaking: `read` may no longer hold strings.
-    writeFileSync(join(aperture, "config/schema.json"), JSON.stringify({ ...schema, properties: { read: { type: "array", items: { type: "integer" } } } }));
-    writeCode({ ...VALUE, read: [] });
+    breakReadSchema(w);
     const first = SyncReport.parse(JSON.parse(sb.blue(aperture, "realm", "sync", "--json").stdout));
     const branch = first.branches[0]!.branch;
     expect(first.branches[0]!.updates.map((u) => [u.to, u.compatible])).toEqual([["2.0.0", false]]);
@@ -41,7 +35,7 @@ describe("an approval given before the branch changed", () => {
     expect(waitingFor().some((w) => w.startsWith("an approval"))).toBe(false);
 
     // The provider changes its code again: its next sync lands on the same open branch, after the approval.
-    writeCode({ ...VALUE, read: [], write: [...VALUE.write, "more/*"] });
+    w.writeCode({ ...VALUE, read: [], write: [...VALUE.write, "more/*"] });
     const again = SyncReport.parse(JSON.parse(sb.blue(aperture, "realm", "sync", "--json").stdout));
     expect(again.branches[0]!.branch).toBe(branch);
     expect(waitingFor()).toContain(

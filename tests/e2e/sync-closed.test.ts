@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { SyncReport } from "../../src/sync/run.ts";
 import { StatusDoc } from "../../src/realm/view.ts";
 import { PrFollowDoc } from "../../src/follow/publish.ts";
-import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
+import { breakReadSchema, dailyDevelopment, editRealmFile, publishSchema, VALUE } from "./daily.ts";
 import { Sandbox } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
@@ -28,7 +28,7 @@ const FUNGAL_BINDING = "domains/s3-access/bindings/fungal-image-analysis.yaml";
 /** fungal's acknowledgement waits on aperture's open sync branch (a breaking change waits for a realm approver). */
 function waitingAcknowledgement() {
   const w = dailyDevelopment();
-  const { sb, aperture, fungal, clone, writeCode } = w;
+  const { sb, aperture, fungal, clone } = w;
   sandboxes.push(sb);
   const remote = sb.defaultRemote("letemcook");
   const onMain = (rel: string) => parse(sb.git(sb.root, "-C", remote, "show", `main:${rel}`)) as Record<string, any>;
@@ -37,15 +37,10 @@ function waitingAcknowledgement() {
   editRealmFile(clone, FUNGAL_BINDING, (d) => d.setIn(["imports", 0, "version"], ">=1.0.0"));
   sb.git(clone, "commit", "-qam", "fungal accepts 2.x");
   sb.git(clone, "push", "-q", "origin", "main");
-  const schema = { type: "object", properties: { read: { type: "array", items: { type: "string" } } }, required: ["read"] };
-  writeFileSync(join(aperture, "config/schema.json"), JSON.stringify(schema));
-  editRealmFile(clone, "domains/s3-access/bindings/aperture.yaml", (d) => d.setIn(["exports", 0, "schema_file"], "config/schema.json"));
-  sb.git(clone, "commit", "-qam", "aperture publishes its schema");
-  sb.git(clone, "push", "-q", "origin", "main");
+  publishSchema(w);
   expect(sb.blue(aperture, "realm", "sync").code).toBe(0);
   expect(sb.blue(fungal, "realm", "sync").stdout).toMatch(/Merged sync\/aperture/);
-  writeFileSync(join(aperture, "config/schema.json"), JSON.stringify({ ...schema, properties: { read: { type: "array", items: { type: "integer" } } } }));
-  writeCode({ ...VALUE, read: [] });
+  breakReadSchema(w);
   const r = sb.blue(aperture, "realm", "sync", "--json");
   expect(r.code).toBe(0);
   const provider = SyncReport.parse(JSON.parse(r.stdout)).branches[0]!.branch;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { SyncReport } from "../../src/sync/run.ts";
 import { StatusDoc } from "../../src/realm/view.ts";
-import { dailyDevelopment, editRealmFile, VALUE } from "./daily.ts";
+import { breakReadSchema, dailyDevelopment, editRealmFile, publishSchema, VALUE } from "./daily.ts";
 import { BIN, Sandbox, stackTrace } from "./sandbox.ts";
 
 const sandboxes: Sandbox[] = [];
@@ -140,16 +140,13 @@ describe("merge policy", () => {
   });
 
   test("a breaking change needs the importer's acknowledgement and a realm approver's approval", () => {
-    const { sb, aperture, fungal, clone, writeCode, onMain, branches } = world();
+    const w = world();
+    const { sb, aperture, fungal, clone, onMain, branches } = w;
     // fungal's range admits 2.x, so it can acknowledge a major version.
     editRealmFile(clone, FUNGAL_BINDING, (d) => d.setIn(["imports", 0, "version"], ">=1.0.0"));
     sb.git(clone, "commit", "-qam", "fungal accepts 2.x");
     sb.git(clone, "push", "-q", "origin", "main");
-    const schema = { type: "object", properties: { read: { type: "array", items: { type: "string" } } }, required: ["read"] };
-    writeFileSync(join(aperture, "config/schema.json"), JSON.stringify(schema));
-    editRealmFile(clone, "domains/s3-access/bindings/aperture.yaml", (d) => d.setIn(["exports", 0, "schema_file"], "config/schema.json"));
-    sb.git(clone, "commit", "-qam", "aperture publishes its schema");
-    sb.git(clone, "push", "-q", "origin", "main");
+    publishSchema(w);
     const first = sb.blue(aperture, "realm", "sync");
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("s3-permissions 1.4.0 → 1.5.0 (compatible)");
@@ -157,8 +154,7 @@ describe("merge policy", () => {
     expect(onMain(CONTRACT).version).toBe("1.5.0");
 
     // `read` may no longer hold strings: breaking for backwards-compatible importers.
-    writeFileSync(join(aperture, "config/schema.json"), JSON.stringify({ ...schema, properties: { read: { type: "array", items: { type: "integer" } } } }));
-    writeCode({ ...VALUE, read: [] });
+    breakReadSchema(w);
     const r = sb.blue(aperture, "realm", "sync", "--json");
     expect(r.code).toBe(0);
     const doc = SyncReport.parse(JSON.parse(r.stdout));
