@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { parse } from "yaml";
 import { PrFollowDoc } from "../../src/follow/publish.ts";
-import { FORGEJO_SPEC, GITHUB_SPEC, startPrism, startRecordingProxy, type Prism } from "../forge/prism.ts";
+import { FORGEJO_SPEC, GITHUB_SPEC, type Patch, type Prism, startPatchingProxy, startPrism, startRecordingProxy } from "../forge/prism.ts";
 import { initialSetup, Sandbox } from "./sandbox.ts";
 import { withChange } from "./forge-world.ts";
 
@@ -22,7 +22,7 @@ const cases = [
 let providerEnd: "merged" | "closed" = "merged";
 
 /** What the forge says that a stateless mock cannot: aperture's PR merged, fungal's open at HEAD, checks green, no protection. */
-function patch(method: string, path: string, body: unknown): { status: number; body: unknown } | undefined {
+const patch: Patch = (method, path, _query, body) => {
   if (method !== "GET") return undefined;
   const pr = /^\/repos\/acme\/([^/]+)\/pulls\/-?\d+$/.exec(path);
   if (pr && body && typeof body === "object") {
@@ -36,35 +36,14 @@ function patch(method: string, path: string, body: unknown): { status: number; b
   if (/\/commits\/[^/]+\/status$/.test(path) && body && typeof body === "object") return { status: 200, body: { ...(body as object), state: "success", total_count: 1 } };
   if (/\/commits\/[^/]+\/check-runs$/.test(path)) return { status: 200, body: { total_count: 0, check_runs: [] } };
   return undefined;
-}
-
-function patchingProxy(upstream: string) {
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    async fetch(req) {
-      const u = new URL(req.url);
-      const body = req.method === "GET" ? undefined : await req.text();
-      const res = await fetch(`${upstream}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body: body || undefined });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {}
-      const p = patch(req.method, u.pathname, json);
-      if (!p) return new Response(text, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
-      return Response.json(p.body, { status: p.status });
-    },
-  });
-  return { url: `http://127.0.0.1:${server.port}`, stop: () => server.stop(true) };
-}
+};
 
 for (const c of cases) {
   const have = existsSync(c.spec);
   describe.skipIf(!have)(`following a coordinated change on ${c.kind}`, () => {
     let prism: Prism;
     let recorder: ReturnType<typeof startRecordingProxy>;
-    let front: ReturnType<typeof patchingProxy>;
+    let front: ReturnType<typeof startPatchingProxy>;
     const { sb, aperture, fungal, steps } = initialSetup();
     const other = new Sandbox("machine-b");
 
@@ -72,7 +51,7 @@ for (const c of cases) {
       for (const s of steps) if (s.code !== 0) throw new Error(s.stderr);
       prism = await startPrism(c.spec);
       recorder = startRecordingProxy(prism);
-      front = patchingProxy(recorder.url);
+      front = startPatchingProxy(recorder.url, patch);
       withChange({ sb, aperture, fungal, steps: [] }, (name) => `https://${c.host}/acme/${name}.git`);
     }, 120_000);
     afterAll(() => {

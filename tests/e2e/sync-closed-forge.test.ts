@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { StatusDoc } from "../../src/realm/view.ts";
 import { SyncReport } from "../../src/sync/run.ts";
-import { FORGEJO_SPEC, startPrism, startRecordingProxy, type Prism } from "../forge/prism.ts";
+import { FORGEJO_SPEC, type Patch, type Prism, startPatchingProxy, startPrism, startRecordingProxy } from "../forge/prism.ts";
 import { dailyDevelopment, VALUE } from "./daily.ts";
 import { realmOnForge } from "./forge-world.ts";
 import { Sandbox } from "./sandbox.ts";
@@ -26,7 +26,7 @@ const ACK_PR = 41;
 /** What the forge says that a stateless mock cannot. */
 const forgeState = { ack: null as string | null, ackOpen: true, provider: null as string | null, providerClosed: false };
 
-function patch(method: string, path: string, query: URLSearchParams, body: unknown): { status: number; body: unknown } | undefined {
+const patch: Patch = (method, path, query, body) => {
   const item = (Array.isArray(body) ? body[0] : body) as Record<string, any> | undefined;
   const closedProvider = () => ({ ...item, number: 40, state: "closed", merged: false, head: { ...item!.head, ref: forgeState.provider }, base: { ...item!.base, ref: "main" } });
   // The list of closed PRs (what a scan would read) has the provider's too: the test does not depend on how blue asks.
@@ -42,41 +42,20 @@ function patch(method: string, path: string, query: URLSearchParams, body: unkno
   if (method === "PATCH" && path === `${PULLS}/${ACK_PR}`) forgeState.ackOpen = false;
   if (method === "GET" && /\/pulls\/-?\d+\/reviews$/.test(path)) return { status: 200, body: [] };
   return undefined;
-}
-
-function patchingProxy(upstream: string) {
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    async fetch(req) {
-      const u = new URL(req.url);
-      const body = req.method === "GET" ? undefined : await req.text();
-      const res = await fetch(`${upstream}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body: body || undefined });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {}
-      const p = patch(req.method, u.pathname, u.searchParams, json);
-      if (!p) return new Response(text, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
-      return Response.json(p.body, { status: p.status });
-    },
-  });
-  return { url: `http://127.0.0.1:${server.port}`, stop: () => server.stop(true) };
-}
+};
 
 const have = existsSync(FORGEJO_SPEC);
 describe.skipIf(!have)("a provider's sync PR closed without merging on Forgejo, two daemons", () => {
   let prism: Prism;
   let recorder: ReturnType<typeof startRecordingProxy>;
-  let front: ReturnType<typeof patchingProxy>;
+  let front: ReturnType<typeof startPatchingProxy>;
   let world: ReturnType<typeof dailyDevelopment>;
   const other = new Sandbox("machine-b");
 
   beforeAll(async () => {
     prism = await startPrism(FORGEJO_SPEC);
     recorder = startRecordingProxy(prism);
-    front = patchingProxy(recorder.url);
+    front = startPatchingProxy(recorder.url, patch);
     world = dailyDevelopment();
     expect(realmOnForge(world, "forgejo", front.url, ["fungal-bot"])).toBe(0);
     expect(other.blue(world.fungal, "realm", "trust", "--forge-host", new URL(front.url).host).code).toBe(0);

@@ -1,7 +1,8 @@
 // Two machines following one coordinated change at the same moment, with real git: each has its own clone of
 // the realm remote (the record's home) and its own bare caches, and both look at once, round after round with
 // seeded offsets. The record's compare-and-swap lets exactly one of them take each decision and act on it.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { git, useGitIdentity } from "../git-identity.ts";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,22 +14,7 @@ import { rng } from "../seeded.ts";
 import { ForgeError } from "../../src/errors.ts";
 import type { Forge } from "../../src/forge/forge.ts";
 
-// The code under test runs git with this process's environment: an identity for this file only (the other test
-// files share the process, and some read authors from their commits).
-const IDENTITY = { GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1" };
-const before = Object.fromEntries(Object.keys(IDENTITY).map((k) => [k, process.env[k]]));
-beforeAll(() => Object.assign(process.env, IDENTITY));
-afterAll(() => {
-  for (const [k, v] of Object.entries(before)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync("git", args, { cwd, env: process.env, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+useGitIdentity();
 
 /** A realm remote with two clones, and provider → middle → consumer repos with feat/x on their origins. */
 function world(root: string) {

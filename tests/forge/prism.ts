@@ -176,3 +176,32 @@ export function startRecordingProxy(prism: Prism, faults: readonly FaultRule[] =
     },
   };
 }
+
+/** What a patching proxy answers instead of the upstream's answer; undefined passes the upstream's on. */
+export type Patch = (method: string, path: string, query: URLSearchParams, body: unknown) => { status: number; body: unknown } | undefined;
+
+/**
+ * A proxy in front of another (usually the recording proxy) that lets a test stand in for forge state the stateless,
+ * description-validating mock cannot keep: a PR closed, a check passed. Every request still goes upstream (so it is
+ * validated and recorded); `patch` may replace the answer.
+ */
+export function startPatchingProxy(upstream: string, patch: Patch) {
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(req) {
+      const u = new URL(req.url);
+      const body = req.method === "GET" ? undefined : await req.text();
+      const res = await fetch(`${upstream}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body: body || undefined });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {}
+      const p = patch(req.method, u.pathname, u.searchParams, json);
+      if (!p) return new Response(text, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
+      return Response.json(p.body, { status: p.status });
+    },
+  });
+  return { url: `http://127.0.0.1:${server.port}`, stop: () => server.stop(true) };
+}

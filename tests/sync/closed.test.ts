@@ -1,7 +1,8 @@
 // The record of a provider's sync branch closed without merging (sync/closed.ts), with real git: one realm remote,
 // two machines' clones. Both learn it and both try to retire the acknowledgement at once: the record names the
 // importer once and exactly one of them wins the comment. Its end: the provider or every importer synced again.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { git, useGitIdentity } from "../git-identity.ts";
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,20 +12,7 @@ import { claimRetirement, closedRecordEnd, isRecordedClosed, pruneClosed, readCl
 import { deleteBranchAt } from "../../src/git/set-ref.ts";
 import type { PendingSync } from "../../src/sync/pending.ts";
 
-const IDENTITY = { GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1" };
-const before = Object.fromEntries(Object.keys(IDENTITY).map((k) => [k, process.env[k]]));
-beforeAll(() => Object.assign(process.env, IDENTITY));
-afterAll(() => {
-  for (const [k, v] of Object.entries(before)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync("git", args, { cwd, env: process.env, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+useGitIdentity();
 
 const PROVIDER = "sync/aperture/20260124-150000";
 const NOW = new Date("2026-01-25T00:00:00.000Z");
