@@ -2,7 +2,7 @@
 // the realm remote (the record's home) and its own bare caches, and both look at once, round after round with
 // seeded offsets. The record's compare-and-swap lets exactly one of them take each decision and act on it.
 import { describe, expect, test } from "bun:test";
-import { git, useGitIdentity } from "../git-identity.ts";
+import { git, realmWithTwoClones, useGitIdentity } from "../git-world.ts";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,19 +18,7 @@ useGitIdentity();
 
 /** A realm remote with two clones, and provider → middle → consumer repos with feat/x on their origins. */
 function world(root: string) {
-  const realm = join(root, "realm.git");
-  git(root, "init", "-q", "--bare", "-b", "main", realm);
-  const seed = join(root, "seed");
-  git(root, "init", "-q", "-b", "main", seed);
-  writeFileSync(join(seed, "realm.yaml"), "name: rc\n");
-  git(seed, "add", ".");
-  git(seed, "commit", "-qm", "init");
-  git(seed, "push", "-q", realm, "main");
-  const clones = ["a", "b"].map((m) => {
-    const c = join(root, `clone-${m}`);
-    git(root, "clone", "-q", realm, c);
-    return c;
-  });
+  const { realm, clones } = realmWithTwoClones(root);
   const repos = ["provider", "middle", "consumer"].map((name, i) => {
     const origin = join(root, `${name}.git`);
     git(root, "init", "-q", "--bare", "-b", "main", origin);

@@ -2,7 +2,7 @@
 // two machines' clones. Both learn it and both try to retire the acknowledgement at once: the record names the
 // importer once and exactly one of them wins the comment. Its end: the provider or every importer synced again.
 import { describe, expect, test } from "bun:test";
-import { git, useGitIdentity } from "../git-identity.ts";
+import { git, realmWithTwoClones, useGitIdentity } from "../git-world.ts";
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,19 +19,7 @@ const NOW = new Date("2026-01-25T00:00:00.000Z");
 
 function world() {
   const root = mkdtempSync(join(tmpdir(), "blue-closed-"));
-  const realm = join(root, "realm.git");
-  git(root, "init", "-q", "--bare", "-b", "main", realm);
-  const seed = join(root, "seed");
-  git(root, "init", "-q", "-b", "main", seed);
-  writeFileSync(join(seed, "realm.yaml"), "name: rc\n");
-  git(seed, "add", ".");
-  git(seed, "commit", "-qm", "init");
-  git(seed, "push", "-q", realm, "main");
-  const clones = ["a", "b"].map((m) => {
-    const c = join(root, `clone-${m}`);
-    git(root, "clone", "-q", realm, c);
-    return c;
-  });
+  const { realm, seed, clones } = realmWithTwoClones(root);
   /** A commit on the realm's main as a sync of `repo` lands it (its trailer), fetched into both clones. */
   const landSync = (repo: string) => {
     git(seed, "commit", "-q", "--allow-empty", "-m", `${repo}: something\n\nBlue-Sync: ${repo}`);
