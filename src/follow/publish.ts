@@ -8,19 +8,23 @@ import { FOLLOW_STATES } from "./plan.ts";
 import { FollowDecision, publishSet, type FollowSet } from "./record.ts";
 import type { FollowedSet } from "./run.ts";
 
-export async function recordPrSet(clone: string, plan: PrPlan, optIn: { auto_merge: boolean; by: string }): Promise<FollowSet> {
+/** `known`: each repo's origin and head as the run just read them (pr/run.ts), so git is not asked again. */
+export async function recordPrSet(clone: string, plan: PrPlan, optIn: { auto_merge: boolean; by: string }, known?: ReadonlyMap<string, { remote_url: string | null; head: string | null }>): Promise<FollowSet> {
   const repos = await Promise.all(
-    plan.repos.map(async (r) => ({
-      repo: r.repo,
-      position: r.position,
-      remote_url: (await originUrl(r.root)) ?? null,
-      branch: r.branch,
-      base: r.base,
-      forge: r.forge,
-      pr: r.pr,
-      blocked_by: r.blocked_by,
-      head: await localBranchHead(r.root, r.branch),
-    })),
+    plan.repos.map(async (r) => {
+      const read = known?.get(r.repo);
+      return {
+        repo: r.repo,
+        position: r.position,
+        remote_url: read ? read.remote_url : ((await originUrl(r.root)) ?? null),
+        branch: r.branch,
+        base: r.base,
+        forge: r.forge,
+        pr: r.pr,
+        blocked_by: r.blocked_by,
+        head: read ? read.head : await localBranchHead(r.root, r.branch),
+      };
+    }),
   );
   return publishSet(clone, { realm: plan.realm, rfc: plan.rfc, branch: plan.branch, auto_merge: optIn.auto_merge, repos }, optIn);
 }

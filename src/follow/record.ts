@@ -7,7 +7,7 @@ import { z } from "zod";
 import { parse, stringify } from "yaml";
 import { PrRef } from "../pr/plan.ts";
 import { RfcName } from "../worktree/plan.ts";
-import { fetchSetRefs, listSetRefs, readSetFile, setRefCommit, swapSetFile } from "../git/set-ref.ts";
+import { fetchSetRefs, listSetRefs, readSetRecord, swapSetFile } from "../git/set-ref.ts";
 
 export const FollowRepo = z.object({
   repo: z.string(),
@@ -66,10 +66,9 @@ export async function readSets(clone: string, opts: { fetch: boolean }): Promise
 /** The record kept at refs/blue/sets/<rfc>; null when there is none or it is not a record blue can follow (it does
  *  not parse, is bigger than any set needs, or names another change). */
 export async function readSet(clone: string, rfc: string): Promise<StoredSet | null> {
-  const commit = await setRefCommit(clone, rfc);
-  if (!commit) return null;
-  const text = await readSetFile(clone, commit);
-  if (text === null) return null;
+  const stored = await readSetRecord(clone, rfc);
+  if (stored === null || stored.text === null) return null;
+  const { commit, text } = stored;
   let data: unknown;
   try {
     data = parse(text);
@@ -88,10 +87,13 @@ export function swapSet(clone: string, set: FollowSet, parent: string | null, me
 /**
  * What `blue realm pr` records: the set as it is now, keeping the decisions taken so far and the earlier opt-in
  * unless this run opts in. Retried on a lost race (another machine's daemon wrote a decision meanwhile).
+ * The first try builds on the record as this clone last fetched it, without a fetch: its push is leased to that
+ * commit (or to no record), so the realm remote takes it only if that is still the record there, the same
+ * outcome a fetch first would give. When it is not, the records are fetched and the next try builds on them.
  */
 export async function publishSet(clone: string, next: Omit<FollowSet, "decisions" | "opted_in_by">, optIn: { auto_merge: boolean; by: string }): Promise<FollowSet> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await fetchSetRefs(clone);
+  for (let attempt = 0; attempt < 6; attempt++) {
+    if (attempt > 0) await fetchSetRefs(clone);
     const old = await readSet(clone, next.rfc);
     const set: FollowSet = {
       ...next,

@@ -56,6 +56,20 @@ export async function readRecordFile(clone: string, kind: RecordKind, commit: st
 }
 
 /**
+ * The record's commit and text (null: too big, or not a file in it), or null when there is no record, in one git
+ * command where there is none and two where there is: `cat-file --batch-check` names the ref's commit and its
+ * file's blob and size at once, and the blob is read only when it is small enough to be a record.
+ */
+export async function readRecord(clone: string, kind: RecordKind, name: string): Promise<{ commit: string; text: string | null } | null> {
+  const ref = `${kind.refs}${name}`;
+  const r = await exec(clone, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], `${ref}^{commit}\n${ref}^{commit}:${kind.file}\n`);
+  const [commit, file] = r.stdout.split("\n").map((l) => l.split(" "));
+  if (!r.ok || commit?.[1] !== "commit") return null;
+  if (file?.[1] !== "blob" || Number(file[2]) > SET_FILE_MAX_BYTES) return { commit: commit[0]!, text: null };
+  return { commit: commit[0]!, text: await must(clone, ["cat-file", "blob", file[0]!]) };
+}
+
+/**
  * Write `text` as the record's new state on top of `parent` (null: the record is new) and push it. "lost" when the
  * realm remote's ref is no longer `parent`: another machine updated the record first.
  */
@@ -87,4 +101,5 @@ export const fetchSetRefs = (clone: string) => fetchRecordRefs(clone, SETS);
 export const listSetRefs = (clone: string) => listRecordRefs(clone, SETS);
 export const setRefCommit = (clone: string, name: string) => recordRefCommit(clone, SETS, name);
 export const readSetFile = (clone: string, commit: string) => readRecordFile(clone, SETS, commit);
+export const readSetRecord = (clone: string, name: string) => readRecord(clone, SETS, name);
 export const swapSetFile = (clone: string, name: string, text: string, parent: string | null, message: string) => swapRecordFile(clone, SETS, name, text, parent, message);

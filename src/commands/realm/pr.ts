@@ -80,7 +80,9 @@ export const pr = defineCommand({
     const dryRun = Boolean(args["dry-run"]);
     // --resume alone finishes the last run for this change, with the text it had.
     const text = args.resume && !args.title?.trim() ? lastPrText(model.realm?.name ?? "", rfc) : { title: args.title!.trim(), body, draft: Boolean(args.draft) };
-    const plan = await runPr({ ...base, ...text, resume: Boolean(args.resume), progress: repoProgress() }, dryRun);
+    // Who records the set is asked while the branches are pushed (a git process of its own).
+    const by = dryRun ? undefined : identityEmail(member.root, "committer").catch(() => undefined);
+    const { known, ...plan } = await runPr({ ...base, ...text, resume: Boolean(args.resume), progress: repoProgress() }, dryRun);
     const doc: PrRunDoc = { ...plan, dry_run: dryRun };
     // A dry run exits as the real run would: 1 when it would refuse; a run that stopped part-way exits 1.
     const stopped = doc.operation !== null && !doc.operation.complete;
@@ -88,7 +90,7 @@ export const pr = defineCommand({
     // PR of it exists (a run that stopped part-way records it when the rerun finishes).
     if (!dryRun && !stopped && doc.refusals.length === 0) {
       try {
-        const set = await recordPrSet(clone, plan, { auto_merge: Boolean(args["auto-merge"]), by: (await identityEmail(member.root, "committer")) ?? follow.by });
+        const set = await recordPrSet(clone, plan, { auto_merge: Boolean(args["auto-merge"]), by: (await by) ?? follow.by }, known);
         if (args["auto-merge"]) consentToMerge(blueHome(), set, clockNow());
       } catch (e) {
         // The PRs are pushed and open: not recording them for the daemons is worth a warning, not a failure.
