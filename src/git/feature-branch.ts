@@ -1,11 +1,12 @@
 // What `blue realm pr` reads of one member repo before it pushes, in as few git commands as git allows: the
 // feature branch's commit and origin's HEAD in one `for-each-ref`; then, only for a repo that has the branch, its
-// origin and its worktrees (the main checkout's branch among them) at once. Each answer is the one the single
-// questions in git/worktree.ts give (branchExists/branchSha, baseBranch, originUrl, worktreesOf).
+// origin, its worktrees (the main checkout's branch among them) and, when asked, origin's answer to a dry-run push,
+// at once. Each answer is the one the single questions in git/worktree.ts give (branchExists/branchSha,
+// baseBranch, originUrl, worktreesOf, pushCheck).
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { runBounded } from "../system/subprocess.ts";
-import { currentBranch, originUrl, worktreesOf } from "./worktree.ts";
+import { currentBranch, originUrl, pushCheck, worktreesOf } from "./worktree.ts";
 
 export type FeatureBranchFacts = {
   /** The branch's commit. */
@@ -15,6 +16,8 @@ export type FeatureBranchFacts = {
   remote_url: string | null;
   /** The live worktrees (the main checkout included), real paths and checked-out refs. */
   worktrees: { path: string; branch: string | null }[];
+  /** What origin says of pushing the branch (`askOrigin` only); null when not asked or there is no origin. */
+  push: "ok" | "rejected" | null;
 };
 
 const real = (p: string) => {
@@ -26,7 +29,7 @@ const real = (p: string) => {
 };
 
 /** The facts, or null when the repo has no branch `branch`. */
-export async function featureBranchFacts(root: string, branch: string): Promise<FeatureBranchFacts | null> {
+export async function featureBranchFacts(root: string, branch: string, opts: { askOrigin: boolean } = { askOrigin: false }): Promise<FeatureBranchFacts | null> {
   const ref = `refs/heads/${branch}`;
   const r = await runBounded(["git", "for-each-ref", "--format=%(refname)%00%(objectname)%00%(symref)", ref, "refs/remotes/origin/HEAD"], {
     cwd: root,
@@ -39,10 +42,14 @@ export async function featureBranchFacts(root: string, branch: string): Promise<
   const sha = rows.find(([name]) => name === ref)?.[1];
   if (!sha) return null;
   const originHead = rows.find(([name]) => name === "refs/remotes/origin/HEAD")?.[2] ?? "";
-  const [url, worktrees] = await Promise.all([originUrl(root), worktreesOf(root)]);
+  // The dry-run push is asked alongside the origin's URL; its answer counts only when there is an origin (without
+  // one it fails, and the refusal is "no origin").
+  const asked = opts.askOrigin ? pushCheck(root, branch).then((v) => ({ v }), (e: unknown) => ({ e })) : undefined;
+  const [url, worktrees, push] = await Promise.all([originUrl(root), worktreesOf(root), asked]);
+  if (url && push && "e" in push) throw push.e;
   const at = worktrees.find((w) => w.path === real(root));
   // The worktree list names what is checked out at root; a root it does not list is asked directly.
   const here = at ? at.branch?.replace(/^refs\/heads\//, "") : await currentBranch(root);
   const base = originHead.startsWith("refs/remotes/origin/") ? originHead.slice("refs/remotes/origin/".length) : here && here !== branch ? here : "main";
-  return { sha, base, remote_url: url ?? null, worktrees };
+  return { sha, base, remote_url: url ?? null, worktrees, push: url && push && "v" in push ? push.v : null };
 }

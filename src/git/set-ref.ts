@@ -74,10 +74,14 @@ export async function readRecord(clone: string, kind: RecordKind, name: string):
  * realm remote's ref is no longer `parent`: another machine updated the record first.
  */
 export async function swapRecordFile(clone: string, kind: RecordKind, name: string, text: string, parent: string | null, message: string): Promise<"won" | "lost"> {
+  return pushRecord(clone, kind, name, await writeRecordCommit(clone, kind, text, parent, message), parent);
+}
+
+/** The commit holding `text` as the record's file, on `parent`: written to the clone's objects, referenced by nothing. */
+export async function writeRecordCommit(clone: string, kind: RecordKind, text: string, parent: string | null, message: string): Promise<string> {
   const blob = await must(clone, ["hash-object", "-w", "--stdin"], text);
   const tree = await must(clone, ["mktree"], `100644 blob ${blob}\t${kind.file}\n`);
-  const commit = await must(clone, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message]);
-  return pushRecord(clone, kind, name, commit, parent);
+  return must(clone, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message]);
 }
 
 /** Delete the record from the realm remote, if it is still `commit` there ("lost": another machine moved it). */
@@ -85,7 +89,8 @@ export async function dropRecord(clone: string, kind: RecordKind, name: string, 
   return pushRecord(clone, kind, name, null, commit);
 }
 
-async function pushRecord(clone: string, kind: RecordKind, name: string, commit: string | null, parent: string | null): Promise<"won" | "lost"> {
+/** Make `commit` (null: none) the record on the realm remote if it is still `parent` there, and here once it is. */
+export async function pushRecord(clone: string, kind: RecordKind, name: string, commit: string | null, parent: string | null): Promise<"won" | "lost"> {
   const ref = `${kind.refs}${name}`;
   const r = await exec(clone, ["push", "--porcelain", `--force-with-lease=${ref}:${parent ?? ""}`, "origin", `${commit ?? ""}:${ref}`]);
   if (r.ok) {

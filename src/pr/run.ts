@@ -3,7 +3,7 @@
 // Each step is journaled (pr/apply.ts): a run that fails part-way is finished by the same command again.
 import { realpathSync } from "node:fs";
 import { Refused, UsageError } from "../errors.ts";
-import { currentBranch, mainCheckoutOf, pushCheck, remoteBranchState, uncommittedFiles, worktreesOf } from "../git/worktree.ts";
+import { currentBranch, mainCheckoutOf, remoteBranchState, uncommittedFiles, worktreesOf } from "../git/worktree.ts";
 import { featureBranchFacts, type FeatureBranchFacts } from "../git/feature-branch.ts";
 import { requireRepoRoot, type Member } from "../realm/workspace.ts";
 import { realmEdges, type RealmModel } from "../realm/load.ts";
@@ -34,19 +34,21 @@ export type PrRequest = {
   /** `--resume`: there must be a journal of this operation. */
   resume?: boolean;
   now?: () => Date;
+  /** Called once nothing refuses, before the first push, with the plan as it stands (work that may run alongside the pushes). */
+  beforePush?: (plan: PrPlan, known: PrKnown) => void;
 };
 
 type Found = { target: PrTarget & { forge: string }; opener: PrOpener; facts: FeatureBranchFacts };
 
 /** The worktree set: the realm's repos on this machine that have branch feat/<rfc> (whichever repo it runs in). */
-async function findSet(req: Pick<PrRequest, "model" | "member" | "rfc" | "openerFor">): Promise<Found[]> {
+async function findSet(req: Pick<PrRequest, "model" | "member" | "rfc" | "openerFor">, opts = { askOrigin: false }): Promise<Found[]> {
   const branch = featureBranch(req.rfc);
   const targets = worktreeTargets({ model: req.model, current: { repo: req.member.config.repo, root: req.member.root }, selection: { repos: [...req.model.repos.keys()] } });
   // Every repo is asked at once (each one's answer is its own git's), and the set kept in the targets' order.
   const asked = await Promise.all(
     targets.map(async (t): Promise<Found | undefined> => {
       if (!t.root || t.source === "clone" || t.source === "missing") return undefined;
-      const facts = await featureBranchFacts(t.root, branch);
+      const facts = await featureBranchFacts(t.root, branch, opts);
       if (!facts) return undefined;
       const target: PrTarget = { repo: t.repo, root: t.root, branch, base: facts.base, remote_url: facts.remote_url };
       const opener = await req.openerFor(target);
@@ -78,13 +80,13 @@ export async function findRfc(flag: string | undefined, dir: string = process.cw
 }
 
 /** What the real run checks before its first push: origins, work trees with uncommitted changes, pushes origin would
- *  reject. Each repo's two questions (its work tree's status, origin's answer to a dry-run push) are asked at once. */
+ *  reject (origin's answer to a dry-run push was asked while the set was found). */
 async function refusalsOf(set: readonly Found[], order: readonly string[]): Promise<PrRefusal[]> {
   const facts = await Promise.all(
     set.map(async ({ target, facts }): Promise<PrRepoFacts> => {
       const checkout = facts.worktrees.find((w) => w.branch === `refs/heads/${target.branch}`)?.path ?? null;
-      const [uncommitted, push] = await Promise.all([checkout ? uncommittedFiles(checkout) : [], target.remote_url ? pushCheck(target.root, target.branch) : null]);
-      return { repo: target.repo, root: realPath(target.root), branch: target.branch, remote_url: target.remote_url, checkout, uncommitted, push };
+      const uncommitted = checkout ? await uncommittedFiles(checkout) : [];
+      return { repo: target.repo, root: realPath(target.root), branch: target.branch, remote_url: target.remote_url, checkout, uncommitted, push: facts.push };
     }),
   );
   return prRefusals(facts.sort((a, b) => order.indexOf(a.repo) - order.indexOf(b.repo)));
@@ -94,7 +96,7 @@ async function refusalsOf(set: readonly Found[], order: readonly string[]): Prom
 export type PrKnown = ReadonlyMap<string, { remote_url: string | null; head: string }>;
 
 export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & { refusals: PrRefusal[]; operation: OperationTable | null; known: PrKnown }> {
-  const set = await findSet(req);
+  const set = await findSet(req, { askOrigin: true });
   const known: PrKnown = new Map(set.map(({ target, facts }) => [target.repo, { remote_url: target.remote_url, head: facts.sha }]));
   const prs = new Map<string, PrRef>();
   // A dry run shows which PRs exist; the real run asks the forge repo by repo, as it gets there (pr/apply.ts).
@@ -117,6 +119,7 @@ export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & {
   journal.clearFailures();
   journal.setOrder(plan().order);
   journal.setData("request", { title: req.title, body: req.body, draft: req.draft } satisfies PrRequestText);
+  req.beforePush?.(plan(), known);
   const opened = await applyPrs({ set, journal, draft: req.draft, plan, prs, pushed, progress: req.progress });
   const final = plan();
   const forgeOf = (repo: string) => set.find((s) => s.target.repo === repo)!.target.forge;
