@@ -195,8 +195,8 @@ export async function mergeSyncBranch(clone: string, branch: string, message: st
       if ((await g.raw(["rev-parse", "--verify", "-q", `origin/${branch}`])) === "") return { merged: false, conflicts: [] };
       continue;
     }
-    // The push moved origin/main and removed origin/<branch> here as well (the clone's main follows at the next
-    // fetchRealm, which settle runs after every merge).
+    // The push moved origin/main and removed origin/<branch> here as well (the clone's main follows in settle's
+    // next round, which fast-forwards it without fetching).
     return { merged: true, sha };
   }
 }

@@ -292,13 +292,20 @@ async function verdicts(host: SyncHost, model: RealmModel, pending: PendingSync[
  * Merge every open sync branch that governance allows, providers before the acknowledgements built on them,
  * until nothing more is due. Called by `sync` and by the daemon after it fetches (caller holds the lock).
  * `fresh`: the caller fetched the realm itself just before (sync, after publishing): the first round reads
- * what it fetched. Each later round fetches again, since a merge changed the realm.
+ * what it fetched. Each later round fetches again, since a merge changed the realm, except after a plain-git
+ * merge, whose own push moved the clone's refs.
  */
 export async function settle(clone: string, realm: string, host: SyncHost, now: Date, fresh?: { model: RealmModel; pending?: PendingSync[]; files?: LoadedFiles }): Promise<SyncReport["merges"]> {
   const results = new Map<string, SyncReport["merges"][number]>();
   await removeLeftoverWorktrees(clone);
+  // A plain-git merge is one atomic push, which moves origin/main and removes the merged branch in the clone too:
+  // the round after it reads that (main fast-forwarded) without fetching. What anyone else pushed meanwhile is seen
+  // at the next fetch; every merge push is leased to what was read, so a stale read is refused, never pushed over.
+  let pushedHere = false;
   for (let round = 0; round < 20; round++) {
-    if (round > 0 || !fresh) await fetchRealm(clone);
+    if (pushedHere) await fastForwardMain(clone);
+    else if (round > 0 || !fresh) await fetchRealm(clone);
+    pushedHere = false;
     const model = round === 0 && fresh ? fresh.model : (fresh?.files ? loadValidRealmKept(clone, realm, fresh.files) : loadValidRealm(clone, realm)).model;
     const pending = round === 0 && fresh?.pending ? fresh.pending : await readPending(clone, model);
     await markClosedBases(pending, host);
@@ -323,6 +330,7 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
     const p = pending.find((x) => x.branch === next.branch)!;
     const outcome = await host.merge(next.branch, `Merge ${next.branch}: ${[...p.updates.map((u) => `${u.contract} ${u.version}`), ...(p.waivers ?? []).map((w) => `waiver of ${w.rule} in ${w.contract}`)].join(", ") || "acknowledgement"} (${next.reason})`);
     results.set(next.branch, { ...next, removed: false, merged: outcome.merged, conflicts: outcome.merged ? [] : outcome.conflicts });
+    pushedHere = outcome.merged && host.kind === "none";
   }
   await fetchRealm(clone);
   return [...results.values()];
