@@ -5,24 +5,46 @@ import { originUrl } from "../git/worktree.ts";
 import { localBranchHead } from "../git/remote-branch.ts";
 import { PrStatusDoc, type PrPlan } from "../pr/plan.ts";
 import { FOLLOW_STATES } from "./plan.ts";
-import { FollowDecision, publishSet, type FollowSet } from "./record.ts";
+import { FollowDecision, prepareSet, publishSet, type FollowSet, type PreparedSet } from "./record.ts";
 import type { FollowedSet } from "./run.ts";
 
-export async function recordPrSet(clone: string, plan: PrPlan, optIn: { auto_merge: boolean; by: string }): Promise<FollowSet> {
+type Known = ReadonlyMap<string, { remote_url: string | null; head: string | null }>;
+
+/** The set `blue realm pr` records for its plan. `known`: each repo's origin and head as the run read them
+ *  (pr/run.ts), so git is not asked again. */
+async function setOf(plan: PrPlan, known?: Known): Promise<Omit<FollowSet, "decisions" | "opted_in_by">> {
   const repos = await Promise.all(
-    plan.repos.map(async (r) => ({
-      repo: r.repo,
-      position: r.position,
-      remote_url: (await originUrl(r.root)) ?? null,
-      branch: r.branch,
-      base: r.base,
-      forge: r.forge,
-      pr: r.pr,
-      blocked_by: r.blocked_by,
-      head: await localBranchHead(r.root, r.branch),
-    })),
+    plan.repos.map(async (r) => {
+      const read = known?.get(r.repo);
+      return {
+        repo: r.repo,
+        position: r.position,
+        remote_url: read ? read.remote_url : ((await originUrl(r.root)) ?? null),
+        branch: r.branch,
+        base: r.base,
+        forge: r.forge,
+        pr: r.pr,
+        blocked_by: r.blocked_by,
+        head: read ? read.head : await localBranchHead(r.root, r.branch),
+      };
+    }),
   );
-  return publishSet(clone, { realm: plan.realm, rfc: plan.rfc, branch: plan.branch, auto_merge: optIn.auto_merge, repos }, optIn);
+  return { realm: plan.realm, rfc: plan.rfc, branch: plan.branch, auto_merge: false, repos };
+}
+
+type OptIn = { auto_merge: boolean; by: string };
+
+/** The record as the plan before any push would write it, built while the branches are pushed (nothing pushed). */
+export async function preparePrSet(clone: string, plan: PrPlan, optIn: Promise<OptIn>, known?: Known): Promise<PreparedSet> {
+  const next = await setOf(plan, known);
+  const o = await optIn;
+  return prepareSet(clone, { ...next, auto_merge: o.auto_merge }, o);
+}
+
+/** Record the set in the realm remote. `early`: the record prepared before the pushes (used when it still holds). */
+export async function recordPrSet(clone: string, plan: PrPlan, optIn: OptIn, known?: Known, early?: Promise<PreparedSet>): Promise<FollowSet> {
+  const next = await setOf(plan, known);
+  return publishSet(clone, { ...next, auto_merge: optIn.auto_merge }, optIn, early);
 }
 
 export const FollowStatus = z.object({

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { parse, stringify } from "yaml";
 import { PrRef } from "../pr/plan.ts";
 import { RfcName } from "../worktree/plan.ts";
-import { fetchSetRefs, listSetRefs, readSetFile, setRefCommit, swapSetFile } from "../git/set-ref.ts";
+import { fetchSetRefs, listSetRefs, pushRecord, readSetRecord, SETS, swapSetFile, writeRecordCommit } from "../git/set-ref.ts";
 
 export const FollowRepo = z.object({
   repo: z.string(),
@@ -66,10 +66,9 @@ export async function readSets(clone: string, opts: { fetch: boolean }): Promise
 /** The record kept at refs/blue/sets/<rfc>; null when there is none or it is not a record blue can follow (it does
  *  not parse, is bigger than any set needs, or names another change). */
 export async function readSet(clone: string, rfc: string): Promise<StoredSet | null> {
-  const commit = await setRefCommit(clone, rfc);
-  if (!commit) return null;
-  const text = await readSetFile(clone, commit);
-  if (text === null) return null;
+  const stored = await readSetRecord(clone, rfc);
+  if (stored === null || stored.text === null) return null;
+  const { commit, text } = stored;
   let data: unknown;
   try {
     data = parse(text);
@@ -85,22 +84,49 @@ export function swapSet(clone: string, set: FollowSet, parent: string | null, me
   return swapSetFile(clone, set.rfc, stringify(FollowSet.parse(set)), parent, message);
 }
 
+type NextSet = Omit<FollowSet, "decisions" | "opted_in_by">;
+type OptIn = { auto_merge: boolean; by: string };
+
+/** A record's next state built on the clone's copy of it: its commit written, nothing pushed. */
+export type PreparedSet = { set: FollowSet; text: string; old: StoredSet | null; commit: string };
+
+/** The set as it is now, keeping the decisions taken so far and the earlier opt-in unless this run opts in. */
+function nextState(next: NextSet, old: StoredSet | null, optIn: OptIn): { set: FollowSet; text: string } {
+  const set: FollowSet = {
+    ...next,
+    auto_merge: optIn.auto_merge || (old?.set.auto_merge ?? false),
+    opted_in_by: optIn.auto_merge ? optIn.by : (old?.set.opted_in_by ?? null),
+    repos: next.repos.map((r) => ({ ...r, head: r.head ?? old?.set.repos.find((o) => o.repo === r.repo)?.head ?? null })),
+    decisions: old?.set.decisions ?? [],
+  };
+  return { set, text: stringify(FollowSet.parse(set)) };
+}
+
+const messageOf = (next: NextSet) => `blue realm pr: ${next.branch}`;
+
+/** Build the record's next state on the clone's copy (what `publishSet` pushes first), e.g. while the branches are pushed. */
+export async function prepareSet(clone: string, next: NextSet, optIn: OptIn): Promise<PreparedSet> {
+  const old = await readSet(clone, next.rfc);
+  const { set, text } = nextState(next, old, optIn);
+  return { set, text, old, commit: await writeRecordCommit(clone, SETS, text, old?.commit ?? null, messageOf(next)) };
+}
+
 /**
  * What `blue realm pr` records: the set as it is now, keeping the decisions taken so far and the earlier opt-in
  * unless this run opts in. Retried on a lost race (another machine's daemon wrote a decision meanwhile).
+ * The first try builds on the record as this clone last fetched it, without a fetch: its push is leased to that
+ * commit (or to no record), so the realm remote takes it only if that is still the record there, the same
+ * outcome a fetch first would give. When it is not, the records are fetched and the next try builds on them.
+ * `early`: the first try prepared beforehand (prepareSet); its commit is pushed when it holds the same text.
  */
-export async function publishSet(clone: string, next: Omit<FollowSet, "decisions" | "opted_in_by">, optIn: { auto_merge: boolean; by: string }): Promise<FollowSet> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await fetchSetRefs(clone);
-    const old = await readSet(clone, next.rfc);
-    const set: FollowSet = {
-      ...next,
-      auto_merge: optIn.auto_merge || (old?.set.auto_merge ?? false),
-      opted_in_by: optIn.auto_merge ? optIn.by : (old?.set.opted_in_by ?? null),
-      repos: next.repos.map((r) => ({ ...r, head: r.head ?? old?.set.repos.find((o) => o.repo === r.repo)?.head ?? null })),
-      decisions: old?.set.decisions ?? [],
-    };
-    if ((await swapSet(clone, set, old?.commit ?? null, `blue realm pr: ${next.branch}`)) === "won") return set;
+export async function publishSet(clone: string, next: NextSet, optIn: OptIn, early?: Promise<PreparedSet>): Promise<FollowSet> {
+  for (let attempt = 0; attempt < 6; attempt++) {
+    if (attempt > 0) await fetchSetRefs(clone);
+    const ready = attempt === 0 && early ? await early.catch(() => undefined) : undefined;
+    const old = ready ? ready.old : await readSet(clone, next.rfc);
+    const { set, text } = nextState(next, old, optIn);
+    const commit = ready?.text === text ? ready.commit : await writeRecordCommit(clone, SETS, text, old?.commit ?? null, messageOf(next));
+    if ((await pushRecord(clone, SETS, next.rfc, commit, old?.commit ?? null)) === "won") return set;
   }
   throw new Error(`the record of ${next.rfc} kept changing under this run; run 'blue realm pr' again`);
 }

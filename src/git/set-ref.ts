@@ -56,14 +56,32 @@ export async function readRecordFile(clone: string, kind: RecordKind, commit: st
 }
 
 /**
+ * The record's commit and text (null: too big, or not a file in it), or null when there is no record, in one git
+ * command where there is none and two where there is: `cat-file --batch-check` names the ref's commit and its
+ * file's blob and size at once, and the blob is read only when it is small enough to be a record.
+ */
+export async function readRecord(clone: string, kind: RecordKind, name: string): Promise<{ commit: string; text: string | null } | null> {
+  const ref = `${kind.refs}${name}`;
+  const r = await exec(clone, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], `${ref}^{commit}\n${ref}^{commit}:${kind.file}\n`);
+  const [commit, file] = r.stdout.split("\n").map((l) => l.split(" "));
+  if (!r.ok || commit?.[1] !== "commit") return null;
+  if (file?.[1] !== "blob" || Number(file[2]) > SET_FILE_MAX_BYTES) return { commit: commit[0]!, text: null };
+  return { commit: commit[0]!, text: await must(clone, ["cat-file", "blob", file[0]!]) };
+}
+
+/**
  * Write `text` as the record's new state on top of `parent` (null: the record is new) and push it. "lost" when the
  * realm remote's ref is no longer `parent`: another machine updated the record first.
  */
 export async function swapRecordFile(clone: string, kind: RecordKind, name: string, text: string, parent: string | null, message: string): Promise<"won" | "lost"> {
+  return pushRecord(clone, kind, name, await writeRecordCommit(clone, kind, text, parent, message), parent);
+}
+
+/** The commit holding `text` as the record's file, on `parent`: written to the clone's objects, referenced by nothing. */
+export async function writeRecordCommit(clone: string, kind: RecordKind, text: string, parent: string | null, message: string): Promise<string> {
   const blob = await must(clone, ["hash-object", "-w", "--stdin"], text);
   const tree = await must(clone, ["mktree"], `100644 blob ${blob}\t${kind.file}\n`);
-  const commit = await must(clone, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message]);
-  return pushRecord(clone, kind, name, commit, parent);
+  return must(clone, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message]);
 }
 
 /** Delete the record from the realm remote, if it is still `commit` there ("lost": another machine moved it). */
@@ -71,7 +89,8 @@ export async function dropRecord(clone: string, kind: RecordKind, name: string, 
   return pushRecord(clone, kind, name, null, commit);
 }
 
-async function pushRecord(clone: string, kind: RecordKind, name: string, commit: string | null, parent: string | null): Promise<"won" | "lost"> {
+/** Make `commit` (null: none) the record on the realm remote if it is still `parent` there, and here once it is. */
+export async function pushRecord(clone: string, kind: RecordKind, name: string, commit: string | null, parent: string | null): Promise<"won" | "lost"> {
   const ref = `${kind.refs}${name}`;
   const r = await exec(clone, ["push", "--porcelain", `--force-with-lease=${ref}:${parent ?? ""}`, "origin", `${commit ?? ""}:${ref}`]);
   if (r.ok) {
@@ -111,4 +130,5 @@ export const fetchSetRefs = (clone: string) => fetchRecordRefs(clone, SETS);
 export const listSetRefs = (clone: string) => listRecordRefs(clone, SETS);
 export const setRefCommit = (clone: string, name: string) => recordRefCommit(clone, SETS, name);
 export const readSetFile = (clone: string, commit: string) => readRecordFile(clone, SETS, commit);
+export const readSetRecord = (clone: string, name: string) => readRecord(clone, SETS, name);
 export const swapSetFile = (clone: string, name: string, text: string, parent: string | null, message: string) => swapRecordFile(clone, SETS, name, text, parent, message);

@@ -131,21 +131,25 @@ const excludes = (text: string) => text.split(/\r?\n/).some((l) => [EXCLUDE_LINE
 /** Everything the worktree plan needs to know about one repo. Read-only. */
 export async function probeRepo(root: string, branch: string, worktree: string): Promise<RepoFacts> {
   const ref = `refs/heads/${branch}`;
+  // Where the branch is checked out comes with the refs (`%(worktreepath)`); the worktree list is read only when
+  // something is at the worktree's path (a new change's path is absent: one git command fewer per repo).
   const [[head, headBranch], tips, entries, dirtyZ] = await Promise.all([
     headOf(root),
     // The branch and origin's, in one git command (`for-each-ref` names exactly these refs, or nothing).
-    out(root, ["for-each-ref", "--format=%(refname)", ref, `refs/remotes/origin/${branch}`]).then((t) => t.split("\n")),
-    listWorktrees(root),
+    out(root, ["for-each-ref", "--format=%(refname)%00%(worktreepath)", ref, `refs/remotes/origin/${branch}`]).then((t) => t.split("\n").map((l) => l.split("\0") as [string, string?])),
+    existsSync(worktree) ? listWorktrees(root) : Promise.resolve([]),
     exec(root, ["status", "--porcelain=v1", "-z", "--untracked-files=no"]).then((r) => (r.ok ? r.stdout : "")),
   ]);
   const live = entries.filter((e) => !e.prunable);
   const at = live.find((e) => real(e.path) === real(worktree));
-  const holder = live.find((e) => e.branch === ref);
+  // A worktree whose directory is gone is prunable: it holds the branch for nobody (as the live list says).
+  const heldAt = tips.find(([name]) => name === ref)?.[1];
+  const holder = heldAt && existsSync(heldAt) ? { path: heldAt } : undefined;
   let pathState: RepoFacts["path_state"] = "absent";
   if (at) pathState = at.branch === ref ? "worktree" : "other-worktree";
   else if (existsSync(worktree)) pathState = readdirSync(worktree).length === 0 ? "empty" : "occupied";
-  const tip = tips.includes(ref) ? ref : "";
-  const remoteTip = tips.includes(`refs/remotes/origin/${branch}`);
+  const tip = tips.some(([name]) => name === ref) ? ref : "";
+  const remoteTip = tips.some(([name]) => name === `refs/remotes/origin/${branch}`);
   const worktreeDirty = at ? statusPaths((await exec(worktree, ["status", "--porcelain=v1", "-z"])).stdout) : [];
   let unmerged = 0;
   if (tip && head) unmerged = Number(await out(root, ["rev-list", "--count", `HEAD..${ref}`])) || 0;

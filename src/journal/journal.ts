@@ -59,6 +59,8 @@ export class Journal {
   }
 
   setOrder(order: readonly string[]): void {
+    // Unchanged (an in-sync sync's empty order, again): nothing is written, and a journal never started stays unwritten.
+    if (order.length === this.op.order.length && order.every((r, i) => this.op.order[i] === r && this.op.repos[r])) return;
     this.op.order = [...order];
     for (const r of order) this.op.repos[r] ??= { steps: [], failure: null };
     this.save();
@@ -96,7 +98,9 @@ export class Journal {
 
   /** A new run starts: the failures the last one recorded are what it is about to retry. */
   clearFailures(): void {
-    for (const r of Object.values(this.op.repos)) r.failure = null;
+    const failed = Object.values(this.op.repos).filter((r) => r.failure);
+    if (failed.length === 0) return;
+    for (const r of failed) r.failure = null;
     this.save();
   }
 

@@ -3,13 +3,16 @@
 // rewritten. Each step is journaled as soon as it is done; the first failure (a push origin refuses, a 5xx, a
 // reset connection, a token without rights, a rate limit past --max-wait) is journaled with its reason and
 // stops the run, so the same command again does only what is left (pr/resume.ts decides what that is).
-import { branchSha, pushBranch } from "../git/worktree.ts";
+import { pushBranch } from "../git/worktree.ts";
 import { failureReason, isSetupFailure, type Journal } from "../journal/journal.ts";
 import type { Progress } from "../ui/progress.ts";
 import type { PrPlan, PrOpener, PrRef, PrTarget } from "./plan.ts";
 import { blockersKey, knownPr, needsPush, needsWrite, PR_STEPS, textKey } from "./resume.ts";
 
-export type PrSetMember = { target: PrTarget & { forge: string }; opener: PrOpener };
+/** `sha`: the branch's commit as read before the run (what is pushed and journaled). */
+export type PrSetMember = { target: PrTarget & { forge: string }; opener: PrOpener; facts: { sha: string } };
+
+type Pushed = { ok: true } | { ok: false; error: unknown };
 
 export type PrApplyInput = {
   set: readonly PrSetMember[];
@@ -31,18 +34,44 @@ export async function applyPrs(input: PrApplyInput): Promise<Set<string>> {
   let repo = "";
   const order = input.plan().order;
   const tell = (name: string, doing: string) => input.progress?.({ n: order.indexOf(name) + 1, total: order.length, name, doing });
+  const repos = input.plan().repos;
+  // Pushes that no forge step comes between run at once (on plain git, all of them: the pushes are independent,
+  // one per origin); a repo on a forge is pushed, then its PR opened and linked, before the next repo's push
+  // starts, so a run that stops at a PR leaves the repos after it not started. A push still in flight when an
+  // earlier one fails is waited for and journaled.
+  const pushes = new Map<string, Promise<Pushed>>();
+  const push = async (member: PrSetMember): Promise<Pushed> => {
+    const { target, facts } = member;
+    if (!needsPush((s) => journal.done(target.repo, s), facts.sha)) {
+      pushed.set(target.repo, "up-to-date");
+      return { ok: true };
+    }
+    tell(target.repo, `pushing ${target.branch}`);
+    try {
+      pushed.set(target.repo, (await pushBranch(target.root, target.branch)) ? "pushed" : "up-to-date");
+      journal.record(target.repo, PR_STEPS.pushed, facts.sha);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  };
+  const startPushes = (from: number) => {
+    for (const r of repos.slice(from)) {
+      if (pushes.has(r.repo)) break;
+      const member = byRepo.get(r.repo)!;
+      pushes.set(r.repo, push(member));
+      if (member.target.forge !== "none") break;
+    }
+  };
   try {
-    for (const r of input.plan().repos) {
+    for (const [i, r] of repos.entries()) {
       repo = r.repo;
       const { target, opener } = byRepo.get(repo)!;
       const done = (s: string) => journal.done(repo, s);
       step = PR_STEPS.pushed;
-      const sha = await branchSha(target.root, target.branch);
-      if (needsPush(done, sha)) {
-        tell(repo, `pushing ${target.branch}`);
-        pushed.set(repo, (await pushBranch(target.root, target.branch)) ? "pushed" : "up-to-date");
-        journal.record(repo, PR_STEPS.pushed, sha);
-      } else pushed.set(repo, "up-to-date");
+      startPushes(i);
+      const result = await pushes.get(repo)!;
+      if (!result.ok) throw result.error;
       if (target.forge === "none") continue;
       step = PR_STEPS.pr;
       let pr = knownPr(done, await opener.find(target));
@@ -83,6 +112,7 @@ export async function applyPrs(input: PrApplyInput): Promise<Set<string>> {
     }
   } catch (e) {
     journal.fail(repo, step, failureReason(e));
+    await Promise.all(pushes.values());
     if (isSetupFailure(e)) throw e;
   }
   return opened;

@@ -3,7 +3,8 @@
 // Each step is journaled (pr/apply.ts): a run that fails part-way is finished by the same command again.
 import { realpathSync } from "node:fs";
 import { Refused, UsageError } from "../errors.ts";
-import { baseBranch, branchExists, currentBranch, mainCheckoutOf, originUrl, pushBranch, pushCheck, remoteBranchState, uncommittedFiles, worktreesOf } from "../git/worktree.ts";
+import { currentBranch, mainCheckoutOf, remoteBranchState, uncommittedFiles, worktreesOf } from "../git/worktree.ts";
+import { featureBranchFacts, type FeatureBranchFacts } from "../git/feature-branch.ts";
 import { requireRepoRoot, type Member } from "../realm/workspace.ts";
 import { realmEdges, type RealmModel } from "../realm/load.ts";
 import type { PrOpenerFor } from "./opener.ts";
@@ -33,22 +34,25 @@ export type PrRequest = {
   /** `--resume`: there must be a journal of this operation. */
   resume?: boolean;
   now?: () => Date;
+  /** Called once nothing refuses, before the first push, with the plan as it stands (work that may run alongside the pushes). */
+  beforePush?: (plan: PrPlan, known: PrKnown) => void;
 };
 
-type Found = { target: PrTarget & { forge: string }; opener: PrOpener };
+type Found = { target: PrTarget & { forge: string }; opener: PrOpener; facts: FeatureBranchFacts };
 
 /** The worktree set: the realm's repos on this machine that have branch feat/<rfc> (whichever repo it runs in). */
-async function findSet(req: Pick<PrRequest, "model" | "member" | "rfc" | "openerFor">): Promise<Found[]> {
+async function findSet(req: Pick<PrRequest, "model" | "member" | "rfc" | "openerFor">, opts = { askOrigin: false }): Promise<Found[]> {
   const branch = featureBranch(req.rfc);
   const targets = worktreeTargets({ model: req.model, current: { repo: req.member.config.repo, root: req.member.root }, selection: { repos: [...req.model.repos.keys()] } });
   // Every repo is asked at once (each one's answer is its own git's), and the set kept in the targets' order.
   const asked = await Promise.all(
     targets.map(async (t): Promise<Found | undefined> => {
-      if (!t.root || t.source === "clone" || t.source === "missing" || !(await branchExists(t.root, branch))) return undefined;
-      const [base, url] = await Promise.all([baseBranch(t.root, branch), originUrl(t.root)]);
-      const target: PrTarget = { repo: t.repo, root: t.root, branch, base, remote_url: url ?? null };
+      if (!t.root || t.source === "clone" || t.source === "missing") return undefined;
+      const facts = await featureBranchFacts(t.root, branch, opts);
+      if (!facts) return undefined;
+      const target: PrTarget = { repo: t.repo, root: t.root, branch, base: facts.base, remote_url: facts.remote_url };
       const opener = await req.openerFor(target);
-      return { target: { ...target, forge: opener.forge }, opener };
+      return { target: { ...target, forge: opener.forge }, opener, facts };
     }),
   );
   const found = asked.filter((f): f is Found => f !== undefined);
@@ -75,27 +79,25 @@ export async function findRfc(flag: string | undefined, dir: string = process.cw
   return chooseRfc({ branch, root, worktrees: await worktreesOf(root) });
 }
 
-/** What the real run checks before its first push: origins, work trees with uncommitted changes, pushes origin would reject. */
+/** What the real run checks before its first push: origins, work trees with uncommitted changes, pushes origin would
+ *  reject (origin's answer to a dry-run push was asked while the set was found). */
 async function refusalsOf(set: readonly Found[], order: readonly string[]): Promise<PrRefusal[]> {
   const facts = await Promise.all(
-    set.map(async ({ target }): Promise<PrRepoFacts> => {
-      const checkout = (await worktreesOf(target.root)).find((w) => w.branch === `refs/heads/${target.branch}`)?.path ?? null;
-      return {
-        repo: target.repo,
-        root: realPath(target.root),
-        branch: target.branch,
-        remote_url: target.remote_url,
-        checkout,
-        uncommitted: checkout ? await uncommittedFiles(checkout) : [],
-        push: target.remote_url ? await pushCheck(target.root, target.branch) : null,
-      };
+    set.map(async ({ target, facts }): Promise<PrRepoFacts> => {
+      const checkout = facts.worktrees.find((w) => w.branch === `refs/heads/${target.branch}`)?.path ?? null;
+      const uncommitted = checkout ? await uncommittedFiles(checkout) : [];
+      return { repo: target.repo, root: realPath(target.root), branch: target.branch, remote_url: target.remote_url, checkout, uncommitted, push: facts.push };
     }),
   );
   return prRefusals(facts.sort((a, b) => order.indexOf(a.repo) - order.indexOf(b.repo)));
 }
 
-export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & { refusals: PrRefusal[]; operation: OperationTable | null }> {
-  const set = await findSet(req);
+/** What the record of the set (follow/publish.ts) needs of each repo, as this run read it: its origin and the commit pushed. */
+export type PrKnown = ReadonlyMap<string, { remote_url: string | null; head: string }>;
+
+export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & { refusals: PrRefusal[]; operation: OperationTable | null; known: PrKnown }> {
+  const set = await findSet(req, { askOrigin: true });
+  const known: PrKnown = new Map(set.map(({ target, facts }) => [target.repo, { remote_url: target.remote_url, head: facts.sha }]));
   const prs = new Map<string, PrRef>();
   // A dry run shows which PRs exist; the real run asks the forge repo by repo, as it gets there (pr/apply.ts).
   if (dryRun) {
@@ -108,7 +110,7 @@ export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & {
   const plan = () =>
     planPrs({ realm: req.model.realm?.name ?? "", rfc: req.rfc, branch: featureBranch(req.rfc), title: req.title, body: req.body, draft: req.draft, targets: set.map((s) => s.target), edges: realmEdges(req.model), prs, pushed });
   const refusals = await refusalsOf(set, plan().order);
-  if (dryRun) return { ...plan(), refusals, operation: null };
+  if (dryRun) return { ...plan(), refusals, operation: null, known };
   if (refusals.length > 0) {
     const { message, hint } = refusalText(refusals);
     throw new Refused(`${message}: nothing was pushed`, hint);
@@ -117,11 +119,12 @@ export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & {
   journal.clearFailures();
   journal.setOrder(plan().order);
   journal.setData("request", { title: req.title, body: req.body, draft: req.draft } satisfies PrRequestText);
+  req.beforePush?.(plan(), known);
   const opened = await applyPrs({ set, journal, draft: req.draft, plan, prs, pushed, progress: req.progress });
   const final = plan();
   const forgeOf = (repo: string) => set.find((s) => s.target.repo === repo)!.target.forge;
   const operation = journal.table(prRepoComplete(forgeOf), prStepLabel);
-  return { ...final, repos: final.repos.map((r) => (opened.has(r.repo) ? { ...r, pr_action: "open" as const } : r)), refusals: [], operation };
+  return { ...final, repos: final.repos.map((r) => (opened.has(r.repo) ? { ...r, pr_action: "open" as const } : r)), refusals: [], operation, known };
 }
 
 /** The title, body and draft flag of the last journaled run for this change (`blue realm pr --resume` alone). */

@@ -195,8 +195,8 @@ export async function mergeSyncBranch(clone: string, branch: string, message: st
       if ((await g.raw(["rev-parse", "--verify", "-q", `origin/${branch}`])) === "") return { merged: false, conflicts: [] };
       continue;
     }
-    // The push moved origin/main and removed origin/<branch> here as well (the clone's main follows at the next
-    // fetchRealm, which settle runs after every merge).
+    // The push moved origin/main and removed origin/<branch> here as well (the clone's main follows in settle's
+    // next round, which fast-forwards it without fetching).
     return { merged: true, sha };
   }
 }
@@ -232,12 +232,25 @@ export async function deleteSyncBranch(clone: string, branch: string): Promise<v
 
 /** Fetch the realm (pruning merged sync branches) and fast-forward the clone's main. */
 export async function fetchRealm(clone: string): Promise<void> {
-  const g = git(clone);
+  await fetchRealmRefs(clone);
+  await fastForwardMain(clone);
+}
+
+/** Fetch the realm's refs (pruning merged sync branches); the clone's main and files stay as they are. */
+export async function fetchRealmRefs(clone: string): Promise<void> {
   try {
-    await g.raw(["fetch", "-q", "--prune", "origin"]);
+    await git(clone).raw(["fetch", "-q", "--prune", "origin"]);
   } catch (e) {
     throw pushFailure(e, "fetching the realm failed");
   }
+}
+
+/**
+ * Fast-forward the clone's main to the realm's as fetched. `known`: main's and the fetched main's commits, read
+ * since the fetch: when they are the same there is nothing to merge and git is not asked.
+ */
+export async function fastForwardMain(clone: string, known?: { head: string | undefined; fetched: string | undefined }): Promise<void> {
+  if (known?.head !== undefined && known.head === known.fetched) return;
   // Fails (ignored) when the realm has no main yet, as when main has commits the remote lacks.
-  await g.raw(["merge", "-q", "--ff-only", MAIN]).catch(() => undefined);
+  await git(clone).raw(["merge", "-q", "--ff-only", MAIN]).catch(() => undefined);
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { BlueError, BranchMoved, Refused } from "../errors.ts";
 import { plainGitHost, type SyncHost } from "./host.ts";
 import { git, headOf, isMerged } from "../git/realm-repo.ts";
-import { commitSyncBranch, commitsSinceMain, fetchRealm, listRealmRefs, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
+import { commitSyncBranch, commitsSinceMain, fastForwardMain, fetchRealm, fetchRealmRefs, listRealmRefs, mergeBase, mergeConflicts, readChangedFiles } from "./branches.ts";
 import { withLock } from "../system/lock.ts";
 import { removeLeftoverWorktrees } from "../git/scratch-worktree.ts";
 import { openCache, type Cache } from "../store/cache-db.ts";
@@ -178,11 +178,18 @@ export async function runSync(ctx: SyncContext): Promise<SyncReport> {
   return withLock(`${ctx.clone}.lock`, async () => {
     // What a killed sync left behind (its scratch worktree in .git) goes first (a dry run writes nothing).
     if (!ctx.dryRun) await removeLeftoverWorktrees(ctx.clone);
-    await refuseHandEdits(ctx.clone, ctx.repo);
-    const before = await headOf(ctx.clone, "HEAD");
+    // The fetch moves only remote-tracking refs (no file, not main), so it runs while the clone is checked for
+    // hand edits and its main read; main is fast-forwarded after the check, as before.
+    const fetched = fetchRealmRefs(ctx.clone);
+    fetched.catch(() => undefined); // awaited below; a refusal of hand edits is the answer when both fail
+    const [before] = await Promise.all([headOf(ctx.clone, "HEAD"), refuseHandEdits(ctx.clone, ctx.repo)]).catch(async (e) => {
+      await fetched.catch(() => undefined);
+      throw e;
+    });
+    await fetched;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await syncLocked(ctx);
+        return await syncLocked(ctx, { fetched: attempt === 1, head: before });
       } catch (e) {
         // Nothing of a failed sync stays in the clone: main goes back to where it was.
         if (before) await git(ctx.clone).raw(["reset", "-q", "--hard", before]).catch(() => undefined);
@@ -194,24 +201,29 @@ export async function runSync(ctx: SyncContext): Promise<SyncReport> {
   });
 }
 
-async function syncLocked(ctx: SyncContext): Promise<SyncReport> {
+/** `start.fetched`: the realm was fetched for this attempt already; `start.head`: the clone's main as the attempt starts. */
+type Start = { fetched: boolean; head: string | undefined };
+
+async function syncLocked(ctx: SyncContext, start: Start): Promise<SyncReport> {
   // The member repo's cache.db: extracted values, and the realm files a load found valid (a sync in a realm of a
   // thousand contracts parses the few files that changed since, not all of them).
   const cache = openCache(ctx.repoRoot, { enabled: ctx.cache !== false, warn: warnStderr });
   try {
-    return await syncWith(ctx, cache);
+    return await syncWith(ctx, cache, start);
   } finally {
     cache.close();
   }
 }
 
-async function syncWith(ctx: SyncContext, cache: Cache): Promise<SyncReport> {
+async function syncWith(ctx: SyncContext, cache: Cache, start: Start): Promise<SyncReport> {
   const host = ctx.host ?? plainGitHost(ctx.clone);
   const files = cache.enabled ? cache : undefined;
-  await fetchRealm(ctx.clone);
+  if (!start.fetched) await fetchRealmRefs(ctx.clone);
+  // The fetched refs first: main is merged only when the fetch moved the realm's main past the clone's.
+  const refs = await listRealmRefs(ctx.clone);
+  await fastForwardMain(ctx.clone, { head: start.head, fetched: refs.main });
   const { model } = files ? loadValidRealmKept(ctx.clone, ctx.realm, files) : loadValidRealm(ctx.clone, ctx.realm);
   if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
-  const refs = await listRealmRefs(ctx.clone);
   const pending = await readPending(ctx.clone, model, refs);
   const extracted = await extractAll(ctx.repoRoot, ctx.repo, model, cache, ctx.consent);
   const taken = new Set(pending.map((p) => p.branch));
@@ -280,13 +292,20 @@ async function verdicts(host: SyncHost, model: RealmModel, pending: PendingSync[
  * Merge every open sync branch that governance allows, providers before the acknowledgements built on them,
  * until nothing more is due. Called by `sync` and by the daemon after it fetches (caller holds the lock).
  * `fresh`: the caller fetched the realm itself just before (sync, after publishing): the first round reads
- * what it fetched. Each later round fetches again, since a merge changed the realm.
+ * what it fetched. Each later round fetches again, since a merge changed the realm, except after a plain-git
+ * merge, whose own push moved the clone's refs.
  */
 export async function settle(clone: string, realm: string, host: SyncHost, now: Date, fresh?: { model: RealmModel; pending?: PendingSync[]; files?: LoadedFiles }): Promise<SyncReport["merges"]> {
   const results = new Map<string, SyncReport["merges"][number]>();
   await removeLeftoverWorktrees(clone);
+  // A plain-git merge is one atomic push, which moves origin/main and removes the merged branch in the clone too:
+  // the round after it reads that (main fast-forwarded) without fetching. What anyone else pushed meanwhile is seen
+  // at the next fetch; every merge push is leased to what was read, so a stale read is refused, never pushed over.
+  let pushedHere = false;
   for (let round = 0; round < 20; round++) {
-    if (round > 0 || !fresh) await fetchRealm(clone);
+    if (pushedHere) await fastForwardMain(clone);
+    else if (round > 0 || !fresh) await fetchRealm(clone);
+    pushedHere = false;
     const model = round === 0 && fresh ? fresh.model : (fresh?.files ? loadValidRealmKept(clone, realm, fresh.files) : loadValidRealm(clone, realm)).model;
     const pending = round === 0 && fresh?.pending ? fresh.pending : await readPending(clone, model);
     await markClosedBases(pending, host);
@@ -311,6 +330,7 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
     const p = pending.find((x) => x.branch === next.branch)!;
     const outcome = await host.merge(next.branch, `Merge ${next.branch}: ${[...p.updates.map((u) => `${u.contract} ${u.version}`), ...(p.waivers ?? []).map((w) => `waiver of ${w.rule} in ${w.contract}`)].join(", ") || "acknowledgement"} (${next.reason})`);
     results.set(next.branch, { ...next, removed: false, merged: outcome.merged, conflicts: outcome.merged ? [] : outcome.conflicts });
+    pushedHere = outcome.merged && host.kind === "none";
   }
   await fetchRealm(clone);
   return [...results.values()];

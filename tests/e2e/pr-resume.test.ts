@@ -141,3 +141,42 @@ describe("blue realm pr resumes on plain git", () => {
     expect(sb.git(sb.root, "--git-dir", sb.path("origins", "fungal-image-analysis.git"), "rev-parse", "feat/metrics-v2")).toMatch(/^[0-9a-f]{40}$/);
   });
 });
+
+// On plain git no PR step comes between the pushes, so every repo's push runs at once (issue 23): a refused push
+// of the first repo in merge order no longer keeps the others from being pushed; each is journaled as it lands.
+describe("blue realm pr on plain git pushes every repo at once", () => {
+  const world = initialSetup();
+  const { sb, fungal } = world;
+  const hook = () => join(sb.path("origins", "aperture.git"), "hooks", "pre-receive");
+  beforeAll(() => {
+    withChange(world, (_name, bare) => `file://${bare}`);
+    writeFileSync(hook(), '#!/bin/sh\necho "policy: aperture takes no pushes today" >&2\nexit 1\n', { mode: 0o755 });
+  }, 120_000);
+  afterAll(() => sb.shutDaemon());
+
+  test("the first repo's push refused: the second is pushed all the same and journaled; the rerun pushes only the first", async () => {
+    const r = await sb.blueAsync(fungal, ["realm", "pr", "--rfc", "metrics-v2", "--title", "feat: metrics v2", "--json"]);
+    expect(r.code).toBe(1);
+    expect(stackTrace(r)).toBe(false);
+    expect(table(r.stdout)).toEqual([
+      ["aperture", "failed", "pushed"],
+      ["fungal-image-analysis", "done", null],
+    ]);
+    expect(PrRunDoc.parse(JSON.parse(r.stdout)).repos.map((x) => [x.repo, x.push])).toEqual([
+      ["aperture", "pending"],
+      ["fungal-image-analysis", "pushed"],
+    ]);
+    const onOrigin = (repo: string) => sb.exec("git", ["--git-dir", sb.path("origins", `${repo}.git`), "rev-parse", "--verify", "-q", "feat/metrics-v2"], sb.root).stdout.trim();
+    expect(onOrigin("aperture")).toBe("");
+    expect(onOrigin("fungal-image-analysis")).toMatch(/^[0-9a-f]{40}$/);
+
+    rmSync(hook());
+    const again = await sb.blueAsync(fungal, ["realm", "pr", "--rfc", "metrics-v2", "--title", "feat: metrics v2", "--json"]);
+    expect(again.code).toBe(0);
+    expect(PrRunDoc.parse(JSON.parse(again.stdout)).repos.map((x) => [x.repo, x.push])).toEqual([
+      ["aperture", "pushed"],
+      ["fungal-image-analysis", "up-to-date"],
+    ]);
+    expect(onOrigin("aperture")).toMatch(/^[0-9a-f]{40}$/);
+  });
+});

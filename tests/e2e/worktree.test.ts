@@ -184,6 +184,19 @@ describe("blue realm worktree", () => {
     for (const dir of repos) expect(existsSync(wt(dir, "locked"))).toBe(true);
   });
 
+  test("a worktree whose directory was deleted by hand holds its branch for nobody: the next run makes it again", () => {
+    expect(sb.blue(aperture, "realm", "worktree", "--rfc", "gone").code).toBe(0);
+    rmSync(wt(fungal, "gone"), { recursive: true, force: true });
+    const r = sb.blue(aperture, "realm", "worktree", "--rfc", "gone", "--json");
+    expect(r.code).toBe(0);
+    expect(WorktreeDoc.parse(JSON.parse(r.stdout)).repos.map((x) => [x.repo, x.state, x.steps])).toEqual([
+      ["aperture", "exists", []],
+      ["fungal", "create", ["worktree"]],
+      ["third", "exists", []],
+    ]);
+    expect(sb.git(wt(fungal, "gone"), "symbolic-ref", "--short", "HEAD")).toBe("feat/gone");
+  });
+
   test("--resume with no journal for the change: one line, exit 64", () => {
     const r = sb.blue(aperture, "realm", "worktree", "--rfc", "never-started", "--resume");
     expect(r.code).toBe(64);

@@ -5,9 +5,9 @@ import { resolve } from "node:path";
 import { ExitCode, UsageError } from "../../errors.ts";
 import { loadValidRealm } from "../../realm/load.ts";
 import { prOpenerFor } from "../../pr/opener.ts";
-import { placeLine, type PrStatusDoc } from "../../pr/plan.ts";
+import { placeLine, type PrPlan, type PrStatusDoc } from "../../pr/plan.ts";
 import { refusalText } from "../../pr/refusals.ts";
-import { findRfc, lastPrText, prStatus, runPr } from "../../pr/run.ts";
+import { findRfc, lastPrText, prStatus, runPr, type PrKnown } from "../../pr/run.ts";
 import type { PrRunDoc } from "../../pr/resume.ts";
 import { printOperationTable, resumeHint } from "../../ui/operation-table.ts";
 import { memberHere } from "../../worktree/run.ts";
@@ -20,8 +20,9 @@ import { blueHome } from "../../system/home.ts";
 import { clockNow } from "../../system/clock.ts";
 import { identityEmail } from "../../git/identity.ts";
 import { fetchSetRefs } from "../../git/set-ref.ts";
-import { followDeps, followRealm, followState } from "../../follow/run.ts";
-import { blockedSyncsOf, followStatusOf, recordPrSet, type PrFollowDoc } from "../../follow/publish.ts";
+import { followDeps, followerName, followRealm, followState } from "../../follow/run.ts";
+import { blockedSyncsOf, followStatusOf, preparePrSet, recordPrSet, type PrFollowDoc } from "../../follow/publish.ts";
+import type { PreparedSet } from "../../follow/record.ts";
 import { consentToMerge } from "../../follow/consent.ts";
 
 const followHere = (clone: string, realm: string) => followDeps({ clone, realm, home: blueHome(), now: () => clockNow(), log: () => undefined });
@@ -60,8 +61,8 @@ export const pr = defineCommand({
     warnProblems(warnings);
     const base = { model, member, rfc, openerFor: prOpenerFor };
 
-    const follow = await followHere(clone, member.config.realm.name);
     if (args.status) {
+      const follow = await followHere(clone, member.config.realm.name);
       // Following first, so the branch states shown are those after whatever it merged.
       const followed = args.refresh ? ((await withLock(`${clone}.lock`, () => followRealm(follow, { fetch: true, only: rfc }))).sets[0] ?? null) : null;
       const status = await prStatus(base);
@@ -80,7 +81,21 @@ export const pr = defineCommand({
     const dryRun = Boolean(args["dry-run"]);
     // --resume alone finishes the last run for this change, with the text it had.
     const text = args.resume && !args.title?.trim() ? lastPrText(model.realm?.name ?? "", rfc) : { title: args.title!.trim(), body, draft: Boolean(args.draft) };
-    const plan = await runPr({ ...base, ...text, resume: Boolean(args.resume), progress: repoProgress() }, dryRun);
+    // Who records the set, and the record itself as the plan stands, are worked out while the branches are pushed:
+    // the record is pushed after them, and only if they all were (a record whose text changed meanwhile, with the
+    // PR numbers a forge gave, is built again).
+    const autoMerge = Boolean(args["auto-merge"]);
+    let asked: Promise<{ auto_merge: boolean; by: string }> | undefined;
+    const optIn = () =>
+      (asked ??= identityEmail(member.root, "committer")
+        .catch(() => undefined)
+        .then((email) => ({ auto_merge: autoMerge, by: email ?? followerName(blueHome()) })));
+    let early: Promise<PreparedSet> | undefined;
+    const beforePush = (planned: PrPlan, known: PrKnown) => {
+      early = preparePrSet(clone, planned, optIn(), known);
+      early.catch(() => undefined); // a failed preparation: the record is built afresh after the pushes
+    };
+    const { known, ...plan } = await runPr({ ...base, ...text, resume: Boolean(args.resume), progress: repoProgress(), beforePush }, dryRun);
     const doc: PrRunDoc = { ...plan, dry_run: dryRun };
     // A dry run exits as the real run would: 1 when it would refuse; a run that stopped part-way exits 1.
     const stopped = doc.operation !== null && !doc.operation.complete;
@@ -88,8 +103,8 @@ export const pr = defineCommand({
     // PR of it exists (a run that stopped part-way records it when the rerun finishes).
     if (!dryRun && !stopped && doc.refusals.length === 0) {
       try {
-        const set = await recordPrSet(clone, plan, { auto_merge: Boolean(args["auto-merge"]), by: (await identityEmail(member.root, "committer")) ?? follow.by });
-        if (args["auto-merge"]) consentToMerge(blueHome(), set, clockNow());
+        const set = await recordPrSet(clone, plan, await optIn(), known, early);
+        if (autoMerge) consentToMerge(blueHome(), set, clockNow());
       } catch (e) {
         // The PRs are pushed and open: not recording them for the daemons is worth a warning, not a failure.
         warnStderr(`the change is not recorded in the realm, so no daemon follows it: ${(e as Error).message.split("\n")[0]}`);

@@ -1,0 +1,50 @@
+// How often `blue realm sync` fetches the realm (issue 23), through the compiled binary with a `git` on PATH that
+// logs each command before running the real one: an acknowledgement that merges the provider's branch and its own
+// fetches once at its start; each merge's atomic push moves the clone's refs itself, so no fetch follows it, and
+// the realm ends as the remote has it. An already-in-sync sync fetches once and merges nothing into main.
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { dailyDevelopment, VALUE } from "./daily.ts";
+import { BIN } from "./sandbox.ts";
+
+const world = dailyDevelopment();
+const { sb, aperture, fungal, clone, writeCode } = world;
+afterAll(() => sb.shutDaemon());
+
+const real = sb.exec("sh", ["-c", "command -v git"], sb.root).stdout.trim();
+const bin = sb.path("logging-bin");
+const log = sb.path("git.log");
+mkdirSync(bin, { recursive: true });
+writeFileSync(join(bin, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+chmodSync(join(bin, "git"), 0o755);
+const logged = (cwd: string, ...args: string[]) => {
+  writeFileSync(log, "");
+  const r = sb.exec(BIN, args, cwd, { PATH: `${bin}:${sb.env.PATH ?? process.env.PATH}` });
+  return { ...r, git: readFileSync(log, "utf8").split("\n").filter(Boolean) };
+};
+const realmFetches = (lines: string[]) => lines.filter((l) => /^fetch -q --prune origin$/.test(l));
+
+describe("blue realm sync fetches the realm once", () => {
+  test("an acknowledgement that merges two branches: one fetch, and main as the realm remote has it", () => {
+    writeCode({ ...VALUE, write: [...VALUE.write, "more/*"] });
+    expect(sb.blue(aperture, "realm", "sync").code).toBe(0);
+    const r = logged(fungal, "realm", "sync");
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/Merged sync\//g)?.length).toBe(2);
+    expect(realmFetches(r.git)).toHaveLength(1);
+    // Nothing left behind: the clone's main and refs are the realm remote's.
+    const remote = sb.git(clone, "ls-remote", "origin", "refs/heads/*").split("\n").filter(Boolean).map((l) => l.split("\t")[1]);
+    expect(remote).toEqual(["refs/heads/main"]);
+    expect(sb.git(clone, "rev-parse", "HEAD")).toBe(sb.git(clone, "ls-remote", "origin", "refs/heads/main").split("\t")[0]!);
+    expect(sb.git(clone, "for-each-ref", "--format=%(refname)", "refs/remotes/origin/sync/")).toBe("");
+  });
+
+  test("already in sync: one fetch, no merge into main", () => {
+    const r = logged(aperture, "realm", "sync");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("in sync with the realm");
+    expect(realmFetches(r.git)).toHaveLength(1);
+    expect(r.git.filter((l) => l.startsWith("merge "))).toEqual([]);
+  });
+});
