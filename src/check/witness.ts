@@ -1,16 +1,12 @@
 // The witness shown under a breaking compatibility finding (issue 19): a value one version accepts and the other
 // rejects, searched by the engine's pure witness module and judged by ajv with check's own configuration, so a
 // witness shown is one `blue realm check` itself would accept or reject.
-import { z } from "zod";
+import type { Witness } from "./witness-model.ts";
 import { isBreaking, type Requirement, type SchemaFinding } from "../compat/index.ts";
 import { findWitness } from "../compat/witness.ts";
 import { ajvAccepts } from "./validate.ts";
 
-export const Witness = z.union([
-  z.object({ found: z.literal(true), value: z.unknown(), valid_under: z.string(), rejected_by: z.string() }),
-  z.object({ found: z.literal(false), reason: z.string() }),
-]);
-export type Witness = z.infer<typeof Witness>;
+export { Witness } from "./witness-model.ts";
 
 /** Breaking findings searched per comparison; past it a finding says so (a big change stays a fast check). */
 export const WITNESSES_PER_COMPARISON = 20;

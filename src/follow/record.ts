@@ -4,7 +4,7 @@
 // the ownership check), because that is the one place every teammate's daemon can see and the one place a
 // compare-and-swap between them can happen.
 import { z } from "zod";
-import { parse, stringify } from "yaml";
+import { yamlLibrary } from "../yaml/library.ts";
 import { PrRef } from "../pr/plan.ts";
 import { RfcName } from "../worktree/plan.ts";
 import { fetchSetRefs, listSetRefs, pushRecord, readSetRecord, SETS, swapSetFile, writeRecordCommit } from "../git/set-ref.ts";
@@ -71,7 +71,7 @@ export async function readSet(clone: string, rfc: string): Promise<StoredSet | n
   const { commit, text } = stored;
   let data: unknown;
   try {
-    data = parse(text);
+    data = yamlLibrary().parse(text);
   } catch {
     return null;
   }
@@ -81,7 +81,7 @@ export async function readSet(clone: string, rfc: string): Promise<StoredSet | n
 
 /** Push `set` as the record's next state on top of `parent`; "lost" when another machine moved it first. */
 export function swapSet(clone: string, set: FollowSet, parent: string | null, message: string): Promise<"won" | "lost"> {
-  return swapSetFile(clone, set.rfc, stringify(FollowSet.parse(set)), parent, message);
+  return swapSetFile(clone, set.rfc, yamlLibrary().stringify(FollowSet.parse(set)), parent, message);
 }
 
 type NextSet = Omit<FollowSet, "decisions" | "opted_in_by">;
@@ -99,7 +99,7 @@ function nextState(next: NextSet, old: StoredSet | null, optIn: OptIn): { set: F
     repos: next.repos.map((r) => ({ ...r, head: r.head ?? old?.set.repos.find((o) => o.repo === r.repo)?.head ?? null })),
     decisions: old?.set.decisions ?? [],
   };
-  return { set, text: stringify(FollowSet.parse(set)) };
+  return { set, text: yamlLibrary().stringify(FollowSet.parse(set)) };
 }
 
 const messageOf = (next: NextSet) => `blue realm pr: ${next.branch}`;

@@ -4,37 +4,13 @@
 // admits) is compared with the new one, in the directions the contract requires. Pure: the caller reads the
 // versions from the realm's history (`versionsNeeded` says which).
 import semver from "semver";
-import { z } from "zod";
 import { compareVersions, isBreaking } from "../compat/index.ts";
 import { describeChange, describeSchemaChange, rangeSatisfied } from "../realm/view.ts";
 import type { DomainModel } from "../realm/load.ts";
 import type { ContractFile } from "../realm/schema.ts";
+import { summarize, type ContractImpact, type ImporterImpact } from "./model.ts";
 
-export const ImporterImpact = z.object({
-  repo: z.string(),
-  range: z.string(),
-  /** The version its binding resolved (null: not acknowledged yet). */
-  resolved: z.string().nullable(),
-  /** The version the new one was compared with (null: its range admits the new version, or it relies on none). */
-  compared_with: z.string().nullable(),
-  /** breaks: the new version breaks what it relies on; unknown: that version could not be read (counted as broken). */
-  status: z.enum(["breaks", "unaffected", "unknown"]),
-  /** Why, in a few words: "imports ^2", "imports >=1.0.0 <2.0.0, resolved 1.5.0". */
-  reason: z.string(),
-  /** The breaking changes (and value changes) between compared_with and the new version. */
-  changes: z.array(z.string()),
-});
-export type ImporterImpact = z.infer<typeof ImporterImpact>;
-
-export const ContractImpact = z.object({
-  domain: z.string(),
-  contract: z.string(),
-  version: z.string(),
-  importers: z.array(ImporterImpact),
-  /** One line: "2.0.0 breaks fungal-image-analysis (imports >=1.0.0 <2.0.0, resolved 1.5.0); ml-infra unaffected (imports ^2)". */
-  summary: z.string(),
-});
-export type ContractImpact = z.infer<typeof ContractImpact>;
+export { breaksAny, ContractImpact, ImporterImpact, ImpactReport, impactMarkdown, summarize } from "./model.ts";
 
 export type Importer = { repo: string; range: string; resolved: string | null };
 export type Version = { version: string; schema: unknown; value: unknown };
@@ -100,36 +76,4 @@ export function planImpact(input: ImpactInput): ContractImpact {
     return { ...base, compared_with: relied, status: "unaffected", reason: `imports ${imp.range}${resolvedText}; ${next.version} is compatible with ${relied}`, changes };
   });
   return { domain: input.domain, contract: c.name, version: next.version, importers, summary: summarize(next.version, importers) };
-}
-
-/** The one line the issue asks for: who the version breaks, then who it leaves alone. */
-export function summarize(version: string, importers: readonly ImporterImpact[]): string {
-  if (importers.length === 0) return `${version}: no importers`;
-  const order = { breaks: 0, unknown: 1, unaffected: 2 } as const;
-  const parts = [...importers]
-    .sort((a, b) => order[a.status] - order[b.status] || a.repo.localeCompare(b.repo))
-    .map((i) => (i.status === "breaks" ? `breaks ${i.repo} (${i.reason})` : i.status === "unknown" ? `may break ${i.repo} (${i.reason})` : `${i.repo} unaffected (${i.reason})`));
-  return `${version}${importers.some((i) => i.status !== "unaffected") ? "" : ":"} ${parts.join("; ")}`;
-}
-
-export function breaksAny(impact: ContractImpact): boolean {
-  return impact.importers.some((i) => i.status !== "unaffected");
-}
-
-/** What `blue realm impact --json` prints. */
-export const ImpactReport = z.object({ realm: z.string(), impacts: z.array(ContractImpact), breaks: z.boolean() });
-export type ImpactReport = z.infer<typeof ImpactReport>;
-
-/** The sync PR body's section: markdown, a row per importer. */
-export function impactMarkdown(i: ContractImpact): string[] {
-  if (i.importers.length === 0) return [];
-  const word = { breaks: "**breaks**", unknown: "**may break**", unaffected: "unaffected" } as const;
-  return [
-    "",
-    `Impact of ${i.contract} ${i.version} on its importers: ${i.summary}`,
-    "",
-    "| Importer | Range | Resolved | Impact |",
-    "|---|---|---|---|",
-    ...i.importers.map((imp) => `| ${imp.repo} | ${imp.range} | ${imp.resolved ?? "(none)"} | ${word[imp.status]}: ${imp.reason} |`),
-  ];
 }

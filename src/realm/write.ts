@@ -3,7 +3,8 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import semver from "semver";
-import { isMap, isScalar, isSeq, type Document } from "yaml";
+import type { Document } from "yaml";
+import { yamlLibrary } from "../yaml/library.ts";
 import type { BindingFile, FileKind, SigningKey } from "./schema.ts";
 import { editYamlFile, writeYamlFile } from "../yaml/source.ts";
 
@@ -25,13 +26,13 @@ export function raiseMinBlueVersion(root: string, features: readonly RealmFeatur
   let raised: string | undefined;
   editYamlFile(join(root, "realm.yaml"), (doc) => {
     const map = doc.contents;
-    if (!isMap(map)) return false; // not a realm.yaml blue can write to: the loader says why
+    if (!yamlLibrary().isMap(map)) return false; // not a realm.yaml blue can write to: the loader says why
     const current = doc.get("min_blue_version");
     if (typeof current === "string" && semver.valid(current) === current && semver.gte(current, needed)) return false;
     if (doc.has("min_blue_version")) doc.set("min_blue_version", needed);
     else {
       // Beside `version` (else `name`), where a reader of realm.yaml looks for versions.
-      const keyAt = (k: string) => map.items.findIndex((p) => isScalar(p.key) && p.key.value === k);
+      const keyAt = (k: string) => map.items.findIndex((p) => yamlLibrary().isScalar(p.key) && p.key.value === k);
       const after = [keyAt("version"), keyAt("name")].find((i) => i >= 0) ?? map.items.length - 1;
       map.items.splice(after + 1, 0, doc.createPair("min_blue_version", needed));
     }
@@ -53,8 +54,8 @@ export function bindingForDisk(b: BindingFile): Record<string, unknown> {
 export function removeDomainMember(root: string, domain: string, repo: string): void {
   editYamlFile(join(root, "domains", domain, "domain.yaml"), (doc) => {
     const members = doc.get("members", true);
-    if (!isSeq(members)) return;
-    members.items = members.items.filter((item) => !(isScalar(item) && item.value === repo));
+    if (!yamlLibrary().isSeq(members)) return;
+    members.items = members.items.filter((item) => !(yamlLibrary().isScalar(item) && item.value === repo));
   });
 }
 
@@ -66,9 +67,9 @@ export function removeRealmPath(root: string, rel: string): void {
  *  their comments and order, new ones go at the end, and an emptied signing_keys goes away. */
 export function setRepoMaintainers(root: string, rel: string, lists: { maintainers: string[]; signing_keys: SigningKey[] }): void {
   editYamlFile(join(root, rel), (doc) => {
-    syncSeq(doc, "maintainers", lists.maintainers, (item) => (isScalar(item) ? String(item.value) : undefined), (m) => m);
+    syncSeq(doc, "maintainers", lists.maintainers, (item) => (yamlLibrary().isScalar(item) ? String(item.value) : undefined), (m) => m);
     const id = (k: { email: string; key: string }) => `${k.email.toLowerCase()} ${k.key.trim().split(/\s+/).slice(0, 2).join(" ")}`;
-    const itemId = (item: unknown) => (isMap(item) ? id({ email: String(item.get("email") ?? ""), key: String(item.get("key") ?? "") }) : undefined);
+    const itemId = (item: unknown) => (yamlLibrary().isMap(item) ? id({ email: String(item.get("email") ?? ""), key: String(item.get("key") ?? "") }) : undefined);
     if (lists.signing_keys.length === 0) doc.delete("signing_keys");
     else syncSeq(doc, "signing_keys", lists.signing_keys, itemId, id);
   });
@@ -76,7 +77,7 @@ export function setRepoMaintainers(root: string, rel: string, lists: { maintaine
 
 function syncSeq<T>(doc: Document, key: string, wanted: readonly T[], idOfItem: (item: unknown) => string | undefined, idOf: (v: T) => string): void {
   const seq = doc.get(key, true);
-  if (!isSeq(seq)) {
+  if (!yamlLibrary().isSeq(seq)) {
     doc.set(key, doc.createNode(wanted));
     return;
   }

@@ -16,7 +16,7 @@
 // version, has reached main), or after CLOSED_RECORD_DAYS.
 import { hostname } from "node:os";
 import { z } from "zod";
-import { parse, stringify } from "yaml";
+import { yamlLibrary } from "../yaml/library.ts";
 import { git, REALM_BRANCH } from "../git/realm-repo.ts";
 import { deleteBranchAt, dropRecord, fetchRecordRefs, listRecordRefs, readRecordFile, recordRefCommit, swapRecordFile, type RecordKind } from "../git/set-ref.ts";
 import { blueHome } from "../system/home.ts";
@@ -71,7 +71,7 @@ async function readClosed(clone: string, branch: string): Promise<StoredClosed |
   if (!commit || !text) return null;
   let data: unknown;
   try {
-    data = parse(text);
+    data = yamlLibrary().parse(text);
   } catch {
     return null;
   }
@@ -109,7 +109,7 @@ async function update(clone: string, branch: string, change: (old: StoredClosed 
     const old = await readClosed(clone, branch);
     const next = change(old);
     if (!next) return null;
-    if ((await swapRecordFile(clone, CLOSED, branch, stringify(ClosedSync.parse(next)), old?.commit ?? null, message)) === "won") return old ? "changed" : "created";
+    if ((await swapRecordFile(clone, CLOSED, branch, yamlLibrary().stringify(ClosedSync.parse(next)), old?.commit ?? null, message)) === "won") return old ? "changed" : "created";
     await fetchClosed(clone);
   }
   throw new Error(`the record of ${branch} kept changing under this run`);
@@ -196,7 +196,7 @@ async function proposedBy(clone: string, acks: readonly PendingSync[]): Promise<
   const g = git(clone);
   const read = async (rev: string, file: string) => {
     try {
-      return (parse(await g.raw(["show", `${rev}:${file}`])) ?? {}) as { name?: unknown; version?: unknown; evolution?: { version?: unknown }[] };
+      return (yamlLibrary().parse(await g.raw(["show", `${rev}:${file}`])) ?? {}) as { name?: unknown; version?: unknown; evolution?: { version?: unknown }[] };
     } catch {
       return {};
     }

@@ -4,8 +4,7 @@
 // (what it does not model is `unknown-change`, breaking both ways), so a change that once published as a minor can
 // now demand a major: this is where the user sees which finding did it.
 import { z } from "zod";
-import { isBreaking, type Requirement, type SchemaFinding } from "../compat/index.ts";
-import { Witness, witnessesFor } from "../check/witness.ts";
+import { Witness } from "../check/witness-model.ts";
 import { describeWitness } from "../ui/check-report.ts";
 
 export const BumpDemand = z.object({
@@ -17,26 +16,6 @@ export const BumpDemand = z.object({
   witness: Witness.optional(),
 });
 export type BumpDemand = z.infer<typeof BumpDemand>;
-
-type Version = { version: string; schema: unknown };
-
-/** The findings that demand a major bump of `from` → `to` (waived ones excluded by the caller), with witnesses
- *  when `search` (ajv compiles both schemas for it: only the plan that is shown asks). */
-export function bumpDemands(from: Version, to: Version, req: Requirement, findings: readonly SchemaFinding[], search: boolean): BumpDemand[] {
-  const breaking = findings.filter((f) => isBreaking(f, req));
-  if (breaking.length === 0) return [];
-  const witnesses = search ? witnessesFor(from, to, req, breaking) : new Map<SchemaFinding, Witness>();
-  return breaking.map((f) => {
-    const witness = witnesses.get(f);
-    return {
-      rule: f.rule,
-      pointer: f.pointer,
-      message: f.message,
-      breaks: (["backwards", "forwards"] as const).filter((d) => f[d] === "breaking"),
-      ...(witness ? { witness } : {}),
-    };
-  });
-}
 
 /** `unknown-change at /x-rule, breaking both ways — keyword 'x-rule' changed, and the checker does not model it` */
 export function describeDemand(d: BumpDemand): string {

@@ -3,16 +3,15 @@
 // that carry them. The plan is what `--dry-run` prints and what the executor carries out.
 import semver from "semver";
 import { z } from "zod";
-import { compareVersions, isBreaking, type Bump } from "../compat/index.ts";
 import type { RealmModel } from "../realm/load.ts";
 import type { PendingSync } from "./pending.ts";
-import { publishRefusal, type Refusal } from "./publishable.ts";
+import type { Refusal } from "./publishable.ts";
 import { iso } from "../realm/membership.ts";
-import { importersOf, rangeSatisfied, describeChange, describeSchemaChange, widenCommand } from "../realm/view.ts";
+import { rangeSatisfied, widenCommand } from "../realm/view.ts";
 import { normalizeRange, type ContractFile } from "../realm/schema.ts";
-import { ContractImpact, impactMarkdown, importersIn, planImpact, type Version } from "../impact/plan.ts";
-import { applyWaivers, type WaiverScope } from "../check/waivers.ts";
-import { BumpDemand, bumpDemands, demandLines } from "./demands.ts";
+import { ContractImpact, impactMarkdown } from "../impact/model.ts";
+import type { Version } from "../impact/plan.ts";
+import { BumpDemand, demandLines } from "./demands.ts";
 
 export const ContractUpdate = z.object({
   domain: z.string(),
@@ -87,50 +86,6 @@ export type PlanInput = {
   closed?: ReadonlySet<string>;
 };
 
-const RANK: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
-
-/** The new contract version the repo's code asks for, or undefined when code and contract agree. A breaking
- *  change that a waiver in force matches (issue 19: approved on main, not expired at `waivers.now`) demands no
- *  major bump. `witnesses`: search a witness for each finding that demands a major bump (the plan shown does). */
-export function planContractUpdate(domain: string, contract: ContractFile, next: Extracted, waivers?: WaiverScope, witnesses = false): ContractUpdate | undefined {
-  const schema = next.schema ?? contract.schema;
-  const compared = compareVersions({ schema: contract.schema, value: contract.value }, { schema, value: next.value }, contract.compatibility);
-  const judged = waivers?.waivers.length
-    ? applyWaivers(compared.findings, compared.values, contract.compatibility, { ...waivers, from: contract.version, to: semver.inc(contract.version, "patch")! })
-    : undefined;
-  const cmp = judged ? { ...compared, bump: judged.bump, breaking: judged.bump === "major" } : compared;
-  if (cmp.bump === "none") return undefined;
-  const changes = [
-    ...cmp.values.map(describeChange),
-    ...cmp.findings.map((f) => {
-      const w = judged?.waived.get(f);
-      return `${describeSchemaChange(f, isBreaking(f, contract.compatibility))}${w ? ` (waived until ${w.until}: ${w.reason})` : ""}`;
-    }),
-  ];
-  const to = semver.inc(contract.version, cmp.bump)!;
-  const demanding = cmp.findings.filter((f) => !judged?.waived.has(f));
-  return {
-    domain,
-    contract: contract.name,
-    file: `domains/${domain}/contracts/${contract.name}.yaml`,
-    from: contract.version,
-    to,
-    bump: cmp.bump,
-    compatible: !cmp.breaking,
-    changes,
-    schema_changed: JSON.stringify(schema) !== JSON.stringify(contract.schema),
-    importers: [],
-    demands: cmp.bump === "major" ? bumpDemands({ version: contract.version, schema: contract.schema }, { version: to, schema }, contract.compatibility, demanding, witnesses) : [],
-    value: next.value,
-    schema,
-  };
-}
-
-/** The waivers on main of one contract, with the clock. */
-export function waiverScope(model: RealmModel, domain: string, contract: string, now: Date): WaiverScope {
-  return { waivers: model.domains.get(domain)?.waivers.get(contract)?.waivers ?? [], now };
-}
-
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
@@ -155,29 +110,18 @@ function reviewersFor(model: RealmModel, repos: Iterable<string>): string[] {
   return [...out].sort();
 }
 
-/** `refused`: versions sync must not publish (a value invalid under its schema, a schema that does not compile). */
-export function planSync(input: PlanInput): { branches: BranchPlan[]; unsatisfied: string[]; proposed: string[]; refused: Refusal[]; ignored: string[] } {
+/** What a sync's contracts ask for (sync/update.ts planUpdates; none when the code's values are the contract's). */
+export type JudgedUpdates = { updates: ContractUpdate[]; refused: Refusal[] };
+
+/** The plan from the contract updates already judged: this repo's branch for them, its acknowledgements, and what
+ *  it proposed already. `refused`: versions sync must not publish (a value invalid under its schema, a schema that
+ *  does not compile). */
+export function planBranches(input: PlanInput, judged: JudgedUpdates): { branches: BranchPlan[]; unsatisfied: string[]; proposed: string[]; refused: Refusal[]; ignored: string[] } {
   const { model, repo, pending } = input;
-  const updates: ContractUpdate[] = [];
+  const updates = [...judged.updates];
+  const refused = [...judged.refused];
   const proposed: string[] = [];
-  const refused: Refusal[] = [];
   const own = pending.find((p) => p.repo === repo && p.updates.length > 0 && p.base === null);
-  for (const x of input.extracted) {
-    const c = model.domains.get(x.domain)?.contracts.get(x.contract);
-    if (!c) continue;
-    const u = planContractUpdate(x.domain, c, x, waiverScope(model, x.domain, x.contract, input.now), true);
-    if (!u) continue;
-    const refusal = publishRefusal(u, {
-      value: x.from ? { file: x.from.file, pointer: x.from.pointer } : { file: `the value read for ${x.contract}`, pointer: "" },
-      schema: x.schema ? { file: x.from?.schema_file ?? "schema_file", pointer: "" } : { file: u.file, pointer: "/schema" },
-    });
-    if (refusal) refused.push(refusal);
-    u.importers = importersOf(model, x.domain, x.contract).filter((i) => i.repo !== repo);
-    const next = { version: u.to, schema: u.schema, value: u.value };
-    const importers = importersIn(model.domains.get(x.domain)!, c).filter((i) => i.repo !== repo);
-    u.impact = planImpact({ domain: x.domain, contract: c, next, importers, versions: input.versions?.get(u.file) ?? new Map() });
-    updates.push(u);
-  }
   // This repo already proposed exactly these values on its open branch: nothing new to push.
   if (own && own.conflicts.length === 0 && updates.length > 0 && updates.every((u) => own.contents.has(u.file) && sameProposal(own.contents.get(u.file), u))) {
     for (const u of updates) proposed.push(`${u.contract} ${u.to} (${own.branch})`);
@@ -299,4 +243,3 @@ function prBody(input: PlanInput, updates: ContractUpdate[], acks: Acknowledgeme
   return out.join("\n");
 }
 
-export { RANK as BUMP_RANK };

@@ -18,10 +18,8 @@ import { loadValidRealm, type LoadedFiles, type RealmModel } from "../realm/load
 import { loadValidRealmKept } from "../realm/kept.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
 import { ExportBinding } from "../realm/schema.ts";
-import { BranchPlan, planContractUpdate, planSync, waiverScope, type Extracted } from "./plan.ts";
-import { reliedVersions } from "../impact/run.ts";
+import { BranchPlan, planBranches, type Extracted, type JudgedUpdates, type PlanInput } from "./plan.ts";
 import { toPending, type PendingSync } from "./pending.ts";
-import { describeRefusals } from "./publishable.ts";
 import { parseData } from "../yaml/source.ts";
 import { Journal, OperationTable } from "../journal/journal.ts";
 import { blueHome } from "../system/home.ts";
@@ -227,15 +225,13 @@ async function syncWith(ctx: SyncContext, cache: Cache, start: Start): Promise<S
   const pending = await readPending(ctx.clone, model, refs);
   const extracted = await extractAll(ctx.repoRoot, ctx.repo, model, cache, ctx.consent);
   const taken = new Set(pending.map((p) => p.branch));
-  // Only contracts the code changed are judged for their importers: history is read for those alone.
-  const changed = extracted.filter((x) => {
-    const c = model.domains.get(x.domain)?.contracts.get(x.contract);
-    return c !== undefined && planContractUpdate(x.domain, c, x, waiverScope(model, x.domain, x.contract, ctx.now)) !== undefined;
-  });
-  const versions = await reliedVersions(ctx.clone, model, changed);
-  const plan = planSync({ realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken, versions, closed: await closedAmong(ctx.clone, pending, ctx.repo) });
+  const input = { realm: ctx.realm, repo: ctx.repo, model, extracted, pending, now: ctx.now, taken, closed: await closedAmong(ctx.clone, pending, ctx.repo) };
+  const plan = planBranches(input, await judgeUpdates(ctx, model, extracted, input));
   // Before anything is written, in a dry run too: the run would refuse the same way.
-  if (plan.refused.length) throw new Refused(describeRefusals(plan.refused), "Fix the value or the schema in this repo, then sync again; nothing was pushed.");
+  if (plan.refused.length) {
+    const { describeRefusals } = await import("./publishable.ts");
+    throw new Refused(describeRefusals(plan.refused), "Fix the value or the schema in this repo, then sync again; nothing was pushed.");
+  }
   const report: SyncReport = {
     realm: ctx.realm,
     repo: ctx.repo,
@@ -274,6 +270,24 @@ async function syncWith(ctx: SyncContext, cache: Cache, start: Start): Promise<S
   cache.flush();
   report.merges = await settle(ctx.clone, ctx.realm, host, ctx.now, { model, files, ...(report.branches.length === 0 ? { pending } : {}) });
   return report;
+}
+
+/** The contract versions the code asks for. A value and schema that are the contract's, as data, ask for none (the
+ *  engine finds nothing between a version and itself): only the exports that differ are judged, so an in-sync sync
+ *  never loads the compatibility engine, ajv, the witness search or the importers' history (sync/update.ts). Every
+ *  export that differs is compared, validated and judged for its importers exactly as before. */
+async function judgeUpdates(ctx: SyncContext, model: RealmModel, extracted: Extracted[], input: Omit<PlanInput, "versions">): Promise<JudgedUpdates> {
+  const differing = extracted.filter((x) => {
+    const c = model.domains.get(x.domain)?.contracts.get(x.contract);
+    return c !== undefined && !(Bun.deepEquals(x.value, c.value, true) && Bun.deepEquals(x.schema ?? c.schema, c.schema, true));
+  });
+  if (differing.length === 0) return { updates: [], refused: [] };
+  const { planContractUpdate, planUpdates, waiverScope } = await import("./update.ts");
+  const { reliedVersions } = await import("../impact/run.ts");
+  // Only contracts the code changed are judged for their importers: history is read for those alone.
+  const changed = differing.filter((x) => planContractUpdate(x.domain, model.domains.get(x.domain)!.contracts.get(x.contract)!, x, waiverScope(model, x.domain, x.contract, ctx.now)) !== undefined);
+  const versions = await reliedVersions(ctx.clone, model, changed);
+  return planUpdates({ ...input, extracted: differing, versions });
 }
 
 async function verdicts(host: SyncHost, model: RealmModel, pending: PendingSync[], now: Date): Promise<MergeVerdict[]> {

@@ -2,7 +2,7 @@
 // values, schemas and evolution entries; the importers' resolved versions), and its commit message.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isMap, isSeq } from "yaml";
+import { yamlLibrary } from "../yaml/library.ts";
 import { mergeMainInto } from "./branches.ts";
 import { git } from "../git/realm-repo.ts";
 import { syncTrailers } from "./pending.ts";
@@ -41,16 +41,16 @@ export async function writePlan(dir: string, clone: string, plan: BranchPlan, no
       if (u.schema_changed) doc.set("schema", u.schema);
       const entry = doc.createNode({ version: u.to, changes: u.changes, compatible: u.compatible, published_at: iso(now) });
       const evo = doc.get("evolution", true);
-      if (isSeq(evo)) evo.items.push(entry);
+      if (yamlLibrary().isSeq(evo)) evo.items.push(entry);
       else doc.set("evolution", doc.createNode([{ version: u.to, changes: u.changes, compatible: u.compatible, published_at: iso(now) }]));
     });
   }
   for (const a of plan.acknowledgements) {
     editYamlFile(join(dir, a.file), (doc) => {
       const imports = doc.get("imports", true);
-      if (!isSeq(imports)) return;
+      if (!yamlLibrary().isSeq(imports)) return;
       for (const item of imports.items) {
-        if (!isMap(item) || item.get("contract") !== a.contract) continue;
+        if (!yamlLibrary().isMap(item) || item.get("contract") !== a.contract) continue;
         item.set("resolved_version", a.to);
         item.set("resolved_at", iso(now));
         item.set("status", "current");

@@ -1,7 +1,8 @@
 // A parsed YAML file that remembers where every node is, so problems can be reported as file:line:col,
 // and that is edited through the `yaml` Document API so comments and key order survive a rewrite.
 import { readFileSync, statSync } from "node:fs";
-import { Document, isAlias, isCollection, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
+import type { Document, LineCounter } from "yaml";
+import { yamlLibrary } from "./library.ts";
 import type { z } from "zod";
 import { writeFileAtomic } from "../system/atomic-write.ts";
 import { ConfigError, formatProblem, type Problem } from "../errors.ts";
@@ -27,10 +28,10 @@ const READ_OPTIONS = { prettyErrors: false, uniqueKeys: true, resolveKnownTags: 
 export function parseYaml(file: string, text: string): { source: YamlSource; problems: Problem[] } {
   const deep = nestingBreach(text);
   if (deep !== undefined) return tooDeep(file, text, deep);
-  const lines = new LineCounter();
+  const lines = new (yamlLibrary().LineCounter)();
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter: lines, ...READ_OPTIONS });
+    doc = yamlLibrary().parseDocument(text, { lineCounter: lines, ...READ_OPTIONS });
   } catch {
     // yaml's parser ran out of stack: nesting deeper than the scan above could tell.
     return tooDeep(file, "", 0);
@@ -67,11 +68,11 @@ export function parseYaml(file: string, text: string): { source: YamlSource; pro
  *  first passed; if it finds nothing there (a bracket in a plain scalar, which the scan counts), the file is still
  *  refused at the scan's place: the scan errs only towards refusing, and only past hundreds of open brackets. */
 function tooDeep(file: string, text: string, offset: number): { source: YamlSource; problems: Problem[] } {
-  const lines = new LineCounter();
-  let doc = new Document(null);
+  const lines = new (yamlLibrary().LineCounter)();
+  let doc = new (yamlLibrary().Document)(null);
   let breach: ReturnType<typeof limitBreach>;
   try {
-    doc = parseDocument(text.slice(0, offset + 1), { lineCounter: lines, ...READ_OPTIONS });
+    doc = yamlLibrary().parseDocument(text.slice(0, offset + 1), { lineCounter: lines, ...READ_OPTIONS });
     breach = limitBreach(doc);
   } catch {}
   const at = breach ? lines.linePos(breach.offset) : linePos(text, offset);
@@ -101,13 +102,13 @@ function limitBreach(doc: Document): { offset: number; path: PathSegment[]; mess
   let added = 0;
   let breach: { offset: number; path: PathSegment[]; message: string } | undefined;
   const fail = (node: unknown, message: string) => {
-    breach = { offset: isNode(node) && node.range ? node.range[0] : 0, path: [...path], message };
+    breach = { offset: yamlLibrary().isNode(node) && node.range ? node.range[0] : 0, path: [...path], message };
     return 0;
   };
   /** The node's size (nodes, aliases expanded); 0 once a breach is found. */
   const walk = (node: unknown, depth: number): number => {
     if (breach || node == null) return 0;
-    if (isAlias(node)) {
+    if (yamlLibrary().isAlias(node)) {
       const target = anchors.get(node.source);
       if (target === undefined) return fail(node, `alias *${node.source} refers to no anchor before it`);
       if (open.has(target)) return fail(node, `alias *${node.source} refers to a node that holds it (a cycle)`);
@@ -115,22 +116,22 @@ function limitBreach(doc: Document): { offset: number; path: PathSegment[]; mess
       added += size - 1;
       return added > YAML_LIMITS.aliasNodes ? fail(node, TOO_MANY_ALIASES) : size;
     }
-    const anchor = isNode(node) ? node.anchor : undefined;
+    const anchor = yamlLibrary().isNode(node) ? node.anchor : undefined;
     if (anchor) {
       anchors.set(anchor, node);
       open.add(node);
     }
     let size = 1;
-    if (isScalar(node)) {
+    if (yamlLibrary().isScalar(node)) {
       if (typeof node.value === "string" && node.value.length > YAML_LIMITS.stringChars) return fail(node, stringTooLong(node.value.length));
-    } else if (isCollection(node)) {
+    } else if (yamlLibrary().isCollection(node)) {
       if (depth > YAML_LIMITS.depth) return fail(node, TOO_DEEP);
       node.items.forEach((item, i) => {
-        if (isPair(item)) {
+        if (yamlLibrary().isPair(item)) {
           // JSON has no such key, and `yaml` would make a string of it with a warning on stderr.
-          if (isCollection(item.key)) return fail(item.key, "a key is a mapping or a list; a key must be a string");
+          if (yamlLibrary().isCollection(item.key)) return fail(item.key, "a key is a mapping or a list; a key must be a string");
           size += walk(item.key, depth + 1);
-          path.push(isScalar(item.key) ? String(item.key.value) : i);
+          path.push(yamlLibrary().isScalar(item.key) ? String(item.key.value) : i);
           size += walk(item.value, depth + 1);
         } else {
           path.push(i);
@@ -156,7 +157,7 @@ function shortField(path: readonly PathSegment[]): string {
 }
 
 function isScalarEmpty(n: unknown): boolean {
-  return isScalar(n) && (n.value === null || n.value === "");
+  return yamlLibrary().isScalar(n) && (n.value === null || n.value === "");
 }
 
 function firstLine(message: string): string {
@@ -167,7 +168,7 @@ function firstLine(message: string): string {
 export function locate(source: YamlSource, path: readonly PathSegment[]): { line: number; col: number } {
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? source.doc.contents : source.doc.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range) {
+    if (yamlLibrary().isNode(node) && node.range) {
       const at = source.lines.linePos(node.range[0]);
       return { line: at.line, col: at.col };
     }
@@ -178,9 +179,9 @@ export function locate(source: YamlSource, path: readonly PathSegment[]): { line
 /** line:col of a key itself (for "unknown field" problems). */
 function locateKey(source: YamlSource, path: readonly PathSegment[], key: string): { line: number; col: number } {
   const parent = path.length === 0 ? source.doc.contents : source.doc.getIn(path, true);
-  if (isMap(parent)) {
+  if (yamlLibrary().isMap(parent)) {
     for (const pair of parent.items) {
-      if (isScalar(pair.key) && pair.key.value === key && pair.key.range) {
+      if (yamlLibrary().isScalar(pair.key) && pair.key.value === key && pair.key.range) {
         const at = source.lines.linePos(pair.key.range[0]);
         return { line: at.line, col: at.col };
       }
@@ -292,14 +293,14 @@ export function parseData(file: string, text: string): unknown {
 /** Edit an existing YAML file in place through the Document API (comments and key order kept), atomically; an
  *  edit that returns false leaves the file as it is. */
 export function editYamlFile(path: string, edit: (doc: Document) => void | false): void {
-  const doc = parseDocument(readFileSync(path, "utf8"));
+  const doc = yamlLibrary().parseDocument(readFileSync(path, "utf8"));
   if (edit(doc) === false) return;
   writeFileAtomic(path, doc.toString({ lineWidth: 0 }));
 }
 
 /** Write a new YAML file from data, with an optional leading comment. */
 export function writeYamlFile(path: string, data: unknown, comment?: string): void {
-  const doc = new Document(data);
+  const doc = new (yamlLibrary().Document)(data);
   if (comment) doc.commentBefore = ` ${comment}`;
   writeFileAtomic(path, doc.toString({ lineWidth: 0 }));
 }

@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { loadRealm } from "../../src/realm/load.ts";
 import { demandLines } from "../../src/sync/demands.ts";
-import { planContractUpdate, planSync } from "../../src/sync/plan.ts";
+import { planContractUpdate, planSync } from "../../src/sync/update.ts";
 
 const NOW = new Date("2026-01-24T15:00:00Z");
 const WAIVER = { rule: "required-removed", pointer: "/required/0", from: "1.4.0", until: "2026-01-24", reason: "ok for now", recorded_by: "eric@example.com", recorded_at: "2026-01-20T00:00:00Z" };

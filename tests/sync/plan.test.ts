@@ -3,7 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { loadRealm } from "../../src/realm/load.ts";
 import { evaluate } from "../../src/sync/merge-policy.ts";
-import { branchName, planSync } from "../../src/sync/plan.ts";
+import { branchName } from "../../src/sync/plan.ts";
+import { planSync } from "../../src/sync/update.ts";
 import { toPending, type PendingSync } from "../../src/sync/pending.ts";
 
 const good = () => loadRealm(join(import.meta.dir, "..", "fixtures", "realms", "good")).model;

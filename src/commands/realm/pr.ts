@@ -19,13 +19,15 @@ import { withLock } from "../../system/lock.ts";
 import { blueHome } from "../../system/home.ts";
 import { clockNow } from "../../system/clock.ts";
 import { identityEmail } from "../../git/identity.ts";
-import { fetchSetRefs } from "../../git/set-ref.ts";
-import { followDeps, followerName, followRealm, followState } from "../../follow/run.ts";
-import { blockedSyncsOf, followStatusOf, preparePrSet, recordPrSet, type PrFollowDoc } from "../../follow/publish.ts";
+import { preparePrSet, recordPrSet, type PrFollowDoc } from "../../follow/publish.ts";
 import type { PreparedSet } from "../../follow/record.ts";
-import { consentToMerge } from "../../follow/consent.ts";
 
-const followHere = (clone: string, realm: string) => followDeps({ clone, realm, home: blueHome(), now: () => clockNow(), log: () => undefined });
+// Following a set (`--status`), who the follower is and the consent to merge are loaded where they are used: a run
+// that pushes loads neither the follower nor its forge clients.
+const followHere = async (clone: string, realm: string) => {
+  const { followDeps } = await import("../../follow/run.ts");
+  return followDeps({ clone, realm, home: blueHome(), now: () => clockNow(), log: () => undefined });
+};
 
 export const pr = defineCommand({
   meta: {
@@ -63,6 +65,9 @@ export const pr = defineCommand({
 
     if (args.status) {
       const follow = await followHere(clone, member.config.realm.name);
+      const { followRealm, followState } = await import("../../follow/run.ts");
+      const { blockedSyncsOf, followStatusOf } = await import("../../follow/publish.ts");
+      const { fetchSetRefs } = await import("../../git/set-ref.ts");
       // Following first, so the branch states shown are those after whatever it merged.
       const followed = args.refresh ? ((await withLock(`${clone}.lock`, () => followRealm(follow, { fetch: true, only: rfc }))).sets[0] ?? null) : null;
       const status = await prStatus(base);
@@ -89,7 +94,7 @@ export const pr = defineCommand({
     const optIn = () =>
       (asked ??= identityEmail(member.root, "committer")
         .catch(() => undefined)
-        .then((email) => ({ auto_merge: autoMerge, by: email ?? followerName(blueHome()) })));
+        .then(async (email) => ({ auto_merge: autoMerge, by: email ?? (await import("../../follow/run.ts")).followerName(blueHome()) })));
     let early: Promise<PreparedSet> | undefined;
     const beforePush = (planned: PrPlan, known: PrKnown) => {
       early = preparePrSet(clone, planned, optIn(), known);
@@ -104,7 +109,7 @@ export const pr = defineCommand({
     if (!dryRun && !stopped && doc.refusals.length === 0) {
       try {
         const set = await recordPrSet(clone, plan, await optIn(), known, early);
-        if (autoMerge) consentToMerge(blueHome(), set, clockNow());
+        if (autoMerge) (await import("../../follow/consent.ts")).consentToMerge(blueHome(), set, clockNow());
       } catch (e) {
         // The PRs are pushed and open: not recording them for the daemons is worth a warning, not a failure.
         warnStderr(`the change is not recorded in the realm, so no daemon follows it: ${(e as Error).message.split("\n")[0]}`);
