@@ -15,7 +15,7 @@ import type { Progress } from "../ui/progress.ts";
 import { extractExportCached, readSchemaFile } from "../check/extract.ts";
 import { extractGate, type Consent } from "../trust/consent.ts";
 import { loadValidRealm, type LoadedFiles, type RealmModel } from "../realm/load.ts";
-import { loadValidRealmKept } from "../realm/kept.ts";
+import { keepModelAtCommit, keptAtCommit, loadValidRealmKept } from "../realm/kept.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
 import { ExportBinding } from "../realm/schema.ts";
 import { BranchPlan, planBranches, type Extracted, type JudgedUpdates, type PlanInput } from "./plan.ts";
@@ -221,6 +221,7 @@ async function syncWith(ctx: SyncContext, cache: Cache, start: Start): Promise<S
   const refs = await listRealmRefs(ctx.clone);
   await fastForwardMain(ctx.clone, { head: start.head, fetched: refs.main });
   const { model } = files ? loadValidRealmKept(ctx.clone, ctx.realm, files) : loadValidRealm(ctx.clone, ctx.realm);
+  if (refs.main && !keptAtCommit(ctx.clone, refs.main)) await keepForInSync(ctx.clone, refs.main, model);
   if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
   const pending = await readPending(ctx.clone, model, refs);
   const extracted = await extractAll(ctx.repoRoot, ctx.repo, model, cache, ctx.consent);
@@ -270,6 +271,15 @@ async function syncWith(ctx: SyncContext, cache: Cache, start: Start): Promise<S
   cache.flush();
   report.merges = await settle(ctx.clone, ctx.realm, host, ctx.now, { model, files, ...(report.branches.length === 0 ? { pending } : {}) });
   return report;
+}
+
+/** Keep the model just loaded for the realm's main (sync/in-sync.ts decides "in sync" from it without loading the
+ *  realm) when the clone has exactly that commit out: main there, no edit and no untracked file, so the files the
+ *  load read are that commit's. Once per realm commit: two git commands. */
+async function keepForInSync(clone: string, main: string, model: RealmModel): Promise<void> {
+  const g = git(clone);
+  const [head, status] = await Promise.all([g.exec(["rev-parse", "HEAD"]), g.exec(["status", "--porcelain", "--untracked-files=all"])]);
+  if (head.code === 0 && head.stdout.trim() === main && status.code === 0 && status.stdout === "") keepModelAtCommit(clone, main, model);
 }
 
 /** The contract versions the code asks for. A value and schema that are the contract's, as data, ask for none (the
