@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { gitCommand } from "../git/command.ts";
+import { markFetched } from "./fetched.ts";
 import { readModelAtCommit } from "../realm/kept-read.ts";
 import { quickMember } from "../realm/member.ts";
 import { parsePointer, valueAt } from "../realm/pointer.ts";
@@ -47,7 +48,9 @@ async function decide(clone: string, realm: string, repo: string, repoRoot: stri
   const git = gitCommand(clone, { ...process.env, GIT_TERMINAL_PROMPT: "0" });
   // The fetch moves only remote-tracking refs; the status (hand edits, and any untracked file the loader would read) runs beside it.
   const [fetched, status] = await Promise.all([git.exec(["fetch", "-q", "--prune", "origin"]), git.exec(["status", "--porcelain", "--untracked-files=all"])]);
-  if (fetched.code !== 0 || status.code !== 0 || status.stdout !== "") return false;
+  if (fetched.code !== 0) return false;
+  markFetched(clone);
+  if (status.code !== 0 || status.stdout !== "") return false;
   if (readFileSync(join(clone, ".git", "HEAD"), "utf8").trim() !== "ref: refs/heads/main") return false;
   const refs = await git.exec(["for-each-ref", "--format=%(refname)%09%(objectname)", "refs/heads/main", "refs/remotes/origin/"]);
   if (refs.code !== 0) return false;

@@ -27,6 +27,7 @@ import { publishAll } from "./publish.ts";
 import { commitMessage, needsMain, writePlan } from "./write-plan.ts";
 import { syncBranchComplete, syncOperationKey } from "./resume.ts";
 import { claimRetirement, closedAmong } from "./closed.ts";
+import { takeFetched } from "./fetched.ts";
 
 export const SyncReport = z.object({
   realm: z.string(),
@@ -178,7 +179,8 @@ export async function runSync(ctx: SyncContext): Promise<SyncReport> {
     if (!ctx.dryRun) await removeLeftoverWorktrees(ctx.clone);
     // The fetch moves only remote-tracking refs (no file, not main), so it runs while the clone is checked for
     // hand edits and its main read; main is fast-forwarded after the check, as before.
-    const fetched = fetchRealmRefs(ctx.clone);
+    // The in-sync fast path may have fetched already in this process (sync/fetched.ts).
+    const fetched = takeFetched(ctx.clone) ? Promise.resolve() : fetchRealmRefs(ctx.clone);
     fetched.catch(() => undefined); // awaited below; a refusal of hand edits is the answer when both fail
     const [before] = await Promise.all([headOf(ctx.clone, "HEAD"), refuseHandEdits(ctx.clone, ctx.repo)]).catch(async (e) => {
       await fetched.catch(() => undefined);

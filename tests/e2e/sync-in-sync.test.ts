@@ -101,6 +101,8 @@ describe("blue realm sync when already in sync", () => {
   test("open sync branches take the full path (fungal has one to acknowledge)", () => {
     const r = sync(fungal);
     expect(r.fast).toBe(false);
+    // The fast path's fetch is the full path's: the realm is fetched once.
+    expect(r.fetches).toBe(1);
     expect(r.stdout).toContain("Merged sync/");
   });
 });
