@@ -9,6 +9,7 @@ import { writeFileAtomic } from "../system/atomic-write.ts";
 import { moveAside } from "../system/move-aside.ts";
 import { notice } from "../system/notice.ts";
 import { ensurePrivateDir, PRIVATE_FILE } from "../system/private.ts";
+import { sha256 } from "./hash.ts";
 
 export const OperationKind = z.enum(["pr", "worktree", "sync"]);
 export type OperationKind = z.infer<typeof OperationKind>;
@@ -42,9 +43,8 @@ export const Operation = z.object({
 });
 export type Operation = z.infer<typeof Operation>;
 
-import { operationFile as fileOf, operationsDir } from "./operation-file.ts";
-
-export { operationsDir };
+export const operationsDir = (home: string) => join(home, "operations");
+const fileOf = (home: string, key: string) => join(operationsDir(home), `${sha256(key).slice(0, 32)}.json`);
 
 export function readOperation(home: string, key: string, now: () => Date): Operation | undefined {
   const path = fileOf(home, key);

@@ -2,7 +2,7 @@
 // in sync" within 2x a `git fetch`). It loads no Zod, yaml, semver or SQLite: the member config's fast path, the
 // realm model kept for the clone's commit (realm/kept-read.ts), the required fetch beside a `git status` of the
 // clone, one `for-each-ref`, and the exported values read as JSON. It answers only when every one of these is
-// certain; anything else (a forge, a journal to finish, a leftover scratch worktree, a held lock, a failed or moving
+// certain; anything else (a forge, a leftover scratch worktree, a held lock, a failed or moving
 // fetch, an edit or untracked file in the clone, open sync branches, no model kept for that commit, an export not
 // read from a JSON file, a value, schema or binding that differs) returns undefined and the full path runs as before.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
@@ -12,8 +12,7 @@ import { markFetched } from "./fetched.ts";
 import { readModelAtCommit } from "../realm/kept-read.ts";
 import { quickMember } from "../realm/member.ts";
 import { parsePointer, valueAt } from "../realm/pointer.ts";
-import { operationFile } from "../store/operation-file.ts";
-import { blueHome, realmLocation } from "../system/home.ts";
+import { realmLocation } from "../system/home.ts";
 import { tryLock } from "../system/lock.ts";
 import { findRepoRoot } from "../system/repo-root.ts";
 import { fileTooLarge, jsonBreach } from "../yaml/limits.ts";
@@ -29,7 +28,9 @@ export async function syncIfInSync(cwd: string = process.cwd()): Promise<InSync 
   // Plain git only: a forge's host is checked against this machine's pins by the full path.
   if (!(url.startsWith("/") || url.startsWith("file://")) || process.env.BLUE_FORGEJO_URL) return undefined;
   const { clone, cloned } = realmLocation(realm);
-  if (!cloned || !journalIdle(operationFile(blueHome(), `sync ${realm} ${repo}`))) return undefined;
+  // The sync journal (kept after a sync finishes) is not read: what it could have left to finish is a branch still open
+  // on the realm remote (sync/resume.ts leftToPublish), and any open sync branch sends this to the full path below.
+  if (!cloned) return undefined;
   // Scratch worktrees (a killed sync's) are the full path's to remove.
   const gitDir = readdirSync(join(clone, ".git"));
   if (gitDir.some((n) => n.startsWith("blue-sync-") || n.startsWith("blue-merge-")) || (gitDir.includes("worktrees") && readdirSync(join(clone, ".git", "worktrees")).length > 0)) return undefined;
@@ -88,18 +89,6 @@ async function decide(clone: string, realm: string, repo: string, repoRoot: stri
     }
   }
   return true;
-}
-
-/** Whether the sync journal (kept after a sync finishes) lists no branch: one that does, even all done, is the full
- *  path's to finish or to clear (sync/publish.ts), so the fast path does not read it further. */
-function journalIdle(path: string): boolean {
-  if (!existsSync(path)) return true;
-  try {
-    const order = (JSON.parse(readFileSync(path, "utf8")) as { order?: unknown }).order;
-    return Array.isArray(order) && order.length === 0;
-  } catch {
-    return false;
-  }
 }
 
 /** A repo's JSON file as the full path reads it (confined to the repo, within the limits), or undefined for anything else. */

@@ -223,7 +223,7 @@ async function syncWith(ctx: SyncContext, cache: Cache, start: Start): Promise<S
   const refs = await listRealmRefs(ctx.clone);
   await fastForwardMain(ctx.clone, { head: start.head, fetched: refs.main });
   const { model } = files ? loadValidRealmKept(ctx.clone, ctx.realm, files) : loadValidRealm(ctx.clone, ctx.realm);
-  if (refs.main && !keptAtCommit(ctx.clone, refs.main)) await keepForInSync(ctx.clone, refs.main, model);
+  if (refs.main && !keptAtCommit(ctx.clone, refs.main)) await keepForInSync(ctx.clone, model);
   if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
   const pending = await readPending(ctx.clone, model, refs);
   const extracted = await extractAll(ctx.repoRoot, ctx.repo, model, cache, ctx.consent);
@@ -275,13 +275,14 @@ async function syncWith(ctx: SyncContext, cache: Cache, start: Start): Promise<S
   return report;
 }
 
-/** Keep the model just loaded for the realm's main (sync/in-sync.ts decides "in sync" from it without loading the
- *  realm) when the clone has exactly that commit out: main there, no edit and no untracked file, so the files the
- *  load read are that commit's. Once per realm commit: two git commands. */
-async function keepForInSync(clone: string, main: string, model: RealmModel): Promise<void> {
+/** Keep the model just loaded for the clone's commit (sync/in-sync.ts decides "in sync" from it without loading the
+ *  realm) when the clone has exactly that commit out, with no edit and no untracked file, so the files the load read
+ *  are that commit's. Once per realm commit: two git commands. */
+async function keepForInSync(clone: string, model: RealmModel): Promise<void> {
   const g = git(clone);
   const [head, status] = await Promise.all([g.exec(["rev-parse", "HEAD"]), g.exec(["status", "--porcelain", "--untracked-files=all"])]);
-  if (head.code === 0 && head.stdout.trim() === main && status.code === 0 && status.stdout === "") keepModelAtCommit(clone, main, model);
+  const commit = head.stdout.trim();
+  if (head.code === 0 && commit && status.code === 0 && status.stdout === "" && !keptAtCommit(clone, commit)) keepModelAtCommit(clone, commit, model);
 }
 
 /** The contract versions the code asks for. A value and schema that are the contract's, as data, ask for none (the
@@ -351,8 +352,11 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
       continue;
     }
     const next = all.find((v) => v.due && !results.get(v.branch)?.conflicts.length);
-    // Nothing (more) to merge: this round's fetch is the realm as it now is.
-    if (!next) return [...results.values()];
+    // Nothing (more) to merge: this round's fetch is the realm as it now is (kept for the next in-sync sync when merges moved it).
+    if (!next) {
+      if (round > 0) await keepForInSync(clone, model);
+      return [...results.values()];
+    }
     const p = pending.find((x) => x.branch === next.branch)!;
     const outcome = await host.merge(next.branch, `Merge ${next.branch}: ${[...p.updates.map((u) => `${u.contract} ${u.version}`), ...(p.waivers ?? []).map((w) => `waiver of ${w.rule} in ${w.contract}`)].join(", ") || "acknowledgement"} (${next.reason})`);
     results.set(next.branch, { ...next, removed: false, merged: outcome.merged, conflicts: outcome.merged ? [] : outcome.conflicts });
