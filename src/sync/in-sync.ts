@@ -69,7 +69,10 @@ async function decide(clone: string, realm: string, repo: string, repoRoot: stri
       for (const exp of b.exports) {
         const c = d.contracts.get(exp.contract);
         const how = exp.extract as { file?: unknown; pointer?: unknown } | undefined;
-        if (!c || !how || typeof how.file !== "string" || typeof how.pointer !== "string") return false;
+        // An export that says nothing of how to read it publishes nothing (as in sync/run.ts extractAll).
+        if (how === undefined) continue;
+        // An extract command needs this machine's consent and runs the user's code: the full path.
+        if (!c || typeof how.file !== "string" || typeof how.pointer !== "string") return false;
         const doc = readJson(repoRoot, how.file);
         const value = doc === undefined ? undefined : pointerValue(doc.value, how.pointer);
         if (value === undefined || !Bun.deepEquals(value, c.value, true)) return false;

@@ -27,6 +27,8 @@ const sync = (cwd: string, env: Record<string, string> = {}) => {
 const full = (cwd: string) => sync(cwd, { BLUE_NO_FAST_SYNC: "1" });
 
 // aperture publishes its schema, fungal acknowledges (both merge), and a full sync in each keeps the realm's model for main.
+// A second contract aperture provides with no extract (as `domain create` leaves it): nothing to compare, as in the full path.
+expect(sb.blue(aperture, "realm", "admin", "domain", "create", "extra", "--repos", "aperture,fungal-image-analysis", "--contract", "extra-c").code).toBe(0);
 publishSchema(world);
 expect(sb.blue(aperture, "realm", "sync").code).toBe(0);
 expect(sb.blue(fungal, "realm", "sync").code).toBe(0);
