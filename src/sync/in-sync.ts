@@ -48,7 +48,7 @@ export async function syncIfInSync(cwd: string = process.cwd()): Promise<InSync 
 async function decide(clone: string, realm: string, repo: string, repoRoot: string): Promise<boolean> {
   const git = gitCommand(clone, { ...process.env, GIT_TERMINAL_PROMPT: "0" });
   // The fetch moves only remote-tracking refs; the status (hand edits, and any untracked file the loader would read) runs beside it.
-  const [fetched, status] = await Promise.all([git.exec(["fetch", "-q", "--prune", "origin"]), git.exec(["status", "--porcelain", "--untracked-files=all"])]);
+  const [fetched, status] = await Promise.all([git.exec(["fetch", "-q", "--prune", "origin"]), cloneStatus(clone)]);
   if (fetched.code !== 0) return false;
   markFetched(clone);
   if (status.code !== 0 || status.stdout !== "") return false;
@@ -90,6 +90,12 @@ async function decide(clone: string, realm: string, repo: string, repoRoot: stri
     }
   }
   return true;
+}
+
+/** The clone's status without git's optional index refresh (GIT_OPTIONAL_LOCKS=0): the fast path writes nothing in
+ *  the clone but what the fetch itself updates (remote-tracking refs, FETCH_HEAD). */
+function cloneStatus(clone: string) {
+  return gitCommand(clone, { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" }).exec(["status", "--porcelain", "--untracked-files=all"]);
 }
 
 /** main and the remote-tracking refs as git's files backend holds them (a loose ref over its packed line), read
