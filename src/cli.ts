@@ -14,6 +14,23 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0]
   process.exit(0);
 }
 
+// `blue realm sync` with nothing to do answers before the sync machinery loads (sync/in-sync.ts); anything it is
+// not certain of runs the full command below, as before.
+if (argv.length === 2 && argv[0] === "realm" && argv[1] === "sync" && !process.env.BLUE_NO_FAST_SYNC) {
+  // The session is refreshed beside the decision, as the full command does beside its run (refreshed twice when the
+  // fast path cannot answer: the same session, the same answer).
+  const session = import("./daemon/session.ts").then((m) => m.refreshSessionIfRunning());
+  const { syncIfInSync } = await import("./sync/in-sync.ts");
+  const done = await syncIfInSync().catch(() => undefined);
+  if (done) {
+    const { emoji, ok, line } = await import("./ui/output.ts");
+    await session;
+    line(`${emoji("📤")}Syncing with realm '${done.realm}'...`);
+    ok(`${done.repo} is in sync with the realm: no contract changes, no acknowledgements due`);
+    process.exit(0);
+  }
+}
+
 if (argv[0] === "__daemon") {
   // Hidden: the daemon is this same executable (DESIGN.md §1). It runs until SIGTERM.
   const { runDaemon } = await import("./daemon/server.ts");

@@ -15,7 +15,7 @@ import type { Progress } from "../ui/progress.ts";
 import { extractExportCached, readSchemaFile } from "../check/extract.ts";
 import { extractGate, type Consent } from "../trust/consent.ts";
 import { loadValidRealm, type LoadedFiles, type RealmModel } from "../realm/load.ts";
-import { loadValidRealmKept } from "../realm/kept.ts";
+import { keepModelAtCommit, keptAtCommit, loadValidRealmKept } from "../realm/kept.ts";
 import { evaluate, MergeVerdict } from "./merge-policy.ts";
 import { ExportBinding } from "../realm/schema.ts";
 import { BranchPlan, planBranches, type Extracted, type JudgedUpdates, type PlanInput } from "./plan.ts";
@@ -27,6 +27,7 @@ import { publishAll } from "./publish.ts";
 import { commitMessage, needsMain, writePlan } from "./write-plan.ts";
 import { syncBranchComplete, syncOperationKey } from "./resume.ts";
 import { claimRetirement, closedAmong } from "./closed.ts";
+import { takeFetched } from "./fetched.ts";
 
 export const SyncReport = z.object({
   realm: z.string(),
@@ -178,7 +179,8 @@ export async function runSync(ctx: SyncContext): Promise<SyncReport> {
     if (!ctx.dryRun) await removeLeftoverWorktrees(ctx.clone);
     // The fetch moves only remote-tracking refs (no file, not main), so it runs while the clone is checked for
     // hand edits and its main read; main is fast-forwarded after the check, as before.
-    const fetched = fetchRealmRefs(ctx.clone);
+    // The in-sync fast path may have fetched already in this process (sync/fetched.ts).
+    const fetched = takeFetched(ctx.clone) ? Promise.resolve() : fetchRealmRefs(ctx.clone);
     fetched.catch(() => undefined); // awaited below; a refusal of hand edits is the answer when both fail
     const [before] = await Promise.all([headOf(ctx.clone, "HEAD"), refuseHandEdits(ctx.clone, ctx.repo)]).catch(async (e) => {
       await fetched.catch(() => undefined);
@@ -221,6 +223,7 @@ async function syncWith(ctx: SyncContext, cache: Cache, start: Start): Promise<S
   const refs = await listRealmRefs(ctx.clone);
   await fastForwardMain(ctx.clone, { head: start.head, fetched: refs.main });
   const { model } = files ? loadValidRealmKept(ctx.clone, ctx.realm, files) : loadValidRealm(ctx.clone, ctx.realm);
+  if (refs.main && !keptAtCommit(ctx.clone, refs.main)) await keepForInSync(ctx.clone, model);
   if (!model.repos.has(ctx.repo)) throw new Refused(`${ctx.repo} is not a member of realm '${ctx.realm}'`, "Run 'blue realm admin join' first.");
   const pending = await readPending(ctx.clone, model, refs);
   const extracted = await extractAll(ctx.repoRoot, ctx.repo, model, cache, ctx.consent);
@@ -270,6 +273,16 @@ async function syncWith(ctx: SyncContext, cache: Cache, start: Start): Promise<S
   cache.flush();
   report.merges = await settle(ctx.clone, ctx.realm, host, ctx.now, { model, files, ...(report.branches.length === 0 ? { pending } : {}) });
   return report;
+}
+
+/** Keep the model just loaded for the clone's commit (sync/in-sync.ts decides "in sync" from it without loading the
+ *  realm) when the clone has exactly that commit out, with no edit and no untracked file, so the files the load read
+ *  are that commit's. Once per realm commit: two git commands. */
+async function keepForInSync(clone: string, model: RealmModel): Promise<void> {
+  const g = git(clone);
+  const [head, status] = await Promise.all([g.exec(["rev-parse", "HEAD"]), g.exec(["status", "--porcelain", "--untracked-files=all"])]);
+  const commit = head.stdout.trim();
+  if (head.code === 0 && commit && status.code === 0 && status.stdout === "" && !keptAtCommit(clone, commit)) keepModelAtCommit(clone, commit, model);
 }
 
 /** The contract versions the code asks for. A value and schema that are the contract's, as data, ask for none (the
@@ -339,8 +352,11 @@ export async function settle(clone: string, realm: string, host: SyncHost, now: 
       continue;
     }
     const next = all.find((v) => v.due && !results.get(v.branch)?.conflicts.length);
-    // Nothing (more) to merge: this round's fetch is the realm as it now is.
-    if (!next) return [...results.values()];
+    // Nothing (more) to merge: this round's fetch is the realm as it now is (kept for the next in-sync sync when merges moved it).
+    if (!next) {
+      if (round > 0) await keepForInSync(clone, model);
+      return [...results.values()];
+    }
     const p = pending.find((x) => x.branch === next.branch)!;
     const outcome = await host.merge(next.branch, `Merge ${next.branch}: ${[...p.updates.map((u) => `${u.contract} ${u.version}`), ...(p.waivers ?? []).map((w) => `waiver of ${w.rule} in ${w.contract}`)].join(", ") || "acknowledgement"} (${next.reason})`);
     results.set(next.branch, { ...next, removed: false, merged: outcome.merged, conflicts: outcome.merged ? [] : outcome.conflicts });

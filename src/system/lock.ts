@@ -59,6 +59,12 @@ export function removeIfStill(path: string, seen: SeenLock): void {
   }
 }
 
+/** The lock at `path` if it is free now (its release), else undefined: for a caller that has another way to go
+ *  when someone holds it (sync/in-sync.ts takes the full path, which waits). */
+export function tryLock(path: string): (() => void) | undefined {
+  return tryAcquire(path) ? () => rmSync(path, { force: true }) : undefined;
+}
+
 export async function withLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (!tryAcquire(path)) {

@@ -1,0 +1,150 @@
+// `blue realm sync` when the repo is already in sync, decided before the sync machinery loads (issue 23: "already
+// in sync" within 2x a `git fetch`). It loads no Zod, yaml, semver or SQLite: the member config's fast path, the
+// realm model kept for the clone's commit (realm/kept-read.ts), the required fetch beside a `git status` of the
+// clone, one `for-each-ref`, and the exported values read as JSON. It answers only when every one of these is
+// certain; anything else (a forge, a leftover scratch worktree, a held lock, a failed or moving
+// fetch, an edit or untracked file in the clone, open sync branches, no model kept for that commit, an export not
+// read from a JSON file, a value, schema or binding that differs) returns undefined and the full path runs as before.
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
+import { gitCommand } from "../git/command.ts";
+import { markFetched } from "./fetched.ts";
+import { readModelAtCommit } from "../realm/kept-read.ts";
+import { quickMember } from "../realm/member.ts";
+import { parsePointer, valueAt } from "../realm/pointer.ts";
+import { realmLocation } from "../system/home.ts";
+import { tryLock } from "../system/lock.ts";
+import { findRepoRoot } from "../system/repo-root.ts";
+import { fileTooLarge, jsonBreach } from "../yaml/limits.ts";
+
+export type InSync = { realm: string; repo: string };
+
+/** The realm and repo when `blue realm sync` in `cwd` would find nothing to do; undefined when the full path must decide. */
+export async function syncIfInSync(cwd: string = process.cwd()): Promise<InSync | undefined> {
+  const root = findRepoRoot(cwd);
+  const member = root ? quickMember(root) : undefined;
+  if (!member) return undefined;
+  const { realm: { name: realm, url }, repo } = member.config;
+  // Plain git only: a forge's host is checked against this machine's pins by the full path.
+  if (!(url.startsWith("/") || url.startsWith("file://")) || process.env.BLUE_FORGEJO_URL) return undefined;
+  const { clone, cloned } = realmLocation(realm);
+  // The sync journal (kept after a sync finishes) is not read: what it could have left to finish is a branch still open
+  // on the realm remote (sync/resume.ts leftToPublish), and any open sync branch sends this to the full path below.
+  if (!cloned) return undefined;
+  // Scratch worktrees (a killed sync's) are the full path's to remove.
+  const gitDir = readdirSync(join(clone, ".git"));
+  if (gitDir.some((n) => n.startsWith("blue-sync-") || n.startsWith("blue-merge-")) || (gitDir.includes("worktrees") && readdirSync(join(clone, ".git", "worktrees")).length > 0)) return undefined;
+  if (/^forge:/m.test(readFileSync(join(clone, "realm.yaml"), "utf8"))) return undefined;
+  // The realm lock, as the full path takes it: no other sync is changing the clone while this one reads it. Held → full path (it waits).
+  const release = tryLock(`${clone}.lock`);
+  if (!release) return undefined;
+  try {
+    return (await decide(clone, realm, repo, member.root)) ? { realm, repo } : undefined;
+  } finally {
+    release();
+  }
+}
+
+async function decide(clone: string, realm: string, repo: string, repoRoot: string): Promise<boolean> {
+  const git = gitCommand(clone, { ...process.env, GIT_TERMINAL_PROMPT: "0" });
+  // The fetch moves only remote-tracking refs; the status (hand edits, and any untracked file the loader would read) runs beside it.
+  const [fetched, status] = await Promise.all([git.exec(["fetch", "-q", "--prune", "origin"]), cloneStatus(clone)]);
+  if (fetched.code !== 0) return false;
+  markFetched(clone);
+  if (status.code !== 0 || status.stdout !== "") return false;
+  if (readFileSync(join(clone, ".git", "HEAD"), "utf8").trim() !== "ref: refs/heads/main") return false;
+  const refs = readRefs(join(clone, ".git"));
+  const head = refs?.get("refs/heads/main");
+  // The realm moved (main to fast-forward), or open sync branches to read and perhaps merge: the full path.
+  if (!refs || !head || refs.get("refs/remotes/origin/main") !== head) return false;
+  if ([...refs.keys()].some((r) => r.startsWith("refs/remotes/origin/sync/"))) return false;
+  const model = readModelAtCommit(clone, head);
+  if (!model || model.realm?.name !== realm || !model.repos.has(repo)) return false;
+  for (const [, d] of model.domains) {
+    const b = d.bindings.get(repo);
+    if (!b) continue;
+    if (b.role === "provider") {
+      for (const exp of b.exports) {
+        const c = d.contracts.get(exp.contract);
+        const how = exp.extract as { file?: unknown; pointer?: unknown } | undefined;
+        // An export that says nothing of how to read it publishes nothing (as in sync/run.ts extractAll).
+        if (how === undefined) continue;
+        // An extract command needs this machine's consent and runs the user's code: the full path.
+        if (!c || typeof how.file !== "string" || typeof how.pointer !== "string") return false;
+        const doc = readJson(repoRoot, how.file);
+        const value = doc === undefined ? undefined : pointerValue(doc.value, how.pointer);
+        if (value === undefined || !Bun.deepEquals(value, c.value, true)) return false;
+        if (exp.schema_file !== undefined) {
+          const schema = readJson(repoRoot, exp.schema_file);
+          if (!schema || !Bun.deepEquals(schema.value, c.schema, true)) return false;
+        }
+      }
+    }
+    // An import is in sync when it resolved the contract's version on main and that version is in its range.
+    for (const imp of b.imports) {
+      const c = d.contracts.get(imp.contract);
+      if (!c) continue;
+      if (imp.resolved_version !== c.version) return false;
+      const { rangeSatisfied } = await import("../realm/view.ts");
+      if (!rangeSatisfied(c.version, imp.version)) return false;
+    }
+  }
+  return true;
+}
+
+/** The clone's status without git's optional index refresh (GIT_OPTIONAL_LOCKS=0): the fast path writes nothing in
+ *  the clone but what the fetch itself updates (remote-tracking refs, FETCH_HEAD). */
+function cloneStatus(clone: string) {
+  return gitCommand(clone, { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" }).exec(["status", "--porcelain", "--untracked-files=all"]);
+}
+
+/** main and the remote-tracking refs as git's files backend holds them (a loose ref over its packed line), read
+ *  without a process: `for-each-ref` would cost a spawn (~2-3 ms here). Anything unusual (reftable, a symbolic or
+ *  unreadable ref) gives undefined. */
+function readRefs(gitDir: string): Map<string, string> | undefined {
+  if (existsSync(join(gitDir, "reftable"))) return undefined;
+  const refs = new Map<string, string>();
+  const sha = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+  try {
+    const packed = existsSync(join(gitDir, "packed-refs")) ? readFileSync(join(gitDir, "packed-refs"), "utf8") : "";
+    for (const l of packed.split("\n")) {
+      const [id, name] = l.split(" ");
+      if (id && name && sha.test(id) && (name === "refs/heads/main" || name.startsWith("refs/remotes/origin/"))) refs.set(name, id);
+    }
+    const loose = (rel: string): boolean => {
+      const st = statSync(join(gitDir, rel), { throwIfNoEntry: false });
+      if (!st) return true;
+      if (st.isDirectory()) return readdirSync(join(gitDir, rel)).every((n) => loose(`${rel}/${n}`));
+      const id = readFileSync(join(gitDir, rel), "utf8").trim();
+      if (rel === "refs/remotes/origin/HEAD") return true; // symbolic: names main, not a branch
+      if (!sha.test(id)) return false;
+      refs.set(rel, id);
+      return true;
+    };
+    return loose("refs/heads/main") && loose("refs/remotes/origin") ? refs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A repo's JSON file as the full path reads it (confined to the repo, within the limits), or undefined for anything else. */
+function readJson(root: string, rel: string): { value: unknown } | undefined {
+  if (!rel.endsWith(".json") || isAbsolute(rel) || rel.split(/[\\/]/).includes("..")) return undefined;
+  try {
+    const real = realpathSync(join(root, rel));
+    const inside = relative(realpathSync(root), real);
+    if (inside.startsWith(`..${sep}`) || inside === ".." || isAbsolute(inside)) return undefined;
+    const st = statSync(real);
+    if (!st.isFile() || fileTooLarge(st.size)) return undefined;
+    const text = readFileSync(real, "utf8");
+    return jsonBreach(text) ? undefined : { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+function pointerValue(doc: unknown, pointer: string): unknown {
+  if (pointer === "" || pointer === "/") return doc;
+  const tokens = parsePointer(pointer.startsWith("/") ? pointer : `/${pointer}`);
+  return tokens ? valueAt(doc, tokens) : undefined;
+}

@@ -1,0 +1,111 @@
+// `blue realm sync` with nothing to do answers from sync/in-sync.ts before the sync machinery loads (issue 23:
+// "already in sync" within 2x a `git fetch`), through the compiled binary with a `git` on PATH that logs each
+// command. The fast path is seen by its `git status` of the clone; the full path by its `diff --name-only HEAD`.
+// It answers exactly as the full path does (BLUE_NO_FAST_SYNC=1), and each kind of change takes the full path.
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { dailyDevelopment, publishSchema, READ_SCHEMA, VALUE } from "./daily.ts";
+import { BIN } from "./sandbox.ts";
+
+const world = dailyDevelopment();
+const { sb, aperture, fungal, clone, writeCode } = world;
+afterAll(() => sb.shutDaemon());
+
+const real = sb.exec("sh", ["-c", "command -v git"], sb.root).stdout.trim();
+const bin = sb.path("logging-bin");
+const log = sb.path("git.log");
+mkdirSync(bin, { recursive: true });
+writeFileSync(join(bin, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+chmodSync(join(bin, "git"), 0o755);
+const sync = (cwd: string, env: Record<string, string> = {}) => {
+  writeFileSync(log, "");
+  const r = sb.exec(BIN, ["realm", "sync"], cwd, { PATH: `${bin}:${sb.env.PATH ?? process.env.PATH}`, ...env });
+  const git = readFileSync(log, "utf8").split("\n").filter(Boolean);
+  return { ...r, git, fast: git.includes("status --porcelain --untracked-files=all") && !git.includes("diff --name-only HEAD"), fetches: git.filter((l) => l === "fetch -q --prune origin").length };
+};
+const full = (cwd: string) => sync(cwd, { BLUE_NO_FAST_SYNC: "1" });
+
+// aperture publishes its schema, fungal acknowledges (both merge), and a full sync in each keeps the realm's model for main.
+// A second contract aperture provides with no extract (as `domain create` leaves it): nothing to compare, as in the full path.
+expect(sb.blue(aperture, "realm", "admin", "domain", "create", "extra", "--repos", "aperture,fungal-image-analysis", "--contract", "extra-c").code).toBe(0);
+publishSchema(world);
+expect(sb.blue(aperture, "realm", "sync").code).toBe(0);
+expect(sb.blue(fungal, "realm", "sync").code).toBe(0);
+expect(full(aperture).code).toBe(0);
+
+describe("blue realm sync when already in sync", () => {
+  test("answers on the fast path with the full path's output and exit code, after one fetch", () => {
+    for (const repo of [aperture, fungal]) {
+      const slow = full(repo);
+      const fast = sync(repo);
+      expect(slow.fast).toBe(false);
+      expect(fast.fast).toBe(true);
+      expect(fast.fetches).toBe(1);
+      expect(fast.stdout).toContain("is in sync with the realm");
+      expect({ code: fast.code, stdout: fast.stdout }).toEqual({ code: slow.code, stdout: slow.stdout });
+    }
+  });
+
+  test("a hand edit in the clone takes the full path, which refuses it", () => {
+    const file = join(clone, "domains/s3-access/contracts/s3-permissions.yaml");
+    const before = readFileSync(file, "utf8");
+    writeFileSync(file, `${before}# edited\n`);
+    const r = sync(aperture);
+    expect(r.fast).toBe(false);
+    expect(r.code).toBe(full(aperture).code);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("hand edits");
+    writeFileSync(file, before);
+    expect(sync(aperture).fast).toBe(true);
+  });
+
+  test("a realm that moved takes the full path, which brings main up to it", () => {
+    const other = sb.path("other-clone");
+    sb.git(sb.root, "clone", "-q", sb.git(clone, "remote", "get-url", "origin"), other);
+    writeFileSync(join(other, "NOTES.md"), "moved\n");
+    sb.git(other, "add", "NOTES.md");
+    sb.git(other, "commit", "-qm", "the realm moves");
+    sb.git(other, "push", "-q", "origin", "main");
+    const r = sync(aperture);
+    expect(r.fast).toBe(false);
+    expect(r.code).toBe(0);
+    expect(sb.git(clone, "rev-parse", "HEAD")).toBe(sb.git(other, "rev-parse", "HEAD"));
+    // The full path kept the model for the new main: the next in-sync sync is fast again.
+    expect(sync(aperture).fast).toBe(true);
+  });
+
+  test("a schema changed in the code takes the full path and publishes it", () => {
+    const schemaFile = join(aperture, "config/schema.json");
+    writeFileSync(schemaFile, JSON.stringify({ ...READ_SCHEMA, description: "what aperture reads and writes" }));
+    const r = sync(aperture);
+    expect(r.fast).toBe(false);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Contract update: s3-permissions");
+    // Back as it was: the schema and no open branch.
+    writeFileSync(schemaFile, JSON.stringify(READ_SCHEMA));
+    const branch = sb.git(clone, "for-each-ref", "--format=%(refname:lstrip=3)", "refs/remotes/origin/sync/");
+    sb.git(clone, "push", "-q", "origin", "--delete", branch);
+    expect(sync(aperture).fast).toBe(true);
+  });
+
+  test("a value changed in the code takes the full path and publishes it", () => {
+    writeCode({ ...VALUE, write: [...VALUE.write, "in-sync/*"] });
+    const r = sync(aperture);
+    expect(r.fast).toBe(false);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Contract update: s3-permissions");
+  });
+
+  test("open sync branches take the full path (fungal has one to acknowledge)", () => {
+    const r = sync(fungal);
+    expect(r.fast).toBe(false);
+    // The fast path's fetch is the full path's: the realm is fetched once.
+    expect(r.fetches).toBe(1);
+    expect(r.stdout).toContain("Merged sync/");
+    // Its merges moved the realm; the model it kept for the new main lets the provider's next sync answer at once.
+    const next = sync(aperture);
+    expect([next.fast, next.code]).toEqual([true, 0]);
+    expect(next.stdout).toContain("is in sync with the realm");
+  });
+});
