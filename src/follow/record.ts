@@ -5,6 +5,7 @@
 // compare-and-swap between them can happen.
 import { z } from "zod";
 import { yamlLibrary } from "../yaml/library.ts";
+import { parseUntrusted } from "../yaml/source.ts";
 import { PrRef } from "../pr/plan.ts";
 import { RfcName } from "../worktree/plan.ts";
 import { fetchSetRefs, listSetRefs, pushRecord, readSetRecord, SETS, swapSetFile, writeRecordCommit } from "../git/set-ref.ts";
@@ -71,7 +72,7 @@ export async function readSet(clone: string, rfc: string): Promise<StoredSet | n
   const { commit, text } = stored;
   let data: unknown;
   try {
-    data = yamlLibrary().parse(text);
+    data = parseUntrusted("set.yaml", text);
   } catch {
     return null;
   }

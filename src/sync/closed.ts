@@ -17,6 +17,7 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 import { yamlLibrary } from "../yaml/library.ts";
+import { parseUntrusted } from "../yaml/source.ts";
 import { git, REALM_BRANCH } from "../git/realm-repo.ts";
 import { deleteBranchAt, dropRecord, fetchRecordRefs, listRecordRefs, readRecordFile, recordRefCommit, swapRecordFile, type RecordKind } from "../git/set-ref.ts";
 import { blueHome } from "../system/home.ts";
@@ -71,7 +72,7 @@ async function readClosed(clone: string, branch: string): Promise<StoredClosed |
   if (!commit || !text) return null;
   let data: unknown;
   try {
-    data = yamlLibrary().parse(text);
+    data = parseUntrusted("closed.yaml", text);
   } catch {
     return null;
   }
@@ -196,7 +197,7 @@ async function proposedBy(clone: string, acks: readonly PendingSync[]): Promise<
   const g = git(clone);
   const read = async (rev: string, file: string) => {
     try {
-      return (yamlLibrary().parse(await g.raw(["show", `${rev}:${file}`])) ?? {}) as { name?: unknown; version?: unknown; evolution?: { version?: unknown }[] };
+      return (parseUntrusted(file, await g.raw(["show", `${rev}:${file}`])) ?? {}) as { name?: unknown; version?: unknown; evolution?: { version?: unknown }[] };
     } catch {
       return {};
     }

@@ -25,6 +25,16 @@ export type YamlSource = {
  *  made `yaml` print a warning on stderr): such a tag is left unresolved, a warning at its line:col. */
 const READ_OPTIONS = { prettyErrors: false, uniqueKeys: true, resolveKnownTags: false } as const;
 
+/** The value of a YAML text another team (or another machine) wrote, read under the same limits as realm files
+ *  (size, nesting, aliases, repeated keys); undefined when it breaks one or does not parse. For records and
+ *  files read outside the realm loader, where a bad one is skipped rather than reported. */
+export function parseUntrusted(file: string, text: string): unknown {
+  if (fileTooLarge(Buffer.byteLength(text))) return undefined;
+  const { source, problems } = parseYaml(file, text);
+  if (problems.some((p) => p.severity === "error")) return undefined;
+  return source.doc.toJS();
+}
+
 export function parseYaml(file: string, text: string): { source: YamlSource; problems: Problem[] } {
   const deep = nestingBreach(text);
   if (deep !== undefined) return tooDeep(file, text, deep);
