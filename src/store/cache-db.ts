@@ -5,15 +5,11 @@
 // are buffered and written in one transaction when the command closes the cache, so eight processes checking
 // at once take the write lock eight times, not eight thousand. A cache that cannot be used never fails a
 // command: a corrupt or foreign file is moved aside and rebuilt, any later SQLite error turns the cache off.
-import { Database } from "bun:sqlite";
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import type { Database } from "bun:sqlite";
 import pkg from "../../package.json" with { type: "json" };
-import { moveAside as moveFileAside } from "../system/move-aside.ts";
-import { createPrivateFile } from "../system/private.ts";
+import { isCorruption, moveAside, openDb } from "./cache-open.ts";
 import { cachePathForRepo } from "./cache-paths.ts";
 import { sha256 } from "./hash.ts";
-import { CACHE_APPLICATION_ID, MIGRATIONS } from "./migrations/cache.ts";
 
 /** The tables in cache.db. */
 export const SQL_TABLES = ["export_cache", "contract_cache", "validation_cache", "file_cache"] as const;
@@ -95,82 +91,6 @@ class NoCache implements Cache {
   putFile() {}
   flush() {}
   close() {}
-}
-
-/** Open (creating and migrating) the db; a file that is not blue's cache is moved aside and replaced. */
-export function openDb(path: string, warn: (m: string) => void): Database {
-  mkdirSync(dirname(path), { recursive: true });
-  const db = tryOpen(path);
-  if (db instanceof Database) return db;
-  // Several processes may find the same bad file at once: only one moves it (the rename is atomic; losers
-  // find it already gone), and whoever comes next opens the new file.
-  const aside = moveAside(path);
-  if (aside) warn(`cache ${path} ${db.reason}; moved it to ${aside} and started a new one`);
-  const again = tryOpen(path);
-  if (again instanceof Database) return again;
-  throw new Error(again.reason);
-}
-
-function tryOpen(path: string): Database | { reason: string } {
-  let db: Database | undefined;
-  try {
-    const existed = existsSync(path);
-    // Created 0600 (and so its -wal and -shm, which SQLite gives the database's mode): a realm clone's cache
-    // lives under BLUE_HOME, whose files are private (system/private.ts).
-    if (!existed) createPrivateFile(path);
-    db = new Database(path, { create: true, strict: true });
-    // The busy timeout first: switching to WAL takes a lock another process may hold. A cache: nothing in it is
-    // worth an fsync (the first write to a new WAL cost a warm check ~60 ms here); a file an OS crash left
-    // corrupt is found on open or on use, moved aside and rebuilt.
-    db.exec("PRAGMA busy_timeout = 10000; PRAGMA synchronous = OFF");
-    // An existing file: one read says whether it is our cache, migrated and in WAL mode (every open but the
-    // first). The statement is finalized at once so that no read lock outlives it: a lock still held would turn
-    // the writes below into an immediate SQLITE_BUSY while another process creates the same file.
-    if (existed) {
-      const stmt = db.prepare("SELECT a.application_id AS app, u.user_version AS version, j.journal_mode AS mode FROM pragma_application_id AS a, pragma_user_version AS u, pragma_journal_mode AS j");
-      const ready = stmt.get() as { app: number; version: number; mode: string };
-      stmt.finalize();
-      if (ready.app === CACHE_APPLICATION_ID && ready.version === MIGRATIONS.length && ready.mode === "wal") return db;
-    }
-    // One read transaction: another process may be creating the tables in between two separate reads.
-    const conn = db;
-    const { appId, tables } = conn.transaction(() => ({
-      appId: (conn.query("PRAGMA application_id").get() as { application_id: number }).application_id,
-      tables: (conn.query("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n,
-    }))();
-    if (tables > 0 && appId !== CACHE_APPLICATION_ID) {
-      db.close();
-      return { reason: "is not a blue cache (a foreign SQLite file)" };
-    }
-    if ((db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode !== "wal") db.exec("PRAGMA journal_mode = WAL");
-    migrate(db);
-    return db;
-  } catch (e) {
-    db?.close();
-    if (isCorruption(e)) return { reason: `is corrupt (${(e as Error).message})` };
-    throw e;
-  }
-}
-
-function isCorruption(e: unknown): boolean {
-  const code = (e as { code?: string }).code ?? "";
-  return /NOTADB|CORRUPT/.test(code) || /not a database|malformed/.test((e as Error).message ?? "");
-}
-
-/** Move a bad cache file (and its WAL and shared-memory files) aside; undefined when another process already did. */
-function moveAside(path: string): string | undefined {
-  return moveFileAside(path, new Date(), ["-wal", "-shm"]);
-}
-
-function migrate(db: Database): void {
-  const version = () => (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
-  if (version() === MIGRATIONS.length) return;
-  db.transaction(() => {
-    const current = version();
-    if (current > MIGRATIONS.length) throw new Error(`it was written by a newer blue (schema ${current}, this blue knows ${MIGRATIONS.length})`);
-    for (const [i, sql] of MIGRATIONS.entries()) if (i + 1 > current) db.exec(sql);
-    db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
-  }).immediate();
 }
 
 type Pending = { table: SqlTable; params: Record<string, unknown> };

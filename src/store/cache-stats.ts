@@ -1,6 +1,7 @@
 // `blue realm admin cache stats|clear`: what the cache holds and how often it was hit since the last clear.
 import { z } from "zod";
-import { CACHE_TABLES, openDb, SQL_TABLES, type CacheTable } from "./cache-db.ts";
+import { CACHE_TABLES, SQL_TABLES, type CacheTable } from "./cache-db.ts";
+import { openDb } from "./cache-open.ts";
 import { reportsDirFor } from "./cache-paths.ts";
 import { ReportStore } from "./report-cache.ts";
 

@@ -318,24 +318,25 @@ describe("concurrent checks", () => {
   };
 
   test("eight processes on a new cache, then on a warm one: all agree, none sees SQLITE_BUSY", async () => {
-    for (const f of ["cache.db", "cache.db-wal", "cache.db-shm"]) rmSync(join(aperture, ".blue", f), { force: true });
     const expected = sb.blue(aperture, "realm", "check", "--json", "--no-cache");
-    for (const round of [await eight(), await eight()]) {
-      for (const r of round) {
-        expect(r.stderr).toBe("");
-        expect(r.code).toBe(expected.code);
-        expect(r.stdout).toBe(expected.stdout);
+    const agreed = { code: expected.code, stderr: "", same: true };
+    // Several new caches: the race to create one is lost only now and then (one round in ~30 here, under load).
+    for (let n = 0; n < 5; n++) {
+      for (const f of ["cache.db", "cache.db-wal", "cache.db-shm", "cache.db-reports"]) rmSync(join(aperture, ".blue", f), { force: true, recursive: true });
+      for (const round of [await eight(), await eight()]) {
+        expect(round.map((r) => ({ code: r.code, stderr: r.stderr, same: r.stdout === expected.stdout }))).toEqual(Array(8).fill(agreed));
       }
+      // Every lookup of all sixteen runs was counted: none was lost to a busy database. Each run that did not
+      // find a whole report looked up the validation and the export. A run of the first round that starts late
+      // may find the report an earlier one kept: at least one missed, not all eight.
+      const s = stats();
+      expect(s.report_cache!.hits + s.report_cache!.misses).toBe(16);
+      expect(s.report_cache!.misses).toBeGreaterThanOrEqual(1);
+      expect(s.validation_cache!.hits + s.validation_cache!.misses).toBe(s.report_cache!.misses);
+      expect(s.export_cache!.hits + s.export_cache!.misses).toBe(s.report_cache!.misses);
+      expect(s.validation_cache!.entries).toBe(1);
+      expect(s.report_cache!.entries).toBe(1);
     }
-    // Every lookup of all sixteen runs was counted: none was lost to a busy database. Each run that did not
-    // find a whole report (at least the eight of the first round) looked up the validation and the export.
-    const s = stats();
-    expect(s.report_cache!.hits + s.report_cache!.misses).toBe(16);
-    expect(s.report_cache!.misses).toBeGreaterThanOrEqual(8);
-    expect(s.validation_cache!.hits + s.validation_cache!.misses).toBe(s.report_cache!.misses);
-    expect(s.export_cache!.hits + s.export_cache!.misses).toBe(s.report_cache!.misses);
-    expect(s.validation_cache!.entries).toBe(1);
-    expect(s.report_cache!.entries).toBe(1);
   });
 });
 
