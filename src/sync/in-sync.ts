@@ -1,10 +1,12 @@
 // `blue realm sync` when the repo is already in sync, decided before the sync machinery loads (issue 23: "already
 // in sync" within 2x a `git fetch`). It loads no Zod, yaml, semver or SQLite: the member config's fast path, the
-// realm model kept for the clone's commit (realm/kept-read.ts), the required fetch beside a `git status` of the
-// clone, one `for-each-ref`, and the exported values read as JSON. It answers only when every one of these is
-// certain; anything else (a forge, a leftover scratch worktree, a held lock, a failed or moving
-// fetch, an edit or untracked file in the clone, open sync branches, no model kept for that commit, an export not
-// read from a JSON file, a value, schema or binding that differs) returns undefined and the full path runs as before.
+// realm model kept for the clone's commit (realm/kept-read.ts), the remote's branches (`git ls-remote`: when they
+// are what the clone's remote-tracking refs hold, a fetch would change nothing) beside a `git status` of the
+// clone, the refs read from their files, and the exported values read as JSON. It answers only when every one of
+// these is certain; anything else (a forge, a leftover scratch worktree, a held lock, a failed listing, a remote
+// that moved (then it fetches, for the full path to use), an edit or untracked file in the clone, open sync
+// branches, no model kept for that commit, an export not read from a JSON file, a value, schema or binding that
+// differs) returns undefined and the full path runs as before.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { gitCommand } from "../git/command.ts";
@@ -47,16 +49,24 @@ export async function syncIfInSync(cwd: string = process.cwd()): Promise<InSync 
 
 async function decide(clone: string, realm: string, repo: string, repoRoot: string): Promise<boolean> {
   const git = gitCommand(clone, { ...process.env, GIT_TERMINAL_PROMPT: "0" });
-  // The fetch moves only remote-tracking refs; the status (hand edits, and any untracked file the loader would read) runs beside it.
-  const [fetched, status] = await Promise.all([git.exec(["fetch", "-q", "--prune", "origin"]), cloneStatus(clone)]);
-  if (fetched.code !== 0) return false;
+  // What the fetch would bring is asked first: the remote's branches, one ref listing (~half a fetch here: no
+  // connectivity check, no auto maintenance). The status (hand edits, and any untracked file the loader would
+  // read) runs beside it.
+  const [listed, status] = await Promise.all([git.exec(["ls-remote", "--heads", "origin"]), cloneStatus(clone)]);
+  if (listed.code !== 0) return false;
+  const refs = readRefs(join(clone, ".git"));
+  if (!refs || !sameBranches(listed.stdout, refs)) {
+    // The remote moved (or the clone's refs are not plain files): the full path decides, from this fetch.
+    if ((await git.exec(["fetch", "-q", "--prune", "origin"])).code === 0) markFetched(clone);
+    return false;
+  }
+  // Every remote-tracking ref is what a fetch would set it to, and nothing is left to prune: the clone is as fetched.
   markFetched(clone);
   if (status.code !== 0 || status.stdout !== "") return false;
   if (readFileSync(join(clone, ".git", "HEAD"), "utf8").trim() !== "ref: refs/heads/main") return false;
-  const refs = readRefs(join(clone, ".git"));
-  const head = refs?.get("refs/heads/main");
+  const head = refs.get("refs/heads/main");
   // The realm moved (main to fast-forward), or open sync branches to read and perhaps merge: the full path.
-  if (!refs || !head || refs.get("refs/remotes/origin/main") !== head) return false;
+  if (!head || refs.get("refs/remotes/origin/main") !== head) return false;
   if ([...refs.keys()].some((r) => r.startsWith("refs/remotes/origin/sync/"))) return false;
   const model = readModelAtCommit(clone, head);
   if (!model || model.realm?.name !== realm || !model.repos.has(repo)) return false;
@@ -96,6 +106,17 @@ async function decide(clone: string, realm: string, repo: string, repoRoot: stri
  *  the clone but what the fetch itself updates (remote-tracking refs, FETCH_HEAD). */
 function cloneStatus(clone: string) {
   return gitCommand(clone, { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" }).exec(["status", "--porcelain", "--untracked-files=all"]);
+}
+
+/** Whether `git ls-remote --heads` lists exactly the branches the clone's remote-tracking refs hold, at the same commits. */
+function sameBranches(listing: string, refs: Map<string, string>): boolean {
+  const tracking = [...refs].filter(([name]) => name.startsWith("refs/remotes/origin/"));
+  const lines = listing.split("\n").filter((l) => l !== "");
+  if (lines.length !== tracking.length) return false;
+  return lines.every((l) => {
+    const [id, name] = l.split("\t");
+    return id !== undefined && name?.startsWith("refs/heads/") === true && refs.get(`refs/remotes/origin/${name.slice("refs/heads/".length)}`) === id;
+  });
 }
 
 /** main and the remote-tracking refs as git's files backend holds them (a loose ref over its packed line), read

@@ -1,7 +1,8 @@
 // How often `blue realm sync` fetches the realm (issue 23), through the compiled binary with a `git` on PATH that
-// logs each command before running the real one: an acknowledgement that merges the provider's branch and its own
-// fetches once at its start; each merge's atomic push moves the clone's refs itself, so no fetch follows it, and
-// the realm ends as the remote has it. An already-in-sync sync fetches once and merges nothing into main.
+// logs each command before running the real one. A sync first lists the remote's branches (`ls-remote --heads`)
+// and fetches only when they differ from the clone's remote-tracking refs (here the provider's push, from the same
+// clone, already set them: no fetch at all); each merge's atomic push moves the clone's refs itself, so no fetch
+// follows it, and the realm ends as the remote has it. An already-in-sync sync merges nothing into main.
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,15 +25,16 @@ const logged = (cwd: string, ...args: string[]) => {
   return { ...r, git: readFileSync(log, "utf8").split("\n").filter(Boolean) };
 };
 const realmFetches = (lines: string[]) => lines.filter((l) => /^fetch -q --prune origin$/.test(l));
+const listings = (lines: string[]) => lines.filter((l) => l === "ls-remote --heads origin");
 
 describe("blue realm sync fetches the realm once", () => {
-  test("an acknowledgement that merges two branches: one fetch, and main as the realm remote has it", () => {
+  test("an acknowledgement that merges two branches: one listing, no fetch, and main as the realm remote has it", () => {
     writeCode({ ...VALUE, write: [...VALUE.write, "more/*"] });
     expect(sb.blue(aperture, "realm", "sync").code).toBe(0);
     const r = logged(fungal, "realm", "sync");
     expect(r.code).toBe(0);
     expect(r.stdout.match(/Merged sync\//g)?.length).toBe(2);
-    expect(realmFetches(r.git)).toHaveLength(1);
+    expect([listings(r.git).length, realmFetches(r.git).length]).toEqual([1, 0]);
     // Nothing left behind: the clone's main and refs are the realm remote's.
     const remote = sb.git(clone, "ls-remote", "origin", "refs/heads/*").split("\n").filter(Boolean).map((l) => l.split("\t")[1]);
     expect(remote).toEqual(["refs/heads/main"]);
@@ -40,11 +42,11 @@ describe("blue realm sync fetches the realm once", () => {
     expect(sb.git(clone, "for-each-ref", "--format=%(refname)", "refs/remotes/origin/sync/")).toBe("");
   });
 
-  test("already in sync: one fetch, no merge into main", () => {
+  test("already in sync: one listing, no fetch, no merge into main", () => {
     const r = logged(aperture, "realm", "sync");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("in sync with the realm");
-    expect(realmFetches(r.git)).toHaveLength(1);
+    expect([listings(r.git).length, realmFetches(r.git).length]).toEqual([1, 0]);
     expect(r.git.filter((l) => l.startsWith("merge "))).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ const sync = (cwd: string, env: Record<string, string> = {}) => {
   writeFileSync(log, "");
   const r = sb.exec(BIN, ["realm", "sync"], cwd, { PATH: `${bin}:${sb.env.PATH ?? process.env.PATH}`, ...env });
   const git = readFileSync(log, "utf8").split("\n").filter(Boolean);
-  return { ...r, git, fast: git.includes("status --porcelain --untracked-files=all") && !git.includes("diff --name-only HEAD"), fetches: git.filter((l) => l === "fetch -q --prune origin").length };
+  return { ...r, git, fast: git.includes("status --porcelain --untracked-files=all") && !git.includes("diff --name-only HEAD"), fetches: git.filter((l) => l === "fetch -q --prune origin").length, listings: git.filter((l) => l === "ls-remote --heads origin").length };
 };
 const full = (cwd: string) => sync(cwd, { BLUE_NO_FAST_SYNC: "1" });
 
@@ -35,13 +35,14 @@ expect(sb.blue(fungal, "realm", "sync").code).toBe(0);
 expect(full(aperture).code).toBe(0);
 
 describe("blue realm sync when already in sync", () => {
-  test("answers on the fast path with the full path's output and exit code, after one fetch", () => {
+  test("answers on the fast path with the full path's output and exit code, from one listing of the remote's branches and no fetch", () => {
     for (const repo of [aperture, fungal]) {
       const slow = full(repo);
       const fast = sync(repo);
       expect(slow.fast).toBe(false);
       expect(fast.fast).toBe(true);
-      expect(fast.fetches).toBe(1);
+      // The remote's branches are what the clone's remote-tracking refs hold: a fetch would change nothing.
+      expect([fast.listings, fast.fetches]).toEqual([1, 0]);
       expect(fast.stdout).toContain("is in sync with the realm");
       expect({ code: fast.code, stdout: fast.stdout }).toEqual({ code: slow.code, stdout: slow.stdout });
     }
@@ -70,6 +71,8 @@ describe("blue realm sync when already in sync", () => {
     const r = sync(aperture);
     expect(r.fast).toBe(false);
     expect(r.code).toBe(0);
+    // The listing showed main moved: the fast path fetched, and the full path used that fetch.
+    expect([r.listings, r.fetches]).toEqual([1, 1]);
     expect(sb.git(clone, "rev-parse", "HEAD")).toBe(sb.git(other, "rev-parse", "HEAD"));
     // The full path kept the model for the new main: the next in-sync sync is fast again.
     expect(sync(aperture).fast).toBe(true);
@@ -100,12 +103,30 @@ describe("blue realm sync when already in sync", () => {
   test("open sync branches take the full path (fungal has one to acknowledge)", () => {
     const r = sync(fungal);
     expect(r.fast).toBe(false);
-    // The fast path's fetch is the full path's: the realm is fetched once.
-    expect(r.fetches).toBe(1);
+    // The provider's push set the clone's remote-tracking ref for its branch: the listing matched, nothing was fetched.
+    expect([r.listings, r.fetches]).toEqual([1, 0]);
     expect(r.stdout).toContain("Merged sync/");
     // Its merges moved the realm; the model it kept for the new main lets the provider's next sync answer at once.
     const next = sync(aperture);
     expect([next.fast, next.code]).toEqual([true, 0]);
     expect(next.stdout).toContain("is in sync with the realm");
+  });
+
+  test("a branch gone from the remote is fetched away (pruned) before anything is decided", () => {
+    const other = sb.path("other-clone-2");
+    sb.git(sb.root, "clone", "-q", sb.git(clone, "remote", "get-url", "origin"), other);
+    sb.git(other, "push", "-q", "origin", "main:refs/heads/scratch");
+    // The listing shows a branch the clone does not track: fetched, then the full path (which finds nothing to do).
+    const seen = sync(aperture);
+    expect([seen.fast, seen.listings, seen.fetches, seen.code]).toEqual([false, 1, 1, 0]);
+    expect(sb.git(clone, "for-each-ref", "--format=%(refname)", "refs/remotes/origin/scratch")).toBe("refs/remotes/origin/scratch");
+    expect(sync(aperture).fetches).toBe(0);
+    // Deleted elsewhere: the clone still tracks it, so the listing differs again and the fetch prunes it.
+    sb.git(other, "push", "-q", "origin", "--delete", "scratch");
+    const pruned = sync(aperture);
+    expect([pruned.listings, pruned.fetches, pruned.code]).toEqual([1, 1, 0]);
+    expect(sb.git(clone, "for-each-ref", "refs/remotes/origin/scratch")).toBe("");
+    const quiet = sync(aperture);
+    expect([quiet.fast, quiet.listings, quiet.fetches]).toEqual([true, 1, 0]);
   });
 });
