@@ -1,6 +1,5 @@
 // Signed commits (realm.yaml `trust.require_signed_commits`): which SSH keys may have signed a commit, the
 // allowed-signers file git verifies it with, and what its verdict means. Pure; git does the cryptography.
-import { createHash } from "node:crypto";
 import type { FileChange, Signature } from "../git/commits.ts";
 import type { SigningKey } from "../realm/schema.ts";
 
@@ -10,7 +9,7 @@ type Files = ReadonlyMap<string, unknown>;
  *  SHA-256 of the key blob. */
 export function fingerprintOf(key: string): string {
   const blob = key.trim().split(/\s+/)[1] ?? "";
-  return `SHA256:${createHash("sha256").update(Buffer.from(blob, "base64")).digest("base64").replace(/=+$/, "")}`;
+  return `SHA256:${new Bun.CryptoHasher("sha256").update(Buffer.from(blob, "base64")).digest("base64").replace(/=+$/, "")}`;
 }
 
 const keyList = (v: unknown): SigningKey[] =>

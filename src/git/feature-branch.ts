@@ -1,12 +1,13 @@
 // What `blue realm pr` reads of one member repo before it pushes, in as few git commands as git allows: the
 // feature branch's commit and origin's HEAD in one `for-each-ref`; then, only for a repo that has the branch, its
 // origin, its worktrees (the main checkout's branch among them) and, when asked, origin's answer to a dry-run push,
-// at once. Each answer is the one the single questions in git/worktree.ts give (branchExists/branchSha,
-// baseBranch, originUrl, worktreesOf, pushCheck).
+// at once, and the uncommitted files of the worktree that has the branch checked out as soon as the worktree list
+// names it (beside the push). Each answer is the one the single questions in git/worktree.ts give
+// (branchExists/branchSha, baseBranch, originUrl, worktreesOf, pushCheck, uncommittedFiles).
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { runBounded } from "../system/subprocess.ts";
-import { currentBranch, originUrl, pushCheck, worktreesOf } from "./worktree.ts";
+import { currentBranch, originUrl, pushCheck, uncommittedFiles, worktreesOf } from "./worktree.ts";
 
 export type FeatureBranchFacts = {
   /** The branch's commit. */
@@ -18,6 +19,9 @@ export type FeatureBranchFacts = {
   worktrees: { path: string; branch: string | null }[];
   /** What origin says of pushing the branch (`askOrigin` only); null when not asked or there is no origin. */
   push: "ok" | "rejected" | null;
+  /** The worktree that has the branch checked out, and its changed, staged and untracked files (`askOrigin` only: [] otherwise). */
+  checkout: string | null;
+  uncommitted: string[];
 };
 
 const real = (p: string) => {
@@ -45,11 +49,16 @@ export async function featureBranchFacts(root: string, branch: string, opts: { a
   // The dry-run push is asked alongside the origin's URL; its answer counts only when there is an origin (without
   // one it fails, and the refusal is "no origin").
   const asked = opts.askOrigin ? pushCheck(root, branch).then((v) => ({ v }), (e: unknown) => ({ e })) : undefined;
-  const [url, worktrees, push] = await Promise.all([originUrl(root), worktreesOf(root), asked]);
+  const listed = worktreesOf(root);
+  const dirty = listed.then(async (wts) => {
+    const checkout = wts.find((w) => w.branch === ref)?.path ?? null;
+    return { checkout, uncommitted: checkout && opts.askOrigin ? await uncommittedFiles(checkout) : [] };
+  });
+  const [url, worktrees, push, { checkout, uncommitted }] = await Promise.all([originUrl(root), listed, asked, dirty]);
   if (url && push && "e" in push) throw push.e;
   const at = worktrees.find((w) => w.path === real(root));
   // The worktree list names what is checked out at root; a root it does not list is asked directly.
   const here = at ? at.branch?.replace(/^refs\/heads\//, "") : await currentBranch(root);
   const base = originHead.startsWith("refs/remotes/origin/") ? originHead.slice("refs/remotes/origin/".length) : here && here !== branch ? here : "main";
-  return { sha, base, remote_url: url ?? null, worktrees, push: url && push && "v" in push ? push.v : null };
+  return { sha, base, remote_url: url ?? null, worktrees, push: url && push && "v" in push ? push.v : null, checkout, uncommitted };
 }

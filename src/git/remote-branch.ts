@@ -3,7 +3,6 @@
 // to the base branch. Work happens in a bare cache repo per origin (no work tree: merge-tree writes the tree),
 // so the daemon never touches anyone's checkout.
 import { existsSync, mkdirSync } from "node:fs";
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { runBounded } from "../system/subprocess.ts";
 import { assertSafeUrl } from "./realm-repo.ts";
@@ -18,7 +17,7 @@ const cause = (stderr: string) => stderr.split("\n").find((l) => /^(fatal|error|
 /** The bare cache of one origin under `dir` (created on first use). */
 async function cacheOf(dir: string, url: string): Promise<string> {
   assertSafeUrl(url);
-  const path = join(dir, `${createHash("sha256").update(url).digest("hex").slice(0, 16)}.git`);
+  const path = join(dir, `${new Bun.CryptoHasher("sha256").update(url).digest("hex").slice(0, 16)}.git`);
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true });
     await exec(dir, ["init", "-q", "--bare", path]);

@@ -1,7 +1,6 @@
 // The daemon session an MCP server holds while its client is connected: registered at start (starting the
 // daemon if needed, as status does), refreshed on every tool call, deleted when the client goes. Without a
 // daemon the tools still work; the session is then simply missing.
-import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import type { SessionInput } from "../daemon/api.ts";
 import type { Member } from "../realm/workspace.ts";
@@ -11,7 +10,7 @@ import { checkedOutBranch } from "../system/repo-root.ts";
  *  removed when the daemon next starts. */
 export function mcpSession(member: Member, clientName?: string): SessionInput {
   const pid = process.pid;
-  const id = `mcp-${createHash("sha1").update(`${hostname()}:${pid}:${member.root}`).digest("hex").slice(0, 12)}`;
+  const id = `mcp-${new Bun.CryptoHasher("sha1").update(`${hostname()}:${pid}:${member.root}`).digest("hex").slice(0, 12)}`;
   const branch = checkedOutBranch(member.root) ?? undefined;
   return { id, pid, client_id: `mcp:${clientName ?? "unknown"}`, repo: member.config.repo, realm: member.config.realm.name, repo_path: member.root, branch };
 }

@@ -3,7 +3,7 @@
 // Each step is journaled (pr/apply.ts): a run that fails part-way is finished by the same command again.
 import { realpathSync } from "node:fs";
 import { Refused, UsageError } from "../errors.ts";
-import { currentBranch, mainCheckoutOf, remoteBranchState, uncommittedFiles, worktreesOf } from "../git/worktree.ts";
+import { currentBranch, mainCheckoutOf, remoteBranchState, worktreesOf } from "../git/worktree.ts";
 import { featureBranchFacts, type FeatureBranchFacts } from "../git/feature-branch.ts";
 import { requireRepoRoot, type Member } from "../realm/workspace.ts";
 import { realmEdges, type RealmModel } from "../realm/load.ts";
@@ -80,15 +80,17 @@ export async function findRfc(flag: string | undefined, dir: string = process.cw
 }
 
 /** What the real run checks before its first push: origins, work trees with uncommitted changes, pushes origin would
- *  reject (origin's answer to a dry-run push was asked while the set was found). */
-async function refusalsOf(set: readonly Found[], order: readonly string[]): Promise<PrRefusal[]> {
-  const facts = await Promise.all(
-    set.map(async ({ target, facts }): Promise<PrRepoFacts> => {
-      const checkout = facts.worktrees.find((w) => w.branch === `refs/heads/${target.branch}`)?.path ?? null;
-      const uncommitted = checkout ? await uncommittedFiles(checkout) : [];
-      return { repo: target.repo, root: realPath(target.root), branch: target.branch, remote_url: target.remote_url, checkout, uncommitted, push: facts.push };
-    }),
-  );
+ *  reject (origin's answer to a dry-run push, and the work trees' changes, were read while the set was found). */
+function refusalsOf(set: readonly Found[], order: readonly string[]): PrRefusal[] {
+  const facts = set.map(({ target, facts }): PrRepoFacts => ({
+    repo: target.repo,
+    root: realPath(target.root),
+    branch: target.branch,
+    remote_url: target.remote_url,
+    checkout: facts.checkout,
+    uncommitted: facts.uncommitted,
+    push: facts.push,
+  }));
   return prRefusals(facts.sort((a, b) => order.indexOf(a.repo) - order.indexOf(b.repo)));
 }
 
@@ -109,7 +111,7 @@ export async function runPr(req: PrRequest, dryRun: boolean): Promise<PrPlan & {
   const pushed = new Map<string, "pushed" | "up-to-date">();
   const plan = () =>
     planPrs({ realm: req.model.realm?.name ?? "", rfc: req.rfc, branch: featureBranch(req.rfc), title: req.title, body: req.body, draft: req.draft, targets: set.map((s) => s.target), edges: realmEdges(req.model), prs, pushed });
-  const refusals = await refusalsOf(set, plan().order);
+  const refusals = refusalsOf(set, plan().order);
   if (dryRun) return { ...plan(), refusals, operation: null, known };
   if (refusals.length > 0) {
     const { message, hint } = refusalText(refusals);

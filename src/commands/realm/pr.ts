@@ -91,10 +91,13 @@ export const pr = defineCommand({
     // PR numbers a forge gave, is built again).
     const autoMerge = Boolean(args["auto-merge"]);
     let asked: Promise<{ auto_merge: boolean; by: string }> | undefined;
+    // Who opts in is asked of git only when this run opts in: a record keeps `by` for an opt-in alone (follow/record.ts).
     const optIn = () =>
-      (asked ??= identityEmail(member.root, "committer")
-        .catch(() => undefined)
-        .then(async (email) => ({ auto_merge: autoMerge, by: email ?? (await import("../../follow/run.ts")).followerName(blueHome()) })));
+      (asked ??= autoMerge
+        ? identityEmail(member.root, "committer")
+            .catch(() => undefined)
+            .then(async (email) => ({ auto_merge: true, by: email ?? (await import("../../follow/run.ts")).followerName(blueHome()) }))
+        : Promise.resolve({ auto_merge: false, by: "" }));
     let early: Promise<PreparedSet> | undefined;
     const beforePush = (planned: PrPlan, known: PrKnown) => {
       early = preparePrSet(clone, planned, optIn(), known);
