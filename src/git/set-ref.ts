@@ -92,11 +92,11 @@ export async function dropRecord(clone: string, kind: RecordKind, name: string, 
 /** Make `commit` (null: none) the record on the realm remote if it is still `parent` there, and here once it is. */
 export async function pushRecord(clone: string, kind: RecordKind, name: string, commit: string | null, parent: string | null): Promise<"won" | "lost"> {
   const ref = `${kind.refs}${name}`;
-  const r = await exec(clone, ["push", "--porcelain", `--force-with-lease=${ref}:${parent ?? ""}`, "origin", `${commit ?? ""}:${ref}`]);
-  if (r.ok) {
-    await must(clone, commit ? ["update-ref", ref, commit] : ["update-ref", "-d", ref]);
-    return "won";
-  }
+  // The records mapped onto themselves as a fetch refspec for this push only: git then sets (or deletes) the clone's
+  // own ref once the realm remote took the push, as it updates a remote-tracking branch, with no update-ref after it.
+  const mapped = `remote.origin.fetch=+${kind.refs}*:${kind.refs}*`;
+  const r = await exec(clone, ["-c", mapped, "push", "--porcelain", `--force-with-lease=${ref}:${parent ?? ""}`, "origin", `${commit ?? ""}:${ref}`]);
+  if (r.ok) return "won";
   if (/stale info|rejected|fetch first|non-fast-forward/i.test(r.stdout + r.stderr)) return "lost";
   throw new GitError(`pushing the record ${ref} to the realm failed: ${r.stderr.split("\n")[0]}`, "Check the realm remote, then run the command again.");
 }
