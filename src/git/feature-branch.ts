@@ -1,11 +1,11 @@
 // What `blue realm pr` reads of one member repo before it pushes, in as few git commands as git allows: the
-// feature branch's commit and origin's HEAD in one `for-each-ref`; then, only for a repo that has the branch, its
+// feature branch's commit and origin's HEAD (from the ref files of a plain repo, else one `for-each-ref`); then, only for a repo that has the branch, its
 // origin, its worktrees (the main checkout's branch among them) and, when asked, origin's answer to a dry-run push,
 // at once, and the uncommitted files of the worktree that has the branch checked out as soon as the worktree list
 // names it (beside the push). Each answer is the one the single questions in git/worktree.ts give
 // (branchExists/branchSha, baseBranch, originUrl, worktreesOf, pushCheck, uncommittedFiles).
-import { realpathSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { runBounded } from "../system/subprocess.ts";
 import { currentBranch, originUrl, pushCheck, uncommittedFiles, worktreesOf } from "./worktree.ts";
 
@@ -35,17 +35,9 @@ const real = (p: string) => {
 /** The facts, or null when the repo has no branch `branch`. */
 export async function featureBranchFacts(root: string, branch: string, opts: { askOrigin: boolean } = { askOrigin: false }): Promise<FeatureBranchFacts | null> {
   const ref = `refs/heads/${branch}`;
-  const r = await runBounded(["git", "for-each-ref", "--format=%(refname)%00%(objectname)%00%(symref)", ref, "refs/remotes/origin/HEAD"], {
-    cwd: root,
-    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
-    timeoutMs: 60_000,
-  });
-  if (r.code !== 0) return null;
-  // A pattern matches by whole path components: refs/heads/feat/x also lists refs/heads/feat/x/y, so names are compared.
-  const rows = r.stdout.split("\n").filter(Boolean).map((l) => l.split("\0") as [string, string, string]);
-  const sha = rows.find(([name]) => name === ref)?.[1];
-  if (!sha) return null;
-  const originHead = rows.find(([name]) => name === "refs/remotes/origin/HEAD")?.[2] ?? "";
+  const refs = refsFromFiles(root, ref) ?? (await refsFromGit(root, ref));
+  if (!refs) return null;
+  const { sha, originHead } = refs;
   // The dry-run push is asked alongside the origin's URL; its answer counts only when there is an origin (without
   // one it fails, and the refusal is "no origin").
   const asked = opts.askOrigin ? pushCheck(root, branch).then((v) => ({ v }), (e: unknown) => ({ e })) : undefined;
@@ -61,4 +53,49 @@ export async function featureBranchFacts(root: string, branch: string, opts: { a
   const here = at ? at.branch?.replace(/^refs\/heads\//, "") : await currentBranch(root);
   const base = originHead.startsWith("refs/remotes/origin/") ? originHead.slice("refs/remotes/origin/".length) : here && here !== branch ? here : "main";
   return { sha, base, remote_url: url ?? null, worktrees, push: url && push && "v" in push ? push.v : null, checkout, uncommitted };
+}
+
+type BranchRefs = { sha: string; originHead: string };
+
+/** The branch's commit and origin's HEAD (the ref it names, or "") from one `for-each-ref`; null when there is no such branch. */
+export async function refsFromGit(root: string, ref: string): Promise<BranchRefs | null> {
+  const r = await runBounded(["git", "for-each-ref", "--format=%(refname)%00%(objectname)%00%(symref)", ref, "refs/remotes/origin/HEAD"], {
+    cwd: root,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    timeoutMs: 60_000,
+  });
+  if (r.code !== 0) return null;
+  // A pattern matches by whole path components: refs/heads/feat/x also lists refs/heads/feat/x/y, so names are compared.
+  const rows = r.stdout.split("\n").filter(Boolean).map((l) => l.split("\0") as [string, string, string]);
+  const sha = rows.find(([name]) => name === ref)?.[1];
+  return sha ? { sha, originHead: rows.find(([name]) => name === "refs/remotes/origin/HEAD")?.[2] ?? "" } : null;
+}
+
+const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/**
+ * The same answer read from git's files backend without a process, when the repo is a plain one: its .git a
+ * directory, refs as files (no reftable), no GIT_DIR or GIT_COMMON_DIR. A loose ref is read before its packed line
+ * (git writes a loose ref by renaming a lock file, so it is whole); origin/HEAD is a symbolic ref, which is always
+ * loose. undefined (ask git) for anything else: a symbolic feature branch, a file that is not what git writes.
+ */
+export function refsFromFiles(root: string, ref: string): BranchRefs | null | undefined {
+  if (process.env.GIT_DIR || process.env.GIT_COMMON_DIR) return undefined;
+  const gitDir = join(root, ".git");
+  try {
+    if (!statSync(gitDir).isDirectory() || existsSync(join(gitDir, "reftable")) || existsSync(join(gitDir, "commondir"))) return undefined;
+    const loose = (name: string) => (existsSync(join(gitDir, name)) ? readFileSync(join(gitDir, name), "utf8").trim() : undefined);
+    let sha = loose(ref);
+    if (sha === undefined) {
+      const packed = existsSync(join(gitDir, "packed-refs")) ? readFileSync(join(gitDir, "packed-refs"), "utf8") : "";
+      sha = packed.split("\n").find((l) => l.endsWith(` ${ref}`) && OBJECT_ID.test(l.slice(0, l.length - ref.length - 1)))?.split(" ")[0];
+      if (sha === undefined) return null;
+    }
+    if (!OBJECT_ID.test(sha)) return undefined;
+    const head = loose("refs/remotes/origin/HEAD");
+    if (head !== undefined && !head.startsWith("ref: ")) return undefined;
+    return { sha, originHead: head ? head.slice("ref: ".length) : "" };
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 // The git operations behind `blue realm worktree` and `blue realm pr` on a member repo: read the facts a plan
 // needs (branches, worktrees, uncommitted changes), and the few changes (branch, worktree, exclude, clone, push).
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../system/atomic-write.ts";
 import { GitError, Unreachable } from "../errors.ts";
@@ -43,6 +43,11 @@ export function isGitRepo(dir: string): boolean {
 
 /** The main checkout of the repo that `dir` belongs to, also from inside one of its linked worktrees. */
 export async function mainCheckoutOf(dir: string): Promise<string | undefined> {
+  // A repo root whose .git is a directory is its own main checkout (a linked worktree's or a submodule's .git is a
+  // file), named by its real path as git names it: no process. GIT_DIR and GIT_COMMON_DIR are git's to resolve.
+  if (!process.env.GIT_DIR && !process.env.GIT_COMMON_DIR && statSync(join(dir, ".git"), { throwIfNoEntry: false })?.isDirectory()) {
+    return realpathSync(dir);
+  }
   const common = await out(dir, ["rev-parse", "--path-format=absolute", "--git-common-dir"]);
   if (!common) return undefined;
   return common.endsWith("/.git") ? dirname(common) : undefined;
