@@ -194,13 +194,11 @@ export async function createBranch(root: string, branch: string, start: string):
   return { what: `branch ${branch}`, undo: () => run(root, ["branch", "-D", branch], `git branch -D ${branch}`).then(() => undefined) };
 }
 
-/** Add a worktree at `path` with `branch` checked out; `create`: the branch is new, made from `start` (untracked, as
- *  createBranch makes it) by the same git command, and taken back with the worktree. */
-export async function addWorktree(root: string, path: string, branch: string, create?: { start: string }): Promise<Undo> {
+export async function addWorktree(root: string, path: string, branch: string): Promise<Undo> {
   mkdirSync(dirname(path), { recursive: true });
   // A worktree dir deleted by hand stays registered until pruned, and then blocks the branch.
   if (staleWorktreeRecords(await commonDir(root))) await run(root, ["worktree", "prune"], "git worktree prune");
-  const worktree: Undo = {
+  const undo: Undo = {
     what: `worktree ${path}`,
     undo: async () => {
       await run(root, ["worktree", "remove", "--force", "--force", path], "git worktree remove").catch(() => undefined);
@@ -208,39 +206,14 @@ export async function addWorktree(root: string, path: string, branch: string, cr
       await run(root, ["worktree", "prune"], "git worktree prune").catch(() => undefined);
     },
   };
-  const madeBranch: Undo = { what: `branch ${branch}`, undo: () => run(root, ["branch", "-D", branch], `git branch -D ${branch}`).then(() => undefined) };
-  const args = create ? ["worktree", "add", "-q", "--no-track", "-b", branch, path, create.start] : ["worktree", "add", "-q", path, branch];
-  const r = await exec(root, args);
-  if (!r.ok) {
-    const cause = gitCause(r.stderr || r.stdout);
-    // With `create`, git makes the branch first: a failure before it (a locked ref, a branch made meanwhile, which is
-    // not ours to delete) is the branch's; after it (a post-checkout hook's exit status is git's) the worktree's.
-    const made = create !== undefined && !/already exists/.test(cause) && (await branchExists(root, branch));
-    // git may have made the worktree before failing: take it back (the branch is the caller's to take back).
-    if (existsSync(path)) await worktree.undo();
-    if (create && !made) throw new WorktreeStepFailed(`git branch ${branch} failed: ${cause}`, "branch");
-    throw new WorktreeStepFailed(`git worktree add ${path} failed: ${cause}`, "worktree", made ? madeBranch : undefined);
+  try {
+    await run(root, ["worktree", "add", "-q", path, branch], `git worktree add ${path}`);
+  } catch (e) {
+    // git may have made the worktree before failing (a post-checkout hook's exit status is git's): take it back.
+    if (existsSync(path)) await undo.undo();
+    throw e;
   }
-  if (!create) return worktree;
-  return {
-    what: `${madeBranch.what} and ${worktree.what}`,
-    undo: async () => {
-      await worktree.undo();
-      await madeBranch.undo();
-    },
-  };
-}
-
-/** A failed `addWorktree`: whether the branch (when the same command made it) or the worktree failed, and, when the
- *  branch was made before the worktree failed, how to take the branch back. */
-export class WorktreeStepFailed extends GitError {
-  constructor(
-    message: string,
-    readonly stage: "branch" | "worktree",
-    readonly madeBranch?: Undo,
-  ) {
-    super(message, "Fix what git says, then run the command again.");
-  }
+  return undo;
 }
 
 export async function removeWorktree(root: string, path: string, force: boolean): Promise<void> {

@@ -7,7 +7,6 @@ import {
   addWorktree,
   cloneCheckout,
   createBranch,
-  WorktreeStepFailed,
   deleteBranch,
   excludeWorktrees,
   isGitRepo,
@@ -135,23 +134,6 @@ export async function runWorktree(req: WorktreeRequest): Promise<WorktreeOutcome
           step = WORKTREE_STEPS.exclude;
           const u = await excludeWorktrees(r.root!);
           if (u) undo.push(u);
-        } else if (s === "branch" && r.steps.includes("worktree")) {
-          // The branch and its worktree by one git command (`worktree add -b`); both steps are journaled once it is done.
-          step = WORKTREE_STEPS.branch;
-          const made = await addWorktree(r.root!, r.worktree!, plan.branch, { start: r.base?.startsWith("origin/") ? r.base : "HEAD" }).catch((e: unknown) => {
-            // The branch was made, then the worktree failed (and both were taken back): as if run one after the other.
-            if (e instanceof WorktreeStepFailed && e.madeBranch) {
-              undo.push(e.madeBranch);
-              journal.record(r.repo, step, plan.branch);
-              step = WORKTREE_STEPS.worktree;
-            }
-            throw e;
-          });
-          undo.push(made);
-          journal.record(r.repo, step, plan.branch);
-          step = WORKTREE_STEPS.worktree;
-          journal.record(r.repo, step, r.worktree);
-          break;
         } else if (s === "branch") {
           step = WORKTREE_STEPS.branch;
           undo.push(await createBranch(r.root!, plan.branch, r.base?.startsWith("origin/") ? r.base : "HEAD"));
