@@ -50,7 +50,7 @@ export function parseTrace(text: string): Trace {
     const exec = /^execve\("([^"]*)", \[(.*?)\]/.exec(rest);
     if (exec && !/= -1 /.test(rest)) {
       const args = [...exec[2]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((a) => a[1]!);
-      procs.set(pid, { start: t, end: t, argv0: args[0] ?? "", sub: args.slice(1).find((a) => !a.startsWith("-")) ?? "", path: exec[1]! });
+      procs.set(pid, { start: t, end: t, argv0: args[0] ?? "", sub: gitSubcommand(args.slice(1)), path: exec[1]! });
     } else if (/^\+\+\+ exited/.test(rest) && procs.has(pid)) {
       procs.get(pid)!.end = t;
     }
@@ -91,3 +91,14 @@ function unionMs(intervals: [number, number][]): number {
 }
 
 export const traceFile = (dir: string, name: string) => join(dir, `${name}.strace`);
+
+/** git's subcommand: the first argument that is not an option, skipping the values of `-c`, `-C` and the like
+ *  (`git -c remote.origin.fetch=… push` is a push). */
+function gitSubcommand(args: string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "-c" || a === "-C" || a === "--git-dir" || a === "--work-tree" || a === "--namespace") i++;
+    else if (!a.startsWith("-")) return a;
+  }
+  return "";
+}
