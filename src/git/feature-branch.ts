@@ -4,8 +4,9 @@
 // at once, and the uncommitted files of the worktree that has the branch checked out as soon as the worktree list
 // names it (beside the push). Each answer is the one the single questions in git/worktree.ts give
 // (branchExists/branchSha, baseBranch, originUrl, worktreesOf, pushCheck, uncommittedFiles).
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
+import { plainGitDir, readRef, readSymref } from "./ref-files.ts";
 import { runBounded } from "../system/subprocess.ts";
 import { currentBranch, originUrl, pushCheck, uncommittedFiles, worktreesOf } from "./worktree.ts";
 
@@ -71,31 +72,15 @@ export async function refsFromGit(root: string, ref: string): Promise<BranchRefs
   return sha ? { sha, originHead: rows.find(([name]) => name === "refs/remotes/origin/HEAD")?.[2] ?? "" } : null;
 }
 
-const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-
 /**
- * The same answer read from git's files backend without a process, when the repo is a plain one: its .git a
- * directory, refs as files (no reftable), no GIT_DIR or GIT_COMMON_DIR. A loose ref is read before its packed line
- * (git writes a loose ref by renaming a lock file, so it is whole); origin/HEAD is a symbolic ref, which is always
- * loose. undefined (ask git) for anything else: a symbolic feature branch, a file that is not what git writes.
+ * The same answer read from a plain repo's ref files without a process (git/ref-files.ts): undefined (ask git) for
+ * anything else, a symbolic feature branch among it.
  */
 export function refsFromFiles(root: string, ref: string): BranchRefs | null | undefined {
-  if (process.env.GIT_DIR || process.env.GIT_COMMON_DIR) return undefined;
-  const gitDir = join(root, ".git");
-  try {
-    if (!statSync(gitDir).isDirectory() || existsSync(join(gitDir, "reftable")) || existsSync(join(gitDir, "commondir"))) return undefined;
-    const loose = (name: string) => (existsSync(join(gitDir, name)) ? readFileSync(join(gitDir, name), "utf8").trim() : undefined);
-    let sha = loose(ref);
-    if (sha === undefined) {
-      const packed = existsSync(join(gitDir, "packed-refs")) ? readFileSync(join(gitDir, "packed-refs"), "utf8") : "";
-      sha = packed.split("\n").find((l) => l.endsWith(` ${ref}`) && OBJECT_ID.test(l.slice(0, l.length - ref.length - 1)))?.split(" ")[0];
-      if (sha === undefined) return null;
-    }
-    if (!OBJECT_ID.test(sha)) return undefined;
-    const head = loose("refs/remotes/origin/HEAD");
-    if (head !== undefined && !head.startsWith("ref: ")) return undefined;
-    return { sha, originHead: head ? head.slice("ref: ".length) : "" };
-  } catch {
-    return undefined;
-  }
+  const gitDir = plainGitDir(root);
+  if (!gitDir) return undefined;
+  const sha = readRef(gitDir, ref);
+  if (sha === null || sha === undefined) return sha;
+  const originHead = readSymref(gitDir, "refs/remotes/origin/HEAD");
+  return originHead === undefined ? undefined : { sha, originHead };
 }

@@ -7,6 +7,7 @@ import { GitError, Unreachable } from "../errors.ts";
 import type { RepoFacts } from "../worktree/plan.ts";
 import { runBounded } from "../system/subprocess.ts";
 import { assertSafeUrl } from "./realm-repo.ts";
+import { plainGitDir, readHead, readRef, worktreesFromFiles } from "./ref-files.ts";
 
 export const WORKTREES_DIR = ".worktrees";
 
@@ -60,6 +61,8 @@ export async function currentBranch(dir: string): Promise<string | undefined> {
 type WorktreeEntry = { path: string; branch?: string; prunable: boolean };
 
 async function listWorktrees(root: string): Promise<WorktreeEntry[]> {
+  const read = worktreesFromFiles(root);
+  if (read) return read;
   const text = await out(root, ["worktree", "list", "--porcelain"]);
   const entries: WorktreeEntry[] = [];
   for (const block of text.split(/\n\n+/)) {
@@ -103,6 +106,12 @@ const commonDir = (root: string) => {
 /** HEAD's commit and the branch checked out (undefined: detached), with the common git dir learnt on the way, in
  *  one git command; a repo without a commit yet is asked the usual way. */
 async function headOf(root: string): Promise<[string, string | undefined]> {
+  const gitDir = plainGitDir(root);
+  const read = gitDir && readHead(gitDir);
+  if (gitDir && read) {
+    if (!commonDirs.has(root)) commonDirs.set(root, Promise.resolve(realpathSync(gitDir)));
+    return [read.sha, read.branch];
+  }
   const r = await exec(root, ["rev-parse", "--path-format=absolute", "--git-common-dir", "HEAD", "--symbolic-full-name", "HEAD"]);
   const [common, sha, full] = r.stdout.trim().split("\n");
   if (r.ok && common && sha && full) {
@@ -133,6 +142,23 @@ function staleWorktreeRecords(common: string): boolean {
 const EXCLUDE_LINE = `/${WORKTREES_DIR}/`;
 const excludes = (text: string) => text.split(/\r?\n/).some((l) => [EXCLUDE_LINE, `${WORKTREES_DIR}/`, `/${WORKTREES_DIR}`, WORKTREES_DIR].includes(l.trim()));
 
+/** `for-each-ref --format=%(refname)%00%(worktreepath)` of the branch and origin's, read from a plain repo's files
+ *  (git/ref-files.ts); undefined: ask git. */
+function tipsFromFiles(root: string, ref: string, remote: string): [string, string?][] | undefined {
+  const gitDir = plainGitDir(root);
+  if (!gitDir) return undefined;
+  const [tip, remoteTip] = [readRef(gitDir, ref), readRef(gitDir, remote)];
+  if (tip === undefined || remoteTip === undefined) return undefined;
+  const rows: [string, string?][] = [];
+  if (tip) {
+    const worktrees = worktreesFromFiles(root);
+    if (!worktrees) return undefined;
+    rows.push([ref, worktrees.find((w) => w.branch === ref)?.path ?? ""]);
+  }
+  if (remoteTip) rows.push([remote, ""]);
+  return rows;
+}
+
 /** Everything the worktree plan needs to know about one repo. Read-only. */
 export async function probeRepo(root: string, branch: string, worktree: string): Promise<RepoFacts> {
   const ref = `refs/heads/${branch}`;
@@ -140,8 +166,9 @@ export async function probeRepo(root: string, branch: string, worktree: string):
   // something is at the worktree's path (a new change's path is absent: one git command fewer per repo).
   const [[head, headBranch], tips, entries, dirtyZ] = await Promise.all([
     headOf(root),
-    // The branch and origin's, in one git command (`for-each-ref` names exactly these refs, or nothing).
-    out(root, ["for-each-ref", "--format=%(refname)%00%(worktreepath)", ref, `refs/remotes/origin/${branch}`]).then((t) => t.split("\n").map((l) => l.split("\0") as [string, string?])),
+    // The branch and origin's, from the ref files or in one git command (`for-each-ref` names exactly these refs, or nothing).
+    tipsFromFiles(root, ref, `refs/remotes/origin/${branch}`) ??
+      out(root, ["for-each-ref", "--format=%(refname)%00%(worktreepath)", ref, `refs/remotes/origin/${branch}`]).then((t) => t.split("\n").map((l) => l.split("\0") as [string, string?])),
     existsSync(worktree) ? listWorktrees(root) : Promise.resolve([]),
     exec(root, ["status", "--porcelain=v1", "-z", "--untracked-files=no"]).then((r) => (r.ok ? r.stdout : "")),
   ]);
