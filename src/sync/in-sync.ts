@@ -51,8 +51,11 @@ async function decide(clone: string, realm: string, repo: string, repoRoot: stri
   const git = gitCommand(clone, { ...process.env, GIT_TERMINAL_PROMPT: "0" });
   // What the fetch would bring is asked first: the remote's branches, one ref listing (~half a fetch here: no
   // connectivity check, no auto maintenance). The status (hand edits, and any untracked file the loader would
-  // read) runs beside it.
-  const [listed, status] = await Promise.all([git.exec(["ls-remote", "--heads", "origin"]), cloneStatus(clone)]);
+  // read) runs beside it, unless the clone already tracks an open sync branch: then the full path decides
+  // whatever the listing says (an acknowledgement to build, a merge), and it checks for hand edits itself.
+  const tracked = readRefs(join(clone, ".git"));
+  const open = (refs: Map<string, string>) => [...refs.keys()].some((r) => r.startsWith("refs/remotes/origin/sync/"));
+  const [listed, status] = await Promise.all([git.exec(["ls-remote", "--heads", "origin"]), tracked && open(tracked) ? undefined : cloneStatus(clone)]);
   if (listed.code !== 0) return false;
   const refs = readRefs(join(clone, ".git"));
   if (!refs || !sameBranches(listed.stdout, refs)) {
@@ -62,12 +65,12 @@ async function decide(clone: string, realm: string, repo: string, repoRoot: stri
   }
   // Every remote-tracking ref is what a fetch would set it to, and nothing is left to prune: the clone is as fetched.
   markFetched(clone);
-  if (status.code !== 0 || status.stdout !== "") return false;
+  // Open sync branches to read and perhaps merge: the full path.
+  if (open(refs) || !status || status.code !== 0 || status.stdout !== "") return false;
   if (readFileSync(join(clone, ".git", "HEAD"), "utf8").trim() !== "ref: refs/heads/main") return false;
   const head = refs.get("refs/heads/main");
-  // The realm moved (main to fast-forward), or open sync branches to read and perhaps merge: the full path.
+  // The realm moved (main to fast-forward): the full path.
   if (!head || refs.get("refs/remotes/origin/main") !== head) return false;
-  if ([...refs.keys()].some((r) => r.startsWith("refs/remotes/origin/sync/"))) return false;
   const model = readModelAtCommit(clone, head);
   if (!model || model.realm?.name !== realm || !model.repos.has(repo)) return false;
   for (const [, d] of model.domains) {

@@ -105,6 +105,9 @@ describe("blue realm sync when already in sync", () => {
     expect(r.fast).toBe(false);
     // The provider's push set the clone's remote-tracking ref for its branch: the listing matched, nothing was fetched.
     expect([r.listings, r.fetches]).toEqual([1, 0]);
+    // The clone tracked the open branch before the listing: the fast path ran no status of its own (the one status
+    // is the full path's, keeping the model for the new main after its merges).
+    expect(r.git.filter((l) => l === "status --porcelain --untracked-files=all")).toHaveLength(1);
     expect(r.stdout).toContain("Merged sync/");
     // Its merges moved the realm; the model it kept for the new main lets the provider's next sync answer at once.
     const next = sync(aperture);
