@@ -22,6 +22,7 @@ import { git, REALM_BRANCH } from "../git/realm-repo.ts";
 import { deleteBranchAt, dropRecord, fetchRecordRefs, listRecordRefs, readRecordFile, recordRefCommit, swapRecordFile, type RecordKind } from "../git/set-ref.ts";
 import { blueHome } from "../system/home.ts";
 import { parseTrailers } from "./branches.ts";
+import { takeClosedListed } from "./fetched.ts";
 import { syncBranchRepo, type PendingSync } from "./pending.ts";
 
 export const CLOSED: RecordKind = { refs: "refs/blue/closed/", file: "closed.yaml" };
@@ -81,12 +82,13 @@ async function readClosed(clone: string, branch: string): Promise<StoredClosed |
 }
 
 /** The providers' sync branches among `pending` (another repo's, proposing versions) that are recorded closed, for the
- *  sync planner. The records are fetched only when there is such a branch to ask about; one that cannot be fetched
- *  leaves the clone's records as they are. */
+ *  sync planner. The records are fetched only when there is such a branch to ask about, and the fast path's listing
+ *  did not find them current; one that cannot be fetched leaves the clone's records as they are. */
 export async function closedAmong(clone: string, pending: readonly PendingSync[], repo: string): Promise<Set<string>> {
   const providers = pending.filter((p) => p.repo !== repo && p.base === null && p.updates.length > 0);
   if (providers.length === 0) return new Set();
-  await fetchClosed(clone).catch(() => undefined);
+  // The fast path's listing found the clone's records to be the realm remote's: nothing to fetch.
+  if (!takeClosedListed(clone)) await fetchClosed(clone).catch(() => undefined);
   const recorded = new Set((await listRecordRefs(clone, CLOSED).catch(() => [])).map((r) => r.name));
   return new Set(providers.map((p) => p.branch).filter((b) => recorded.has(b)));
 }

@@ -11,3 +11,16 @@ export function markFetched(clone: string): void {
 export function takeFetched(clone: string): boolean {
   return fetched.delete(clone);
 }
+
+// The realm clones whose records of closed sync branches (refs/blue/closed/*) the fast path found to be exactly the
+// realm remote's, in this process: sync/closed.ts need not fetch them again.
+const closedListed = new Set<string>();
+
+export function markClosedListed(clone: string): void {
+  closedListed.add(clone);
+}
+
+/** Whether the clone's closed records were found current in this process and not yet used; the answer is given once. */
+export function takeClosedListed(clone: string): boolean {
+  return closedListed.delete(clone);
+}

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { gitCommand } from "../git/command.ts";
-import { markFetched } from "./fetched.ts";
+import { markClosedListed, markFetched } from "./fetched.ts";
 import { readModelAtCommit } from "../realm/kept-read.ts";
 import { quickMember } from "../realm/member.ts";
 import { parsePointer, valueAt } from "../realm/pointer.ts";
@@ -55,7 +55,10 @@ async function decide(clone: string, realm: string, repo: string, repoRoot: stri
   // whatever the listing says (an acknowledgement to build, a merge), and it checks for hand edits itself.
   const tracked = readRefs(join(clone, ".git"));
   const open = (refs: Map<string, string>) => [...refs.keys()].some((r) => r.startsWith("refs/remotes/origin/sync/"));
-  const [listed, status] = await Promise.all([git.exec(["ls-remote", "--heads", "origin"]), tracked && open(tracked) ? undefined : cloneStatus(clone)]);
+  // The records of closed sync branches are listed too: when the clone's copies are the remote's, a full path that
+  // asks about them (an acknowledgement, sync/closed.ts closedAmong) need not fetch them.
+  const listing = ["ls-remote", "origin", "refs/heads/*", `${CLOSED_REFS}*`];
+  const [listed, status] = await Promise.all([git.exec(listing), tracked && open(tracked) ? undefined : cloneStatus(clone)]);
   if (listed.code !== 0) return false;
   const refs = readRefs(join(clone, ".git"));
   if (!refs || !sameBranches(listed.stdout, refs)) {
@@ -65,6 +68,7 @@ async function decide(clone: string, realm: string, repo: string, repoRoot: stri
   }
   // Every remote-tracking ref is what a fetch would set it to, and nothing is left to prune: the clone is as fetched.
   markFetched(clone);
+  if (sameClosedRecords(listed.stdout, refs)) markClosedListed(clone);
   // Open sync branches to read and perhaps merge: the full path.
   if (open(refs) || !status || status.code !== 0 || status.stdout !== "") return false;
   if (readFileSync(join(clone, ".git", "HEAD"), "utf8").trim() !== "ref: refs/heads/main") return false;
@@ -114,11 +118,24 @@ function cloneStatus(clone: string) {
 /** Whether `git ls-remote --heads` lists exactly the branches the clone's remote-tracking refs hold, at the same commits. */
 function sameBranches(listing: string, refs: Map<string, string>): boolean {
   const tracking = [...refs].filter(([name]) => name.startsWith("refs/remotes/origin/"));
-  const lines = listing.split("\n").filter((l) => l !== "");
+  const lines = listing.split("\n").filter((l) => l.split("\t")[1]?.startsWith("refs/heads/"));
   if (lines.length !== tracking.length) return false;
   return lines.every((l) => {
     const [id, name] = l.split("\t");
     return id !== undefined && name?.startsWith("refs/heads/") === true && refs.get(`refs/remotes/origin/${name.slice("refs/heads/".length)}`) === id;
+  });
+}
+
+/** Where sync/closed.ts keeps the records of closed sync branches (its CLOSED kind), fetched onto themselves. */
+const CLOSED_REFS = "refs/blue/closed/";
+
+/** Whether the listing's records of closed sync branches are exactly the clone's copies. */
+function sameClosedRecords(listing: string, refs: Map<string, string>): boolean {
+  const listed = listing.split("\n").filter((l) => l.split("\t")[1]?.startsWith(CLOSED_REFS));
+  const held = [...refs.keys()].filter((r) => r.startsWith(CLOSED_REFS));
+  return listed.length === held.length && listed.every((l) => {
+    const [id, name] = l.split("\t");
+    return refs.get(name!) === id;
   });
 }
 
@@ -133,7 +150,7 @@ function readRefs(gitDir: string): Map<string, string> | undefined {
     const packed = existsSync(join(gitDir, "packed-refs")) ? readFileSync(join(gitDir, "packed-refs"), "utf8") : "";
     for (const l of packed.split("\n")) {
       const [id, name] = l.split(" ");
-      if (id && name && sha.test(id) && (name === "refs/heads/main" || name.startsWith("refs/remotes/origin/"))) refs.set(name, id);
+      if (id && name && sha.test(id) && (name === "refs/heads/main" || name.startsWith("refs/remotes/origin/") || name.startsWith(CLOSED_REFS))) refs.set(name, id);
     }
     const loose = (rel: string): boolean => {
       const st = statSync(join(gitDir, rel), { throwIfNoEntry: false });
@@ -145,7 +162,7 @@ function readRefs(gitDir: string): Map<string, string> | undefined {
       refs.set(rel, id);
       return true;
     };
-    return loose("refs/heads/main") && loose("refs/remotes/origin") ? refs : undefined;
+    return loose("refs/heads/main") && loose("refs/remotes/origin") && loose(CLOSED_REFS.slice(0, -1)) ? refs : undefined;
   } catch {
     return undefined;
   }

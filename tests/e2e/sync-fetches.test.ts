@@ -25,7 +25,7 @@ const logged = (cwd: string, ...args: string[]) => {
   return { ...r, git: readFileSync(log, "utf8").split("\n").filter(Boolean) };
 };
 const realmFetches = (lines: string[]) => lines.filter((l) => /^fetch -q --prune origin$/.test(l));
-const listings = (lines: string[]) => lines.filter((l) => l === "ls-remote --heads origin");
+const listings = (lines: string[]) => lines.filter((l) => l === "ls-remote origin refs/heads/* refs/blue/closed/*");
 
 describe("blue realm sync fetches the realm once", () => {
   test("an acknowledgement that merges two branches: one listing, no fetch, and main as the realm remote has it", () => {
@@ -35,6 +35,9 @@ describe("blue realm sync fetches the realm once", () => {
     expect(r.code).toBe(0);
     expect(r.stdout.match(/Merged sync\//g)?.length).toBe(2);
     expect([listings(r.git).length, realmFetches(r.git).length]).toEqual([1, 0]);
+    // The closed-branch records the planner asks about (the provider's branch proposes a version) were in the same
+    // listing, the clone's copies the remote's: not fetched either.
+    expect(r.git.filter((l) => l.startsWith("fetch") && l.includes("refs/blue/closed/"))).toEqual([]);
     // Nothing left behind: the clone's main and refs are the realm remote's.
     const remote = sb.git(clone, "ls-remote", "origin", "refs/heads/*").split("\n").filter(Boolean).map((l) => l.split("\t")[1]);
     expect(remote).toEqual(["refs/heads/main"]);

@@ -22,7 +22,7 @@ const sync = (cwd: string, env: Record<string, string> = {}) => {
   writeFileSync(log, "");
   const r = sb.exec(BIN, ["realm", "sync"], cwd, { PATH: `${bin}:${sb.env.PATH ?? process.env.PATH}`, ...env });
   const git = readFileSync(log, "utf8").split("\n").filter(Boolean);
-  return { ...r, git, fast: git.includes("status --porcelain --untracked-files=all") && !git.includes("diff --name-only HEAD"), fetches: git.filter((l) => l === "fetch -q --prune origin").length, listings: git.filter((l) => l === "ls-remote --heads origin").length };
+  return { ...r, git, fast: git.includes("status --porcelain --untracked-files=all") && !git.includes("diff --name-only HEAD"), fetches: git.filter((l) => l === "fetch -q --prune origin").length, listings: git.filter((l) => l === "ls-remote origin refs/heads/* refs/blue/closed/*").length };
 };
 const full = (cwd: string) => sync(cwd, { BLUE_NO_FAST_SYNC: "1" });
 
