@@ -60,6 +60,23 @@ export async function commitsSinceMain(clone: string, ref: string): Promise<Bran
 
 /** The realm files `ref` changes since `since` (a commit), parsed. */
 export async function readChangedFiles(clone: string, since: string, ref: string): Promise<Map<string, unknown>> {
+  // Between two commits (which never change what they hold) the answer is kept: an acknowledgement's branch, read
+  // again in settle's next round after its base merged, is not diffed and shown again. Bounded: the daemon lives on.
+  const key = COMMIT.test(since) && COMMIT.test(ref) ? `${clone}\0${since}\0${ref}` : undefined;
+  const seen = key && changedBefore.get(key);
+  if (seen) return structuredClone(seen);
+  const files = await changedFilesOf(clone, since, ref);
+  if (key) {
+    if (changedBefore.size >= 64) changedBefore.delete(changedBefore.keys().next().value!);
+    changedBefore.set(key, structuredClone(files));
+  }
+  return files;
+}
+
+const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const changedBefore = new Map<string, Map<string, unknown>>();
+
+async function changedFilesOf(clone: string, since: string, ref: string): Promise<Map<string, unknown>> {
   const g = git(clone);
   const names = (await g.raw(["diff", "--name-only", since, ref, "--", "domains"])).split("\n").filter((f) => /\.ya?ml$/.test(f));
   const files = new Map<string, unknown>();

@@ -104,7 +104,7 @@ async function readBranch(clone: string, model: RealmModel, branch: string, sha:
   const first = toPending({ branch, sha, commits, files: new Map() }, model, false);
   if (!first) return undefined;
   const since = first.base ? first.base.sha : await mergeBase(clone, ref);
-  const files = await readChangedFiles(clone, since, ref);
+  const files = await readChangedFiles(clone, since, sha);
   const p = toPending({ branch, sha, commits, files }, model, first.base ? await isMerged(clone, first.base.sha) : true);
   if (!p) return undefined;
   if (!p.base) p.conflicts = await mergeConflicts(clone, branch);

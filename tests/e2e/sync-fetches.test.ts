@@ -38,6 +38,9 @@ describe("blue realm sync fetches the realm once", () => {
     // The closed-branch records the planner asks about (the provider's branch proposes a version) were in the same
     // listing, the clone's copies the remote's: not fetched either.
     expect(r.git.filter((l) => l.startsWith("fetch") && l.includes("refs/blue/closed/"))).toEqual([]);
+    // Each branch's changed files are read once (diff, then show), though settle reads the acknowledgement again
+    // after its base merged: the two commits they are read between have not changed.
+    expect(r.git.filter((l) => l.startsWith("diff --name-only") && l.endsWith("-- domains"))).toHaveLength(2);
     // Nothing left behind: the clone's main and refs are the realm remote's.
     const remote = sb.git(clone, "ls-remote", "origin", "refs/heads/*").split("\n").filter(Boolean).map((l) => l.split("\t")[1]);
     expect(remote).toEqual(["refs/heads/main"]);
