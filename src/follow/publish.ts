@@ -2,6 +2,7 @@
 // opt-in) is recorded in the realm remote; `--status` reads it back with each repo's follow state.
 import { z } from "zod";
 import { originUrl } from "../git/worktree.ts";
+import { publicUrl } from "../git/public-url.ts";
 import { localBranchHead } from "../git/remote-branch.ts";
 import { PrStatusDoc, type PrPlan } from "../pr/plan.ts";
 import { FOLLOW_STATES } from "./plan.ts";
@@ -19,7 +20,7 @@ async function setOf(plan: PrPlan, known?: Known): Promise<Omit<FollowSet, "deci
       return {
         repo: r.repo,
         position: r.position,
-        remote_url: read ? read.remote_url : ((await originUrl(r.root)) ?? null),
+        remote_url: read ? read.remote_url : await originUrl(r.root).then((u) => (u ? publicUrl(u) : null)),
         branch: r.branch,
         base: r.base,
         forge: r.forge,

@@ -6,6 +6,7 @@
 // (branchExists/branchSha, baseBranch, originUrl, worktreesOf, pushCheck, uncommittedFiles).
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
+import { publicUrl } from "./public-url.ts";
 import { plainGitDir, readRef, readSymref } from "./ref-files.ts";
 import { runBounded } from "../system/subprocess.ts";
 import { currentBranch, originUrl, pushCheck, uncommittedFiles, worktreesOf } from "./worktree.ts";
@@ -53,7 +54,8 @@ export async function featureBranchFacts(root: string, branch: string, opts: { a
   // The worktree list names what is checked out at root; a root it does not list is asked directly.
   const here = at ? at.branch?.replace(/^refs\/heads\//, "") : await currentBranch(root);
   const base = originHead.startsWith("refs/remotes/origin/") ? originHead.slice("refs/remotes/origin/".length) : here && here !== branch ? here : "main";
-  return { sha, base, remote_url: url ?? null, worktrees, push: url && push && "v" in push ? push.v : null, checkout, uncommitted };
+  // The origin as it is recorded and shown (the set's record in the realm, --json): without credentials.
+  return { sha, base, remote_url: url ? publicUrl(url) : null, worktrees, push: url && push && "v" in push ? push.v : null, checkout, uncommitted };
 }
 
 type BranchRefs = { sha: string; originHead: string };

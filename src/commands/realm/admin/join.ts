@@ -11,6 +11,7 @@ import { changeRealm, cloneRealm, remoteUrl } from "../../../git/realm-repo.ts";
 import { identityEmail } from "../../../git/identity.ts";
 import { loadValidRealm } from "../../../realm/load.ts";
 import { planJoin } from "../../../realm/membership.ts";
+import { publicUrl } from "../../../git/public-url.ts";
 import { isSafeName } from "../../../realm/names.ts";
 import { writeRealmFile } from "../../../realm/write.ts";
 import { writeYamlFile } from "../../../yaml/source.ts";
@@ -89,7 +90,9 @@ export const join = defineCommand({
       if (!existsSync(realmYaml)) {
         throw new ConfigError(`${url} is not a blue realm (it has no realm.yaml)`, `Create one with 'blue realm admin init --name ${realmName} --remote ${url}'.`);
       }
-      const ownUrl = await remoteUrl(root);
+      // Written to the realm, which every member reads: never with the credentials a URL can carry.
+      const origin = await remoteUrl(root);
+      const ownUrl = origin === undefined ? undefined : publicUrl(origin);
       // By default the maintainer is whoever git will name as the join commit's author (GIT_AUTHOR_EMAIL over
       // user.email), so the realm names its committer.
       const maintainers = args.maintainers ? splitList(args.maintainers) : [await identityEmail(loc.clone)].filter((e): e is string => !!e);
