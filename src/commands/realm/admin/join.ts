@@ -51,7 +51,8 @@ export const join = defineCommand({
     const cloned = loc.cloned || clonedNow;
     if (loc.cloned && wantedUrl !== undefined) {
       const current = await remoteUrl(loc.clone);
-      if (current !== wantedUrl) throw new Refused(`realm '${realmName}' is already cloned from ${current}, not ${wantedUrl}`, `Drop --url to use the existing clone; if the realm has moved to ${wantedUrl}, run 'blue realm admin remote set ${wantedUrl}' first.`);
+      const [shown, wanted] = [publicUrl(current ?? ""), publicUrl(wantedUrl)];
+      if (current !== wantedUrl) throw new Refused(`realm '${realmName}' is already cloned from ${shown}, not ${wanted}`, `Drop --url to use the existing clone; if the realm has moved to ${wanted}, run 'blue realm admin remote set ${wanted}' first.`);
     }
     const listed = sameRealm && cloned && existsSync(joinPath(loc.clone, "repos", `${already!.config.repo}.yaml`));
     if (committed && listed) {
@@ -112,7 +113,8 @@ export const join = defineCommand({
         message: (p) => `blue: ${p.repo.name} joins the realm`,
       });
 
-      writeYamlFile(joinPath(root, CONFIG_PATH), { realm: { name: realmName, url }, repo }, "blue: this repo's realm membership. The realm repo holds everything else.");
+      // Committed with the repo, so teammates read it: never with the credentials a URL can carry.
+      writeYamlFile(joinPath(root, CONFIG_PATH), { realm: { name: realmName, url: publicUrl(url) }, repo }, "blue: this repo's realm membership. The realm repo holds everything else.");
       const ignored = ensureCacheIgnored(root);
 
       ok(`Created ${plan.file} in realm`);
@@ -122,7 +124,7 @@ export const join = defineCommand({
       }
       ok(`Created ${CONFIG_PATH} locally`);
       if (ignored) ok("Added .blue/cache.db to .gitignore");
-      ok(landedLine(proposal, url));
+      ok(landedLine(proposal, publicUrl(url)));
       warnIfLocal(url);
       if (clonedNow) await pinForge(realmName, url, loc.clone);
     } catch (e) {

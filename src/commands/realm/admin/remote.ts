@@ -1,3 +1,4 @@
+import { publicUrl } from "../../../git/public-url.ts";
 import { defineCommand } from "../../../cli-args.ts";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -79,8 +80,10 @@ const set = defineCommand({
 
     const root = findRepoRoot();
     const member = root ? readMember(root) : undefined;
-    if (member && member.config.realm.name === name && member.config.realm.url !== url) {
-      editYamlFile(member.configPath, (doc) => doc.setIn(["realm", "url"], url));
+    // The config is committed, so teammates read it: never with the credentials a URL can carry.
+    const shared = publicUrl(url);
+    if (member && member.config.realm.name === name && member.config.realm.url !== shared) {
+      editYamlFile(member.configPath, (doc) => doc.setIn(["realm", "url"], shared));
       ok(`Updated ${CONFIG_PATH}: realm.url (commit it, so teammates' checkouts find the realm there)`);
     }
     await reregister(name, url, loc.clone);
