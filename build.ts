@@ -42,6 +42,9 @@ export async function compile(root: string, outfile: string, meta: BuildMeta, cr
     // ~28 ms to load the whole bundle, so `blue --version` took 1.8× a compiled hello-world.
     "--splitting",
     "--minify",
+    // Start-up code runs once: the JIT's tier-up thresholds start 100x higher, and the work that pays for it asks
+    // for the normal policy (src/system/jit.ts). ~10% of a write command's time here (bench/README.md).
+    "--compile-jit-policy=100",
     "--sourcemap=none",
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",

@@ -93,6 +93,9 @@ async function usage(cmd: CommandDef, path: string[]): Promise<string> {
   return renderHelp(cmd, path, { bold: stdoutColour });
 }
 
+/** Commands that compute for longer than they start: checks, impact, graphs, contracts' views, the dashboard, MCP. */
+const HEAVY = ["blue realm check", "blue realm impact", "blue realm graph", "blue realm contract", "blue dashboard", "blue mcp", "blue schema"];
+
 /** The command that runs, once known: what an error's fallback hint names. */
 let running = "blue";
 
@@ -115,6 +118,8 @@ async function run(): Promise<number> {
     return ExitCode.ok;
   }
   const args = parseCommandArgs((await resolve(cmd.args)) ?? {}, rest, path.join(" "));
+  // Commands whose work runs long enough for the JIT to pay get the normal policy (system/jit.ts).
+  if (HEAVY.some((h) => running === h || running.startsWith(`${h} `))) (await import("./system/jit.ts")).fullJit();
   // Realm commands run inside a member repo refresh its session (status registers its own, starting the daemon).
   const session = path[1] === "realm" && path[2] !== "status" ? refreshSession() : undefined;
   const result = await cmd.run?.({ rawArgs: rest, args, cmd });

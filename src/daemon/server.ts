@@ -2,6 +2,7 @@
 // sessions whose process is gone or that expired (at start and every minute), and shuts down gracefully on SIGTERM/SIGINT:
 // in-flight requests finish, the DB is closed, the pid file removed.
 import { randomBytes } from "node:crypto";
+import { fullJit } from "../system/jit.ts";
 import { chmodSync, existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
@@ -157,6 +158,8 @@ function fetchIntervalMs(): number {
 }
 
 export async function runDaemon(): Promise<void> {
+  // Long-lived: the JIT pays (system/jit.ts).
+  fullJit();
   const files = daemonFiles();
   ensurePrivateDir(blueHome());
   ensurePrivateDir(dirname(files.info));

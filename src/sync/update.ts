@@ -3,6 +3,7 @@
 // witnesses), whether the validator of record lets the value be published, and the impact on the importers.
 // Loaded only when some export's value or schema differs from its contract (sync/run.ts): an in-sync run never
 // loads the engine, ajv or the witness search.
+import { fullJit } from "../system/jit.ts";
 import semver from "semver";
 import { compareVersions, isBreaking, type Bump, type Requirement, type SchemaFinding } from "../compat/index.ts";
 import type { RealmModel } from "../realm/load.ts";
@@ -82,6 +83,8 @@ export function waiverScope(model: RealmModel, domain: string, contract: string,
 
 /** The updates the extracted values ask for, and the versions that may not be published. */
 export function planUpdates(input: PlanInput): JudgedUpdates {
+  // An export that differs from its contract: the compatibility engine runs, long enough for the JIT (system/jit.ts).
+  fullJit();
   const { model, repo } = input;
   const updates: ContractUpdate[] = [];
   const refused: JudgedUpdates["refused"] = [];
