@@ -8,7 +8,8 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 
-const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+/** A full object id, SHA-1 or SHA-256. */
+export const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 /** The repo's .git directory when its refs can be read from files here; undefined otherwise. */
 export function plainGitDir(root: string): string | undefined {
@@ -47,6 +48,31 @@ function packedRefs(gitDir: string): Map<string, string> {
     if (space > 0 && OBJECT_ID.test(line.slice(0, space))) refs.set(line.slice(space + 1), line.slice(0, space));
   }
   return refs;
+}
+
+/**
+ * Every ref at or under each of `names` (a ref, or a prefix without its trailing "/"), by full name, loose over
+ * packed; symbolic refs (origin/HEAD) are left out. undefined when one is not as git writes it.
+ */
+export function listRefs(gitDir: string, names: readonly string[]): Map<string, string> | undefined {
+  try {
+    const refs = new Map<string, string>();
+    const wanted = (name: string) => names.some((n) => name === n || name.startsWith(`${n}/`));
+    for (const [name, id] of packedRefs(gitDir)) if (wanted(name)) refs.set(name, id);
+    const loose = (rel: string): boolean => {
+      const st = statSync(join(gitDir, rel), { throwIfNoEntry: false });
+      if (!st) return true;
+      if (st.isDirectory()) return readdirSync(join(gitDir, rel)).every((n) => loose(`${rel}/${n}`));
+      const id = readFileSync(join(gitDir, rel), "utf8").trim();
+      if (id.startsWith("ref: ")) return true;
+      if (!OBJECT_ID.test(id)) return false;
+      refs.set(rel, id);
+      return true;
+    };
+    return names.every(loose) ? refs : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A symbolic ref's target (`ref: refs/remotes/origin/main` → that name), "" when there is none; undefined when it is not one. */

@@ -55,7 +55,7 @@ export type LoadedFiles = Pick<Cache, "getFile" | "putFile">;
 
 export function loadRealm(root: string, files?: LoadedFiles): LoadResult {
   // A big realm's files are parsed and validated long enough for the JIT to pay (system/jit.ts).
-  if (subdirs(join(root, "domains")).length >= BIG_REALM_DOMAINS) fullJit();
+  if (existsSync(join(root, "domains")) && readdirSync(join(root, "domains")).length >= BIG_REALM_DOMAINS) fullJit();
   const loader = new Loader(root, files);
   const model = loader.read();
   if (!loader.refusal) loader.crossCheck(model);

@@ -1,6 +1,7 @@
 // The sync branches of a realm (`sync/<repo>/<YYYYMMDD-HHMMSS>`) as git sees them: listed from the clone's
 // remote-tracking refs, read without checking anything out, and written through a temporary worktree so the
 // clone's own checkout of `main` never moves until a change has landed on the remote.
+import { OBJECT_ID } from "../git/ref-files.ts";
 import { parseData } from "../yaml/source.ts";
 import { BranchMoved, GitError, Unreachable } from "../errors.ts";
 import { runBounded } from "../system/subprocess.ts";
@@ -62,7 +63,7 @@ export async function commitsSinceMain(clone: string, ref: string): Promise<Bran
 export async function readChangedFiles(clone: string, since: string, ref: string): Promise<Map<string, unknown>> {
   // Between two commits (which never change what they hold) the answer is kept: an acknowledgement's branch, read
   // again in settle's next round after its base merged, is not diffed and shown again. Bounded: the daemon lives on.
-  const key = COMMIT.test(since) && COMMIT.test(ref) ? `${clone}\0${since}\0${ref}` : undefined;
+  const key = OBJECT_ID.test(since) && OBJECT_ID.test(ref) ? `${clone}\0${since}\0${ref}` : undefined;
   const seen = key && changedBefore.get(key);
   if (seen) return structuredClone(seen);
   const files = await changedFilesOf(clone, since, ref);
@@ -73,7 +74,6 @@ export async function readChangedFiles(clone: string, since: string, ref: string
   return files;
 }
 
-const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const changedBefore = new Map<string, Map<string, unknown>>();
 
 async function changedFilesOf(clone: string, since: string, ref: string): Promise<Map<string, unknown>> {

@@ -7,9 +7,10 @@
 // that moved (then it fetches, for the full path to use), an edit or untracked file in the clone, open sync
 // branches, no model kept for that commit, an export not read from a JSON file, a value, schema or binding that
 // differs) returns undefined and the full path runs as before.
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { gitCommand } from "../git/command.ts";
+import { listRefs, plainGitDir } from "../git/ref-files.ts";
 import { markClosedListed, markFetched } from "./fetched.ts";
 import { readModelAtCommit } from "../realm/kept-read.ts";
 import { quickMember } from "../realm/member.ts";
@@ -53,14 +54,16 @@ async function decide(clone: string, realm: string, repo: string, repoRoot: stri
   // connectivity check, no auto maintenance). The status (hand edits, and any untracked file the loader would
   // read) runs beside it, unless the clone already tracks an open sync branch: then the full path decides
   // whatever the listing says (an acknowledgement to build, a merge), and it checks for hand edits itself.
-  const tracked = readRefs(join(clone, ".git"));
+  // main, the remote-tracking refs and the closed-branch records, read from git's files (git/ref-files.ts); the
+  // listing changes none of them, so they are read once.
+  const gitDir = plainGitDir(clone);
+  const refs = gitDir && listRefs(gitDir, ["refs/heads/main", "refs/remotes/origin", CLOSED_REFS.slice(0, -1)]);
   const open = (refs: Map<string, string>) => [...refs.keys()].some((r) => r.startsWith("refs/remotes/origin/sync/"));
   // The records of closed sync branches are listed too: when the clone's copies are the remote's, a full path that
   // asks about them (an acknowledgement, sync/closed.ts closedAmong) need not fetch them.
   const listing = ["ls-remote", "origin", "refs/heads/*", `${CLOSED_REFS}*`];
-  const [listed, status] = await Promise.all([git.exec(listing), tracked && open(tracked) ? undefined : cloneStatus(clone)]);
+  const [listed, status] = await Promise.all([git.exec(listing), refs && open(refs) ? undefined : cloneStatus(clone)]);
   if (listed.code !== 0) return false;
-  const refs = readRefs(join(clone, ".git"));
   if (!refs || !sameBranches(listed.stdout, refs)) {
     // The remote moved (or the clone's refs are not plain files): the full path decides, from this fetch.
     if ((await git.exec(["fetch", "-q", "--prune", "origin"])).code === 0) markFetched(clone);
@@ -137,35 +140,6 @@ function sameClosedRecords(listing: string, refs: Map<string, string>): boolean 
     const [id, name] = l.split("\t");
     return refs.get(name!) === id;
   });
-}
-
-/** main and the remote-tracking refs as git's files backend holds them (a loose ref over its packed line), read
- *  without a process: `for-each-ref` would cost a spawn (~2-3 ms here). Anything unusual (reftable, a symbolic or
- *  unreadable ref) gives undefined. */
-function readRefs(gitDir: string): Map<string, string> | undefined {
-  if (existsSync(join(gitDir, "reftable"))) return undefined;
-  const refs = new Map<string, string>();
-  const sha = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-  try {
-    const packed = existsSync(join(gitDir, "packed-refs")) ? readFileSync(join(gitDir, "packed-refs"), "utf8") : "";
-    for (const l of packed.split("\n")) {
-      const [id, name] = l.split(" ");
-      if (id && name && sha.test(id) && (name === "refs/heads/main" || name.startsWith("refs/remotes/origin/") || name.startsWith(CLOSED_REFS))) refs.set(name, id);
-    }
-    const loose = (rel: string): boolean => {
-      const st = statSync(join(gitDir, rel), { throwIfNoEntry: false });
-      if (!st) return true;
-      if (st.isDirectory()) return readdirSync(join(gitDir, rel)).every((n) => loose(`${rel}/${n}`));
-      const id = readFileSync(join(gitDir, rel), "utf8").trim();
-      if (rel === "refs/remotes/origin/HEAD") return true; // symbolic: names main, not a branch
-      if (!sha.test(id)) return false;
-      refs.set(rel, id);
-      return true;
-    };
-    return loose("refs/heads/main") && loose("refs/remotes/origin") && loose(CLOSED_REFS.slice(0, -1)) ? refs : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A repo's JSON file as the full path reads it (confined to the repo, within the limits), or undefined for anything else. */

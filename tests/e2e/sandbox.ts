@@ -115,3 +115,18 @@ export function protectMain(bare: string): void {
   const hook = join(bare, "hooks", "pre-receive");
   writeFileSync(hook, '#!/bin/sh\nwhile read old new ref; do\n  if [ "$ref" = "refs/heads/main" ]; then\n    echo "Forgejo: Not allowed to push to protected branch main" >&2\n    exit 1\n  fi\ndone\n', { mode: 0o755 });
 }
+
+/** `blue` run with a `git` on PATH that logs each command line before running the real git: what a run asked of
+ *  git, in order (one line per command, its arguments as given). */
+export function gitLogging(sb: Sandbox): (cwd: string, args: string[], env?: Record<string, string>) => Run & { git: string[] } {
+  const real = sb.exec("sh", ["-c", "command -v git"], sb.root).stdout.trim();
+  const bin = sb.path("logging-bin");
+  const log = sb.path("git.log");
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+  return (cwd, args, env = {}) => {
+    writeFileSync(log, "");
+    const r = sb.exec(BIN, args, cwd, { PATH: `${bin}:${sb.env.PATH ?? process.env.PATH}`, ...env });
+    return { ...r, git: readFileSync(log, "utf8").split("\n").filter(Boolean) };
+  };
+}

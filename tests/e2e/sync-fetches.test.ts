@@ -4,26 +4,15 @@
 // clone, already set them: no fetch at all); each merge's atomic push moves the clone's refs itself, so no fetch
 // follows it, and the realm ends as the remote has it. An already-in-sync sync merges nothing into main.
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { dailyDevelopment, VALUE } from "./daily.ts";
-import { BIN } from "./sandbox.ts";
+import { gitLogging } from "./sandbox.ts";
 
 const world = dailyDevelopment();
 const { sb, aperture, fungal, clone, writeCode } = world;
 afterAll(() => sb.shutDaemon());
 
-const real = sb.exec("sh", ["-c", "command -v git"], sb.root).stdout.trim();
-const bin = sb.path("logging-bin");
-const log = sb.path("git.log");
-mkdirSync(bin, { recursive: true });
-writeFileSync(join(bin, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
-chmodSync(join(bin, "git"), 0o755);
-const logged = (cwd: string, ...args: string[]) => {
-  writeFileSync(log, "");
-  const r = sb.exec(BIN, args, cwd, { PATH: `${bin}:${sb.env.PATH ?? process.env.PATH}` });
-  return { ...r, git: readFileSync(log, "utf8").split("\n").filter(Boolean) };
-};
+const run = gitLogging(sb);
+const logged = (cwd: string, ...args: string[]) => run(cwd, args);
 const realmFetches = (lines: string[]) => lines.filter((l) => /^fetch -q --prune origin$/.test(l));
 const listings = (lines: string[]) => lines.filter((l) => l === "ls-remote origin refs/heads/* refs/blue/closed/*");
 

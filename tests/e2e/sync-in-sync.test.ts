@@ -3,26 +3,20 @@
 // command. The fast path is seen by its `git status` of the clone; the full path by its `diff --name-only HEAD`.
 // It answers exactly as the full path does (BLUE_NO_FAST_SYNC=1), and each kind of change takes the full path.
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dailyDevelopment, publishSchema, READ_SCHEMA, VALUE } from "./daily.ts";
-import { BIN } from "./sandbox.ts";
+import { gitLogging } from "./sandbox.ts";
 
 const world = dailyDevelopment();
 const { sb, aperture, fungal, clone, writeCode } = world;
 afterAll(() => sb.shutDaemon());
 
-const real = sb.exec("sh", ["-c", "command -v git"], sb.root).stdout.trim();
-const bin = sb.path("logging-bin");
-const log = sb.path("git.log");
-mkdirSync(bin, { recursive: true });
-writeFileSync(join(bin, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
-chmodSync(join(bin, "git"), 0o755);
+const run = gitLogging(sb);
 const sync = (cwd: string, env: Record<string, string> = {}) => {
-  writeFileSync(log, "");
-  const r = sb.exec(BIN, ["realm", "sync"], cwd, { PATH: `${bin}:${sb.env.PATH ?? process.env.PATH}`, ...env });
-  const git = readFileSync(log, "utf8").split("\n").filter(Boolean);
-  return { ...r, git, fast: git.includes("status --porcelain --untracked-files=all") && !git.includes("diff --name-only HEAD"), fetches: git.filter((l) => l === "fetch -q --prune origin").length, listings: git.filter((l) => l === "ls-remote origin refs/heads/* refs/blue/closed/*").length };
+  const r = run(cwd, ["realm", "sync"], env);
+  const git = r.git;
+  return { ...r, fast: git.includes("status --porcelain --untracked-files=all") && !git.includes("diff --name-only HEAD"), fetches: git.filter((l) => l === "fetch -q --prune origin").length, listings: git.filter((l) => l === "ls-remote origin refs/heads/* refs/blue/closed/*").length };
 };
 const full = (cwd: string) => sync(cwd, { BLUE_NO_FAST_SYNC: "1" });
 

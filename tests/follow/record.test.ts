@@ -2,47 +2,21 @@
 // what keeps another machine's record. These tests make the clone's copy stale in each way it can be and check
 // that nothing another machine wrote is lost; and that a record prepared before the pushes is rebuilt when the
 // text it was prepared with is no longer the text to write.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { prepareSet, publishSet, swapSet, type FollowSet } from "../../src/follow/record.ts";
+import { git, realmWithTwoClones, useGitIdentity } from "../git-world.ts";
 
-// The code under test runs git with this process's environment: an identity for this file only.
-const IDENTITY = { GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1" };
-const before = Object.fromEntries(Object.keys(IDENTITY).map((k) => [k, process.env[k]]));
-beforeAll(() => Object.assign(process.env, IDENTITY));
-afterAll(() => {
-  for (const [k, v] of Object.entries(before)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync("git", args, { cwd, env: process.env, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+useGitIdentity();
 
 /** A realm remote and two machines' clones of it. */
 function world() {
   const root = mkdtempSync(join(tmpdir(), "blue-record-"));
-  const realm = join(root, "realm.git");
-  git(root, "init", "-q", "--bare", "-b", "main", realm);
-  const seed = join(root, "seed");
-  git(root, "init", "-q", "-b", "main", seed);
-  writeFileSync(join(seed, "realm.yaml"), "name: rc\n");
-  git(seed, "add", ".");
-  git(seed, "commit", "-qm", "init");
-  git(seed, "push", "-q", realm, "main");
-  const [a, b] = ["a", "b"].map((m) => {
-    const c = join(root, `clone-${m}`);
-    git(root, "clone", "-q", realm, c);
-    return c;
-  }) as [string, string];
+  const { realm, clones } = realmWithTwoClones(root);
+  const [a, b] = clones as [string, string];
   return { root, realm, a, b };
 }
 

@@ -8,20 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { refsFromFiles, refsFromGit } from "../../src/git/feature-branch.ts";
 import { git, useGitIdentity } from "../git-world.ts";
+import { rng } from "../seeded.ts";
 
 useGitIdentity();
 const root = mkdtempSync(join(tmpdir(), "blue-refs-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** mulberry32: the same cases on every run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ (t + Math.imul(t ^ (t >>> 14), 37 | t));
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("refsFromFiles agrees with for-each-ref", () => {
   test("40 generated repos (seed 23)", async () => {

@@ -1,4 +1,4 @@
-// git/ref-files.ts against git's own answers on generated repos, seeded: HEAD (on a branch, detached), refs loose,
+// git/ref-files.ts against git's own answers on generated repos, seeded (listRefs against for-each-ref too): HEAD (on a branch, detached), refs loose,
 // packed, loose over a stale packed line, deleted after packing; linked worktrees on a branch or detached, one whose
 // directory was deleted (prunable), one locked and deleted (not prunable). When the file reader answers, it answers
 // as `rev-parse`, `for-each-ref` and `worktree list --porcelain` do; it may decline (undefined: git is asked).
@@ -6,22 +6,14 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { plainGitDir, readHead, readRef, worktreesFromFiles } from "../../src/git/ref-files.ts";
+import { listRefs, plainGitDir, readHead, readRef, worktreesFromFiles } from "../../src/git/ref-files.ts";
 import { git, useGitIdentity } from "../git-world.ts";
+import { rng } from "../seeded.ts";
 
 useGitIdentity();
 const root = realpathSync(mkdtempSync(join(tmpdir(), "blue-ref-files-")));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** mulberry32: the same cases on every run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ (t + Math.imul(t ^ (t >>> 14), 37 | t));
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const gitMay = (cwd: string, ...args: string[]): string => {
   try {
@@ -86,6 +78,11 @@ describe("ref files agree with git", () => {
         if (read === undefined) continue;
         refsAnswered++;
         expect({ n, ref, read }).toEqual({ n, ref, read: gitMay(repo, "rev-parse", "--verify", "-q", ref) || null });
+      }
+      const branches = listRefs(gitDir, ["refs/heads"]);
+      if (branches) {
+        const heads = git(repo, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads/");
+        expect({ n, branches: [...branches].map(([r, id]) => `${r} ${id}`).sort() }).toEqual({ n, branches: heads.split("\n").filter(Boolean).sort() });
       }
       const worktrees = worktreesFromFiles(repo);
       if (worktrees) {
